@@ -1,0 +1,620 @@
+// The .rnn grammar (PEGTL 3.2.7) and the conversion of its parse tree into the AST.
+//
+// Conventions: rules are one-line structs in lower_case; every token consumes the blank
+// space and comments after it (`skip`), never before. `if_must` marks each point past which
+// the input can only be wrong; each rule that can fail there has an entry in the error
+// table, so users read "expected ..." messages and never rule names. The parse tree is
+// used only inside this file and converted at once into ast::Module.
+#include "grammar/parser.hpp"
+
+#include <tao/pegtl.hpp>
+#include <tao/pegtl/contrib/parse_tree.hpp>
+
+#include <charconv>
+#include <cstdlib>
+
+namespace rnn::grammar {
+
+namespace pegtl = tao::pegtl;
+
+namespace rules {
+using namespace tao::pegtl;
+
+// clang-format off
+// --- blank space and comments --------------------------------------------------------
+struct comment : seq< one< '#' >, until< eolf > > {};
+struct skip : star< sor< space, comment > > {};
+template< typename R > struct tok : seq< R, skip > {};
+
+// --- punctuation -----------------------------------------------------------------------
+struct assign : tok< seq< one< '=' >, not_at< one< '=' > > > > {};
+struct colon : tok< one< ':' > > {};
+struct comma : tok< one< ',' > > {};
+struct lparen : tok< one< '(' > > {};
+struct rparen : tok< one< ')' > > {};
+struct lbrace : tok< one< '{' > > {};
+struct rbrace : tok< one< '}' > > {};
+struct lbracket : tok< one< '[' > > {};
+struct rbracket : tok< one< ']' > > {};
+struct dot : tok< seq< one< '.' >, not_at< one< '.' > > > > {};
+struct dotdot : tok< string< '.', '.' > > {};
+
+// --- keywords and names ----------------------------------------------------------------
+template< typename S > struct word : seq< S, not_at< identifier_other > > {};
+struct kw_seed : tok< word< TAO_PEGTL_STRING( "seed" ) > > {};
+struct kw_output : tok< word< TAO_PEGTL_STRING( "output" ) > > {};
+struct kw_include : tok< word< TAO_PEGTL_STRING( "include" ) > > {};
+struct kw_task : tok< word< TAO_PEGTL_STRING( "task" ) > > {};
+struct kw_network : tok< word< TAO_PEGTL_STRING( "network" ) > > {};
+struct kw_train : tok< word< TAO_PEGTL_STRING( "train" ) > > {};
+struct kw_evaluate : tok< word< TAO_PEGTL_STRING( "evaluate" ) > > {};
+struct kw_analyze : tok< word< TAO_PEGTL_STRING( "analyze" ) > > {};
+struct kw_plot : tok< word< TAO_PEGTL_STRING( "plot" ) > > {};
+struct kw_for : tok< word< TAO_PEGTL_STRING( "for" ) > > {};
+struct kw_in : tok< word< TAO_PEGTL_STRING( "in" ) > > {};
+struct kw_on : tok< word< TAO_PEGTL_STRING( "on" ) > > {};
+struct kw_to : tok< word< TAO_PEGTL_STRING( "to" ) > > {};
+struct kw_and : tok< word< TAO_PEGTL_STRING( "and" ) > > {};
+struct kw_or : tok< word< TAO_PEGTL_STRING( "or" ) > > {};
+struct kw_not : tok< word< TAO_PEGTL_STRING( "not" ) > > {};
+struct kw_true : tok< word< TAO_PEGTL_STRING( "true" ) > > {};
+struct kw_false : tok< word< TAO_PEGTL_STRING( "false" ) > > {};
+struct keyword : sor< kw_seed, kw_output, kw_include, kw_task, kw_network, kw_train, kw_evaluate,
+                      kw_analyze, kw_plot, kw_for, kw_in, kw_on, kw_to, kw_and, kw_or, kw_not,
+                      kw_true, kw_false > {};
+struct identifier_text : identifier {};
+struct name : seq< not_at< keyword >, identifier_text, skip > {};
+
+// --- literals --------------------------------------------------------------------------
+struct exponent : seq< one< 'e', 'E' >, opt< one< '+', '-' > >, plus< digit > > {};
+struct number_text : seq< plus< digit >, opt< one< '.' >, plus< digit > >, opt< exponent > > {};
+struct unit_text : sor< word< TAO_PEGTL_STRING( "steps" ) >, word< TAO_PEGTL_STRING( "ms" ) >,
+                        word< TAO_PEGTL_STRING( "s" ) >, word< TAO_PEGTL_STRING( "trials" ) >,
+                        word< TAO_PEGTL_STRING( "epochs" ) > > {};
+struct field_op : sor< seq< one< '=' >, not_at< one< '=' > > >, one< ':' > > {};
+// A unit word is not a unit when it names the next field (`x = 5 \n s = 3`).
+struct unit : seq< unit_text, not_at< skip, field_op >, skip > {};
+struct number : seq< number_text, skip, opt< unit > > {};
+struct escape : seq< one< '\\' >, one< '"', '\\', 'n', 't' > > {};
+struct string_char : sor< escape, seq< not_one< '"', '\\', '\n', '\r' > > > {};
+struct string_close : one< '"' > {};
+struct string_body : seq< star< string_char >, string_close > {};
+struct string_lit : seq< one< '"' >, must< string_body >, skip > {};
+
+// --- expressions, loosest binding last -------------------------------------------------
+struct expr;
+struct named_arg_name : seq< name, colon > {};
+struct argument : sor< seq< named_arg_name, must< expr > >, expr > {};
+struct call_args : if_must< lparen, opt< argument, star< comma, argument > >, opt< comma >, rparen > {};
+struct field;
+struct block : if_must< lbrace, star< not_at< rbrace >, must< field >, opt< comma > >, rbrace > {};
+struct callee : seq< name, opt< sor< call_args, block > > > {};
+struct list_lit : if_must< lbracket, opt< expr, star< comma, expr > >, opt< comma >, rbracket > {};
+struct paren : if_must< lparen, expr, rparen > {};
+struct primary : sor< number, string_lit, kw_true, kw_false, list_lit, paren, callee > {};
+struct member : if_must< dot, name > {};
+struct index : if_must< lbracket, expr, star< comma, expr >, rbracket > {};
+struct postfix : seq< primary, star< sor< member, index > > > {};
+struct pm_op : tok< string< '+', '-' > > {};
+struct jitter : seq< postfix, opt< if_must< pm_op, postfix > > > {};
+struct minus : tok< one< '-' > > {};
+struct unary;
+struct negation : if_must< minus, unary > {};
+struct unary : sor< negation, jitter > {};
+struct mul_op : tok< one< '*', '/' > > {};
+struct multiplicative : seq< unary, star< if_must< mul_op, unary > > > {};
+struct add_op : tok< sor< seq< one< '+' >, not_at< one< '-' > > >, one< '-' > > > {};
+struct additive : seq< multiplicative, star< if_must< add_op, multiplicative > > > {};
+struct range_expr : seq< additive, opt< if_must< dotdot, additive > > > {};
+struct cmp_op : tok< sor< string< '<', '=' >, string< '>', '=' >, string< '=', '=' >,
+                          string< '!', '=' >, one< '<' >, one< '>' > > > {};
+struct comparison : seq< range_expr, opt< if_must< cmp_op, range_expr > > > {};
+struct logic_not;
+struct not_expr : if_must< kw_not, logic_not > {};
+struct logic_not : sor< not_expr, comparison > {};
+struct logic_and : seq< logic_not, star< if_must< kw_and, logic_not > > > {};
+struct logic_or : seq< logic_and, star< if_must< kw_or, logic_and > > > {};
+struct sustained : seq< logic_or, opt< seq< kw_for, number > > > {};
+struct expr : sustained {};
+
+// --- blocks and fields -----------------------------------------------------------------
+struct field_start : seq< name, field_op > {};
+struct modifier_arg : expr {};
+struct modifier : seq< name, opt< not_at< field_start >, modifier_arg > > {};
+struct modifier_list : list< modifier, comma > {};
+struct param_tail : if_must< colon, modifier_list > {};
+struct assign_tail : if_must< assign, expr > {};
+struct field_tail : sor< assign_tail, param_tail > {};
+struct field : seq< name, field_tail > {};
+
+// --- statements ------------------------------------------------------------------------
+struct def_index : if_must< lbracket, expr, star< comma, expr >, rbracket > {};
+struct def_name : seq< name, opt< def_index > > {};
+struct ref : seq< name, star< sor< member, index > > > {};
+struct body : block {};
+struct seed_stmt : if_must< kw_seed, number > {};
+struct output_stmt : if_must< kw_output, string_lit > {};
+struct include_stmt : if_must< kw_include, string_lit > {};
+struct task_stmt : if_must< kw_task, def_name, assign, ref, opt< body > > {};
+struct network_stmt : if_must< kw_network, def_name, assign, ref, opt< body > > {};
+struct train_stmt : if_must< kw_train, def_name, assign, ref, kw_on, ref, opt< body > > {};
+struct evaluate_stmt : if_must< kw_evaluate, def_name, assign, ref, kw_on, ref, opt< body > > {};
+struct analyze_stmt : if_must< kw_analyze, def_name, assign, expr > {};
+struct plot_stmt : if_must< kw_plot, expr, kw_to, string_lit > {};
+struct iter_atom : sor< number, ref > {};
+struct iter_range : seq< iter_atom, opt< if_must< dotdot, iter_atom > > > {};
+struct iterable : sor< list_lit, iter_range > {};
+struct loop_var : if_must< name, kw_in, iterable > {};
+struct statement;
+struct for_body : if_must< lbrace, star< not_at< rbrace >, must< statement > >, rbrace > {};
+struct for_stmt : if_must< kw_for, loop_var, star< comma, loop_var >, for_body > {};
+struct statement : sor< seed_stmt, output_stmt, include_stmt, task_stmt, network_stmt, train_stmt,
+                        evaluate_stmt, analyze_stmt, plot_stmt, for_stmt > {};
+struct file : seq< skip, star< not_at< eof >, must< statement > >, eof > {};
+
+// --- what users read when the parser commits and fails ---------------------------------
+template< typename > inline constexpr const char* error_message = nullptr;
+template<> inline constexpr auto error_message< statement > = "expected a statement: task, network, train, evaluate, analyze, plot, for, seed, output or include";
+template<> inline constexpr auto error_message< number > = "expected a number";
+template<> inline constexpr auto error_message< string_lit > = "expected a string in double quotes";
+template<> inline constexpr auto error_message< string_body > = "expected the closing '\"' of the string on the same line";
+template<> inline constexpr auto error_message< def_name > = "expected a name for the definition";
+template<> inline constexpr auto error_message< assign > = "expected '='";
+template<> inline constexpr auto error_message< ref > = "expected a name";
+template<> inline constexpr auto error_message< kw_on > = "expected 'on' and the task";
+template<> inline constexpr auto error_message< kw_to > = "expected 'to' and the output file name";
+template<> inline constexpr auto error_message< kw_in > = "expected 'in' and a range or list to sweep over";
+template<> inline constexpr auto error_message< iterable > = "expected a range such as 1..20 or a list such as [1, 2, 3]";
+template<> inline constexpr auto error_message< iter_atom > = "expected a number or a name";
+template<> inline constexpr auto error_message< loop_var > = "expected a loop variable name";
+template<> inline constexpr auto error_message< for_body > = "expected '{' to open the body of the sweep";
+template<> inline constexpr auto error_message< expr > = "expected a value or an expression";
+template<> inline constexpr auto error_message< unary > = "expected a value after the operator";
+template<> inline constexpr auto error_message< multiplicative > = "expected a value after the operator";
+template<> inline constexpr auto error_message< range_expr > = "expected a value after the operator";
+template<> inline constexpr auto error_message< additive > = "expected a value after '..'";
+template<> inline constexpr auto error_message< logic_not > = "expected a condition";
+template<> inline constexpr auto error_message< logic_and > = "expected a condition after 'or'";
+template<> inline constexpr auto error_message< postfix > = "expected a value after '+-'";
+template<> inline constexpr auto error_message< name > = "expected a name";
+template<> inline constexpr auto error_message< rparen > = "expected ')'";
+template<> inline constexpr auto error_message< rbracket > = "expected ']'";
+template<> inline constexpr auto error_message< rbrace > = "expected '}' to close the block";
+template<> inline constexpr auto error_message< field > = "expected a field: 'name = value' or 'name : modifiers'";
+template<> inline constexpr auto error_message< field_tail > = "expected '=' or ':' after the field name";
+template<> inline constexpr auto error_message< modifier_list > = "expected a modifier such as fixed, symmetric or init normal(0.1)";
+template<> inline constexpr auto error_message< eof > = "expected a statement";
+// clang-format on
+
+struct errors {
+    template <typename Rule>
+    static constexpr const char* message = error_message<Rule>;
+    // Only must<> raises; a rule with a message may still fail locally inside sor/opt.
+    template <typename Rule>
+    static constexpr bool raise_on_failure = false;
+};
+
+template <typename Rule>
+using control = must_if<errors, normal, false>::control<Rule>;
+
+// The parse-tree nodes kept for the conversion below.
+template <typename Rule>
+using selector = parse_tree::selector<
+    Rule,
+    parse_tree::store_content::on<identifier_text, number_text, unit_text, string_body, kw_true,
+                                  kw_false, pm_op, mul_op, add_op, cmp_op, kw_and, kw_or, kw_not,
+                                  minus, named_arg_name>,
+    parse_tree::store_content::on<
+        number, string_lit, argument, call_args, block, callee, list_lit, paren, member, index,
+        postfix, jitter, negation, multiplicative, additive, range_expr, comparison, not_expr,
+        logic_and, logic_or, expr, modifier_arg, modifier, field, param_tail, assign_tail, def_index,
+        def_name, ref, body, seed_stmt, output_stmt, include_stmt, task_stmt, network_stmt,
+        train_stmt, evaluate_stmt, analyze_stmt, plot_stmt, iter_range, loop_var, for_stmt>>;
+
+}  // namespace rules
+
+namespace {
+
+using Node = pegtl::parse_tree::node;
+
+class Converter {
+public:
+    explicit Converter(std::uint32_t file_id) : file_(file_id) {}
+
+    ast::Span span(const Node& n) const {
+        const auto b = n.begin();
+        const auto e = n.end();
+        return {file_, static_cast<std::uint32_t>(b.line), static_cast<std::uint32_t>(b.column),
+                static_cast<std::uint32_t>(b.byte), static_cast<std::uint32_t>(e.byte)};
+    }
+
+    static std::string text(const Node& n) { return std::string(n.string_view()); }
+
+    // The identifier of a `name` (its only stored child).
+    static std::string identifier(const Node& n) {
+        if (n.is_type<rules::identifier_text>()) return text(n);
+        for (const auto& c : n.children)
+            if (c->is_type<rules::identifier_text>()) return text(*c);
+        return {};
+    }
+
+    ast::ExprPtr make(ast::Expr::Kind kind, const Node& n) {
+        auto e = std::make_unique<ast::Expr>();
+        e->kind = kind;
+        e->span = span(n);
+        return e;
+    }
+
+    // The span of an expression runs to its last character, not through trailing blanks.
+    ast::Span trimmed(const Node& n, std::string_view source) const {
+        ast::Span s = span(n);
+        while (s.end > s.begin) {
+            const char c = source[s.end - 1];
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') --s.end;
+            else break;
+        }
+        return s;
+    }
+
+    ast::ExprPtr binary_chain(const Node& n, std::size_t first = 0) {
+        // children: operand (op operand)*
+        ast::ExprPtr left = expr(*n.children[first]);
+        for (std::size_t i = first + 1; i + 1 < n.children.size(); i += 2) {
+            auto e = make(ast::Expr::Kind::Binary, n);
+            e->text = op_text(*n.children[i]);
+            e->span.begin = left->span.begin;
+            e->span.line = left->span.line;
+            e->span.column = left->span.column;
+            e->span.end = static_cast<std::uint32_t>(n.children[i + 1]->end().byte);
+            e->items.push_back(std::move(left));
+            e->items.push_back(expr(*n.children[i + 1]));
+            left = std::move(e);
+        }
+        return left;
+    }
+
+    static std::string op_text(const Node& n) {
+        std::string s = text(n);
+        while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' ||
+                              s.back() == '\r' || s.back() == '#'))
+            s.pop_back();
+        // Trailing comments were consumed too; keep only the operator itself.
+        const auto cut = s.find_first_of(" \t\r\n#");
+        return cut == std::string::npos ? s : s.substr(0, cut);
+    }
+
+    ast::ExprPtr expr(const Node& n) {
+        using K = ast::Expr::Kind;
+        if (n.is_type<rules::number>()) {
+            auto e = make(K::Number, n);
+            for (const auto& c : n.children) {
+                if (c->is_type<rules::number_text>()) e->number = std::strtod(text(*c).c_str(), nullptr);
+                if (c->is_type<rules::unit_text>()) e->unit = text(*c);
+            }
+            return e;
+        }
+        if (n.is_type<rules::string_lit>()) {
+            auto e = make(K::String, n);
+            e->text = unescape(*n.children.at(0));
+            return e;
+        }
+        if (n.is_type<rules::kw_true>() || n.is_type<rules::kw_false>()) {
+            auto e = make(K::Bool, n);
+            e->boolean = n.is_type<rules::kw_true>();
+            return e;
+        }
+        if (n.is_type<rules::list_lit>()) {
+            auto e = make(K::List, n);
+            for (const auto& c : n.children) e->items.push_back(expr(*c));
+            return e;
+        }
+        if (n.is_type<rules::paren>()) return expr(*n.children.at(0));
+        if (n.is_type<rules::callee>() || n.is_type<rules::ref>() || n.is_type<rules::postfix>() ||
+            n.is_type<rules::iter_range>())
+            return postfix(n);
+        if (n.is_type<rules::identifier_text>()) {
+            auto e = make(K::Name, n);
+            e->text = text(n);
+            return e;
+        }
+        if (n.is_type<rules::jitter>()) {
+            if (n.children.size() == 1) return expr(*n.children[0]);
+            auto e = make(K::Jitter, n);
+            e->items.push_back(expr(*n.children[0]));
+            e->items.push_back(expr(*n.children.back()));
+            return e;
+        }
+        if (n.is_type<rules::negation>() || n.is_type<rules::not_expr>()) {
+            auto e = make(K::Unary, n);
+            e->text = n.is_type<rules::negation>() ? "-" : "not";
+            e->items.push_back(expr(*n.children.back()));
+            return e;
+        }
+        if (n.is_type<rules::multiplicative>() || n.is_type<rules::additive>() ||
+            n.is_type<rules::comparison>() || n.is_type<rules::logic_and>() ||
+            n.is_type<rules::logic_or>())
+            return binary_chain(n);
+        if (n.is_type<rules::range_expr>()) {
+            if (n.children.size() == 1) return expr(*n.children[0]);
+            auto e = make(K::Range, n);
+            e->items.push_back(expr(*n.children[0]));
+            e->items.push_back(expr(*n.children.back()));
+            return e;
+        }
+        // `expr` and `modifier_arg` derive from `sustained`: PEGTL records the derived type.
+        if (n.is_type<rules::expr>() || n.is_type<rules::modifier_arg>()) {
+            if (n.children.size() == 1) return expr(*n.children[0]);
+            auto e = make(K::Sustained, n);
+            e->items.push_back(expr(*n.children[0]));
+            e->items.push_back(expr(*n.children.back()));
+            return e;
+        }
+        if (n.children.size() == 1) return expr(*n.children[0]);
+        throw std::logic_error("parser: unexpected node " + std::string(n.type));
+    }
+
+    // name, then calls/blocks, then .member and [index] suffixes.
+    ast::ExprPtr postfix(const Node& n) {
+        using K = ast::Expr::Kind;
+        if (n.is_type<rules::iter_range>()) {
+            if (n.children.size() == 1) return expr(*n.children[0]);
+            auto e = make(K::Range, n);
+            e->items.push_back(expr(*n.children[0]));
+            e->items.push_back(expr(*n.children.back()));
+            return e;
+        }
+        ast::ExprPtr base;
+        std::size_t i = 0;
+        if (n.is_type<rules::callee>()) {
+            return callee(n);
+        }
+        // postfix: primary (callee/number/...) then suffixes; ref: name then suffixes.
+        const Node& first = *n.children.at(0);
+        base = first.is_type<rules::callee>() ? callee(first) : expr(first);
+        for (i = 1; i < n.children.size(); ++i) {
+            const Node& s = *n.children[i];
+            if (s.is_type<rules::member>()) {
+                auto e = make(K::Member, n);
+                e->span.end = static_cast<std::uint32_t>(s.end().byte);
+                e->text = identifier(*s.children.at(0));
+                e->items.push_back(std::move(base));
+                base = std::move(e);
+            } else if (s.is_type<rules::index>()) {
+                auto e = make(K::Index, n);
+                e->span.end = static_cast<std::uint32_t>(s.end().byte);
+                e->items.push_back(std::move(base));
+                for (const auto& c : s.children) e->items.push_back(expr(*c));
+                base = std::move(e);
+            }
+        }
+        return base;
+    }
+
+    ast::ExprPtr callee(const Node& n) {
+        using K = ast::Expr::Kind;
+        const std::string id = identifier(*n.children.at(0));
+        if (n.children.size() == 1) {
+            auto e = make(K::Name, n);
+            e->text = id;
+            return e;
+        }
+        const Node& tail = *n.children[1];
+        if (tail.is_type<rules::call_args>()) {
+            auto e = make(K::Call, n);
+            e->text = id;
+            for (const auto& a : tail.children) {
+                const Node& arg = *a;  // argument
+                if (arg.children.size() == 2 && arg.children[0]->is_type<rules::named_arg_name>()) {
+                    e->arg_names.push_back(identifier(*arg.children[0]));
+                    e->items.push_back(expr(*arg.children[1]));
+                } else {
+                    e->arg_names.emplace_back();
+                    e->items.push_back(expr(*arg.children.at(0)));
+                }
+            }
+            return e;
+        }
+        auto e = make(K::BlockCall, n);
+        e->text = id;
+        e->fields = fields(tail);
+        return e;
+    }
+
+    std::vector<ast::Field> fields(const Node& block) {
+        std::vector<ast::Field> out;
+        for (const auto& f : block.children) out.push_back(field(*f));
+        return out;
+    }
+
+    ast::Field field(const Node& n) {
+        ast::Field f;
+        f.span = span(n);
+        f.name = identifier(*n.children.at(0));
+        f.name_span = span(*n.children.at(0));
+        const Node& tail = *n.children.at(1);
+        if (tail.is_type<rules::assign_tail>()) {
+            f.kind = ast::Field::Kind::Assign;
+            f.value = expr(*tail.children.at(0));
+        } else {
+            f.kind = ast::Field::Kind::Param;
+            for (const auto& m : tail.children) {
+                ast::Modifier mod;
+                mod.span = span(*m);
+                mod.name = identifier(*m->children.at(0));
+                if (m->children.size() > 1) mod.argument = expr(*m->children[1]);
+                f.modifiers.push_back(std::move(mod));
+            }
+        }
+        return f;
+    }
+
+    static std::string unescape(const Node& body) {
+        std::string raw = text(body);
+        if (!raw.empty() && raw.back() == '"') raw.pop_back();
+        std::string out;
+        for (std::size_t i = 0; i < raw.size(); ++i) {
+            if (raw[i] == '\\' && i + 1 < raw.size()) {
+                const char c = raw[++i];
+                out.push_back(c == 'n' ? '\n' : c == 't' ? '\t' : c);
+            } else {
+                out.push_back(raw[i]);
+            }
+        }
+        return out;
+    }
+
+    ast::Statement statement(const Node& n) {
+        using K = ast::Statement::Kind;
+        ast::Statement s;
+        s.span = span(n);
+        s.keyword_span = s.span;
+        auto def = [&](const Node& d) {
+            s.name = identifier(*d.children.at(0));
+            s.name_span = span(*d.children.at(0));
+            if (d.children.size() > 1)
+                for (const auto& c : d.children[1]->children) s.name_index.push_back(expr(*c));
+        };
+        auto set_body = [&](const Node& b) {
+            s.has_body = true;
+            s.body = fields(b);
+        };
+        if (n.is_type<rules::seed_stmt>()) {
+            s.kind = K::Seed;
+            s.head = expr(*n.children.at(0));
+        } else if (n.is_type<rules::output_stmt>() || n.is_type<rules::include_stmt>()) {
+            s.kind = n.is_type<rules::output_stmt>() ? K::Output : K::Include;
+            s.head = expr(*n.children.at(0));
+        } else if (n.is_type<rules::task_stmt>() || n.is_type<rules::network_stmt>()) {
+            s.kind = n.is_type<rules::task_stmt>() ? K::Task : K::Network;
+            def(*n.children.at(0));
+            s.head = expr(*n.children.at(1));
+            if (n.children.size() > 2) set_body(*n.children[2]);
+        } else if (n.is_type<rules::train_stmt>() || n.is_type<rules::evaluate_stmt>()) {
+            s.kind = n.is_type<rules::train_stmt>() ? K::Train : K::Evaluate;
+            def(*n.children.at(0));
+            s.head = expr(*n.children.at(1));
+            s.target = expr(*n.children.at(2));
+            if (n.children.size() > 3) set_body(*n.children[3]);
+        } else if (n.is_type<rules::analyze_stmt>()) {
+            s.kind = K::Analyze;
+            def(*n.children.at(0));
+            s.head = expr(*n.children.at(1));
+        } else if (n.is_type<rules::plot_stmt>()) {
+            s.kind = K::Plot;
+            s.head = expr(*n.children.at(0));
+            const Node& file = *n.children.at(1);
+            s.file = unescape(*file.children.at(0));
+            s.file_span = span(file);
+        } else if (n.is_type<rules::for_stmt>()) {
+            s.kind = K::For;
+            for (const auto& c : n.children) {
+                if (c->is_type<rules::loop_var>()) {
+                    s.loops.emplace_back(identifier(*c->children.at(0)), expr(*c->children.at(1)));
+                } else {
+                    s.children.push_back(statement(*c));
+                }
+            }
+        } else {
+            throw std::logic_error("parser: unexpected statement node " + std::string(n.type));
+        }
+        return s;
+    }
+
+private:
+    std::uint32_t file_;
+};
+
+// Deeply nested brackets would exhaust the stack of a recursive-descent parser; reject them
+// with a message instead.
+constexpr int kMaxNesting = 64;
+
+void check_nesting(std::string_view source, std::uint32_t file_id) {
+    int depth = 0;
+    std::uint32_t line = 1, column = 1;
+    bool in_string = false, in_comment = false;
+    for (std::uint32_t i = 0; i < source.size(); ++i) {
+        const char c = source[i];
+        if (c == '\n') {
+            ++line;
+            column = 1;
+            in_comment = false;
+            in_string = false;
+            continue;
+        }
+        if (!in_comment) {
+            if (in_string) {
+                if (c == '\\') ++i, ++column;
+                else if (c == '"') in_string = false;
+            } else if (c == '"') in_string = true;
+            else if (c == '#') in_comment = true;
+            else if (c == '(' || c == '[' || c == '{') {
+                if (++depth > kMaxNesting)
+                    throw ParseFailure(SyntaxError{{file_id, line, column, i, i + 1},
+                                                   "brackets nested too deeply (more than 64 levels)", false});
+            } else if (c == ')' || c == ']' || c == '}') {
+                depth = depth > 0 ? depth - 1 : 0;
+            }
+        }
+        ++column;
+    }
+}
+
+// Comments are found by a lexical scan (outside strings): keeping them out of the parse
+// tree keeps the tree's shape independent of where users put comments.
+std::vector<ast::Comment> collect_comments(std::string_view source, std::uint32_t file_id) {
+    std::vector<ast::Comment> out;
+    std::uint32_t line = 1, column = 1;
+    bool in_string = false;
+    for (std::uint32_t i = 0; i < source.size(); ++i, ++column) {
+        const char c = source[i];
+        if (c == '\n') {
+            ++line;
+            column = 0;
+            in_string = false;
+        } else if (in_string) {
+            if (c == '\\') ++i, ++column;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '#') {
+            std::uint32_t j = i;
+            while (j < source.size() && source[j] != '\n') ++j;
+            std::string text(source.substr(i + 1, j - i - 1));
+            if (!text.empty() && text.back() == '\r') text.pop_back();
+            out.push_back({{file_id, line, column, i, j}, std::move(text)});
+            column += j - i - 1;
+            i = j - 1;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+ast::Module parse(std::string_view source, std::uint32_t file_id, const std::string& file_name) {
+    check_nesting(source, file_id);
+    pegtl::memory_input in(source.data(), source.size(), file_name);
+    try {
+        auto root = pegtl::parse_tree::parse<rules::file, rules::selector, pegtl::nothing,
+                                             rules::control>(in);
+        if (!root) throw ParseFailure(SyntaxError{{file_id, 1, 1, 0, 0}, "expected a statement", false});
+        Converter conv(file_id);
+        ast::Module module;
+        for (const auto& c : root->children) module.statements.push_back(conv.statement(*c));
+        module.comments = collect_comments(source, file_id);
+        return module;
+    } catch (const pegtl::parse_error& e) {
+        const auto& p = e.positions().front();
+        SyntaxError err;
+        err.where = {file_id, static_cast<std::uint32_t>(p.line), static_cast<std::uint32_t>(p.column),
+                     static_cast<std::uint32_t>(p.byte), static_cast<std::uint32_t>(p.byte + 1)};
+        err.message = std::string(e.message());
+        // Every commit point should have its own message; if one was missed, say so plainly
+        // rather than print a rule name.
+        if (err.message.rfind("parse error matching", 0) == 0) err.message = "unexpected input here";
+        err.incomplete = p.byte >= source.size();
+        throw ParseFailure(std::move(err));
+    }
+}
+
+}  // namespace rnn::grammar

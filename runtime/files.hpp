@@ -1,0 +1,30 @@
+// Files the runtime writes: .npy arrays (numpy's format, readable with numpy.load) and
+// atomic writes (temporary file + rename), so a crash never leaves a half-written file
+// that a later run would trust.
+#pragma once
+
+#include <armadillo>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace rnn::rt {
+
+// Writes bytes to path through a temporary file in the same folder and a rename.
+// Throws std::runtime_error with the path on failure.
+void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
+
+// The bytes of an .npy file holding a matrix (2-D, Fortran order, float32 or float64).
+template <typename T>
+std::string npy_bytes(const arma::Mat<T>& m);
+
+template <typename T>
+void save_npy(const std::filesystem::path& path, const arma::Mat<T>& m) {
+    write_file_atomically(path, npy_bytes(m));
+}
+
+// Reads a 1-D or 2-D little-endian float32/float64 .npy file (either order) as a matrix;
+// a 1-D array becomes a column. Throws std::runtime_error saying what is wrong.
+arma::Mat<double> load_npy(const std::filesystem::path& path);
+
+}  // namespace rnn::rt

@@ -1,0 +1,102 @@
+// Ops that turn a sequence of states into per-trial, per-step signals and reduce signals
+// over a window of time steps. A signal is a matrix batch x T (row = trial, column = step).
+#pragma once
+
+#include <armadillo>
+#include <cmath>
+#include <stdexcept>
+
+#include "runtime/tape.hpp"
+
+namespace rnn::rt {
+
+// Overlap of each state with its trial's pattern:  q[b, t] = | m_b . h_{t, b} | / N
+// (absolute value, as seed 000 measures it) or the signed value when signed_overlap.
+// H is units x (batch * T), patterns is units x batch (a constant).
+template <typename T>
+Var overlap(Tape<T>& tape, Var states, const arma::Mat<T>& patterns, bool signed_overlap) {
+    const arma::Mat<T>& H = tape.value(states);
+    const arma::uword n = H.n_rows;
+    const arma::uword batch = patterns.n_cols;
+    if (patterns.n_rows != n || batch == 0 || H.n_cols % batch != 0)
+        throw std::invalid_argument("overlap: the patterns do not match the states");
+    const arma::uword steps = H.n_cols / batch;
+    arma::Mat<T> raw(batch, steps);
+    for (arma::uword t = 0; t < steps; ++t)
+        for (arma::uword b = 0; b < batch; ++b)
+            raw(b, t) = arma::dot(patterns.col(b), H.col(t * batch + b)) / static_cast<T>(n);
+    arma::Mat<T> out = signed_overlap ? raw : arma::Mat<T>(arma::abs(raw));
+    return tape.record(std::move(out), tape.needs_grad(states),
+                       [states, patterns, signed_overlap, raw = std::move(raw)](
+                           Tape<T>& t, const arma::Mat<T>& g, const arma::Mat<T>&) {
+                           arma::Mat<T>& dH = t.grad(states);
+                           const arma::uword units = patterns.n_rows;
+                           const arma::uword nb = patterns.n_cols;
+                           for (arma::uword s = 0; s < g.n_cols; ++s)
+                               for (arma::uword b = 0; b < nb; ++b) {
+                                   T sign = T(1);
+                                   if (!signed_overlap) sign = raw(b, s) < T(0) ? T(-1) : T(1);
+                                   dH.col(s * nb + b) +=
+                                       (sign * g(b, s) / static_cast<T>(units)) * patterns.col(b);
+                               }
+                       });
+}
+
+enum class TimeReduction { Mean, Max, Min, Sum };
+
+// Reduces a signal over steps [begin, end) within each trial, then averages over trials:
+// the batch mean of the per-trial reduction, as a 1 x 1 scalar. Max/min pass the gradient
+// to the first step that attains the extreme.
+template <typename T>
+Var reduce_time(Tape<T>& tape, Var signal, TimeReduction kind, arma::uword begin, arma::uword end) {
+    const arma::Mat<T>& S = tape.value(signal);
+    if (begin >= end || end > S.n_cols || S.n_rows == 0)
+        throw std::invalid_argument("reduce_time: the window is empty or outside the trial");
+    const arma::uword batch = S.n_rows;
+    arma::uvec where(batch, arma::fill::zeros);  // arg of the extreme, per trial
+    T total = T(0);
+    for (arma::uword b = 0; b < batch; ++b) {
+        T acc = S(b, begin);
+        arma::uword arg = begin;
+        for (arma::uword s = begin + 1; s < end; ++s) {
+            const T v = S(b, s);
+            switch (kind) {
+                case TimeReduction::Mean:
+                case TimeReduction::Sum: acc += v; break;
+                case TimeReduction::Max:
+                    if (v > acc) acc = v, arg = s;
+                    break;
+                case TimeReduction::Min:
+                    if (v < acc) acc = v, arg = s;
+                    break;
+            }
+        }
+        if (kind == TimeReduction::Mean) acc /= static_cast<T>(end - begin);
+        where(b) = arg;
+        total += acc;
+    }
+    arma::Mat<T> out(1, 1);
+    out(0, 0) = total / static_cast<T>(batch);
+    return tape.record(std::move(out), tape.needs_grad(signal),
+                       [signal, kind, begin, end, where](Tape<T>& t, const arma::Mat<T>& g,
+                                                         const arma::Mat<T>&) {
+                           arma::Mat<T>& dS = t.grad(signal);
+                           const arma::uword nb = dS.n_rows;
+                           const T per_trial = g(0, 0) / static_cast<T>(nb);
+                           for (arma::uword b = 0; b < nb; ++b) {
+                               switch (kind) {
+                                   case TimeReduction::Mean:
+                                       dS.row(b).cols(begin, end - 1) +=
+                                           per_trial / static_cast<T>(end - begin);
+                                       break;
+                                   case TimeReduction::Sum:
+                                       dS.row(b).cols(begin, end - 1) += per_trial;
+                                       break;
+                                   case TimeReduction::Max:
+                                   case TimeReduction::Min: dS(b, where(b)) += per_trial; break;
+                               }
+                           }
+                       });
+}
+
+}  // namespace rnn::rt

@@ -1,0 +1,174 @@
+#include "stdlib/figures/basic_figures.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "stdlib/figures/gnuplot.hpp"
+
+namespace rnn::stdlib {
+
+namespace {
+
+std::string title_option(const Params& options, const std::string& fallback) {
+    const std::string& t = options.text("title");
+    return gnuplot_quote(t.empty() ? fallback : t);
+}
+
+// history(fit): every loss term and every metric per epoch, in two panels.
+FigureScript draw_history(const std::vector<ArgValue>& args, const Params& options,
+                          const std::string& stem) {
+    const auto& train = std::get<TrainingArg>(args.at(0));
+    const History& h = train.history;
+    FigureScript fig;
+    fig.height = 800;
+    std::string data = "#";
+    for (const auto& c : h.columns) data += " " + c;
+    data += "\n";
+    for (const auto& row : h.rows) {
+        for (std::size_t i = 0; i < row.size(); ++i) data += fmt::format("{}{:.9g}", i ? " " : "", row[i]);
+        data += "\n";
+    }
+    const std::string file = stem + ".dat";
+    fig.data.push_back({file, data});
+    // Columns: epoch, then loss terms (names starting with "loss"), then metrics.
+    std::vector<std::size_t> loss_cols, metric_cols;
+    for (std::size_t i = 1; i < h.columns.size(); ++i)
+        (h.columns[i].rfind("loss", 0) == 0 ? loss_cols : metric_cols).push_back(i);
+    std::string body = fmt::format("set multiplot layout 2,1 title {}\n",
+                                   title_option(options, "training history of " + train.label));
+    body += "set grid\nset xlabel 'epoch'\nset key outside right\n";
+    auto plot_cols = [&](const std::vector<std::size_t>& cols, const std::string& ylabel) {
+        body += fmt::format("set ylabel {}\n", gnuplot_quote(ylabel));
+        if (cols.empty()) {
+            body += "set label 1 'nothing recorded' at graph 0.5,0.5 center\nplot NaN notitle\nunset label 1\n";
+            return;
+        }
+        body += "plot ";
+        for (std::size_t k = 0; k < cols.size(); ++k)
+            body += fmt::format("{}{} using 1:{} with lines lw 1.5 title {}", k ? ", " : "",
+                                gnuplot_quote(file), cols[k] + 1, gnuplot_quote(h.columns[cols[k]]));
+        body += "\n";
+    };
+    plot_cols(loss_cols, "loss");
+    plot_cols(metric_cols, "metric");
+    body += "unset multiplot\n";
+    fig.body = body;
+    return fig;
+}
+
+// heatmap(A, B, ...): one panel per matrix, a diverging palette centred on zero.
+FigureScript draw_heatmap(const std::vector<ArgValue>& args, const Params& options,
+                          const std::string& stem) {
+    FigureScript fig;
+    fig.width = 520 * static_cast<int>(args.size());
+    fig.height = 480;
+    std::string body = fmt::format("set multiplot layout 1,{} title {}\n", args.size(),
+                                   title_option(options, ""));
+    body += "set palette defined (-1 '#2166ac', 0 '#f7f7f7', 1 '#b2182b')\n";
+    body += "set size ratio -1\nunset key\nset tics out\n";
+    for (std::size_t k = 0; k < args.size(); ++k) {
+        const auto& m = std::get<MatrixArg>(args[k]);
+        std::string data;
+        for (arma::uword i = 0; i < m.value.n_rows; ++i) {
+            for (arma::uword j = 0; j < m.value.n_cols; ++j)
+                data += fmt::format("{}{:.7g}", j ? " " : "", m.value(i, j));
+            data += "\n";
+        }
+        const std::string file = fmt::format("{}_{}.dat", stem, k + 1);
+        fig.data.push_back({file, data});
+        const double limit = std::max(1e-12, static_cast<double>(arma::abs(m.value).max()));
+        body += fmt::format("set title {}\nset cbrange [{:.7g}:{:.7g}]\n", gnuplot_quote(m.label), -limit, limit);
+        body += fmt::format("set xrange [-0.5:{}]\nset yrange [{}:-0.5]\n", m.value.n_cols - 0.5,
+                            m.value.n_rows - 0.5);
+        body += "set xlabel 'column'\nset ylabel 'row'\n";
+        body += fmt::format("plot {} matrix with image\n", gnuplot_quote(file));
+    }
+    body += "unset multiplot\n";
+    fig.body = body;
+    return fig;
+}
+
+// trajectory(test): the evaluation's signal over time, one line per trial, periods shaded.
+FigureScript draw_trajectory(const std::vector<ArgValue>& args, const Params& options,
+                             const std::string& stem) {
+    const auto& ev = std::get<EvaluationArg>(args.at(0));
+    FigureScript fig;
+    std::string data = "# step";
+    for (const auto& l : ev.trial_labels) data += " " + l;
+    data += "\n";
+    for (arma::uword t = 0; t < ev.values.n_cols; ++t) {
+        data += fmt::format("{}", t);
+        for (arma::uword r = 0; r < ev.values.n_rows; ++r) data += fmt::format(" {:.7g}", ev.values(r, t));
+        data += "\n";
+    }
+    const std::string file = stem + ".dat";
+    fig.data.push_back({file, data});
+    std::string body = fmt::format("set title {}\n", title_option(options, ev.signal + " in " + ev.label));
+    body += fmt::format("set grid\nset xlabel 'step'\nset ylabel {}\nset key outside right\n",
+                        gnuplot_quote(ev.signal));
+    int object = 1;
+    for (const auto& p : ev.periods) {
+        if (object % 2 == 1)
+            body += fmt::format("set object {} rect from {},graph 0 to {},graph 1 behind fc rgb '#eeeeee' fs solid noborder\n",
+                                object, p.begin, p.end);
+        body += fmt::format("set label {} {} at {},graph 0.96 left\n", object, gnuplot_quote(p.name), p.begin + 2);
+        ++object;
+    }
+    body += "plot ";
+    for (arma::uword r = 0; r < ev.values.n_rows; ++r)
+        body += fmt::format("{}{} using 1:{} with lines lw 1.5 title {}", r ? ", " : "", gnuplot_quote(file), r + 2,
+                            gnuplot_quote(ev.trial_labels.at(r)));
+    body += "\n";
+    fig.body = body;
+    return fig;
+}
+
+ParamSpec title_param() {
+    return {"title", ParamType::String, Value{std::string()}, std::nullopt, std::nullopt, "",
+            "figure title; empty for the default"};
+}
+
+}  // namespace
+
+const FigureEntry& history_figure_entry() {
+    static const FigureEntry entry = [] {
+        FigureEntry e;
+        e.name = "history";
+        e.doc = "Loss terms and training metrics per epoch of a training.";
+        e.args = {{"training", ArgKind::Training, "a train definition, e.g. fit"}};
+        e.schema.params = {title_param()};
+        e.draw = draw_history;
+        return e;
+    }();
+    return entry;
+}
+
+const FigureEntry& heatmap_figure_entry() {
+    static const FigureEntry entry = [] {
+        FigureEntry e;
+        e.name = "heatmap";
+        e.doc = "Heat maps of one or more matrices side by side, colour scale centred on zero.";
+        e.args = {{"matrices", ArgKind::Matrix, "matrices such as fit.W_self, fit.W_input", true}};
+        e.schema.params = {title_param()};
+        e.draw = draw_heatmap;
+        return e;
+    }();
+    return entry;
+}
+
+const FigureEntry& trajectory_figure_entry() {
+    static const FigureEntry entry = [] {
+        FigureEntry e;
+        e.name = "trajectory";
+        e.doc = "An evaluation's signal over time, one line per trial, with the task's periods marked.";
+        e.args = {{"evaluation", ArgKind::Evaluation, "an evaluate definition, e.g. test"}};
+        e.schema.params = {title_param()};
+        e.draw = draw_trajectory;
+        return e;
+    }();
+    return entry;
+}
+
+}  // namespace rnn::stdlib

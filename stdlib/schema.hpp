@@ -1,0 +1,96 @@
+// Typed parameter schemas of stdlib entries. A schema drives three things: checking a
+// script (types, ranges, units, required, did-you-mean), `rnn doc` (docs/stdlib.md), and
+// reading resolved values inside the entry. Keeping them in one table per entry is what
+// keeps the docs from drifting from the code.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace rnn::stdlib {
+
+// A value drawn per trial: uniform(low, high) — one draw in [low, high) each time.
+struct UniformDraw {
+    double low = 0.0;
+    double high = 0.0;
+};
+
+// The value of a parameter after checking: numbers (integers are stored exactly in a
+// double), booleans, strings (and enumeration choices), per-trial draws.
+using Value = std::variant<double, bool, std::string, UniformDraw>;
+
+enum class ParamType {
+    Integer,   // a whole number
+    Real,      // any number
+    Steps,     // a duration: `N steps`, or ms/s converted through the network's dt
+    Bool,
+    String,
+    Choice,    // one name out of `choices`
+    Draw,      // a number, or uniform(low, high) drawn per trial
+};
+
+std::string_view param_type_name(ParamType t);
+
+struct ParamSpec {
+    ParamSpec(std::string name_, ParamType type_, std::optional<Value> default_, std::optional<double> min_,
+              std::optional<double> max_, std::string unit_, std::string doc_,
+              std::vector<std::string> choices_ = {})
+        : name(std::move(name_))
+        , type(type_)
+        , default_value(std::move(default_))
+        , min(min_)
+        , max(max_)
+        , unit(std::move(unit_))
+        , doc(std::move(doc_))
+        , choices(std::move(choices_)) {}
+
+    std::string name;
+    ParamType type = ParamType::Real;
+    std::optional<Value> default_value;  // none: the parameter is required
+    std::optional<double> min;           // inclusive bounds, for numbers and draws
+    std::optional<double> max;
+    std::string unit;                    // shown in docs and messages ("steps", "trials", "")
+    std::string doc;                     // one line
+    std::vector<std::string> choices;    // for Choice
+
+    bool required() const { return !default_value.has_value(); }
+};
+
+struct Schema {
+    std::vector<ParamSpec> params;
+
+    const ParamSpec* find(std::string_view name) const;
+    std::vector<std::string> names() const;
+};
+
+// Resolved parameter values of one stdlib entry instance, read by the entry's code. The
+// checker guarantees every value is present and of its schema type, so the accessors
+// throw std::logic_error only on a programming error.
+class Params {
+public:
+    void set(const std::string& name, Value v) { values_[name] = std::move(v); }
+    bool has(const std::string& name) const { return values_.count(name) != 0; }
+    const Value& get(const std::string& name) const;
+
+    double real(const std::string& name) const;
+    long integer(const std::string& name) const;
+    bool flag(const std::string& name) const;
+    const std::string& text(const std::string& name) const;
+    UniformDraw draw(const std::string& name) const;  // a plain number n gives [n, n]
+
+    const std::map<std::string, Value>& values() const { return values_; }
+
+private:
+    std::map<std::string, Value> values_;
+};
+
+// Fills every missing value with its schema default.
+Params with_defaults(const Schema& schema, Params given);
+
+// A value as the .rnn source would write it (for manifests and docs).
+std::string format_value(const Value& v);
+
+}  // namespace rnn::stdlib

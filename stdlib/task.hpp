@@ -1,0 +1,99 @@
+// The interface every stdlib task implements, and the entry that registers it. A task
+// makes trials (inputs, per-trial conditions), names its periods (windows of time steps)
+// and signals (per-trial, per-step quantities computed from the network's outputs on the
+// tape), and defines its metrics as reductions of signals over periods.
+#pragma once
+
+#include <armadillo>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/random.hpp"
+#include "runtime/signals.hpp"
+#include "runtime/tape.hpp"
+#include "stdlib/schema.hpp"
+
+namespace rnn::stdlib {
+
+// A window of state indices [begin, end): index t is the state after input step t.
+struct Period {
+    std::string name;
+    arma::uword begin = 0;
+    arma::uword end = 0;
+};
+
+struct TrialBatch {
+    arma::fmat inputs;            // input_size x (batch * steps), column t * batch + b
+    arma::fmat targets;           // per-trial reference vectors (memory_recall: the clean
+                                  // pattern of each trial), units x batch
+    std::vector<long> condition;  // which condition (pattern, class) each trial shows
+    arma::uword batch = 0;
+    arma::uword steps = 0;
+};
+
+struct SignalSpec {
+    std::string name;
+    std::string doc;
+};
+
+// A metric is a signal reduced over a period per trial (and averaged over trials when
+// a batch summary is wanted).
+struct MetricSpec {
+    std::string name;
+    std::string signal;
+    rt::TimeReduction reduction = rt::TimeReduction::Mean;
+    std::string period;
+    std::string doc;
+};
+
+struct NamedDoc {
+    std::string name;
+    std::string doc;
+};
+
+class TaskInstance {
+public:
+    virtual ~TaskInstance() = default;
+
+    virtual arma::uword input_size() const = 0;
+    virtual arma::uword steps() const = 0;
+    virtual std::vector<Period> periods() const = 0;
+    virtual arma::uword conditions() const = 0;
+
+    // The trials of training epoch `epoch` under the named schedule (checked beforehand
+    // against the entry's schedule list). Random draws come from `trials`.
+    virtual TrialBatch training_batch(long epoch, std::string_view schedule,
+                                      rt::RandomStream& trials) const = 0;
+
+    // One trial per condition, for evaluation.
+    virtual TrialBatch evaluation_batch(rt::RandomStream& trials) const = 0;
+
+    // A signal (batch x steps) from the network's outputs (units x (batch * steps)).
+    virtual rt::Var signal(std::string_view name, rt::Tape<float>& tape, rt::Var outputs,
+                           const TrialBatch& trials) const = 0;
+    virtual rt::Var signal(std::string_view name, rt::Tape<double>& tape, rt::Var outputs,
+                           const TrialBatch& trials) const = 0;
+
+    // A named constant matrix of the task ("patterns"), or of a batch ("current_pattern").
+    virtual arma::fmat matrix(std::string_view name, const TrialBatch* trials) const = 0;
+};
+
+struct TaskEntry {
+    std::string name;
+    std::string doc;        // one line
+    std::string reference;  // where the task comes from
+    Schema schema;
+    std::vector<SignalSpec> signals;
+    std::vector<NamedDoc> periods;
+    std::vector<MetricSpec> metrics;
+    std::vector<NamedDoc> schedules;  // the first is the default
+    std::vector<NamedDoc> matrices;   // names usable as `task.NAME` in expressions
+    // Which parameter says how many units the network's state must have (or "").
+    std::string units_param;
+    std::function<std::unique_ptr<TaskInstance>(const Params&, rt::RandomStream& setup)> make;
+};
+
+}  // namespace rnn::stdlib
