@@ -108,6 +108,8 @@ FigureScript draw_trajectory(const std::vector<ArgValue>& args, const Params& op
     std::string body = fmt::format("set title {}\n", title_option(options, ev.signal + " in " + ev.label));
     body += fmt::format("set grid\nset xlabel 'step'\nset ylabel {}\nset key outside right\n",
                         gnuplot_quote(ev.signal));
+    // Signals in [0, 1] (overlaps, accuracies) are drawn on the whole unit range.
+    if (ev.values.n_elem > 0 && ev.values.min() >= 0.0F && ev.values.max() <= 1.0F) body += "set yrange [0:1.05]\n";
     int object = 1;
     for (const auto& p : ev.periods) {
         if (object % 2 == 1)

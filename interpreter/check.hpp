@@ -1,0 +1,17 @@
+// Semantic analysis: AST -> checked Program. Resolves names, checks every value against
+// the stdlib schemas (types, units, ranges, required parameters), types loss expressions,
+// and reports every problem of the file at once, with did-you-mean suggestions.
+#pragma once
+
+#include <optional>
+
+#include "grammar/ast.hpp"
+#include "interpreter/diagnostics.hpp"
+#include "interpreter/program.hpp"
+
+namespace rnn::interp {
+
+// Returns the program when there is no error (warnings may be present in `diags`).
+std::optional<Program> check(const ast::Module& module, Diagnostics& diags);
+
+}  // namespace rnn::interp

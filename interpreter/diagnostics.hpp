@@ -1,0 +1,65 @@
+// Errors for people: `file:line:col: error: message`, the source line, a caret under the
+// place, notes that point elsewhere ("defined here"), and a suggestion where one exists.
+// The checker collects every diagnostic of a file before anything runs.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "grammar/ast.hpp"
+
+namespace rnn::interp {
+
+struct SourceFile {
+    std::string path;  // as the user named it
+    std::string text;
+};
+
+class SourceMap {
+public:
+    std::uint32_t add(std::string path, std::string text);
+    const SourceFile& file(std::uint32_t id) const { return files_.at(id); }
+    std::size_t size() const { return files_.size(); }
+    // The text of a 1-based line, without its newline.
+    std::string_view line(std::uint32_t id, std::uint32_t line) const;
+    // The source text a span covers.
+    std::string_view text(const ast::Span& s) const;
+
+private:
+    std::vector<SourceFile> files_;
+};
+
+enum class Severity { Error, Warning };
+
+struct Diagnostic {
+    Severity severity = Severity::Error;
+    ast::Span span;
+    std::string message;
+    std::vector<std::pair<ast::Span, std::string>> notes;
+    std::string help;  // "did you mean 'x'?" and the like
+};
+
+class Diagnostics {
+public:
+    Diagnostic& error(const ast::Span& where, std::string message, std::string help = {});
+    Diagnostic& warning(const ast::Span& where, std::string message, std::string help = {});
+    bool has_errors() const;
+    std::size_t error_count() const;
+    const std::vector<Diagnostic>& all() const { return list_; }
+
+private:
+    std::vector<Diagnostic> list_;
+};
+
+// Renders one diagnostic; colour only when asked (on a terminal).
+std::string render(const Diagnostic& d, const SourceMap& sources, bool color);
+
+// The closest candidate to `name` by edit distance, or "" if none is close enough.
+std::string closest_name(std::string_view name, const std::vector<std::string>& candidates);
+
+// "did you mean 'x'?" or "" (then, when short, the list of what is allowed).
+std::string suggestion(std::string_view name, const std::vector<std::string>& candidates);
+
+}  // namespace rnn::interp

@@ -1,0 +1,135 @@
+// A checked program: every name resolved, every value typed and converted, ready to be
+// lowered to the execution graph. Produced by check(); nothing here refers to syntax
+// except the spans kept for runtime error messages.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "grammar/ast.hpp"
+#include "runtime/adam.hpp"
+#include "runtime/parameter.hpp"
+#include "runtime/signals.hpp"
+#include "stdlib/registry.hpp"
+
+namespace rnn::interp {
+
+struct TaskDef {
+    std::string name;
+    const stdlib::TaskEntry* entry = nullptr;
+    stdlib::Params params;  // complete: defaults filled in
+    ast::Span span;
+};
+
+struct TensorDef {
+    std::string name;
+    rt::Constraint constraint;
+    std::optional<rt::Initializer> init;  // none: the kind's default
+    std::optional<std::uint64_t> pinned_seed;
+    std::string stream;  // shared named stream, or ""
+    std::string init_text;  // as written, for the manifest
+};
+
+struct NetworkDef {
+    std::string name;
+    const stdlib::NetworkEntry* entry = nullptr;
+    stdlib::Params params;
+    std::map<std::string, TensorDef> tensors;  // only those given modifiers
+    ast::Span span;
+};
+
+// A loss expression, typed: every node is a scalar.
+struct LossNode {
+    enum class Kind { Constant, Add, Sub, Mul, Div, Neg, Reduce, FixedPoint, L2 };
+    Kind kind = Kind::Constant;
+    double value = 0.0;                 // Constant
+    std::vector<LossNode> children;     // Add/Sub/Mul/Div: 2, Neg: 1
+    std::string signal, period;         // Reduce
+    rt::TimeReduction reduction = rt::TimeReduction::Mean;
+    std::string tensor;                 // FixedPoint, L2
+    bool raw = false;                   // L2 of the raw (unconstrained) parameter
+    std::string matrix;                 // FixedPoint: the task matrix of patterns
+    ast::Span span;
+};
+
+// One additive term of the loss, recorded separately in the history.
+struct LossTerm {
+    std::string name;  // history column, "loss_..."
+    double sign = 1.0;
+    LossNode node;
+    std::string text;  // as written
+};
+
+struct Comparison {
+    std::string metric;
+    std::string op;  // >=, >, <=, <
+    double threshold = 0.0;
+};
+
+// Stop once every comparison has held on `epochs` consecutive epochs.
+struct StopRule {
+    std::vector<Comparison> all;
+    long epochs = 1;
+};
+
+struct TrainDef {
+    std::string name;
+    std::string network;
+    std::string task;
+    std::string updater = "bptt";
+    rt::AdamConfig adam;
+    std::vector<LossTerm> loss;
+    std::string schedule;
+    long epochs = 100;
+    std::optional<StopRule> stop;
+    std::optional<std::uint64_t> seed;  // replaces the script seed for this training's draws
+    ast::Span span;
+};
+
+struct EvaluateDef {
+    std::string name;
+    std::string train;
+    std::string task;
+    ast::Span span;
+};
+
+// A reference used as an analysis or figure argument.
+struct ArgRef {
+    enum class Kind { TrainedTensor, TaskMatrix, Training, Evaluation };
+    Kind kind = Kind::Training;
+    std::string definition;  // the train / task / evaluate name
+    std::string member;      // tensor or matrix name
+    std::string label;       // as written, e.g. "fit.W_self"
+};
+
+struct AnalyzeDef {
+    std::string name;
+    const stdlib::AnalysisEntry* entry = nullptr;
+    std::vector<ArgRef> args;
+    stdlib::Params options;
+    ast::Span span;
+};
+
+struct PlotDef {
+    const stdlib::FigureEntry* entry = nullptr;
+    std::vector<ArgRef> args;
+    stdlib::Params options;
+    std::string file;  // relative path inside the run directory, ends in .png
+    ast::Span span;
+};
+
+struct Program {
+    std::uint64_t seed = 0;
+    std::string output;  // as written in the script ("" if none)
+    std::map<std::string, TaskDef> tasks;
+    std::map<std::string, NetworkDef> networks;
+    std::map<std::string, TrainDef> trains;
+    std::map<std::string, EvaluateDef> evaluates;
+    std::map<std::string, AnalyzeDef> analyses;
+    std::vector<PlotDef> plots;
+};
+
+}  // namespace rnn::interp

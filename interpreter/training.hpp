@@ -1,0 +1,60 @@
+// Training and evaluation of one network on one task: builds the runtime network from its
+// checked definition, runs the epochs (schedule, loss terms, Adam, early stopping), and
+// evaluates trained weights on fresh trials. The random streams are named by entity path
+// (docs/architecture.md), so results depend only on the script and its seed.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "interpreter/program.hpp"
+#include "runtime/rnn_network.hpp"
+#include "stdlib/results.hpp"
+
+namespace rnn::interp {
+
+// A failure while running (not a script error): the message names the node and epoch.
+class RuntimeFailure : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct TrainedNetwork {
+    rt::RnnNetwork<float> net;
+    stdlib::History history;
+    long epochs_run = 0;
+    bool stopped_early = false;
+    double final_loss = 0.0;
+};
+
+struct Evaluation {
+    std::vector<std::string> metric_names;
+    std::map<std::string, std::vector<double>> per_trial;  // metric -> value per trial
+    std::map<std::string, arma::fmat> signals;             // signal -> trials x steps
+    std::vector<long> condition;
+    std::vector<stdlib::Period> periods;
+};
+
+// Called after each epoch with (epoch index, total epochs, loss, metrics of the epoch).
+using EpochCallback = std::function<void(long, long, double, const std::map<std::string, double>&)>;
+
+// The initial network of a definition, for a task's input size, drawn from the streams of
+// (seed, "network NAME / TENSOR").
+rt::RnnNetwork<float> build_network(const NetworkDef& def, arma::uword inputs, std::uint64_t seed);
+
+TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::TaskInstance& task,
+                     const EpochCallback& on_epoch);
+
+Evaluation evaluate(const Program& program, const EvaluateDef& def, const TrainedNetwork& trained,
+                    const stdlib::TaskInstance& task, const TaskDef& task_def);
+
+// The effective value of a named tensor of a trained network.
+arma::fmat trained_tensor(const TrainedNetwork& trained, const std::string& name);
+
+// The stream key of a task's setup draws (fixed patterns and the like).
+std::uint64_t task_setup_key(const Program& program, const std::string& task_name);
+
+}  // namespace rnn::interp

@@ -1,0 +1,15 @@
+// The program version (hashed into every node key) and the versions of the libraries a run
+// used (written into manifest.toml).
+#pragma once
+
+#include <toml++/toml.h>
+
+#include <string_view>
+
+namespace rnn::interp {
+
+inline constexpr std::string_view kVersion = "0.1.0";
+
+toml::table library_versions();
+
+}  // namespace rnn::interp
