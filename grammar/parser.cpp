@@ -10,6 +10,8 @@
 #include <tao/pegtl.hpp>
 #include <tao/pegtl/contrib/parse_tree.hpp>
 
+#include <cctype>
+#include <optional>
 #include <charconv>
 #include <cstdlib>
 
@@ -219,13 +221,35 @@ using Node = pegtl::parse_tree::node;
 
 class Converter {
 public:
-    explicit Converter(std::uint32_t file_id) : file_(file_id) {}
+    Converter(std::uint32_t file_id, std::string_view source) : file_(file_id), source_(source) {}
 
+    // Tokens consume the blank space and comments after them; a span ends at the last
+    // character that belongs to the construct itself.
     ast::Span span(const Node& n) const {
         const auto b = n.begin();
-        const auto e = n.end();
         return {file_, static_cast<std::uint32_t>(b.line), static_cast<std::uint32_t>(b.column),
-                static_cast<std::uint32_t>(b.byte), static_cast<std::uint32_t>(e.byte)};
+                static_cast<std::uint32_t>(b.byte), trim_end(b.byte, n.end().byte)};
+    }
+
+    std::uint32_t trim_end(std::size_t begin, std::size_t end) const {
+        while (true) {
+            while (end > begin && std::isspace(static_cast<unsigned char>(source_[end - 1]))) --end;
+            // A comment on the last line of the range: cut it (a '#' outside a string).
+            std::size_t line = end;
+            while (line > begin && source_[line - 1] != '\n') --line;
+            bool in_string = false;
+            std::size_t hash = end;
+            for (std::size_t i = line; i < end; ++i) {
+                if (source_[i] == '"') in_string = !in_string;
+                else if (source_[i] == '\\' && in_string) ++i;
+                else if (source_[i] == '#' && !in_string) {
+                    hash = i;
+                    break;
+                }
+            }
+            if (hash == end) return static_cast<std::uint32_t>(end);
+            end = hash;
+        }
     }
 
     static std::string text(const Node& n) { return std::string(n.string_view()); }
@@ -245,17 +269,6 @@ public:
         return e;
     }
 
-    // The span of an expression runs to its last character, not through trailing blanks.
-    ast::Span trimmed(const Node& n, std::string_view source) const {
-        ast::Span s = span(n);
-        while (s.end > s.begin) {
-            const char c = source[s.end - 1];
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') --s.end;
-            else break;
-        }
-        return s;
-    }
-
     ast::ExprPtr binary_chain(const Node& n, std::size_t first = 0) {
         // children: operand (op operand)*
         ast::ExprPtr left = expr(*n.children[first]);
@@ -265,7 +278,7 @@ public:
             e->span.begin = left->span.begin;
             e->span.line = left->span.line;
             e->span.column = left->span.column;
-            e->span.end = static_cast<std::uint32_t>(n.children[i + 1]->end().byte);
+            e->span.end = trim_end(e->span.begin, n.children[i + 1]->end().byte);
             e->items.push_back(std::move(left));
             e->items.push_back(expr(*n.children[i + 1]));
             left = std::move(e);
@@ -375,13 +388,13 @@ public:
             const Node& s = *n.children[i];
             if (s.is_type<rules::member>()) {
                 auto e = make(K::Member, n);
-                e->span.end = static_cast<std::uint32_t>(s.end().byte);
+                e->span.end = trim_end(e->span.begin, s.end().byte);
                 e->text = identifier(*s.children.at(0));
                 e->items.push_back(std::move(base));
                 base = std::move(e);
             } else if (s.is_type<rules::index>()) {
                 auto e = make(K::Index, n);
-                e->span.end = static_cast<std::uint32_t>(s.end().byte);
+                e->span.end = trim_end(e->span.begin, s.end().byte);
                 e->items.push_back(std::move(base));
                 for (const auto& c : s.children) e->items.push_back(expr(*c));
                 base = std::move(e);
@@ -522,6 +535,7 @@ public:
 
 private:
     std::uint32_t file_;
+    std::string_view source_;
 };
 
 // Deeply nested brackets would exhaust the stack of a recursive-descent parser; reject them
@@ -589,6 +603,39 @@ std::vector<ast::Comment> collect_comments(std::string_view source, std::uint32_
     return out;
 }
 
+// The position of the innermost '{' still open at byte `at` (outside strings and comments).
+std::optional<std::size_t> unclosed_brace(std::string_view source, std::size_t at) {
+    std::vector<std::size_t> open;
+    bool in_string = false, in_comment = false;
+    for (std::size_t i = 0; i < at && i < source.size(); ++i) {
+        const char c = source[i];
+        if (c == '\n') in_comment = in_string = false;
+        else if (in_comment) continue;
+        else if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') in_string = true;
+        else if (c == '#') in_comment = true;
+        else if (c == '{') open.push_back(i);
+        else if (c == '}' && !open.empty()) open.pop_back();
+    }
+    if (open.empty()) return std::nullopt;
+    return open.back();
+}
+
+std::string fmt_open(std::size_t byte, std::string_view source) {
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i < byte; ++i) {
+        if (source[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return "expected '}' to close the block opened at " + std::to_string(line) + ":" + std::to_string(column);
+}
+
 }  // namespace
 
 ast::Module parse(std::string_view source, std::uint32_t file_id, const std::string& file_name) {
@@ -598,7 +645,7 @@ ast::Module parse(std::string_view source, std::uint32_t file_id, const std::str
         auto root = pegtl::parse_tree::parse<rules::file, rules::selector, pegtl::nothing,
                                              rules::control>(in);
         if (!root) throw ParseFailure(SyntaxError{{file_id, 1, 1, 0, 0}, "expected a statement", false});
-        Converter conv(file_id);
+        Converter conv(file_id, source);
         ast::Module module;
         for (const auto& c : root->children) module.statements.push_back(conv.statement(*c));
         module.comments = collect_comments(source, file_id);
@@ -613,6 +660,20 @@ ast::Module parse(std::string_view source, std::uint32_t file_id, const std::str
         // rather than print a rule name.
         if (err.message.rfind("parse error matching", 0) == 0) err.message = "unexpected input here";
         err.incomplete = p.byte >= source.size();
+        // A statement keyword where a field was expected: the block above was never closed.
+        if (err.message == rules::error_message<rules::field> || err.message == rules::error_message<rules::rbrace>) {
+            static const char* const keywords[] = {"task", "network", "train", "evaluate", "analyze", "plot", "for", "seed", "output", "include"};
+            const std::string_view rest = source.substr(std::min<std::size_t>(p.byte, source.size()));
+            bool at_statement = err.incomplete;
+            for (const char* k : keywords) {
+                const std::string_view kw(k);
+                at_statement |= rest.substr(0, kw.size()) == kw && (rest.size() == kw.size() || !std::isalnum(static_cast<unsigned char>(rest[kw.size()])));
+            }
+            if (at_statement) {
+                if (const auto open = unclosed_brace(source, p.byte))
+                    err.message = fmt_open(*open, source);
+            }
+        }
         throw ParseFailure(std::move(err));
     }
 }

@@ -1,0 +1,12 @@
+#!/bin/sh
+# A golden test of diagnostics: `rnn check FILE` must exit with the code and print exactly
+# the text in FILE.expected (the first line of the .expected file is "exit N").
+# usage: run_check.sh RNN FILE
+rnn="$1"; file="$2"; expected="$file.expected"
+dir=$(dirname "$file"); base=$(basename "$file")
+actual=$(cd "$dir" && "$rnn" check "$base" 2>&1; echo "exit $?")
+want=$(tail -n +2 "$expected"; head -n 1 "$expected")
+if [ "$actual" != "$want" ]; then
+  echo "--- expected"; echo "$want"; echo "--- actual"; echo "$actual"
+  exit 1
+fi

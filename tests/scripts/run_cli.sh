@@ -1,0 +1,30 @@
+#!/bin/sh
+# The documented exit codes: 0 success, 1 script error, 2 usage error, 3 runtime failure.
+set -u
+rnn="$1"; work="$2"
+rm -rf "$work"; mkdir -p "$work"
+fail=0
+expect() { want=$1; shift; "$@" >/dev/null 2>&1; got=$?; [ "$got" = "$want" ] || { echo "FAIL ($got, wanted $want): $*"; fail=1; }; }
+expect 0 "$rnn" --version
+expect 0 "$rnn" --help
+expect 2 "$rnn"
+expect 2 "$rnn" frobnicate
+expect 2 "$rnn" run
+expect 2 "$rnn" run a.rnn --bogus
+echo 'task t = memory_recall {' > "$work/bad.rnn"
+expect 1 "$rnn" check "$work/bad.rnn"
+expect 1 "$rnn" run "$work/bad.rnn"
+expect 1 "$rnn" check "$work/missing.rnn"
+# A run that diverges is a runtime failure that names the epoch.
+cat > "$work/diverge.rnn" <<'RNN'
+task m = memory_recall { units = 4, present = 5 steps, retain = 400 steps }
+network n = rnn { units = 4, activation = linear
+  W_self : init normal(5) }
+train f = n on m { loss = -mean(overlap, during: retain), epochs = 5 }
+RNN
+expect 0 "$rnn" check "$work/diverge.rnn"
+out=$("$rnn" run "$work/diverge.rnn" --out "$work/d" 2>&1); code=$?
+[ "$code" = 3 ] || { echo "FAIL: diverging run exited $code"; echo "$out"; fail=1; }
+echo "$out" | grep -q "at epoch" || { echo "FAIL: no epoch in: $out"; fail=1; }
+expect 0 "$rnn" doc --out "$work/stdlib.md"
+exit $fail

@@ -1,0 +1,160 @@
+// The checker: every problem of a file is reported at once, at the right place, with a
+// suggestion where one exists; a correct file gives a complete program.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "grammar/parser.hpp"
+#include "interpreter/check.hpp"
+#include "interpreter/paths.hpp"
+
+namespace i = rnn::interp;
+
+namespace {
+
+const char* kBase = R"(
+task memories = memory_recall { units = 8, patterns = 2, present = 5 steps, retain = 10 steps }
+network hop = rnn { units = 8, bias = false
+  W_self : symmetric, init normal(0.1) }
+train fit = hop on memories {
+  optimizer = adam { lr = 0.01 }
+  loss = -mean(overlap, during: retain)
+  epochs = 3
+}
+)";
+
+struct Checked {
+    std::optional<i::Program> program;
+    i::Diagnostics diags;
+    std::string text;
+};
+
+Checked check_text(const std::string& text) {
+    Checked c;
+    c.text = text;
+    const auto m = rnn::grammar::parse(text, 0, "t.rnn");
+    c.program = i::check(m, c.diags);
+    return c;
+}
+
+// The rendered diagnostics, as `rnn check` prints them.
+std::string rendered(const Checked& c) {
+    i::SourceMap sources;
+    sources.add("t.rnn", c.text);
+    std::string out;
+    for (const auto& d : c.diags.all()) out += i::render(d, sources, false);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("the seed-000 example checks into a complete program") {
+    std::ifstream in(RNN_SOURCE_DIR "/examples/hopfield_memories.rnn");
+    std::stringstream s;
+    s << in.rdbuf();
+    const Checked c = check_text(s.str());
+    REQUIRE(c.program);
+    CHECK(c.diags.all().empty());
+    const auto& fit = c.program->trains.at("fit");
+    CHECK(fit.adam.lr == doctest::Approx(0.005));
+    CHECK(fit.epochs == 300);
+    CHECK(fit.schedule == "alternate");
+    REQUIRE(fit.loss.size() == 4);
+    CHECK(fit.loss[0].name == "loss_mean_overlap_retain");
+    CHECK(fit.loss[0].sign == -1.0);
+    CHECK(fit.loss[1].name == "loss_max_overlap_present");
+    CHECK(fit.loss[2].name == "loss_fixed_point");
+    CHECK(fit.loss[3].name == "loss_l2");
+    REQUIRE(fit.stop);
+    CHECK(fit.stop->epochs == 20);
+    CHECK(fit.stop->all.size() == 2);
+    CHECK(c.program->networks.at("hop").tensors.at("W_self").constraint.symmetric);
+    CHECK(c.program->seed == 42);
+    CHECK(c.program->plots.size() == 3);
+}
+
+TEST_CASE("unknown names get a did-you-mean") {
+    const Checked c = check_text(std::string(kBase) + "evaluate test = fti on memories\n"
+                                                     "task t2 = memory_recal { }\n");
+    CHECK(!c.program);
+    const std::string out = rendered(c);
+    CHECK(out.find("t.rnn:10:17: error: no training named 'fti'") != std::string::npos);
+    CHECK(out.find("did you mean 'fit'?") != std::string::npos);
+    CHECK(out.find("unknown task 'memory_recal'") != std::string::npos);
+    CHECK(out.find("did you mean 'memory_recall'?") != std::string::npos);
+}
+
+TEST_CASE("every error of a file is reported at once") {
+    const Checked c = check_text(R"(
+task m = memory_recall { units = 8, patterns = -1, present = 200 ms, gian = 2 }
+network n = rnn { units = 8, activation = tahn
+  W_slef : symmetric }
+train f = n on m { loss = mean(overlap, during: retian), epochs = 0, optimizer = adam { lr = -1 } }
+)");
+    CHECK(!c.program);
+    const std::string out = rendered(c);
+    CHECK(out.find("'patterns' = -1 is out of range") != std::string::npos);
+    CHECK(out.find("'patterns' must be in [1, 100000]") != std::string::npos);
+    CHECK(out.find("no network dt converts it to steps") != std::string::npos);
+    CHECK(out.find("has no parameter 'gian'") != std::string::npos);
+    CHECK(out.find("did you mean 'gain'?") != std::string::npos);
+    CHECK(out.find("did you mean 'tanh'?") != std::string::npos);
+    CHECK(out.find("no tensor 'W_slef'") != std::string::npos);
+    CHECK(out.find("no period 'retian'") != std::string::npos);
+    CHECK(out.find("'epochs' = 0 is out of range") != std::string::npos);
+    CHECK(out.find("'lr' = -1 is out of range") != std::string::npos);
+    CHECK(c.diags.error_count() == 8);
+}
+
+TEST_CASE("diagnostics show the source line and a caret under the place") {
+    const Checked c = check_text("task m = memory_recall { units = 8, retain = 10 }\n");
+    const std::string out = rendered(c);
+    CHECK(out ==
+          "t.rnn:1:46: error: 'retain' is a duration: write it in steps, e.g. 'retain = 200 steps'\n"
+          "  task m = memory_recall { units = 8, retain = 10 }\n"
+          "                                               ^~\n"
+          "t.rnn:1:6: warning: the task 'm' is defined but never used\n"
+          "  task m = memory_recall { units = 8, retain = 10 }\n"
+          "       ^\n");
+}
+
+TEST_CASE("duplicate definitions point at the first one") {
+    const Checked c = check_text(std::string(kBase) + "task memories = memory_recall { units = 8 }\n");
+    const std::string out = rendered(c);
+    CHECK(out.find("error: 'memories' is defined twice") != std::string::npos);
+    CHECK(out.find("note: first defined here") != std::string::npos);
+}
+
+TEST_CASE("a network and task of different sizes cannot be trained together") {
+    const Checked c = check_text(R"(
+task m = memory_recall { units = 16 }
+network n = rnn { units = 8 }
+train f = n on m { loss = -mean(overlap, during: retain) }
+)");
+    CHECK(rendered(c).find("the network 'n' has 8 units but the task 'm' needs 16") != std::string::npos);
+}
+
+TEST_CASE("an unreduced signal in a loss is an error with the fix") {
+    const Checked c = check_text(R"(
+task m = memory_recall { units = 8 }
+network n = rnn { units = 8 }
+train f = n on m { loss = overlap }
+)");
+    CHECK(rendered(c).find("write e.g. mean(overlap, during: retain)") != std::string::npos);
+}
+
+TEST_CASE("scripts may only name paths inside the run directory") {
+    CHECK(i::unsafe_relative_path("runs/hopfield").empty());
+    CHECK(i::unsafe_relative_path("fig.png").empty());
+    CHECK(!i::unsafe_relative_path("/etc/passwd").empty());
+    CHECK(!i::unsafe_relative_path("../x.png").empty());
+    CHECK(!i::unsafe_relative_path("a/../../x.png").empty());
+    CHECK(!i::unsafe_relative_path("a//b").empty());
+    CHECK(!i::unsafe_relative_path(".hidden/x.png").empty());
+    CHECK(!i::unsafe_relative_path("x`rm -rf`.png").empty());
+    const Checked c = check_text(std::string(kBase) + "output \"/tmp/x\"\nplot history(fit) to \"../h.png\"\n");
+    const std::string out = rendered(c);
+    CHECK(out.find("the output directory must be a relative path") != std::string::npos);
+    CHECK(out.find("the figure file must not contain '..'") != std::string::npos);
+}

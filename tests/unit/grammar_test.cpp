@@ -1,0 +1,104 @@
+// The parser: the seed-000 example parses into the expected tree; each commit point
+// reports its own message at the right place.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "grammar/parser.hpp"
+
+namespace g = rnn::grammar;
+using rnn::ast::Expr;
+using rnn::ast::Statement;
+
+namespace {
+g::SyntaxError error_of(const std::string& text) {
+    try {
+        g::parse(text, 0, "t.rnn");
+    } catch (const g::ParseFailure& f) {
+        return f.error;
+    }
+    FAIL("expected a syntax error for: " << text);
+    return {};
+}
+}  // namespace
+
+TEST_CASE("the seed-000 example parses into statements with spans") {
+    std::ifstream in(RNN_SOURCE_DIR "/examples/hopfield_memories.rnn");
+    std::stringstream s;
+    s << in.rdbuf();
+    const auto m = g::parse(s.str(), 0, "hopfield_memories.rnn");
+    REQUIRE(m.statements.size() == 10);
+    CHECK(m.statements[2].kind == Statement::Kind::Task);
+    CHECK(m.statements[2].name == "memories");
+    const Statement& train = m.statements[4];
+    CHECK(train.kind == Statement::Kind::Train);
+    CHECK(train.head->text == "hop");
+    CHECK(train.target->text == "memories");
+    const auto& stop = train.body.back();
+    CHECK(stop.name == "stop_when");
+    REQUIRE(stop.value->kind == Expr::Kind::Sustained);
+    CHECK(stop.value->items[1]->number == 20);
+    CHECK(stop.value->items[1]->unit == "epochs");
+    CHECK(stop.value->items[0]->text == "and");
+    CHECK(!m.comments.empty());
+}
+
+TEST_CASE("expressions keep precedence, units, jitter and named arguments") {
+    const auto m = g::parse("task t = x { a = -1 - 2 * 3\n b = 3000 ms +- 1000 ms, c = f(y, during: z) }", 0, "t");
+    const auto& body = m.statements[0].body;
+    REQUIRE(body.size() == 3);
+    const Expr& a = *body[0].value;
+    CHECK(a.kind == Expr::Kind::Binary);
+    CHECK(a.text == "-");
+    CHECK(a.items[0]->kind == Expr::Kind::Unary);
+    CHECK(a.items[1]->text == "*");
+    const Expr& b = *body[1].value;
+    CHECK(b.kind == Expr::Kind::Jitter);
+    CHECK(b.items[0]->unit == "ms");
+    const Expr& c = *body[2].value;
+    CHECK(c.kind == Expr::Kind::Call);
+    CHECK(c.arg_names[1] == "during");
+}
+
+TEST_CASE("a unit word that names the next field is not taken as a unit") {
+    const auto m = g::parse("task t = x { a = 5\n s = 3 }", 0, "t");
+    REQUIRE(m.statements[0].body.size() == 2);
+    CHECK(m.statements[0].body[0].value->unit.empty());
+    CHECK(m.statements[0].body[1].name == "s");
+}
+
+TEST_CASE("syntax errors say what was expected, where") {
+    auto e = error_of("task x memory_recall");
+    CHECK(e.message == "expected '='");
+    CHECK(e.where.line == 1);
+    CHECK(e.where.column == 8);
+    e = error_of("task x = m { units = }");
+    CHECK(e.message == "expected a value or an expression");
+    CHECK(e.where.column == 22);
+    e = error_of("plot f(x) \"a.png\"");
+    CHECK(e.message == "expected 'to' and the output file name");
+    e = error_of("network n = rnn {\n  W : init normal(0.1\n}");
+    CHECK(e.message == "expected ')'");
+    CHECK(e.where.line == 3);
+    e = error_of("task t = m { a = \"open }");
+    CHECK(e.message == "expected the closing '\"' of the string on the same line");
+    e = error_of("x = 3");
+    CHECK(e.message.find("expected a statement") == 0);
+}
+
+TEST_CASE("a block left open is named with the place it was opened") {
+    const auto e = error_of("task t = m {\n  a = 1\nnetwork n = rnn { units = 8 }\n");
+    CHECK(e.message == "expected '}' to close the block opened at 1:12");
+    CHECK(e.where.line == 3);
+}
+
+TEST_CASE("input that ends inside a block is reported as incomplete") {
+    CHECK(error_of("task x = y {").incomplete);
+    CHECK(!error_of("task x = y { a = 1 } }").incomplete);
+}
+
+TEST_CASE("deep nesting is an error, not a crash") {
+    const std::string deep = "analyze a = f(" + std::string(5000, '(') + "1" + std::string(5000, ')') + ")";
+    CHECK(error_of(deep).message.find("nested too deeply") != std::string::npos);
+}

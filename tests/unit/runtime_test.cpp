@@ -1,0 +1,97 @@
+// Random streams, Adam and .npy files.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "runtime/adam.hpp"
+#include "runtime/files.hpp"
+#include "runtime/hash.hpp"
+#include "runtime/random.hpp"
+
+namespace rt = rnn::rt;
+
+TEST_CASE("a stream is fixed by its key: same key, same numbers; other path, other numbers") {
+    rt::RandomStream a(rt::stream_key(42, "network hop / W_self"));
+    rt::RandomStream b(rt::stream_key(42, "network hop / W_self"));
+    rt::RandomStream c(rt::stream_key(42, "network hop / W_input"));
+    bool differs = false;
+    for (int i = 0; i < 100; ++i) {
+        const std::uint32_t x = a.next_u32();
+        CHECK(x == b.next_u32());
+        differs |= x != c.next_u32();
+    }
+    CHECK(differs);
+    CHECK(rt::stream_key(1, "x", 0) != rt::stream_key(1, "x", 1));
+}
+
+TEST_CASE("Philox4x32-10 matches the Random123 known-answer vector") {
+    // Counter 0, key 0 (Salmon et al. 2011, kat_vectors): a change here would change every
+    // number every script draws.
+    rt::RandomStream s(0);
+    CHECK(s.next_u32() == 0x6627e8d5U);
+    CHECK(s.next_u32() == 0xe169c58dU);
+    CHECK(s.next_u32() == 0xbc57ac4cU);
+    CHECK(s.next_u32() == 0x9b00dbd8U);
+    CHECK(rt::hex64(0x1234) == "0000000000001234");
+}
+
+TEST_CASE("uniform and normal draws have the right moments and ranges") {
+    rt::RandomStream s(rt::stream_key(7, "moments"));
+    double sum = 0, sumsq = 0, usum = 0;
+    const int n = 200000;
+    double umin = 10, umax = 0;
+    for (int i = 0; i < n; ++i) {
+        const double z = s.normal();
+        sum += z;
+        sumsq += z * z;
+        const double u = s.uniform(2.0, 3.5);
+        usum += u;
+        umin = std::min(umin, u);
+        umax = std::max(umax, u);
+        const std::int64_t k = s.uniform_int(-2, 3);
+        REQUIRE(k >= -2);
+        REQUIRE(k <= 3);
+    }
+    CHECK(sum / n == doctest::Approx(0.0).epsilon(0.01).scale(1.0));
+    CHECK(std::abs(sum / n) < 0.01);
+    CHECK(sumsq / n == doctest::Approx(1.0).epsilon(0.01));
+    CHECK(usum / n == doctest::Approx(2.75).epsilon(0.005));
+    CHECK(umin >= 2.0);
+    CHECK(umax < 3.5);
+}
+
+TEST_CASE("Adam takes PyTorch's steps") {
+    // One parameter, gradient 2p (loss p^2), lr 0.1: values from torch.optim.Adam.
+    rt::Adam<double> adam({0.1, 0.9, 0.999, 1e-8, 0.0});
+    arma::mat p(1, 1);
+    p(0, 0) = 1.0;
+    arma::mat g(1, 1);
+    for (int i = 0; i < 3; ++i) {
+        g(0, 0) = 2 * p(0, 0);
+        adam.step({&p}, {&g});
+    }
+    // By hand with PyTorch's formulas: 1.0 -> 0.9 -> 0.800411 -> 0.701585.
+    CHECK(p(0, 0) == doctest::Approx(0.701585).epsilon(1e-5));
+    // Coupled weight decay adds wd * p to the gradient.
+    rt::Adam<double> decayed({0.1, 0.9, 0.999, 1e-8, 0.5});
+    arma::mat q(1, 1, arma::fill::ones), zero(1, 1, arma::fill::zeros);
+    decayed.step({&q}, {&zero});
+    CHECK(q(0, 0) == doctest::Approx(0.9));
+}
+
+TEST_CASE(".npy files round-trip and reject bad input") {
+    const auto dir = std::filesystem::temp_directory_path() / "rnnlab_npy_test";
+    std::filesystem::create_directories(dir);
+    arma::fmat m = {{1.0F, 2.0F, 3.0F}, {4.0F, 5.0F, 6.0F}};
+    rt::save_npy(dir / "m.npy", m);
+    const arma::mat back = rt::load_npy(dir / "m.npy");
+    REQUIRE(back.n_rows == 2);
+    REQUIRE(back.n_cols == 3);
+    CHECK(back(1, 2) == 6.0);
+    CHECK(back(0, 1) == 2.0);
+    rt::write_file_atomically(dir / "bad.npy", "not numpy at all");
+    CHECK_THROWS_AS(rt::load_npy(dir / "bad.npy"), std::runtime_error);
+    CHECK_THROWS_AS(rt::load_npy(dir / "missing.npy"), std::runtime_error);
+    std::filesystem::remove_all(dir);
+}

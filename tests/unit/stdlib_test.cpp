@@ -1,0 +1,79 @@
+// stdlib entries: the memory_recall task's trials, hopfield_similarity on known answers,
+// gnuplot quoting.
+#include <doctest/doctest.h>
+
+#include "runtime/random.hpp"
+#include "stdlib/analyses/hopfield_similarity.hpp"
+#include "stdlib/figures/gnuplot.hpp"
+#include "stdlib/registry.hpp"
+#include "stdlib/tasks/memory_recall.hpp"
+
+namespace s = rnn::stdlib;
+namespace rt = rnn::rt;
+
+namespace {
+std::unique_ptr<s::TaskInstance> recall_task(double units, double patterns) {
+    s::Params p;
+    p.set("units", units);
+    p.set("patterns", patterns);
+    p.set("present", 3.0);
+    p.set("retain", 4.0);
+    rt::RandomStream setup(rt::stream_key(1, "setup"));
+    return s::memory_recall_entry().make(s::with_defaults(s::memory_recall_entry().schema, p), setup);
+}
+}  // namespace
+
+TEST_CASE("memory_recall shows gain * pattern while presenting and nothing after") {
+    const auto task = recall_task(6, 3);
+    rt::RandomStream trials(rt::stream_key(1, "trials"));
+    CHECK(task->steps() == 7);
+    const arma::fmat patterns = task->matrix("patterns", nullptr);
+    CHECK(arma::all(arma::vectorise(arma::abs(patterns)) == 1.0F));
+    for (long epoch = 0; epoch < 5; ++epoch) {
+        const s::TrialBatch b = task->training_batch(epoch, "alternate", trials);
+        REQUIRE(b.batch == 1);
+        CHECK(b.condition[0] == epoch % 3);  // alternate: pattern e mod P
+        const arma::fvec first = b.inputs.col(0);
+        const float gain = first(0) / patterns(0, static_cast<arma::uword>(b.condition[0]));
+        CHECK(gain >= 2.0F);
+        CHECK(gain < 3.5F);
+        for (arma::uword t = 0; t < 3; ++t)
+            CHECK(arma::approx_equal(b.inputs.col(t), gain * patterns.col(static_cast<arma::uword>(b.condition[0])), "absdiff", 1e-5F));
+        for (arma::uword t = 3; t < 7; ++t) CHECK(arma::all(b.inputs.col(t) == 0.0F));
+    }
+    const s::TrialBatch together = task->training_batch(0, "together", trials);
+    CHECK(together.batch == 3);
+    const s::TrialBatch eval = task->evaluation_batch(trials);
+    CHECK(eval.condition == std::vector<long>{0, 1, 2});
+}
+
+TEST_CASE("hopfield_similarity of the Hebbian matrix itself is 1") {
+    arma::fmat m = {{1, -1}, {1, 1}, {-1, 1}, {1, 1}};
+    const arma::fmat hebb = m * m.t() / 4.0F;
+    s::Params opt = s::with_defaults(s::hopfield_similarity_entry().schema, {});
+    auto r = s::hopfield_similarity_entry().run({s::MatrixArg{"W", 3.0F * hebb}, s::MatrixArg{"P", m}}, opt);
+    CHECK(r.scalars.at("cosine") == doctest::Approx(1.0));
+    CHECK(r.scalars.at("correlation") == doctest::Approx(1.0));
+    CHECK(r.scalars.at("scale") == doctest::Approx(3.0));
+    CHECK(r.scalars.at("relative_residual") == doctest::Approx(0.0).scale(1.0));
+    r = s::hopfield_similarity_entry().run({s::MatrixArg{"W", -hebb}, s::MatrixArg{"P", m}}, opt);
+    CHECK(r.scalars.at("cosine") == doctest::Approx(-1.0));
+}
+
+TEST_CASE("strings sent to gnuplot cannot close their quotes or run commands") {
+    CHECK(s::gnuplot_quote("plain") == "'plain'");
+    CHECK(s::gnuplot_quote("it's") == "'it''s'");
+    CHECK(s::gnuplot_quote("a`cat /etc/passwd`b").find('`') == std::string::npos);
+    CHECK(s::gnuplot_quote("x'\nsystem('rm -rf ~')") == "'x''system(''rm -rf ~'')'");
+    CHECK(s::gnuplot_quote("@macro").find('@') == std::string::npos);
+}
+
+TEST_CASE("every stdlib entry documents every parameter") {
+    for (const auto* t : s::tasks())
+        for (const auto& p : t->schema.params) CHECK_MESSAGE(!p.doc.empty(), t->name << "." << p.name);
+    for (const auto* a : s::analyses())
+        for (const auto& p : a->schema.params) CHECK_MESSAGE(!p.doc.empty(), a->name << "." << p.name);
+    const std::string md = s::reference_markdown();
+    CHECK(md.find("### `memory_recall`") != std::string::npos);
+    CHECK(md.find("### `hopfield_similarity(matrix, patterns)`") != std::string::npos);
+}
