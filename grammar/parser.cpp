@@ -7,13 +7,14 @@
 // used only inside this file and converted at once into ast::Module.
 #include "grammar/parser.hpp"
 
-#include <tao/pegtl.hpp>
-#include <tao/pegtl/contrib/parse_tree.hpp>
-
+#include <algorithm>
 #include <cctype>
-#include <optional>
 #include <charconv>
 #include <cstdlib>
+#include <optional>
+
+#include <tao/pegtl.hpp>
+#include <tao/pegtl/contrib/parse_tree.hpp>
 
 namespace rnn::grammar {
 
@@ -186,18 +187,16 @@ template<> inline constexpr auto error_message< field > = "expected a field: 'na
 template<> inline constexpr auto error_message< field_tail > = "expected '=' or ':' after the field name";
 template<> inline constexpr auto error_message< modifier_list > = "expected a modifier such as fixed, symmetric or init normal(0.1)";
 template<> inline constexpr auto error_message< eof > = "expected a statement";
+
 // clang-format on
 
 struct errors {
-    template <typename Rule>
-    static constexpr const char* message = error_message<Rule>;
+    template <typename Rule> static constexpr const char* message = error_message<Rule>;
     // Only must<> raises; a rule with a message may still fail locally inside sor/opt.
-    template <typename Rule>
-    static constexpr bool raise_on_failure = false;
+    template <typename Rule> static constexpr bool raise_on_failure = false;
 };
 
-template <typename Rule>
-using control = must_if<errors, normal, false>::control<Rule>;
+template <typename Rule> using control = must_if<errors, normal, false>::control<Rule>;
 
 // The parse-tree nodes kept for the conversion below.
 template <typename Rule>
@@ -206,12 +205,13 @@ using selector = parse_tree::selector<
     parse_tree::store_content::on<identifier_text, number_text, unit_text, string_body, kw_true,
                                   kw_false, pm_op, mul_op, add_op, cmp_op, kw_and, kw_or, kw_not,
                                   minus, named_arg_name>,
-    parse_tree::store_content::on<
-        number, string_lit, argument, call_args, block, callee, list_lit, paren, member, index,
-        postfix, jitter, negation, multiplicative, additive, range_expr, comparison, not_expr,
-        logic_and, logic_or, expr, modifier_arg, modifier, field, param_tail, assign_tail, def_index,
-        def_name, ref, body, seed_stmt, output_stmt, include_stmt, task_stmt, network_stmt,
-        train_stmt, evaluate_stmt, analyze_stmt, plot_stmt, iter_range, loop_var, for_stmt>>;
+    parse_tree::store_content::on<number, string_lit, argument, call_args, block, callee, list_lit,
+                                  paren, member, index, postfix, jitter, negation, multiplicative,
+                                  additive, range_expr, comparison, not_expr, logic_and, logic_or,
+                                  expr, modifier_arg, modifier, field, param_tail, assign_tail,
+                                  def_index, def_name, ref, body, seed_stmt, output_stmt,
+                                  include_stmt, task_stmt, network_stmt, train_stmt, evaluate_stmt,
+                                  analyze_stmt, plot_stmt, iter_range, loop_var, for_stmt>>;
 
 }  // namespace rules
 
@@ -233,21 +233,26 @@ public:
 
     std::uint32_t trim_end(std::size_t begin, std::size_t end) const {
         while (true) {
-            while (end > begin && std::isspace(static_cast<unsigned char>(source_[end - 1]))) --end;
+            while (end > begin && std::isspace(static_cast<unsigned char>(source_[end - 1])))
+                --end;
             // A comment on the last line of the range: cut it (a '#' outside a string).
             std::size_t line = end;
-            while (line > begin && source_[line - 1] != '\n') --line;
+            while (line > begin && source_[line - 1] != '\n')
+                --line;
             bool in_string = false;
             std::size_t hash = end;
             for (std::size_t i = line; i < end; ++i) {
-                if (source_[i] == '"') in_string = !in_string;
-                else if (source_[i] == '\\' && in_string) ++i;
+                if (source_[i] == '"')
+                    in_string = !in_string;
+                else if (source_[i] == '\\' && in_string)
+                    ++i;
                 else if (source_[i] == '#' && !in_string) {
                     hash = i;
                     break;
                 }
             }
-            if (hash == end) return static_cast<std::uint32_t>(end);
+            if (hash == end)
+                return static_cast<std::uint32_t>(end);
             end = hash;
         }
     }
@@ -256,9 +261,11 @@ public:
 
     // The identifier of a `name` (its only stored child).
     static std::string identifier(const Node& n) {
-        if (n.is_type<rules::identifier_text>()) return text(n);
+        if (n.is_type<rules::identifier_text>())
+            return text(n);
         for (const auto& c : n.children)
-            if (c->is_type<rules::identifier_text>()) return text(*c);
+            if (c->is_type<rules::identifier_text>())
+                return text(*c);
         return {};
     }
 
@@ -288,8 +295,9 @@ public:
 
     static std::string op_text(const Node& n) {
         std::string s = text(n);
-        while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' ||
-                              s.back() == '\r' || s.back() == '#'))
+        while (!s.empty()
+               && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'
+                   || s.back() == '#'))
             s.pop_back();
         // Trailing comments were consumed too; keep only the operator itself.
         const auto cut = s.find_first_of(" \t\r\n#");
@@ -301,8 +309,10 @@ public:
         if (n.is_type<rules::number>()) {
             auto e = make(K::Number, n);
             for (const auto& c : n.children) {
-                if (c->is_type<rules::number_text>()) e->number = std::strtod(text(*c).c_str(), nullptr);
-                if (c->is_type<rules::unit_text>()) e->unit = text(*c);
+                if (c->is_type<rules::number_text>())
+                    e->number = std::strtod(text(*c).c_str(), nullptr);
+                if (c->is_type<rules::unit_text>())
+                    e->unit = text(*c);
             }
             return e;
         }
@@ -318,12 +328,14 @@ public:
         }
         if (n.is_type<rules::list_lit>()) {
             auto e = make(K::List, n);
-            for (const auto& c : n.children) e->items.push_back(expr(*c));
+            for (const auto& c : n.children)
+                e->items.push_back(expr(*c));
             return e;
         }
-        if (n.is_type<rules::paren>()) return expr(*n.children.at(0));
-        if (n.is_type<rules::callee>() || n.is_type<rules::ref>() || n.is_type<rules::postfix>() ||
-            n.is_type<rules::iter_range>())
+        if (n.is_type<rules::paren>())
+            return expr(*n.children.at(0));
+        if (n.is_type<rules::callee>() || n.is_type<rules::ref>() || n.is_type<rules::postfix>()
+            || n.is_type<rules::iter_range>())
             return postfix(n);
         if (n.is_type<rules::identifier_text>()) {
             auto e = make(K::Name, n);
@@ -331,7 +343,8 @@ public:
             return e;
         }
         if (n.is_type<rules::jitter>()) {
-            if (n.children.size() == 1) return expr(*n.children[0]);
+            if (n.children.size() == 1)
+                return expr(*n.children[0]);
             auto e = make(K::Jitter, n);
             e->items.push_back(expr(*n.children[0]));
             e->items.push_back(expr(*n.children.back()));
@@ -343,12 +356,13 @@ public:
             e->items.push_back(expr(*n.children.back()));
             return e;
         }
-        if (n.is_type<rules::multiplicative>() || n.is_type<rules::additive>() ||
-            n.is_type<rules::comparison>() || n.is_type<rules::logic_and>() ||
-            n.is_type<rules::logic_or>())
+        if (n.is_type<rules::multiplicative>() || n.is_type<rules::additive>()
+            || n.is_type<rules::comparison>() || n.is_type<rules::logic_and>()
+            || n.is_type<rules::logic_or>())
             return binary_chain(n);
         if (n.is_type<rules::range_expr>()) {
-            if (n.children.size() == 1) return expr(*n.children[0]);
+            if (n.children.size() == 1)
+                return expr(*n.children[0]);
             auto e = make(K::Range, n);
             e->items.push_back(expr(*n.children[0]));
             e->items.push_back(expr(*n.children.back()));
@@ -356,13 +370,15 @@ public:
         }
         // `expr` and `modifier_arg` derive from `sustained`: PEGTL records the derived type.
         if (n.is_type<rules::expr>() || n.is_type<rules::modifier_arg>()) {
-            if (n.children.size() == 1) return expr(*n.children[0]);
+            if (n.children.size() == 1)
+                return expr(*n.children[0]);
             auto e = make(K::Sustained, n);
             e->items.push_back(expr(*n.children[0]));
             e->items.push_back(expr(*n.children.back()));
             return e;
         }
-        if (n.children.size() == 1) return expr(*n.children[0]);
+        if (n.children.size() == 1)
+            return expr(*n.children[0]);
         throw std::logic_error("parser: unexpected node " + std::string(n.type));
     }
 
@@ -370,7 +386,8 @@ public:
     ast::ExprPtr postfix(const Node& n) {
         using K = ast::Expr::Kind;
         if (n.is_type<rules::iter_range>()) {
-            if (n.children.size() == 1) return expr(*n.children[0]);
+            if (n.children.size() == 1)
+                return expr(*n.children[0]);
             auto e = make(K::Range, n);
             e->items.push_back(expr(*n.children[0]));
             e->items.push_back(expr(*n.children.back()));
@@ -396,7 +413,8 @@ public:
                 auto e = make(K::Index, n);
                 e->span.end = trim_end(e->span.begin, s.end().byte);
                 e->items.push_back(std::move(base));
-                for (const auto& c : s.children) e->items.push_back(expr(*c));
+                for (const auto& c : s.children)
+                    e->items.push_back(expr(*c));
                 base = std::move(e);
             }
         }
@@ -435,7 +453,8 @@ public:
 
     std::vector<ast::Field> fields(const Node& block) {
         std::vector<ast::Field> out;
-        for (const auto& f : block.children) out.push_back(field(*f));
+        for (const auto& f : block.children)
+            out.push_back(field(*f));
         return out;
     }
 
@@ -454,7 +473,8 @@ public:
                 ast::Modifier mod;
                 mod.span = span(*m);
                 mod.name = identifier(*m->children.at(0));
-                if (m->children.size() > 1) mod.argument = expr(*m->children[1]);
+                if (m->children.size() > 1)
+                    mod.argument = expr(*m->children[1]);
                 f.modifiers.push_back(std::move(mod));
             }
         }
@@ -463,7 +483,8 @@ public:
 
     static std::string unescape(const Node& body) {
         std::string raw = text(body);
-        if (!raw.empty() && raw.back() == '"') raw.pop_back();
+        if (!raw.empty() && raw.back() == '"')
+            raw.pop_back();
         std::string out;
         for (std::size_t i = 0; i < raw.size(); ++i) {
             if (raw[i] == '\\' && i + 1 < raw.size()) {
@@ -485,7 +506,8 @@ public:
             s.name = identifier(*d.children.at(0));
             s.name_span = span(*d.children.at(0));
             if (d.children.size() > 1)
-                for (const auto& c : d.children[1]->children) s.name_index.push_back(expr(*c));
+                for (const auto& c : d.children[1]->children)
+                    s.name_index.push_back(expr(*c));
         };
         auto set_body = [&](const Node& b) {
             s.has_body = true;
@@ -501,13 +523,15 @@ public:
             s.kind = n.is_type<rules::task_stmt>() ? K::Task : K::Network;
             def(*n.children.at(0));
             s.head = expr(*n.children.at(1));
-            if (n.children.size() > 2) set_body(*n.children[2]);
+            if (n.children.size() > 2)
+                set_body(*n.children[2]);
         } else if (n.is_type<rules::train_stmt>() || n.is_type<rules::evaluate_stmt>()) {
             s.kind = n.is_type<rules::train_stmt>() ? K::Train : K::Evaluate;
             def(*n.children.at(0));
             s.head = expr(*n.children.at(1));
             s.target = expr(*n.children.at(2));
-            if (n.children.size() > 3) set_body(*n.children[3]);
+            if (n.children.size() > 3)
+                set_body(*n.children[3]);
         } else if (n.is_type<rules::analyze_stmt>()) {
             s.kind = K::Analyze;
             def(*n.children.at(0));
@@ -538,88 +562,95 @@ private:
     std::string_view source_;
 };
 
-// Deeply nested brackets would exhaust the stack of a recursive-descent parser; reject them
-// with a message instead.
-constexpr int kMaxNesting = 64;
-
-void check_nesting(std::string_view source, std::uint32_t file_id) {
-    int depth = 0;
-    std::uint32_t line = 1, column = 1;
-    bool in_string = false, in_comment = false;
-    for (std::uint32_t i = 0; i < source.size(); ++i) {
-        const char c = source[i];
-        if (c == '\n') {
-            ++line;
-            column = 1;
-            in_comment = false;
-            in_string = false;
-            continue;
-        }
-        if (!in_comment) {
-            if (in_string) {
-                if (c == '\\') ++i, ++column;
-                else if (c == '"') in_string = false;
-            } else if (c == '"') in_string = true;
-            else if (c == '#') in_comment = true;
-            else if (c == '(' || c == '[' || c == '{') {
-                if (++depth > kMaxNesting)
-                    throw ParseFailure(SyntaxError{{file_id, line, column, i, i + 1},
-                                                   "brackets nested too deeply (more than 64 levels)", false});
-            } else if (c == ')' || c == ']' || c == '}') {
-                depth = depth > 0 ? depth - 1 : 0;
-            }
-        }
-        ++column;
-    }
-}
-
-// Comments are found by a lexical scan (outside strings): keeping them out of the parse
-// tree keeps the tree's shape independent of where users put comments.
-std::vector<ast::Comment> collect_comments(std::string_view source, std::uint32_t file_id) {
-    std::vector<ast::Comment> out;
+// One lexical walk over the source, shared by the checks below: calls on_code(byte, line,
+// column) for every character outside strings and comments, and on_comment(begin, end,
+// line, column) for every comment ('#' to the end of the line). Stops at `limit`.
+template <typename OnCode, typename OnComment>
+void scan_source(std::string_view source, std::size_t limit, OnCode on_code, OnComment on_comment) {
     std::uint32_t line = 1, column = 1;
     bool in_string = false;
-    for (std::uint32_t i = 0; i < source.size(); ++i, ++column) {
+    limit = std::min(limit, source.size());
+    for (std::size_t i = 0; i < limit; ++i, ++column) {
         const char c = source[i];
         if (c == '\n') {
             ++line;
             column = 0;
             in_string = false;
         } else if (in_string) {
-            if (c == '\\') ++i, ++column;
-            else if (c == '"') in_string = false;
+            if (c == '\\')
+                ++i, ++column;
+            else if (c == '"')
+                in_string = false;
         } else if (c == '"') {
             in_string = true;
         } else if (c == '#') {
-            std::uint32_t j = i;
-            while (j < source.size() && source[j] != '\n') ++j;
-            std::string text(source.substr(i + 1, j - i - 1));
-            if (!text.empty() && text.back() == '\r') text.pop_back();
-            out.push_back({{file_id, line, column, i, j}, std::move(text)});
-            column += j - i - 1;
+            std::size_t j = i;
+            while (j < source.size() && source[j] != '\n')
+                ++j;
+            on_comment(i, j, line, column);
+            column += static_cast<std::uint32_t>(j - i - 1);
             i = j - 1;
+        } else {
+            on_code(i, line, column);
         }
     }
+}
+
+// Deeply nested brackets would exhaust the stack of a recursive-descent parser; reject them
+// with a message instead.
+constexpr int kMaxNesting = 64;
+
+void check_nesting(std::string_view source, std::uint32_t file_id) {
+    int depth = 0;
+    scan_source(
+        source, source.size(),
+        [&](std::size_t i, std::uint32_t line, std::uint32_t column) {
+            const char c = source[i];
+            if (c == '(' || c == '[' || c == '{') {
+                if (++depth > kMaxNesting)
+                    throw ParseFailure(
+                        SyntaxError{{file_id, line, column, static_cast<std::uint32_t>(i),
+                                     static_cast<std::uint32_t>(i + 1)},
+                                    "brackets nested too deeply (more than 64 levels)",
+                                    false});
+            } else if (c == ')' || c == ']' || c == '}') {
+                depth = depth > 0 ? depth - 1 : 0;
+            }
+        },
+        [](std::size_t, std::size_t, std::uint32_t, std::uint32_t) {});
+}
+
+// Comments are found by a lexical scan (outside strings): keeping them out of the parse
+// tree keeps the tree's shape independent of where users put comments.
+std::vector<ast::Comment> collect_comments(std::string_view source, std::uint32_t file_id) {
+    std::vector<ast::Comment> out;
+    scan_source(
+        source, source.size(), [](std::size_t, std::uint32_t, std::uint32_t) {},
+        [&](std::size_t begin, std::size_t end, std::uint32_t line, std::uint32_t column) {
+            std::string text(source.substr(begin + 1, end - begin - 1));
+            if (!text.empty() && text.back() == '\r')
+                text.pop_back();
+            out.push_back({{file_id, line, column, static_cast<std::uint32_t>(begin),
+                            static_cast<std::uint32_t>(end)},
+                           std::move(text)});
+        });
     return out;
 }
 
 // The position of the innermost '{' still open at byte `at` (outside strings and comments).
 std::optional<std::size_t> unclosed_brace(std::string_view source, std::size_t at) {
     std::vector<std::size_t> open;
-    bool in_string = false, in_comment = false;
-    for (std::size_t i = 0; i < at && i < source.size(); ++i) {
-        const char c = source[i];
-        if (c == '\n') in_comment = in_string = false;
-        else if (in_comment) continue;
-        else if (in_string) {
-            if (c == '\\') ++i;
-            else if (c == '"') in_string = false;
-        } else if (c == '"') in_string = true;
-        else if (c == '#') in_comment = true;
-        else if (c == '{') open.push_back(i);
-        else if (c == '}' && !open.empty()) open.pop_back();
-    }
-    if (open.empty()) return std::nullopt;
+    scan_source(
+        source, at,
+        [&](std::size_t i, std::uint32_t, std::uint32_t) {
+            if (source[i] == '{')
+                open.push_back(i);
+            else if (source[i] == '}' && !open.empty())
+                open.pop_back();
+        },
+        [](std::size_t, std::size_t, std::uint32_t, std::uint32_t) {});
+    if (open.empty())
+        return std::nullopt;
     return open.back();
 }
 
@@ -633,7 +664,8 @@ std::string fmt_open(std::size_t byte, std::string_view source) {
             ++column;
         }
     }
-    return "expected '}' to close the block opened at " + std::to_string(line) + ":" + std::to_string(column);
+    return "expected '}' to close the block opened at " + std::to_string(line) + ":"
+           + std::to_string(column);
 }
 
 }  // namespace
@@ -642,32 +674,44 @@ ast::Module parse(std::string_view source, std::uint32_t file_id, const std::str
     check_nesting(source, file_id);
     pegtl::memory_input in(source.data(), source.size(), file_name);
     try {
-        auto root = pegtl::parse_tree::parse<rules::file, rules::selector, pegtl::nothing,
-                                             rules::control>(in);
-        if (!root) throw ParseFailure(SyntaxError{{file_id, 1, 1, 0, 0}, "expected a statement", false});
+        auto root =
+            pegtl::parse_tree::parse<rules::file, rules::selector, pegtl::nothing, rules::control>(
+                in);
+        if (!root)
+            throw ParseFailure(SyntaxError{{file_id, 1, 1, 0, 0}, "expected a statement", false});
         Converter conv(file_id, source);
         ast::Module module;
-        for (const auto& c : root->children) module.statements.push_back(conv.statement(*c));
+        for (const auto& c : root->children)
+            module.statements.push_back(conv.statement(*c));
         module.comments = collect_comments(source, file_id);
         return module;
     } catch (const pegtl::parse_error& e) {
         const auto& p = e.positions().front();
         SyntaxError err;
-        err.where = {file_id, static_cast<std::uint32_t>(p.line), static_cast<std::uint32_t>(p.column),
-                     static_cast<std::uint32_t>(p.byte), static_cast<std::uint32_t>(p.byte + 1)};
+        err.where = {file_id, static_cast<std::uint32_t>(p.line),
+                     static_cast<std::uint32_t>(p.column), static_cast<std::uint32_t>(p.byte),
+                     static_cast<std::uint32_t>(p.byte + 1)};
         err.message = std::string(e.message());
         // Every commit point should have its own message; if one was missed, say so plainly
         // rather than print a rule name.
-        if (err.message.rfind("parse error matching", 0) == 0) err.message = "unexpected input here";
+        if (err.message.rfind("parse error matching", 0) == 0)
+            err.message = "unexpected input here";
         err.incomplete = p.byte >= source.size();
         // A statement keyword where a field was expected: the block above was never closed.
-        if (err.message == rules::error_message<rules::field> || err.message == rules::error_message<rules::rbrace>) {
-            static const char* const keywords[] = {"task", "network", "train", "evaluate", "analyze", "plot", "for", "seed", "output", "include"};
-            const std::string_view rest = source.substr(std::min<std::size_t>(p.byte, source.size()));
+        if (err.message
+                == rules::error_message<
+                    rules::field> || err.message == rules::error_message<rules::rbrace>) {
+            static const char* const keywords[] = {"task",    "network", "train", "evaluate",
+                                                   "analyze", "plot",    "for",   "seed",
+                                                   "output",  "include"};
+            const std::string_view rest =
+                source.substr(std::min<std::size_t>(p.byte, source.size()));
             bool at_statement = err.incomplete;
             for (const char* k : keywords) {
                 const std::string_view kw(k);
-                at_statement |= rest.substr(0, kw.size()) == kw && (rest.size() == kw.size() || !std::isalnum(static_cast<unsigned char>(rest[kw.size()])));
+                at_statement |= rest.substr(0, kw.size()) == kw
+                                && (rest.size() == kw.size()
+                                    || !std::isalnum(static_cast<unsigned char>(rest[kw.size()])));
             }
             if (at_statement) {
                 if (const auto open = unclosed_brace(source, p.byte))

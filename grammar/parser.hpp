@@ -21,6 +21,7 @@ struct SyntaxError {
 class ParseFailure : public std::runtime_error {
 public:
     explicit ParseFailure(SyntaxError e) : std::runtime_error(e.message), error(std::move(e)) {}
+
     SyntaxError error;
 };
 

@@ -1,10 +1,10 @@
 #include "interpreter/check.hpp"
 
-#include <fmt/format.h>
-
 #include <cmath>
 #include <functional>
 #include <set>
+
+#include <fmt/format.h>
 
 #include "interpreter/paths.hpp"
 
@@ -19,48 +19,68 @@ using K = ast::Expr::Kind;
 std::optional<double> constant_number(const Expr& e) {
     switch (e.kind) {
         case K::Number:
-            if (!e.unit.empty()) return std::nullopt;
+            if (!e.unit.empty())
+                return std::nullopt;
             return e.number;
         case K::Unary:
             if (e.text == "-")
-                if (auto v = constant_number(*e.items[0])) return -*v;
+                if (auto v = constant_number(*e.items[0]))
+                    return -*v;
             return std::nullopt;
         case K::Binary: {
             const auto a = constant_number(*e.items[0]);
             const auto b = constant_number(*e.items[1]);
-            if (!a || !b) return std::nullopt;
-            if (e.text == "+") return *a + *b;
-            if (e.text == "-") return *a - *b;
-            if (e.text == "*") return *a * *b;
-            if (e.text == "/" && *b != 0.0) return *a / *b;
+            if (!a || !b)
+                return std::nullopt;
+            if (e.text == "+")
+                return *a + *b;
+            if (e.text == "-")
+                return *a - *b;
+            if (e.text == "*")
+                return *a * *b;
+            if (e.text == "/" && *b != 0.0)
+                return *a / *b;
             return std::nullopt;
         }
         case K::Call:
             if (e.text == "sqrt" && e.items.size() == 1 && e.arg_names[0].empty())
-                if (auto v = constant_number(*e.items[0]); v && *v >= 0.0) return std::sqrt(*v);
+                if (auto v = constant_number(*e.items[0]); v && *v >= 0.0)
+                    return std::sqrt(*v);
             return std::nullopt;
-        default: return std::nullopt;
+        default:
+            return std::nullopt;
     }
 }
 
 std::string kind_words(const Expr& e) {
     switch (e.kind) {
-        case K::Number: return e.unit.empty() ? "a number" : "a number in " + e.unit;
-        case K::String: return "a string";
-        case K::Bool: return "a boolean";
-        case K::Name: return "the name '" + e.text + "'";
-        case K::List: return "a list";
-        case K::Range: return "a range";
-        case K::Jitter: return "a jittered value";
-        case K::Call: return "a call of '" + e.text + "'";
-        case K::BlockCall: return "a '" + e.text + "' block";
-        default: return "an expression";
+        case K::Number:
+            return e.unit.empty() ? "a number" : "a number in " + e.unit;
+        case K::String:
+            return "a string";
+        case K::Bool:
+            return "a boolean";
+        case K::Name:
+            return "the name '" + e.text + "'";
+        case K::List:
+            return "a list";
+        case K::Range:
+            return "a range";
+        case K::Jitter:
+            return "a jittered value";
+        case K::Call:
+            return "a call of '" + e.text + "'";
+        case K::BlockCall:
+            return "a '" + e.text + "' block";
+        default:
+            return "an expression";
     }
 }
 
 // "a.b.c" for a chain of names and members, or "" if the expression is something else.
 std::string dotted(const Expr& e) {
-    if (e.kind == K::Name) return e.text;
+    if (e.kind == K::Name)
+        return e.text;
     if (e.kind == K::Member) {
         const std::string base = dotted(*e.items[0]);
         return base.empty() ? std::string() : base + "." + e.text;
@@ -74,7 +94,8 @@ std::vector<std::string> split_dots(const std::string& s) {
     while (true) {
         const auto dot = s.find('.', start);
         out.push_back(s.substr(start, dot - start));
-        if (dot == std::string::npos) break;
+        if (dot == std::string::npos)
+            break;
         start = dot + 1;
     }
     return out;
@@ -86,34 +107,49 @@ public:
 
     std::optional<Program> run(const ast::Module& m) {
         // Pass 1: collect definitions, so order in the file does not matter.
-        for (const auto& s : m.statements) declare(s);
+        for (const auto& s : m.statements)
+            declare(s);
         // Pass 2: check each in dependency order (tasks and networks first).
         for (const auto& s : m.statements)
-            if (s.kind == ast::Statement::Kind::Task) task_def(s);
+            if (s.kind == ast::Statement::Kind::Task)
+                task_def(s);
         for (const auto& s : m.statements)
-            if (s.kind == ast::Statement::Kind::Network) network_def(s);
+            if (s.kind == ast::Statement::Kind::Network)
+                network_def(s);
         for (const auto& s : m.statements) {
             switch (s.kind) {
-                case ast::Statement::Kind::Seed: seed_stmt(s); break;
-                case ast::Statement::Kind::Output: output_stmt(s); break;
-                case ast::Statement::Kind::Train: train_def(s); break;
-                default: break;
+                case ast::Statement::Kind::Seed:
+                    seed_stmt(s);
+                    break;
+                case ast::Statement::Kind::Output:
+                    output_stmt(s);
+                    break;
+                case ast::Statement::Kind::Train:
+                    train_def(s);
+                    break;
+                default:
+                    break;
             }
         }
         for (const auto& s : m.statements)
-            if (s.kind == ast::Statement::Kind::Evaluate) evaluate_def(s);
+            if (s.kind == ast::Statement::Kind::Evaluate)
+                evaluate_def(s);
         for (const auto& s : m.statements) {
-            if (s.kind == ast::Statement::Kind::Analyze) analyze_def(s);
-            if (s.kind == ast::Statement::Kind::Plot) plot_def(s);
+            if (s.kind == ast::Statement::Kind::Analyze)
+                analyze_def(s);
+            if (s.kind == ast::Statement::Kind::Plot)
+                plot_def(s);
             if (s.kind == ast::Statement::Kind::Include)
                 d_.error(s.keyword_span, "'include' is not supported yet by this version of rnnlab",
                          "copy the definitions into this file for now");
             if (s.kind == ast::Statement::Kind::For)
-                d_.error(s.keyword_span, "'for' sweeps are not supported yet by this version of rnnlab",
+                d_.error(s.keyword_span,
+                         "'for' sweeps are not supported yet by this version of rnnlab",
                          "run the file once per value with a different seed for now");
         }
         unused_warnings();
-        if (d_.has_errors()) return std::nullopt;
+        if (d_.has_errors())
+            return std::nullopt;
         return std::move(p_);
     }
 
@@ -124,9 +160,11 @@ private:
     };
 
     void declare(const ast::Statement& s) {
-        if (s.name.empty()) return;
+        if (s.name.empty())
+            return;
         if (!s.name_index.empty())
-            d_.error(s.name_index.front()->span, "indexed names are only allowed inside a 'for' sweep");
+            d_.error(s.name_index.front()->span,
+                     "indexed names are only allowed inside a 'for' sweep");
         const auto [it, fresh] = declared_.emplace(s.name, Declared{s.kind, &s});
         if (!fresh) {
             auto& e = d_.error(s.name_span, fmt::format("'{}' is defined twice", s.name));
@@ -142,20 +180,23 @@ private:
     std::vector<std::string> names_of(ast::Statement::Kind kind) const {
         std::vector<std::string> out;
         for (const auto& [name, decl] : declared_)
-            if (decl.kind == kind) out.push_back(name);
+            if (decl.kind == kind)
+                out.push_back(name);
         return out;
     }
 
     // A reference to a definition of the wanted kind; reports what is wrong otherwise.
     const ast::Statement* reference(const Expr& e, ast::Statement::Kind kind, const char* what) {
         if (e.kind != K::Name) {
-            d_.error(e.span, fmt::format("expected the name of a {}, found {}", what, kind_words(e)));
+            d_.error(e.span,
+                     fmt::format("expected the name of a {}, found {}", what, kind_words(e)));
             return nullptr;
         }
         used_.insert(e.text);
         const Declared* decl = lookup(e.text);
         if (decl == nullptr) {
-            d_.error(e.span, fmt::format("no {} named '{}'", what, e.text), suggestion(e.text, names_of(kind)));
+            d_.error(e.span, fmt::format("no {} named '{}'", what, e.text),
+                     suggestion(e.text, names_of(kind)));
             return nullptr;
         }
         if (decl->kind != kind) {
@@ -168,7 +209,8 @@ private:
     }
 
     void seed_stmt(const ast::Statement& s) {
-        if (seen_seed_) d_.error(s.keyword_span, "the script seed is set twice");
+        if (seen_seed_)
+            d_.error(s.keyword_span, "the script seed is set twice");
         seen_seed_ = true;
         const auto v = constant_number(*s.head);
         if (!v || *v < 0 || *v != std::floor(*v) || *v > 9.0e15)
@@ -178,7 +220,8 @@ private:
     }
 
     void output_stmt(const ast::Statement& s) {
-        if (!p_.output.empty()) d_.error(s.keyword_span, "the output directory is set twice");
+        if (!p_.output.empty())
+            d_.error(s.keyword_span, "the output directory is set twice");
         const std::string& path = s.head->text;
         if (const std::string why = unsafe_relative_path(path); !why.empty())
             d_.error(s.head->span, "the output directory " + why,
@@ -193,57 +236,76 @@ private:
         auto range_ok = [&](double v, const ast::Span& where) {
             if ((spec.min && v < *spec.min) || (spec.max && v > *spec.max)) {
                 d_.error(where, fmt::format("'{}' = {} is out of range", spec.name, v),
-                         fmt::format("'{}' must be in [{}, {}]", spec.name, spec.min ? fmt::format("{}", *spec.min) : "-inf",
+                         fmt::format("'{}' must be in [{}, {}]", spec.name,
+                                     spec.min ? fmt::format("{}", *spec.min) : "-inf",
                                      spec.max ? fmt::format("{}", *spec.max) : "inf"));
                 return false;
             }
             return true;
         };
-        const std::string want = fmt::format("'{}' expects {}", spec.name, stdlib::param_type_name(spec.type));
+        const std::string want =
+            fmt::format("'{}' expects {}", spec.name, stdlib::param_type_name(spec.type));
         switch (spec.type) {
             case T::Integer:
             case T::Real: {
-                if (e.kind == K::Number && !e.unit.empty() && e.unit != "trials" && e.unit != "epochs") {
-                    d_.error(e.span, fmt::format("'{}' is a plain number; the unit '{}' does not apply", spec.name, e.unit));
+                if (e.kind == K::Number && !e.unit.empty() && e.unit != "trials"
+                    && e.unit != "epochs") {
+                    d_.error(e.span,
+                             fmt::format("'{}' is a plain number; the unit '{}' does not apply",
+                                         spec.name, e.unit));
                     return std::nullopt;
                 }
-                std::optional<double> v = e.kind == K::Number ? std::optional<double>(e.number) : constant_number(e);
+                std::optional<double> v =
+                    e.kind == K::Number ? std::optional<double>(e.number) : constant_number(e);
                 if (!v) {
                     d_.error(e.span, fmt::format("{}, found {}", want, kind_words(e)));
                     return std::nullopt;
                 }
                 if (spec.type == T::Integer && *v != std::floor(*v)) {
-                    d_.error(e.span, fmt::format("'{}' must be a whole number, found {}", spec.name, *v));
+                    d_.error(e.span,
+                             fmt::format("'{}' must be a whole number, found {}", spec.name, *v));
                     return std::nullopt;
                 }
-                if (!range_ok(*v, e.span)) return std::nullopt;
+                if (!range_ok(*v, e.span))
+                    return std::nullopt;
                 return stdlib::Value{*v};
             }
             case T::Steps: {
                 if (e.kind != K::Number || e.unit.empty()) {
-                    d_.error(e.span, fmt::format("'{}' is a duration: write it in steps, e.g. '{} = 200 steps'", spec.name, spec.name));
+                    d_.error(
+                        e.span,
+                        fmt::format("'{}' is a duration: write it in steps, e.g. '{} = 200 steps'",
+                                    spec.name, spec.name));
                     return std::nullopt;
                 }
                 if (e.unit == "ms" || e.unit == "s") {
-                    d_.error(e.span, fmt::format("'{}' is given in {}, but no network dt converts it to steps", spec.name, e.unit),
-                             "give the duration in steps; times in ms need a network with a dt (ctrnn)");
+                    d_.error(
+                        e.span,
+                        fmt::format("'{}' is given in {}, but no network dt converts it to steps",
+                                    spec.name, e.unit),
+                        "give the duration in steps; times in ms need a network with a dt (ctrnn)");
                     return std::nullopt;
                 }
                 if (e.unit != "steps") {
-                    d_.error(e.span, fmt::format("'{}' is a duration; '{}' is not a unit of time", spec.name, e.unit),
+                    d_.error(e.span,
+                             fmt::format("'{}' is a duration; '{}' is not a unit of time",
+                                         spec.name, e.unit),
                              "use steps, ms or s");
                     return std::nullopt;
                 }
                 if (e.number != std::floor(e.number)) {
-                    d_.error(e.span, fmt::format("'{}' must be a whole number of steps", spec.name));
+                    d_.error(e.span,
+                             fmt::format("'{}' must be a whole number of steps", spec.name));
                     return std::nullopt;
                 }
-                if (!range_ok(e.number, e.span)) return std::nullopt;
+                if (!range_ok(e.number, e.span))
+                    return std::nullopt;
                 return stdlib::Value{e.number};
             }
             case T::Bool:
                 if (e.kind != K::Bool) {
-                    d_.error(e.span, fmt::format("{} (true or false), found {}", want, kind_words(e)));
+                    d_.error(e.span,
+                             fmt::format("{} (true or false), found {}", want, kind_words(e)));
                     return std::nullopt;
                 }
                 return stdlib::Value{e.boolean};
@@ -255,18 +317,22 @@ private:
                 return stdlib::Value{e.text};
             case T::Choice: {
                 if (e.kind != K::Name) {
-                    d_.error(e.span, fmt::format("{}, found {}", want, kind_words(e)), suggestion("", spec.choices));
+                    d_.error(e.span, fmt::format("{}, found {}", want, kind_words(e)),
+                             suggestion("", spec.choices));
                     return std::nullopt;
                 }
                 for (const auto& c : spec.choices)
-                    if (c == e.text) return stdlib::Value{e.text};
-                d_.error(e.span, fmt::format("'{}' is not a valid value for '{}'", e.text, spec.name),
+                    if (c == e.text)
+                        return stdlib::Value{e.text};
+                d_.error(e.span,
+                         fmt::format("'{}' is not a valid value for '{}'", e.text, spec.name),
                          suggestion(e.text, spec.choices));
                 return std::nullopt;
             }
             case T::Draw: {
                 if (const auto v = constant_number(e)) {
-                    if (!range_ok(*v, e.span)) return std::nullopt;
+                    if (!range_ok(*v, e.span))
+                        return std::nullopt;
                     return stdlib::Value{*v};
                 }
                 if (e.kind == K::Call && e.text == "uniform" && e.items.size() == 2) {
@@ -277,10 +343,13 @@ private:
                         return std::nullopt;
                     }
                     if (!(*lo < *hi)) {
-                        d_.error(e.span, fmt::format("uniform({}, {}) is empty: low must be below high", *lo, *hi));
+                        d_.error(e.span,
+                                 fmt::format("uniform({}, {}) is empty: low must be below high",
+                                             *lo, *hi));
                         return std::nullopt;
                     }
-                    if (!range_ok(*lo, e.items[0]->span) || !range_ok(*hi, e.items[1]->span)) return std::nullopt;
+                    if (!range_ok(*lo, e.items[0]->span) || !range_ok(*hi, e.items[1]->span))
+                        return std::nullopt;
                     return stdlib::Value{stdlib::UniformDraw{*lo, *hi}};
                 }
                 d_.error(e.span, fmt::format("{}, found {}", want, kind_words(e)));
@@ -291,8 +360,9 @@ private:
     }
 
     // Checks `name = value` fields against a schema into params (starting from `base`).
-    stdlib::Params fields(const std::vector<ast::Field>& body, const stdlib::Schema& schema, const std::string& what,
-                          stdlib::Params base, const ast::Span& where, std::vector<const ast::Field*>* others = nullptr) {
+    stdlib::Params fields(const std::vector<ast::Field>& body, const stdlib::Schema& schema,
+                          const std::string& what, stdlib::Params base, const ast::Span& where,
+                          std::vector<const ast::Field*>* others = nullptr) {
         std::map<std::string, const ast::Field*> seen;
         for (const auto& f : body) {
             if (auto [it, fresh] = seen.emplace(f.name, &f); !fresh) {
@@ -306,10 +376,12 @@ private:
                     others->push_back(&f);
                     continue;
                 }
-                d_.error(f.name_span, fmt::format("{} has no parameter '{}'", what, f.name), suggestion(f.name, schema.names()));
+                d_.error(f.name_span, fmt::format("{} has no parameter '{}'", what, f.name),
+                         suggestion(f.name, schema.names()));
                 continue;
             }
-            if (auto v = value(*f.value, *spec)) base.set(f.name, *v);
+            if (auto v = value(*f.value, *spec))
+                base.set(f.name, *v);
         }
         for (const auto& spec : schema.params)
             if (spec.required() && !base.has(spec.name) && !seen.count(spec.name))
@@ -327,26 +399,35 @@ private:
         if (s.head->kind == K::Name && (t.entry = stdlib::find_task(s.head->text)) == nullptr) {
             // A variant of another task: inherit its values.
             const Declared* decl = lookup(s.head->text);
-            if (decl != nullptr && decl->kind == ast::Statement::Kind::Task && s.head->text != s.name) {
+            if (decl != nullptr && decl->kind == ast::Statement::Kind::Task
+                && s.head->text != s.name) {
                 used_.insert(s.head->text);
-                if (!p_.tasks.count(s.head->text)) task_def(*decl->stmt);
+                if (!p_.tasks.count(s.head->text))
+                    task_def(*decl->stmt);
                 const auto it = p_.tasks.find(s.head->text);
-                if (it == p_.tasks.end()) return;  // the base has errors
+                if (it == p_.tasks.end())
+                    return;  // the base has errors
                 t.entry = it->second.entry;
                 base = it->second.params;
             } else {
                 std::vector<std::string> names;
-                for (const auto* e : stdlib::tasks()) names.push_back(e->name);
-                for (const auto& n : names_of(ast::Statement::Kind::Task)) names.push_back(n);
-                d_.error(s.head->span, fmt::format("unknown task '{}'", s.head->text), suggestion(s.head->text, names));
+                for (const auto* e : stdlib::tasks())
+                    names.push_back(e->name);
+                for (const auto& n : names_of(ast::Statement::Kind::Task))
+                    names.push_back(n);
+                d_.error(s.head->span, fmt::format("unknown task '{}'", s.head->text),
+                         suggestion(s.head->text, names));
                 return;
             }
         } else if (t.entry == nullptr) {
-            d_.error(s.head->span, fmt::format("expected a task name, found {}", kind_words(*s.head)));
+            d_.error(s.head->span,
+                     fmt::format("expected a task name, found {}", kind_words(*s.head)));
             return;
         }
-        if (p_.tasks.count(s.name)) return;  // already checked as a base
-        t.params = fields(s.body, t.entry->schema, fmt::format("task '{}'", t.entry->name), std::move(base), s.name_span);
+        if (p_.tasks.count(s.name))
+            return;  // already checked as a base
+        t.params = fields(s.body, t.entry->schema, fmt::format("task '{}'", t.entry->name),
+                          std::move(base), s.name_span);
         p_.tasks.emplace(s.name, std::move(t));
     }
 
@@ -354,10 +435,13 @@ private:
     std::optional<rt::Initializer> initializer(const Expr& e, std::string& text) {
         text = e.kind == K::Call ? e.text : dotted(e);
         const std::vector<std::string> known = {"normal", "uniform", "zeros", "constant"};
-        if (e.kind == K::Name && e.text == "zeros") return rt::Initializer{rt::InitKind::Zeros, 0, 0};
+        if (e.kind == K::Name && e.text == "zeros")
+            return rt::Initializer{rt::InitKind::Zeros, 0, 0};
         if (e.kind != K::Call) {
-            d_.error(e.span, fmt::format("expected an initialiser such as normal(0.1), found {}", kind_words(e)),
-                     suggestion(e.kind == K::Name ? e.text : "", known));
+            d_.error(
+                e.span,
+                fmt::format("expected an initialiser such as normal(0.1), found {}", kind_words(e)),
+                suggestion(e.kind == K::Name ? e.text : "", known));
             return std::nullopt;
         }
         std::vector<double> args;
@@ -370,12 +454,14 @@ private:
             args.push_back(*v);
         }
         auto arity = [&](std::size_t n) {
-            if (args.size() == n) return true;
+            if (args.size() == n)
+                return true;
             d_.error(e.span, fmt::format("{}() takes {} argument{}", e.text, n, n == 1 ? "" : "s"));
             return false;
         };
         if (e.text == "normal") {
-            if (!arity(1)) return std::nullopt;
+            if (!arity(1))
+                return std::nullopt;
             if (args[0] < 0) {
                 d_.error(e.items[0]->span, "the standard deviation must not be negative");
                 return std::nullopt;
@@ -383,7 +469,8 @@ private:
             return rt::Initializer{rt::InitKind::Normal, args[0], 0};
         }
         if (e.text == "uniform") {
-            if (!arity(2)) return std::nullopt;
+            if (!arity(2))
+                return std::nullopt;
             if (!(args[0] < args[1])) {
                 d_.error(e.span, "uniform(low, high) needs low < high");
                 return std::nullopt;
@@ -391,33 +478,41 @@ private:
             return rt::Initializer{rt::InitKind::Uniform, args[0], args[1]};
         }
         if (e.text == "zeros") {
-            if (!arity(0)) return std::nullopt;
+            if (!arity(0))
+                return std::nullopt;
             return rt::Initializer{rt::InitKind::Zeros, 0, 0};
         }
         if (e.text == "constant") {
-            if (!arity(1)) return std::nullopt;
+            if (!arity(1))
+                return std::nullopt;
             return rt::Initializer{rt::InitKind::Constant, args[0], 0};
         }
-        d_.error(e.span, fmt::format("unknown initialiser '{}'", e.text), suggestion(e.text, known));
+        d_.error(e.span, fmt::format("unknown initialiser '{}'", e.text),
+                 suggestion(e.text, known));
         return std::nullopt;
     }
 
     void tensor_line(const ast::Field& f, const stdlib::NetworkEntry& entry, NetworkDef& net) {
         std::vector<std::string> tensor_names;
-        for (const auto& t : entry.tensors) tensor_names.push_back(t.name);
+        for (const auto& t : entry.tensors)
+            tensor_names.push_back(t.name);
         bool known_tensor = false;
-        for (const auto& n : tensor_names) known_tensor |= n == f.name;
+        for (const auto& n : tensor_names)
+            known_tensor |= n == f.name;
         if (!known_tensor) {
-            d_.error(f.name_span, fmt::format("a '{}' network has no tensor '{}'", entry.name, f.name),
+            d_.error(f.name_span,
+                     fmt::format("a '{}' network has no tensor '{}'", entry.name, f.name),
                      suggestion(f.name, tensor_names));
             return;
         }
         TensorDef t = net.tensors.count(f.name) ? net.tensors[f.name] : TensorDef{};
         t.name = f.name;
-        const std::vector<std::string> modifiers = {"fixed", "symmetric", "init", "seed", "stream", "no_self", "dale", "mask"};
+        const std::vector<std::string> modifiers = {"fixed",  "symmetric", "init", "seed",
+                                                    "stream", "no_self",   "dale", "mask"};
         for (const auto& m : f.modifiers) {
             auto no_argument = [&] {
-                if (m.argument) d_.error(m.argument->span, fmt::format("'{}' takes no argument", m.name));
+                if (m.argument)
+                    d_.error(m.argument->span, fmt::format("'{}' takes no argument", m.name));
             };
             if (m.name == "fixed") {
                 no_argument();
@@ -433,19 +528,27 @@ private:
                 t.init = initializer(*m.argument, t.init_text);
             } else if (m.name == "seed") {
                 const auto v = m.argument ? constant_number(*m.argument) : std::nullopt;
-                if (!v || *v < 0 || *v != std::floor(*v)) d_.error(m.span, "'seed' needs a whole number, e.g. 'seed 1'");
-                else t.pinned_seed = static_cast<std::uint64_t>(*v);
+                if (!v || *v < 0 || *v != std::floor(*v))
+                    d_.error(m.span, "'seed' needs a whole number, e.g. 'seed 1'");
+                else
+                    t.pinned_seed = static_cast<std::uint64_t>(*v);
             } else if (m.name == "stream") {
-                if (!m.argument || m.argument->kind != K::String) d_.error(m.span, "'stream' needs a name in quotes, e.g. 'stream \"io\"'");
-                else t.stream = m.argument->text;
+                if (!m.argument || m.argument->kind != K::String)
+                    d_.error(m.span, "'stream' needs a name in quotes, e.g. 'stream \"io\"'");
+                else
+                    t.stream = m.argument->text;
             } else if (m.name == "no_self" || m.name == "dale" || m.name == "mask") {
-                d_.error(m.span, fmt::format("the '{}' constraint is not implemented yet in this version", m.name));
+                d_.error(m.span,
+                         fmt::format("the '{}' constraint is not implemented yet in this version",
+                                     m.name));
             } else {
-                d_.error(m.span, fmt::format("unknown modifier '{}'", m.name), suggestion(m.name, modifiers));
+                d_.error(m.span, fmt::format("unknown modifier '{}'", m.name),
+                         suggestion(m.name, modifiers));
             }
         }
         if (t.constraint.symmetric && f.name != "W_self")
-            d_.error(f.name_span, fmt::format("'{}' is not square, so it cannot be symmetric", f.name));
+            d_.error(f.name_span,
+                     fmt::format("'{}' is not square, so it cannot be symmetric", f.name));
         net.tensors[f.name] = t;
     }
 
@@ -456,38 +559,52 @@ private:
         stdlib::Params base;
         if (s.head->kind == K::Name && (n.entry = stdlib::find_network(s.head->text)) == nullptr) {
             const Declared* decl = lookup(s.head->text);
-            if (decl != nullptr && decl->kind == ast::Statement::Kind::Network && s.head->text != s.name) {
+            if (decl != nullptr && decl->kind == ast::Statement::Kind::Network
+                && s.head->text != s.name) {
                 used_.insert(s.head->text);
-                if (!p_.networks.count(s.head->text)) network_def(*decl->stmt);
+                if (!p_.networks.count(s.head->text))
+                    network_def(*decl->stmt);
                 const auto it = p_.networks.find(s.head->text);
-                if (it == p_.networks.end()) return;
+                if (it == p_.networks.end())
+                    return;
                 n.entry = it->second.entry;
                 base = it->second.params;
                 n.tensors = it->second.tensors;
             } else {
                 std::vector<std::string> names = {"rnn", "gru", "lstm", "ctrnn", "plastic"};
-                for (const auto& x : names_of(ast::Statement::Kind::Network)) names.push_back(x);
-                if (s.head->text == "gru" || s.head->text == "lstm" || s.head->text == "ctrnn" || s.head->text == "plastic")
-                    d_.error(s.head->span, fmt::format("the '{}' network kind is not implemented yet in this version", s.head->text),
-                             "the 'rnn' kind is available");
+                for (const auto& x : names_of(ast::Statement::Kind::Network))
+                    names.push_back(x);
+                if (s.head->text == "gru" || s.head->text == "lstm" || s.head->text == "ctrnn"
+                    || s.head->text == "plastic")
+                    d_.error(
+                        s.head->span,
+                        fmt::format("the '{}' network kind is not implemented yet in this version",
+                                    s.head->text),
+                        "the 'rnn' kind is available");
                 else
-                    d_.error(s.head->span, fmt::format("unknown network kind '{}'", s.head->text), suggestion(s.head->text, names));
+                    d_.error(s.head->span, fmt::format("unknown network kind '{}'", s.head->text),
+                             suggestion(s.head->text, names));
                 return;
             }
         } else if (n.entry == nullptr) {
-            d_.error(s.head->span, fmt::format("expected a network kind, found {}", kind_words(*s.head)));
+            d_.error(s.head->span,
+                     fmt::format("expected a network kind, found {}", kind_words(*s.head)));
             return;
         }
-        if (p_.networks.count(s.name)) return;
+        if (p_.networks.count(s.name))
+            return;
         std::vector<const ast::Field*> tensor_fields;
-        n.params = fields(s.body, n.entry->schema, fmt::format("a '{}' network", n.entry->name), std::move(base), s.name_span,
-                          &tensor_fields);
+        n.params = fields(s.body, n.entry->schema, fmt::format("a '{}' network", n.entry->name),
+                          std::move(base), s.name_span, &tensor_fields);
         for (const ast::Field* f : tensor_fields) {
             if (f->kind == ast::Field::Kind::Assign) {
                 std::vector<std::string> names = n.entry->schema.names();
-                for (const auto& t : n.entry->tensors) names.push_back(t.name);
-                d_.error(f->name_span, fmt::format("a '{}' network has no parameter '{}'", n.entry->name, f->name),
-                         suggestion(f->name, names));
+                for (const auto& t : n.entry->tensors)
+                    names.push_back(t.name);
+                d_.error(
+                    f->name_span,
+                    fmt::format("a '{}' network has no parameter '{}'", n.entry->name, f->name),
+                    suggestion(f->name, names));
                 continue;
             }
             tensor_line(*f, *n.entry, n);
@@ -513,17 +630,22 @@ private:
         }
         if (e.kind == K::Unary && e.text == "-") {
             auto c = loss_node(*e.items[0], sc);
-            if (!c) return std::nullopt;
+            if (!c)
+                return std::nullopt;
             n.kind = LossNode::Kind::Neg;
             n.children.push_back(std::move(*c));
             return n;
         }
-        if (e.kind == K::Binary && (e.text == "+" || e.text == "-" || e.text == "*" || e.text == "/")) {
+        if (e.kind == K::Binary
+            && (e.text == "+" || e.text == "-" || e.text == "*" || e.text == "/")) {
             auto a = loss_node(*e.items[0], sc);
             auto b = loss_node(*e.items[1], sc);
-            if (!a || !b) return std::nullopt;
-            n.kind = e.text == "+" ? LossNode::Kind::Add : e.text == "-" ? LossNode::Kind::Sub
-                   : e.text == "*" ? LossNode::Kind::Mul : LossNode::Kind::Div;
+            if (!a || !b)
+                return std::nullopt;
+            n.kind = e.text == "+"   ? LossNode::Kind::Add
+                     : e.text == "-" ? LossNode::Kind::Sub
+                     : e.text == "*" ? LossNode::Kind::Mul
+                                     : LossNode::Kind::Div;
             if (n.kind == LossNode::Kind::Div && b->kind != LossNode::Kind::Constant) {
                 d_.error(e.items[1]->span, "a loss can only be divided by a constant number");
                 return std::nullopt;
@@ -536,17 +658,25 @@ private:
             n.children.push_back(std::move(*b));
             return n;
         }
-        if (e.kind == K::Call) return loss_call(e, sc);
+        if (e.kind == K::Call)
+            return loss_call(e, sc);
         if (e.kind == K::Name) {
             for (const auto& sig : sc.task->entry->signals)
                 if (sig.name == e.text) {
-                    d_.error(e.span, fmt::format("the signal '{}' has a value per trial and step; reduce it to a number", e.text),
-                             fmt::format("write e.g. mean({}, during: {})", e.text,
-                                         sc.task->entry->periods.empty() ? "PERIOD" : sc.task->entry->periods.back().name));
+                    d_.error(
+                        e.span,
+                        fmt::format(
+                            "the signal '{}' has a value per trial and step; reduce it to a number",
+                            e.text),
+                        fmt::format("write e.g. mean({}, during: {})", e.text,
+                                    sc.task->entry->periods.empty()
+                                        ? "PERIOD"
+                                        : sc.task->entry->periods.back().name));
                     return std::nullopt;
                 }
         }
-        d_.error(e.span, fmt::format("expected a loss term (a number, a reduction of a signal, fixed_point(...), l2(...)), found {}",
+        d_.error(e.span, fmt::format("expected a loss term (a number, a reduction of a signal, "
+                                     "fixed_point(...), l2(...)), found {}",
                                      kind_words(e)));
         return std::nullopt;
     }
@@ -555,20 +685,26 @@ private:
     std::optional<std::pair<std::string, bool>> loss_tensor(const Expr& e, const LossScope& sc) {
         const auto parts = split_dots(dotted(e));
         std::vector<std::string> tensors;
-        for (const auto& t : sc.net->entry->tensors) tensors.push_back(t.name);
+        for (const auto& t : sc.net->entry->tensors)
+            tensors.push_back(t.name);
         if (parts.size() >= 2 && parts[0] == sc.net_name) {
             const bool raw = parts.size() == 3 && parts[2] == "raw";
             if (parts.size() == 2 || raw) {
                 for (const auto& t : tensors)
-                    if (t == parts[1]) return std::make_pair(t, raw);
-                d_.error(e.span, fmt::format("the network '{}' has no tensor '{}'", sc.net_name, parts[1]), suggestion(parts[1], tensors));
+                    if (t == parts[1])
+                        return std::make_pair(t, raw);
+                d_.error(e.span,
+                         fmt::format("the network '{}' has no tensor '{}'", sc.net_name, parts[1]),
+                         suggestion(parts[1], tensors));
                 return std::nullopt;
             }
         }
-        d_.error(e.span, fmt::format("expected a tensor of the trained network, such as {}.{}", sc.net_name,
-                                     tensors.empty() ? "W" : tensors.front()),
+        d_.error(e.span,
+                 fmt::format("expected a tensor of the trained network, such as {}.{}", sc.net_name,
+                             tensors.empty() ? "W" : tensors.front()),
                  parts.size() >= 1 && !parts[0].empty() && parts[0] != sc.net_name
-                     ? fmt::format("this training trains '{}'", sc.net_name) : std::string());
+                     ? fmt::format("this training trains '{}'", sc.net_name)
+                     : std::string());
         return std::nullopt;
     }
 
@@ -577,8 +713,10 @@ private:
         n.span = e.span;
         const std::vector<std::string> calls = {"mean", "max", "min", "sum", "fixed_point", "l2"};
         const std::map<std::string, rt::TimeReduction> reductions = {
-            {"mean", rt::TimeReduction::Mean}, {"max", rt::TimeReduction::Max},
-            {"min", rt::TimeReduction::Min}, {"sum", rt::TimeReduction::Sum}};
+            {"mean", rt::TimeReduction::Mean},
+            {"max", rt::TimeReduction::Max},
+            {"min", rt::TimeReduction::Min},
+            {"sum", rt::TimeReduction::Sum}};
         if (const auto r = reductions.find(e.text); r != reductions.end()) {
             n.kind = LossNode::Kind::Reduce;
             n.reduction = r->second;
@@ -587,22 +725,31 @@ private:
                 return std::nullopt;
             }
             std::vector<std::string> signals, periods;
-            for (const auto& s : sc.task->entry->signals) signals.push_back(s.name);
-            for (const auto& p : sc.task->entry->periods) periods.push_back(p.name);
+            for (const auto& s : sc.task->entry->signals)
+                signals.push_back(s.name);
+            for (const auto& p : sc.task->entry->periods)
+                periods.push_back(p.name);
             const Expr& sig = *e.items[0];
             const Expr& per = *e.items[1];
             bool ok = true;
-            if (sig.kind != K::Name || std::find(signals.begin(), signals.end(), sig.text) == signals.end()) {
-                d_.error(sig.span, fmt::format("the task '{}' has no signal {}", sc.task_name, sig.kind == K::Name ? "'" + sig.text + "'" : kind_words(sig)),
+            if (sig.kind != K::Name
+                || std::find(signals.begin(), signals.end(), sig.text) == signals.end()) {
+                d_.error(sig.span,
+                         fmt::format("the task '{}' has no signal {}", sc.task_name,
+                                     sig.kind == K::Name ? "'" + sig.text + "'" : kind_words(sig)),
                          suggestion(sig.kind == K::Name ? sig.text : "", signals));
                 ok = false;
             }
-            if (per.kind != K::Name || std::find(periods.begin(), periods.end(), per.text) == periods.end()) {
-                d_.error(per.span, fmt::format("the task '{}' has no period {}", sc.task_name, per.kind == K::Name ? "'" + per.text + "'" : kind_words(per)),
+            if (per.kind != K::Name
+                || std::find(periods.begin(), periods.end(), per.text) == periods.end()) {
+                d_.error(per.span,
+                         fmt::format("the task '{}' has no period {}", sc.task_name,
+                                     per.kind == K::Name ? "'" + per.text + "'" : kind_words(per)),
                          suggestion(per.kind == K::Name ? per.text : "", periods));
                 ok = false;
             }
-            if (!ok) return std::nullopt;
+            if (!ok)
+                return std::nullopt;
             n.signal = sig.text;
             n.period = per.text;
             return n;
@@ -613,7 +760,8 @@ private:
                 return std::nullopt;
             }
             const auto t = loss_tensor(*e.items[0], sc);
-            if (!t) return std::nullopt;
+            if (!t)
+                return std::nullopt;
             n.kind = LossNode::Kind::L2;
             n.tensor = t->first;
             n.raw = t->second;
@@ -625,17 +773,22 @@ private:
                 return std::nullopt;
             }
             const auto t = loss_tensor(*e.items[0], sc);
-            if (!t) return std::nullopt;
+            if (!t)
+                return std::nullopt;
             if (t->first != "W_self" || t->second) {
-                d_.error(e.items[0]->span, "fixed_point needs the effective recurrent matrix, e.g. hop.W_self");
+                d_.error(e.items[0]->span,
+                         "fixed_point needs the effective recurrent matrix, e.g. hop.W_self");
                 return std::nullopt;
             }
             const auto parts = split_dots(dotted(*e.items[1]));
             std::vector<std::string> matrices;
-            for (const auto& m : sc.task->entry->matrices) matrices.push_back(m.name);
-            if (parts.size() != 2 || parts[0] != sc.task_name ||
-                std::find(matrices.begin(), matrices.end(), parts[1]) == matrices.end()) {
-                d_.error(e.items[1]->span, fmt::format("expected patterns of the task, such as {}.current_pattern", sc.task_name),
+            for (const auto& m : sc.task->entry->matrices)
+                matrices.push_back(m.name);
+            if (parts.size() != 2 || parts[0] != sc.task_name
+                || std::find(matrices.begin(), matrices.end(), parts[1]) == matrices.end()) {
+                d_.error(e.items[1]->span,
+                         fmt::format("expected patterns of the task, such as {}.current_pattern",
+                                     sc.task_name),
                          parts.size() == 2 ? suggestion(parts[1], matrices) : std::string());
                 return std::nullopt;
             }
@@ -644,7 +797,8 @@ private:
             n.matrix = parts[1];
             return n;
         }
-        d_.error(e.span, fmt::format("unknown loss function '{}'", e.text), suggestion(e.text, calls));
+        d_.error(e.span, fmt::format("unknown loss function '{}'", e.text),
+                 suggestion(e.text, calls));
         return std::nullopt;
     }
 
@@ -652,7 +806,8 @@ private:
     void loss_terms(const LossNode& n, double sign, const Expr* src, std::vector<LossTerm>& out) {
         if (n.kind == LossNode::Kind::Add || n.kind == LossNode::Kind::Sub) {
             loss_terms(n.children[0], sign, src ? src->items[0].get() : nullptr, out);
-            loss_terms(n.children[1], n.kind == LossNode::Kind::Sub ? -sign : sign, src ? src->items[1].get() : nullptr, out);
+            loss_terms(n.children[1], n.kind == LossNode::Kind::Sub ? -sign : sign,
+                       src ? src->items[1].get() : nullptr, out);
             return;
         }
         if (n.kind == LossNode::Kind::Neg) {
@@ -665,22 +820,30 @@ private:
         std::function<std::string(const LossNode&)> label = [&](const LossNode& x) -> std::string {
             switch (x.kind) {
                 case LossNode::Kind::Reduce: {
-                    const char* r = x.reduction == rt::TimeReduction::Mean ? "mean" : x.reduction == rt::TimeReduction::Max ? "max"
-                                  : x.reduction == rt::TimeReduction::Min ? "min" : "sum";
+                    const char* r = x.reduction == rt::TimeReduction::Mean  ? "mean"
+                                    : x.reduction == rt::TimeReduction::Max ? "max"
+                                    : x.reduction == rt::TimeReduction::Min ? "min"
+                                                                            : "sum";
                     return fmt::format("{}_{}_{}", r, x.signal, x.period);
                 }
-                case LossNode::Kind::FixedPoint: return "fixed_point";
-                case LossNode::Kind::L2: return "l2";
-                case LossNode::Kind::Constant: return {};
+                case LossNode::Kind::FixedPoint:
+                    return "fixed_point";
+                case LossNode::Kind::L2:
+                    return "l2";
+                case LossNode::Kind::Constant:
+                    return {};
                 default:
                     for (const auto& c : x.children)
-                        if (auto l = label(c); !l.empty()) return l;
+                        if (auto l = label(c); !l.empty())
+                            return l;
                     return {};
             }
         };
         std::string base = "loss_" + (label(n).empty() ? std::string("constant") : label(n));
         std::string name = base;
-        for (int k = 2; std::any_of(out.begin(), out.end(), [&](const LossTerm& o) { return o.name == name; }); ++k)
+        for (int k = 2;
+             std::any_of(out.begin(), out.end(), [&](const LossTerm& o) { return o.name == name; });
+             ++k)
             name = fmt::format("{}_{}", base, k);
         t.name = name;
         out.push_back(std::move(t));
@@ -691,7 +854,8 @@ private:
         const Expr* cond = &e;
         if (e.kind == K::Sustained) {
             const Expr& n = *e.items[1];
-            if (n.kind != K::Number || (n.unit != "epochs" && !n.unit.empty()) || n.number < 1 || n.number != std::floor(n.number)) {
+            if (n.kind != K::Number || (n.unit != "epochs" && !n.unit.empty()) || n.number < 1
+                || n.number != std::floor(n.number)) {
                 d_.error(n.span, "expected a whole number of epochs, e.g. 'for 20 epochs'");
                 return std::nullopt;
             }
@@ -699,13 +863,17 @@ private:
             cond = e.items[0].get();
         }
         std::vector<std::string> metrics;
-        for (const auto& m : task.entry->metrics) metrics.push_back(m.name);
+        for (const auto& m : task.entry->metrics)
+            metrics.push_back(m.name);
         std::function<bool(const Expr&)> collect = [&](const Expr& c) {
-            if (c.kind == K::Binary && c.text == "and") return collect(*c.items[0]) && collect(*c.items[1]);
-            if (c.kind == K::Binary && (c.text == ">=" || c.text == ">" || c.text == "<=" || c.text == "<")) {
+            if (c.kind == K::Binary && c.text == "and")
+                return collect(*c.items[0]) && collect(*c.items[1]);
+            if (c.kind == K::Binary
+                && (c.text == ">=" || c.text == ">" || c.text == "<=" || c.text == "<")) {
                 const Expr& lhs = *c.items[0];
                 const auto rhs = constant_number(*c.items[1]);
-                if (lhs.kind != K::Name || std::find(metrics.begin(), metrics.end(), lhs.text) == metrics.end()) {
+                if (lhs.kind != K::Name
+                    || std::find(metrics.begin(), metrics.end(), lhs.text) == metrics.end()) {
                     d_.error(lhs.span, fmt::format("expected a metric of the task '{}'", task.name),
                              suggestion(lhs.kind == K::Name ? lhs.text : "", metrics));
                     return false;
@@ -717,11 +885,13 @@ private:
                 rule.all.push_back({lhs.text, c.text, *rhs});
                 return true;
             }
-            d_.error(c.span, "expected a condition such as 'retention >= 0.99', joined with 'and'",
-                     c.kind == K::Binary && c.text == "or" ? "'or' is not supported in stop_when" : "");
+            d_.error(
+                c.span, "expected a condition such as 'retention >= 0.99', joined with 'and'",
+                c.kind == K::Binary && c.text == "or" ? "'or' is not supported in stop_when" : "");
             return false;
         };
-        if (!collect(*cond)) return std::nullopt;
+        if (!collect(*cond))
+            return std::nullopt;
         return rule;
     }
 
@@ -729,17 +899,21 @@ private:
         TrainDef t;
         t.name = s.name;
         t.span = s.span;
-        const ast::Statement* net_stmt = reference(*s.head, ast::Statement::Kind::Network, "network");
+        const ast::Statement* net_stmt =
+            reference(*s.head, ast::Statement::Kind::Network, "network");
         const ast::Statement* task_stmt = reference(*s.target, ast::Statement::Kind::Task, "task");
-        if (!net_stmt || !task_stmt) return;
+        if (!net_stmt || !task_stmt)
+            return;
         const auto net = p_.networks.find(net_stmt->name);
         const auto task = p_.tasks.find(task_stmt->name);
-        if (net == p_.networks.end() || task == p_.tasks.end()) return;  // reported already
+        if (net == p_.networks.end() || task == p_.tasks.end())
+            return;  // reported already
         t.network = net->first;
         t.task = task->first;
         compatible(net->second, task->second, s.head->span);
         const LossScope scope{&net->second, &task->second, net->first, task->first};
-        const std::vector<std::string> known = {"updater", "optimizer", "loss", "schedule", "epochs", "stop_when", "seed"};
+        const std::vector<std::string> known = {"updater", "optimizer", "loss", "schedule",
+                                                "epochs",  "stop_when", "seed"};
         std::set<std::string> given;
         for (const auto& f : s.body) {
             if (!given.insert(f.name).second) {
@@ -747,47 +921,67 @@ private:
                 continue;
             }
             if (f.kind != ast::Field::Kind::Assign) {
-                d_.error(f.name_span, fmt::format("'{} :' gives tensor modifiers, which belong in a network block", f.name),
-                         fmt::format("write '{} = ...'", f.name));
+                d_.error(
+                    f.name_span,
+                    fmt::format("'{} :' gives tensor modifiers, which belong in a network block",
+                                f.name),
+                    fmt::format("write '{} = ...'", f.name));
                 continue;
             }
             const Expr& v = *f.value;
             if (f.name == "updater") {
                 const std::vector<std::string> updaters = {"bptt", "backprop", "dfa", "hebbian"};
-                if (v.kind == K::Name && v.text == "bptt") t.updater = "bptt";
-                else if (v.kind == K::Name && std::find(updaters.begin(), updaters.end(), v.text) != updaters.end())
-                    d_.error(v.span, fmt::format("the '{}' updater is not implemented yet in this version", v.text), "use bptt");
+                if (v.kind == K::Name && v.text == "bptt")
+                    t.updater = "bptt";
+                else if (v.kind == K::Name
+                         && std::find(updaters.begin(), updaters.end(), v.text) != updaters.end())
+                    d_.error(v.span,
+                             fmt::format("the '{}' updater is not implemented yet in this version",
+                                         v.text),
+                             "use bptt");
                 else
-                    d_.error(v.span, fmt::format("unknown updater {}", kind_words(v)), suggestion(v.kind == K::Name ? v.text : "", updaters));
+                    d_.error(v.span, fmt::format("unknown updater {}", kind_words(v)),
+                             suggestion(v.kind == K::Name ? v.text : "", updaters));
             } else if (f.name == "optimizer") {
                 optimizer(v, t.adam);
             } else if (f.name == "loss") {
-                if (auto n = loss_node(v, scope)) loss_terms(*n, 1.0, &v, t.loss);
+                if (auto n = loss_node(v, scope))
+                    loss_terms(*n, 1.0, &v, t.loss);
             } else if (f.name == "schedule") {
                 std::vector<std::string> names;
-                for (const auto& x : task->second.entry->schedules) names.push_back(x.name);
-                if (v.kind == K::Name && std::find(names.begin(), names.end(), v.text) != names.end()) t.schedule = v.text;
+                for (const auto& x : task->second.entry->schedules)
+                    names.push_back(x.name);
+                if (v.kind == K::Name
+                    && std::find(names.begin(), names.end(), v.text) != names.end())
+                    t.schedule = v.text;
                 else
-                    d_.error(v.span, fmt::format("the task '{}' has no schedule {}", task->first,
-                                                 v.kind == K::Name ? "'" + v.text + "'" : kind_words(v)),
+                    d_.error(v.span,
+                             fmt::format("the task '{}' has no schedule {}", task->first,
+                                         v.kind == K::Name ? "'" + v.text + "'" : kind_words(v)),
                              suggestion(v.kind == K::Name ? v.text : "", names));
             } else if (f.name == "epochs") {
-                const stdlib::ParamSpec spec("epochs", stdlib::ParamType::Integer, std::nullopt, 1.0, 1e9, "", "");
-                if (auto x = value(v, spec)) t.epochs = std::lround(std::get<double>(*x));
+                const stdlib::ParamSpec spec("epochs", stdlib::ParamType::Integer, std::nullopt,
+                                             1.0, 1e9, "", "");
+                if (auto x = value(v, spec))
+                    t.epochs = std::lround(std::get<double>(*x));
             } else if (f.name == "stop_when") {
                 t.stop = stop_rule(v, task->second);
             } else if (f.name == "seed") {
                 const auto x = constant_number(v);
-                if (!x || *x < 0 || *x != std::floor(*x)) d_.error(v.span, "the seed must be a whole number");
-                else t.seed = static_cast<std::uint64_t>(*x);
+                if (!x || *x < 0 || *x != std::floor(*x))
+                    d_.error(v.span, "the seed must be a whole number");
+                else
+                    t.seed = static_cast<std::uint64_t>(*x);
             } else {
-                d_.error(f.name_span, fmt::format("a train block has no field '{}'", f.name), suggestion(f.name, known));
+                d_.error(f.name_span, fmt::format("a train block has no field '{}'", f.name),
+                         suggestion(f.name, known));
             }
         }
         if (!given.count("loss"))
             d_.error(s.name_span, fmt::format("the training '{}' needs a loss", s.name),
                      "add 'loss = ...', e.g. loss = -mean(overlap, during: retain)");
-        if (t.schedule.empty() && !task->second.entry->schedules.empty()) t.schedule = task->second.entry->schedules.front().name;
+        if (t.schedule.empty() && !task->second.entry->schedules.empty())
+            t.schedule = task->second.entry->schedules.front().name;
         p_.trains.emplace(s.name, std::move(t));
     }
 
@@ -795,38 +989,53 @@ private:
         const std::vector<std::string> names = {"adam", "sgd", "adamw"};
         const std::string name = v.kind == K::Name || v.kind == K::BlockCall ? v.text : "";
         if (name == "sgd" || name == "adamw") {
-            d_.error(v.span, fmt::format("the '{}' optimizer is not implemented yet in this version", name), "use adam { lr = ... }");
+            d_.error(v.span,
+                     fmt::format("the '{}' optimizer is not implemented yet in this version", name),
+                     "use adam { lr = ... }");
             return;
         }
         if (name != "adam") {
-            d_.error(v.span, fmt::format("expected an optimizer such as 'adam {{ lr = 0.001 }}', found {}", kind_words(v)),
+            d_.error(v.span,
+                     fmt::format("expected an optimizer such as 'adam {{ lr = 0.001 }}', found {}",
+                                 kind_words(v)),
                      suggestion(name, names));
             return;
         }
         static const stdlib::Schema schema{{
             {"lr", stdlib::ParamType::Real, stdlib::Value{1e-3}, 0.0, 10.0, "", "learning rate"},
-            {"beta1", stdlib::ParamType::Real, stdlib::Value{0.9}, 0.0, 0.999999, "", "first-moment decay"},
-            {"beta2", stdlib::ParamType::Real, stdlib::Value{0.999}, 0.0, 0.99999999, "", "second-moment decay"},
-            {"eps", stdlib::ParamType::Real, stdlib::Value{1e-8}, 0.0, 1.0, "", "added to the root of the second moment"},
-            {"weight_decay", stdlib::ParamType::Real, stdlib::Value{0.0}, 0.0, 10.0, "", "L2 coupled into the gradient, as PyTorch's Adam"},
+            {"beta1", stdlib::ParamType::Real, stdlib::Value{0.9}, 0.0, 0.999999, "",
+             "first-moment decay"},
+            {"beta2", stdlib::ParamType::Real, stdlib::Value{0.999}, 0.0, 0.99999999, "",
+             "second-moment decay"},
+            {"eps", stdlib::ParamType::Real, stdlib::Value{1e-8}, 0.0, 1.0, "",
+             "added to the root of the second moment"},
+            {"weight_decay", stdlib::ParamType::Real, stdlib::Value{0.0}, 0.0, 10.0, "",
+             "L2 coupled into the gradient, as PyTorch's Adam"},
         }};
         const stdlib::Params p = fields(v.fields, schema, "adam", {}, v.span);
-        if (d_.has_errors()) return;
-        adam = {p.real("lr"), p.real("beta1"), p.real("beta2"), p.real("eps"), p.real("weight_decay")};
+        if (d_.has_errors())
+            return;
+        adam = {p.real("lr"), p.real("beta1"), p.real("beta2"), p.real("eps"),
+                p.real("weight_decay")};
     }
 
     // The network's size must match what the task presents.
     void compatible(const NetworkDef& net, const TaskDef& task, const ast::Span& where) {
-        if (task.entry->units_param.empty()) return;
+        if (task.entry->units_param.empty())
+            return;
         const long units = net.params.integer("units");
         const long wanted = task.params.integer(task.entry->units_param);
         if (units != wanted) {
-            auto& e = d_.error(where, fmt::format("the network '{}' has {} units but the task '{}' needs {}", net.name, units, task.name, wanted));
+            auto& e = d_.error(
+                where, fmt::format("the network '{}' has {} units but the task '{}' needs {}",
+                                   net.name, units, task.name, wanted));
             e.notes.emplace_back(task.span, "the task is defined here");
         }
         const long inputs = net.params.integer("inputs");
         if (inputs != 0 && inputs != wanted) {
-            auto& e = d_.error(where, fmt::format("the network '{}' takes {} inputs but the task '{}' presents {}", net.name, inputs, task.name, wanted));
+            auto& e = d_.error(
+                where, fmt::format("the network '{}' takes {} inputs but the task '{}' presents {}",
+                                   net.name, inputs, task.name, wanted));
             e.notes.emplace_back(task.span, "the task is defined here");
         }
     }
@@ -834,14 +1043,19 @@ private:
     void evaluate_def(const ast::Statement& s) {
         const ast::Statement* train = reference(*s.head, ast::Statement::Kind::Train, "training");
         const ast::Statement* task = reference(*s.target, ast::Statement::Kind::Task, "task");
-        for (const auto& f : s.body) d_.error(f.name_span, fmt::format("an evaluate block has no field '{}'", f.name));
-        if (!train || !task) return;
+        for (const auto& f : s.body)
+            d_.error(f.name_span, fmt::format("an evaluate block has no field '{}'", f.name));
+        if (!train || !task)
+            return;
         const auto t = p_.trains.find(train->name);
         const auto k = p_.tasks.find(task->name);
-        if (t == p_.trains.end() || k == p_.tasks.end()) return;
+        if (t == p_.trains.end() || k == p_.tasks.end())
+            return;
         if (k->second.entry != p_.tasks.at(t->second.task).entry) {
-            d_.error(s.target->span, fmt::format("'{}' was trained on a '{}' task; '{}' is a '{}' task", train->name,
-                                                 p_.tasks.at(t->second.task).entry->name, task->name, k->second.entry->name));
+            d_.error(s.target->span,
+                     fmt::format("'{}' was trained on a '{}' task; '{}' is a '{}' task",
+                                 train->name, p_.tasks.at(t->second.task).entry->name, task->name,
+                                 k->second.entry->name));
             return;
         }
         compatible(p_.networks.at(t->second.network), k->second, s.target->span);
@@ -852,7 +1066,8 @@ private:
     std::optional<ArgRef> argument(const Expr& e, const stdlib::ArgSpec& spec) {
         const std::string text = dotted(e);
         if (text.empty()) {
-            d_.error(e.span, fmt::format("'{}' expects a reference such as fit.W_self, found {}", spec.name, kind_words(e)));
+            d_.error(e.span, fmt::format("'{}' expects a reference such as fit.W_self, found {}",
+                                         spec.name, kind_words(e)));
             return std::nullopt;
         }
         const auto parts = split_dots(text);
@@ -860,51 +1075,70 @@ private:
         const Declared* decl = lookup(parts[0]);
         if (decl == nullptr) {
             std::vector<std::string> all;
-            for (const auto& [n, x] : declared_) all.push_back(n);
-            d_.error(e.span, fmt::format("nothing named '{}' is defined", parts[0]), suggestion(parts[0], all));
+            for (const auto& [n, x] : declared_)
+                all.push_back(n);
+            d_.error(e.span, fmt::format("nothing named '{}' is defined", parts[0]),
+                     suggestion(parts[0], all));
             return std::nullopt;
         }
         ArgRef r;
         r.definition = parts[0];
         r.label = text;
         using SK = ast::Statement::Kind;
-        if (decl->kind == SK::Train && parts.size() == 1) r.kind = ArgRef::Kind::Training;
-        else if (decl->kind == SK::Evaluate && parts.size() == 1) r.kind = ArgRef::Kind::Evaluation;
+        if (decl->kind == SK::Train && parts.size() == 1)
+            r.kind = ArgRef::Kind::Training;
+        else if (decl->kind == SK::Evaluate && parts.size() == 1)
+            r.kind = ArgRef::Kind::Evaluation;
         else if (decl->kind == SK::Train && parts.size() == 2) {
             r.kind = ArgRef::Kind::TrainedTensor;
             r.member = parts[1];
             const auto t = p_.trains.find(parts[0]);
-            if (t == p_.trains.end()) return std::nullopt;
+            if (t == p_.trains.end())
+                return std::nullopt;
             std::vector<std::string> tensors;
-            for (const auto& x : p_.networks.at(t->second.network).entry->tensors) tensors.push_back(x.name);
+            for (const auto& x : p_.networks.at(t->second.network).entry->tensors)
+                tensors.push_back(x.name);
             if (std::find(tensors.begin(), tensors.end(), parts[1]) == tensors.end()) {
-                d_.error(e.span, fmt::format("the trained network '{}' has no tensor '{}'", parts[0], parts[1]), suggestion(parts[1], tensors));
+                d_.error(
+                    e.span,
+                    fmt::format("the trained network '{}' has no tensor '{}'", parts[0], parts[1]),
+                    suggestion(parts[1], tensors));
                 return std::nullopt;
             }
         } else if (decl->kind == SK::Task && parts.size() == 2) {
             r.kind = ArgRef::Kind::TaskMatrix;
             r.member = parts[1];
             const auto t = p_.tasks.find(parts[0]);
-            if (t == p_.tasks.end()) return std::nullopt;
+            if (t == p_.tasks.end())
+                return std::nullopt;
             std::vector<std::string> names;
             for (const auto& m : t->second.entry->matrices)
-                if (m.name != "current_pattern") names.push_back(m.name);
+                if (m.name != "current_pattern")
+                    names.push_back(m.name);
             if (std::find(names.begin(), names.end(), parts[1]) == names.end()) {
-                d_.error(e.span, fmt::format("the task '{}' has no matrix '{}' here", parts[0], parts[1]), suggestion(parts[1], names));
+                d_.error(e.span,
+                         fmt::format("the task '{}' has no matrix '{}' here", parts[0], parts[1]),
+                         suggestion(parts[1], names));
                 return std::nullopt;
             }
         } else {
             d_.error(e.span, fmt::format("'{}' cannot be used as an argument here", text),
-                     "use a training (fit), a trained tensor (fit.W_self), an evaluation (test) or a task matrix (memories.patterns)");
+                     "use a training (fit), a trained tensor (fit.W_self), an evaluation (test) or "
+                     "a task matrix (memories.patterns)");
             return std::nullopt;
         }
-        const bool matrix = r.kind == ArgRef::Kind::TrainedTensor || r.kind == ArgRef::Kind::TaskMatrix;
-        const bool fits = (spec.kind == stdlib::ArgKind::Matrix && matrix) ||
-                          (spec.kind == stdlib::ArgKind::Training && r.kind == ArgRef::Kind::Training) ||
-                          (spec.kind == stdlib::ArgKind::Evaluation && r.kind == ArgRef::Kind::Evaluation);
+        const bool matrix =
+            r.kind == ArgRef::Kind::TrainedTensor || r.kind == ArgRef::Kind::TaskMatrix;
+        const bool fits =
+            (spec.kind == stdlib::ArgKind::Matrix && matrix)
+            || (spec.kind == stdlib::ArgKind::Training && r.kind == ArgRef::Kind::Training)
+            || (spec.kind == stdlib::ArgKind::Evaluation && r.kind == ArgRef::Kind::Evaluation);
         if (!fits) {
-            d_.error(e.span, fmt::format("'{}' expects {}, but '{}' is {}", spec.name, stdlib::arg_kind_name(spec.kind), text,
-                                         matrix ? "a matrix" : r.kind == ArgRef::Kind::Training ? "a training" : "an evaluation"));
+            d_.error(e.span, fmt::format("'{}' expects {}, but '{}' is {}", spec.name,
+                                         stdlib::arg_kind_name(spec.kind), text,
+                                         matrix                             ? "a matrix"
+                                         : r.kind == ArgRef::Kind::Training ? "a training"
+                                                                            : "an evaluation"));
             return std::nullopt;
         }
         return r;
@@ -912,7 +1146,8 @@ private:
 
     // Positional arguments against the entry's ArgSpecs, named ones against its schema.
     template <typename Entry>
-    bool call(const Expr& e, const Entry& entry, std::vector<ArgRef>& args, stdlib::Params& options) {
+    bool call(const Expr& e, const Entry& entry, std::vector<ArgRef>& args,
+              stdlib::Params& options) {
         std::size_t positional = 0;
         bool ok = true;
         std::vector<ast::Field> named;
@@ -920,7 +1155,8 @@ private:
             if (!e.arg_names[i].empty()) {
                 const stdlib::ParamSpec* spec = entry.schema.find(e.arg_names[i]);
                 if (!spec) {
-                    d_.error(e.items[i]->span, fmt::format("'{}' has no option '{}'", entry.name, e.arg_names[i]),
+                    d_.error(e.items[i]->span,
+                             fmt::format("'{}' has no option '{}'", entry.name, e.arg_names[i]),
                              suggestion(e.arg_names[i], entry.schema.names()));
                     ok = false;
                 } else if (auto v = value(*e.items[i], *spec)) {
@@ -930,20 +1166,25 @@ private:
                 }
                 continue;
             }
-            const std::size_t slot = std::min(positional, entry.args.empty() ? 0 : entry.args.size() - 1);
-            if (entry.args.empty() || (positional >= entry.args.size() && !entry.args.back().variadic)) {
-                d_.error(e.items[i]->span, fmt::format("'{}' takes {} argument{}", entry.name, entry.args.size(),
-                                                       entry.args.size() == 1 ? "" : "s"));
+            const std::size_t slot =
+                std::min(positional, entry.args.empty() ? 0 : entry.args.size() - 1);
+            if (entry.args.empty()
+                || (positional >= entry.args.size() && !entry.args.back().variadic)) {
+                d_.error(e.items[i]->span,
+                         fmt::format("'{}' takes {} argument{}", entry.name, entry.args.size(),
+                                     entry.args.size() == 1 ? "" : "s"));
                 ok = false;
                 continue;
             }
             ++positional;
-            if (auto r = argument(*e.items[i], entry.args[slot])) args.push_back(*r);
-            else ok = false;
+            if (auto r = argument(*e.items[i], entry.args[slot]))
+                args.push_back(*r);
+            else
+                ok = false;
         }
         if (positional < entry.args.size()) {
-            d_.error(e.span, fmt::format("'{}' needs the argument '{}' ({})", entry.name, entry.args[positional].name,
-                                         entry.args[positional].doc));
+            d_.error(e.span, fmt::format("'{}' needs the argument '{}' ({})", entry.name,
+                                         entry.args[positional].name, entry.args[positional].doc));
             ok = false;
         }
         options = stdlib::with_defaults(entry.schema, std::move(options));
@@ -953,29 +1194,37 @@ private:
     void analyze_def(const ast::Statement& s) {
         const Expr& e = *s.head;
         std::vector<std::string> names;
-        for (const auto* a : stdlib::analyses()) names.push_back(a->name);
+        for (const auto* a : stdlib::analyses())
+            names.push_back(a->name);
         if (e.kind != K::Call) {
-            d_.error(e.span, fmt::format("expected an analysis call such as hopfield_similarity(...), found {}", kind_words(e)));
+            d_.error(
+                e.span,
+                fmt::format("expected an analysis call such as hopfield_similarity(...), found {}",
+                            kind_words(e)));
             return;
         }
         const stdlib::AnalysisEntry* entry = stdlib::find_analysis(e.text);
         if (!entry) {
-            d_.error(e.span, fmt::format("unknown analysis '{}'", e.text), suggestion(e.text, names));
+            d_.error(e.span, fmt::format("unknown analysis '{}'", e.text),
+                     suggestion(e.text, names));
             return;
         }
         AnalyzeDef a;
         a.name = s.name;
         a.entry = entry;
         a.span = s.span;
-        if (call(e, *entry, a.args, a.options)) p_.analyses.emplace(s.name, std::move(a));
+        if (call(e, *entry, a.args, a.options))
+            p_.analyses.emplace(s.name, std::move(a));
     }
 
     void plot_def(const ast::Statement& s) {
         const Expr& e = *s.head;
         std::vector<std::string> names;
-        for (const auto* f : stdlib::figures()) names.push_back(f->name);
+        for (const auto* f : stdlib::figures())
+            names.push_back(f->name);
         if (e.kind != K::Call) {
-            d_.error(e.span, fmt::format("expected a figure call such as history(fit), found {}", kind_words(e)));
+            d_.error(e.span, fmt::format("expected a figure call such as history(fit), found {}",
+                                         kind_words(e)));
             return;
         }
         const stdlib::FigureEntry* entry = stdlib::find_figure(e.text);
@@ -989,7 +1238,8 @@ private:
         p.file = s.file;
         bool ok = true;
         if (const std::string why = unsafe_relative_path(s.file); !why.empty()) {
-            d_.error(s.file_span, "the figure file " + why, "write a file name such as \"history.png\"");
+            d_.error(s.file_span, "the figure file " + why,
+                     "write a file name such as \"history.png\"");
             ok = false;
         } else if (s.file.size() < 5 || s.file.substr(s.file.size() - 4) != ".png") {
             d_.error(s.file_span, "figure files must end in .png");
@@ -997,20 +1247,25 @@ private:
         } else {
             for (const auto& other : p_.plots)
                 if (other.file == s.file) {
-                    auto& err = d_.error(s.file_span, fmt::format("two figures are written to \"{}\"", s.file));
+                    auto& err = d_.error(s.file_span,
+                                         fmt::format("two figures are written to \"{}\"", s.file));
                     err.notes.emplace_back(other.span, "the other figure");
                     ok = false;
                 }
         }
-        if (call(e, *entry, p.args, p.options) && ok) p_.plots.push_back(std::move(p));
+        if (call(e, *entry, p.args, p.options) && ok)
+            p_.plots.push_back(std::move(p));
     }
 
     void unused_warnings() {
         for (const auto& [name, decl] : declared_) {
-            if (used_.count(name)) continue;
-            if (decl.kind == ast::Statement::Kind::Task || decl.kind == ast::Statement::Kind::Network)
-                d_.warning(decl.stmt->name_span, fmt::format("the {} '{}' is defined but never used",
-                                                             ast::statement_keyword(decl.kind), name));
+            if (used_.count(name))
+                continue;
+            if (decl.kind == ast::Statement::Kind::Task
+                || decl.kind == ast::Statement::Kind::Network)
+                d_.warning(decl.stmt->name_span,
+                           fmt::format("the {} '{}' is defined but never used",
+                                       ast::statement_keyword(decl.kind), name));
         }
     }
 

@@ -1,12 +1,12 @@
 // The `rnn` command: run | check | doc, with compiler-like diagnostics and exit codes
 //   0 success, 1 script error (diagnostics printed), 2 usage error, 3 runtime failure.
-#include <fmt/format.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <unistd.h>
+
+#include <fmt/format.h>
 
 #include "grammar/parser.hpp"
 #include "interpreter/check.hpp"
@@ -36,7 +36,9 @@ The run directory is --out DIR, else the script's `output "..."`, else runs/STEM
 exit codes: 0 success, 1 script error, 2 usage error, 3 runtime failure
 )";
 
-bool stderr_is_terminal() { return ::isatty(2) == 1; }
+bool stderr_is_terminal() {
+    return ::isatty(2) == 1;
+}
 
 struct Loaded {
     rnn::interp::SourceMap sources;
@@ -64,9 +66,11 @@ Loaded load(const std::string& path) {
     } catch (const rnn::grammar::ParseFailure& f) {
         diags.error(f.error.where, f.error.message);
     }
-    for (const auto& d : diags.all()) fmt::print(stderr, "{}", rnn::interp::render(d, out.sources, color));
+    for (const auto& d : diags.all())
+        fmt::print(stderr, "{}", rnn::interp::render(d, out.sources, color));
     if (diags.error_count() > 0)
-        fmt::print(stderr, "{} error{} in {}\n", diags.error_count(), diags.error_count() == 1 ? "" : "s", path);
+        fmt::print(stderr, "{} error{} in {}\n", diags.error_count(),
+                   diags.error_count() == 1 ? "" : "s", path);
     return out;
 }
 
@@ -83,12 +87,15 @@ int cmd_run(const std::vector<std::string>& args) {
     std::string file, out;
     bool quiet = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--out" && i + 1 < args.size()) out = args[++i];
-        else if (args[i] == "--quiet") quiet = true;
+        if (args[i] == "--out" && i + 1 < args.size())
+            out = args[++i];
+        else if (args[i] == "--quiet")
+            quiet = true;
         else if (!args[i].empty() && args[i][0] == '-') {
             fmt::print(stderr, "rnn run: unknown option '{}'\n", args[i]);
             return kUsage;
-        } else if (file.empty()) file = args[i];
+        } else if (file.empty())
+            file = args[i];
         else {
             fmt::print(stderr, "rnn run: one script at a time ('{}' and '{}')\n", file, args[i]);
             return kUsage;
@@ -99,15 +106,19 @@ int cmd_run(const std::vector<std::string>& args) {
         return kUsage;
     }
     Loaded l = load(file);
-    if (!l.program) return kScriptError;
+    if (!l.program)
+        return kScriptError;
     rnn::interp::RunOptions opt;
     opt.out_dir = !out.empty() ? std::filesystem::path(out)
-                : !l.program->output.empty() ? std::filesystem::path(l.program->output)
-                : std::filesystem::path("runs") / std::filesystem::path(file).stem();
+                  : !l.program->output.empty()
+                      ? std::filesystem::path(l.program->output)
+                      : std::filesystem::path("runs") / std::filesystem::path(file).stem();
     opt.script_path = file;
     opt.script_text = l.text;
     opt.quiet = quiet;
-    opt.log = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
+    opt.log = [](const std::string& line) {
+        fmt::print(stderr, "{}\n", line);
+    };
     try {
         const rnn::interp::Graph graph = rnn::interp::lower(*l.program);
         rnn::interp::execute(*l.program, graph, opt);
@@ -115,7 +126,8 @@ int cmd_run(const std::vector<std::string>& args) {
         fmt::print(stderr, "rnn: runtime failure: {}\n", e.what());
         return kRuntimeFailure;
     }
-    if (!quiet) fmt::print(stderr, "results in {}\n", opt.out_dir.string());
+    if (!quiet)
+        fmt::print(stderr, "results in {}\n", opt.out_dir.string());
     return kOk;
 }
 
@@ -156,9 +168,12 @@ int main(int argc, char** argv) {
         fmt::print("rnn {}\n", rnn::interp::kVersion);
         return kOk;
     }
-    if (cmd == "run") return cmd_run(args);
-    if (cmd == "check") return cmd_check(args);
-    if (cmd == "doc") return cmd_doc(args);
+    if (cmd == "run")
+        return cmd_run(args);
+    if (cmd == "check")
+        return cmd_check(args);
+    if (cmd == "doc")
+        return cmd_doc(args);
     fmt::print(stderr, "rnn: unknown command '{}'\n{}", cmd, kHelp);
     return kUsage;
 }

@@ -1,8 +1,8 @@
 #include "interpreter/diagnostics.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+
+#include <fmt/format.h>
 
 namespace rnn::interp {
 
@@ -16,18 +16,22 @@ std::string_view SourceMap::line(std::uint32_t id, std::uint32_t line_no) const 
     std::size_t start = 0;
     for (std::uint32_t l = 1; l < line_no; ++l) {
         const auto nl = t.find('\n', start);
-        if (nl == std::string::npos) return {};
+        if (nl == std::string::npos)
+            return {};
         start = nl + 1;
     }
     auto end = t.find('\n', start);
-    if (end == std::string::npos) end = t.size();
-    if (end > start && t[end - 1] == '\r') --end;
+    if (end == std::string::npos)
+        end = t.size();
+    if (end > start && t[end - 1] == '\r')
+        --end;
     return std::string_view(t).substr(start, end - start);
 }
 
 std::string_view SourceMap::text(const ast::Span& s) const {
     const std::string& t = files_.at(s.file).text;
-    if (s.begin >= t.size() || s.end <= s.begin) return {};
+    if (s.begin >= t.size() || s.end <= s.begin)
+        return {};
     return std::string_view(t).substr(s.begin, std::min<std::size_t>(s.end, t.size()) - s.begin);
 }
 
@@ -41,26 +45,31 @@ Diagnostic& Diagnostics::warning(const ast::Span& where, std::string message, st
     return list_.back();
 }
 
-bool Diagnostics::has_errors() const { return error_count() > 0; }
+bool Diagnostics::has_errors() const {
+    return error_count() > 0;
+}
 
 std::size_t Diagnostics::error_count() const {
-    return static_cast<std::size_t>(
-        std::count_if(list_.begin(), list_.end(), [](const auto& d) { return d.severity == Severity::Error; }));
+    return static_cast<std::size_t>(std::count_if(
+        list_.begin(), list_.end(), [](const auto& d) { return d.severity == Severity::Error; }));
 }
 
 namespace {
 
 std::string location(const ast::Span& s, const SourceMap& sources) {
-    const std::string& path = s.file < sources.size() ? sources.file(s.file).path : std::string("<input>");
+    const std::string& path =
+        s.file < sources.size() ? sources.file(s.file).path : std::string("<input>");
     return fmt::format("{}:{}:{}", path, s.line, s.column);
 }
 
 // The source line and a marker under the span (a caret, then tildes to its end on that line).
 std::string excerpt(const ast::Span& s, const SourceMap& sources, bool color) {
-    if (s.file >= sources.size() || s.line == 0) return {};
+    if (s.file >= sources.size() || s.line == 0)
+        return {};
     const std::string_view line = sources.line(s.file, s.line);
     std::string out = fmt::format("  {}\n  ", line);
-    for (std::uint32_t c = 1; c < s.column && c - 1 < line.size(); ++c) out.push_back(line[c - 1] == '\t' ? '\t' : ' ');
+    for (std::uint32_t c = 1; c < s.column && c - 1 < line.size(); ++c)
+        out.push_back(line[c - 1] == '\t' ? '\t' : ' ');
     std::size_t width = s.end > s.begin ? s.end - s.begin : 1;
     const std::size_t room = line.size() >= s.column ? line.size() - s.column + 1 : 1;
     width = std::clamp<std::size_t>(width, 1, std::max<std::size_t>(room, 1));
@@ -75,21 +84,25 @@ std::string excerpt(const ast::Span& s, const SourceMap& sources, bool color) {
 std::string render(const Diagnostic& d, const SourceMap& sources, bool color) {
     const bool error = d.severity == Severity::Error;
     const std::string label = error ? "error" : "warning";
-    const std::string painted = color ? fmt::format("\x1b[1;{}m{}:\x1b[0m", error ? 31 : 35, label) : label + ":";
+    const std::string painted =
+        color ? fmt::format("\x1b[1;{}m{}:\x1b[0m", error ? 31 : 35, label) : label + ":";
     std::string out = fmt::format("{}: {} {}\n", location(d.span, sources), painted, d.message);
     out += excerpt(d.span, sources, color);
     for (const auto& [span, text] : d.notes) {
-        out += fmt::format("{}: {} {}\n", location(span, sources), color ? "\x1b[1;36mnote:\x1b[0m" : "note:", text);
+        out += fmt::format("{}: {} {}\n", location(span, sources),
+                           color ? "\x1b[1;36mnote:\x1b[0m" : "note:", text);
         out += excerpt(span, sources, color);
     }
-    if (!d.help.empty()) out += fmt::format("  help: {}\n", d.help);
+    if (!d.help.empty())
+        out += fmt::format("  help: {}\n", d.help);
     return out;
 }
 
 namespace {
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        prev[j] = j;
     for (std::size_t i = 1; i <= a.size(); ++i) {
         cur[0] = i;
         for (std::size_t j = 1; j <= b.size(); ++j) {
@@ -117,10 +130,13 @@ std::string closest_name(std::string_view name, const std::vector<std::string>& 
 
 std::string suggestion(std::string_view name, const std::vector<std::string>& candidates) {
     const std::string best = closest_name(name, candidates);
-    if (!best.empty()) return fmt::format("did you mean '{}'?", best);
-    if (candidates.empty() || candidates.size() > 12) return {};
+    if (!best.empty())
+        return fmt::format("did you mean '{}'?", best);
+    if (candidates.empty() || candidates.size() > 12)
+        return {};
     std::string list;
-    for (std::size_t i = 0; i < candidates.size(); ++i) list += (i ? ", " : "") + candidates[i];
+    for (std::size_t i = 0; i < candidates.size(); ++i)
+        list += (i ? ", " : "") + candidates[i];
     return "expected one of: " + list;
 }
 

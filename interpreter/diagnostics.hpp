@@ -20,8 +20,11 @@ struct SourceFile {
 class SourceMap {
 public:
     std::uint32_t add(std::string path, std::string text);
+
     const SourceFile& file(std::uint32_t id) const { return files_.at(id); }
+
     std::size_t size() const { return files_.size(); }
+
     // The text of a 1-based line, without its newline.
     std::string_view line(std::uint32_t id, std::uint32_t line) const;
     // The source text a span covers.
@@ -47,6 +50,7 @@ public:
     Diagnostic& warning(const ast::Span& where, std::string message, std::string help = {});
     bool has_errors() const;
     std::size_t error_count() const;
+
     const std::vector<Diagnostic>& all() const { return list_; }
 
 private:

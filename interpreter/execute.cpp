@@ -1,13 +1,13 @@
 #include "interpreter/execute.hpp"
 
-#include <fmt/format.h>
-#include <toml++/toml.h>
-
 #include <chrono>
 #include <map>
 #include <memory>
 #include <set>
 #include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include "interpreter/training.hpp"
 #include "interpreter/version.hpp"
@@ -22,16 +22,21 @@ namespace {
 
 std::string params_text(const stdlib::Params& p) {
     std::string out;
-    for (const auto& [k, v] : p.values()) out += fmt::format("{}={};", k, stdlib::format_value(v));
+    for (const auto& [k, v] : p.values())
+        out += fmt::format("{}={};", k, stdlib::format_value(v));
     return out;
 }
 
 std::string initializer_text(const rt::Initializer& i) {
     switch (i.kind) {
-        case rt::InitKind::Normal: return fmt::format("normal({})", i.a);
-        case rt::InitKind::Uniform: return fmt::format("uniform({}, {})", i.a, i.b);
-        case rt::InitKind::Zeros: return "zeros";
-        case rt::InitKind::Constant: return fmt::format("constant({})", i.a);
+        case rt::InitKind::Normal:
+            return fmt::format("normal({})", i.a);
+        case rt::InitKind::Uniform:
+            return fmt::format("uniform({}, {})", i.a, i.b);
+        case rt::InitKind::Zeros:
+            return "zeros";
+        case rt::InitKind::Constant:
+            return fmt::format("constant({})", i.a);
     }
     return "?";
 }
@@ -39,8 +44,9 @@ std::string initializer_text(const rt::Initializer& i) {
 std::string network_text(const NetworkDef& n) {
     std::string out = fmt::format("kind={};{}", n.entry->name, params_text(n.params));
     for (const auto& [name, t] : n.tensors)
-        out += fmt::format("{}:fixed={},symmetric={},init={},seed={},stream={};", name, t.constraint.fixed,
-                           t.constraint.symmetric, t.init ? initializer_text(*t.init) : "default",
+        out += fmt::format("{}:fixed={},symmetric={},init={},seed={},stream={};", name,
+                           t.constraint.fixed, t.constraint.symmetric,
+                           t.init ? initializer_text(*t.init) : "default",
                            t.pinned_seed ? fmt::format("{}", *t.pinned_seed) : "-", t.stream);
     return out;
 }
@@ -48,31 +54,48 @@ std::string network_text(const NetworkDef& n) {
 std::string loss_node_text(const LossNode& n) {
     using Kind = LossNode::Kind;
     switch (n.kind) {
-        case Kind::Constant: return fmt::format("{}", n.value);
-        case Kind::Add: return "(" + loss_node_text(n.children[0]) + " + " + loss_node_text(n.children[1]) + ")";
-        case Kind::Sub: return "(" + loss_node_text(n.children[0]) + " - " + loss_node_text(n.children[1]) + ")";
-        case Kind::Mul: return "(" + loss_node_text(n.children[0]) + " * " + loss_node_text(n.children[1]) + ")";
-        case Kind::Div: return "(" + loss_node_text(n.children[0]) + " / " + loss_node_text(n.children[1]) + ")";
-        case Kind::Neg: return "-" + loss_node_text(n.children[0]);
+        case Kind::Constant:
+            return fmt::format("{}", n.value);
+        case Kind::Add:
+            return "(" + loss_node_text(n.children[0]) + " + " + loss_node_text(n.children[1])
+                   + ")";
+        case Kind::Sub:
+            return "(" + loss_node_text(n.children[0]) + " - " + loss_node_text(n.children[1])
+                   + ")";
+        case Kind::Mul:
+            return "(" + loss_node_text(n.children[0]) + " * " + loss_node_text(n.children[1])
+                   + ")";
+        case Kind::Div:
+            return "(" + loss_node_text(n.children[0]) + " / " + loss_node_text(n.children[1])
+                   + ")";
+        case Kind::Neg:
+            return "-" + loss_node_text(n.children[0]);
         case Kind::Reduce: {
-            const char* r = n.reduction == rt::TimeReduction::Mean ? "mean" : n.reduction == rt::TimeReduction::Max ? "max"
-                          : n.reduction == rt::TimeReduction::Min ? "min" : "sum";
+            const char* r = n.reduction == rt::TimeReduction::Mean  ? "mean"
+                            : n.reduction == rt::TimeReduction::Max ? "max"
+                            : n.reduction == rt::TimeReduction::Min ? "min"
+                                                                    : "sum";
             return fmt::format("{}({}, during: {})", r, n.signal, n.period);
         }
-        case Kind::FixedPoint: return fmt::format("fixed_point({}, {})", n.tensor, n.matrix);
-        case Kind::L2: return fmt::format("l2({}{})", n.tensor, n.raw ? ".raw" : "");
+        case Kind::FixedPoint:
+            return fmt::format("fixed_point({}, {})", n.tensor, n.matrix);
+        case Kind::L2:
+            return fmt::format("l2({}{})", n.tensor, n.raw ? ".raw" : "");
     }
     return "?";
 }
 
 std::string train_text(const TrainDef& t) {
-    std::string out = fmt::format("updater={};adam=lr:{},beta1:{},beta2:{},eps:{},wd:{};schedule={};epochs={};seed={};loss=",
-                                  t.updater, t.adam.lr, t.adam.beta1, t.adam.beta2, t.adam.eps, t.adam.weight_decay,
-                                  t.schedule, t.epochs, t.seed ? fmt::format("{}", *t.seed) : "script");
-    for (const auto& term : t.loss) out += fmt::format("{}{};", term.sign < 0 ? "-" : "+", loss_node_text(term.node));
+    std::string out = fmt::format(
+        "updater={};adam=lr:{},beta1:{},beta2:{},eps:{},wd:{};schedule={};epochs={};seed={};loss=",
+        t.updater, t.adam.lr, t.adam.beta1, t.adam.beta2, t.adam.eps, t.adam.weight_decay,
+        t.schedule, t.epochs, t.seed ? fmt::format("{}", *t.seed) : "script");
+    for (const auto& term : t.loss)
+        out += fmt::format("{}{};", term.sign < 0 ? "-" : "+", loss_node_text(term.node));
     if (t.stop) {
         out += "stop=";
-        for (const auto& c : t.stop->all) out += fmt::format("{}{}{},", c.metric, c.op, c.threshold);
+        for (const auto& c : t.stop->all)
+            out += fmt::format("{}{}{},", c.metric, c.op, c.threshold);
         out += fmt::format("for{};", t.stop->epochs);
     }
     return out;
@@ -80,7 +103,8 @@ std::string train_text(const TrainDef& t) {
 
 std::string args_text(const std::vector<ArgRef>& args, const stdlib::Params& options) {
     std::string out;
-    for (const auto& a : args) out += a.label + ",";
+    for (const auto& a : args)
+        out += a.label + ",";
     return out + ";" + params_text(options);
 }
 
@@ -89,16 +113,20 @@ std::string args_text(const std::vector<ArgRef>& args, const stdlib::Params& opt
 Graph lower(const Program& program) {
     Graph g;
     std::map<std::string, std::size_t> index;  // "kind name" -> node
-    auto add = [&](std::string kind, std::string name, std::vector<std::size_t> inputs, std::string description) {
+    auto add = [&](std::string kind, std::string name, std::vector<std::size_t> inputs,
+                   std::string description) {
         GraphNode n{kind, name, std::move(inputs), std::move(description), 0};
-        std::uint64_t key = rt::hash64(kind + "\n" + name + "\n" + n.description, rt::hash64(kVersion));
-        for (const std::size_t i : n.inputs) key = rt::hash_combine(key, g.nodes[i].key);
+        std::uint64_t key =
+            rt::hash64(kind + "\n" + name + "\n" + n.description, rt::hash64(kVersion));
+        for (const std::size_t i : n.inputs)
+            key = rt::hash_combine(key, g.nodes[i].key);
         n.key = key;
         index[kind + " " + name] = g.nodes.size();
         g.nodes.push_back(std::move(n));
     };
     const std::string seed = fmt::format("seed={};", program.seed);
-    for (const auto& [name, t] : program.tasks) add("task", name, {}, seed + "entry=" + t.entry->name + ";" + params_text(t.params));
+    for (const auto& [name, t] : program.tasks)
+        add("task", name, {}, seed + "entry=" + t.entry->name + ";" + params_text(t.params));
     for (const auto& [name, t] : program.trains)
         add("train", name, {index.at("task " + t.task)},
             seed + "network=" + network_text(program.networks.at(t.network)) + ";" + train_text(t));
@@ -108,15 +136,19 @@ Graph lower(const Program& program) {
         std::vector<std::size_t> out;
         std::set<std::size_t> seen;
         for (const auto& a : args) {
-            const std::string kind = a.kind == ArgRef::Kind::TaskMatrix ? "task"
-                                   : a.kind == ArgRef::Kind::Evaluation ? "evaluate" : "train";
+            const std::string kind = a.kind == ArgRef::Kind::TaskMatrix   ? "task"
+                                     : a.kind == ArgRef::Kind::Evaluation ? "evaluate"
+                                                                          : "train";
             const std::size_t i = index.at(kind + " " + a.definition);
-            if (seen.insert(i).second) out.push_back(i);
+            if (seen.insert(i).second)
+                out.push_back(i);
         }
         return out;
     };
-    for (const auto& [name, a] : program.analyses) add("analyze", name, deps(a.args), a.entry->name + ";" + args_text(a.args, a.options));
-    for (const auto& p : program.plots) add("plot", p.file, deps(p.args), p.entry->name + ";" + args_text(p.args, p.options));
+    for (const auto& [name, a] : program.analyses)
+        add("analyze", name, deps(a.args), a.entry->name + ";" + args_text(a.args, a.options));
+    for (const auto& p : program.plots)
+        add("plot", p.file, deps(p.args), p.entry->name + ";" + args_text(p.args, p.options));
     return g;
 }
 
@@ -132,21 +164,28 @@ public:
         const auto started = std::chrono::steady_clock::now();
         for (const auto& node : graph_.nodes) {
             const auto t0 = std::chrono::steady_clock::now();
-            if (node.kind == "task") run_task(node);
-            else if (node.kind == "train") run_train(node);
-            else if (node.kind == "evaluate") run_evaluate(node);
-            else if (node.kind == "analyze") run_analyze(node);
-            else if (node.kind == "plot") run_plot(node);
+            if (node.kind == "task")
+                run_task(node);
+            else if (node.kind == "train")
+                run_train(node);
+            else if (node.kind == "evaluate")
+                run_evaluate(node);
+            else if (node.kind == "analyze")
+                run_analyze(node);
+            else if (node.kind == "plot")
+                run_plot(node);
             timings_[node.kind + " " + node.name] =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         }
         write_metrics();
-        write_manifest(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        write_manifest(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     }
 
 private:
     void say(const std::string& line) const {
-        if (!opt_.quiet && opt_.log) opt_.log(line);
+        if (!opt_.quiet && opt_.log)
+            opt_.log(line);
     }
 
     void run_task(const GraphNode& node) {
@@ -159,25 +198,35 @@ private:
         const TrainDef& def = program_.trains.at(node.name);
         const auto t0 = std::chrono::steady_clock::now();
         const long every = std::max<long>(1, def.epochs / 15);
-        auto progress = [&](long epoch, long total, double loss, const std::map<std::string, double>& metrics) {
-            if ((epoch + 1) % every != 0 && epoch + 1 != total) return;
+        auto progress = [&](long epoch, long total, double loss,
+                            const std::map<std::string, double>& metrics) {
+            if ((epoch + 1) % every != 0 && epoch + 1 != total)
+                return;
             std::string m;
-            for (const auto& [k, v] : metrics) m += fmt::format("  {} {:.4f}", k, v);
-            say(fmt::format("train {}: epoch {:>4}/{}  loss {:.5f}{}", node.name, epoch + 1, total, loss, m));
+            for (const auto& [k, v] : metrics)
+                m += fmt::format("  {} {:.4f}", k, v);
+            say(fmt::format("train {}: epoch {:>4}/{}  loss {:.5f}{}", node.name, epoch + 1, total,
+                            loss, m));
         };
         TrainedNetwork result = train(program_, def, *tasks_.at(def.task), progress);
-        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double secs =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         say(fmt::format("train {}: {} after {} epochs ({:.2f} s)", node.name,
-                        result.stopped_early ? "stopped early" : "finished", result.epochs_run, secs));
+                        result.stopped_early ? "stopped early" : "finished", result.epochs_run,
+                        secs));
         const auto dir = opt_.out_dir / node.name;
         std::filesystem::create_directories(dir);
-        for (auto* p : result.net.parameters()) rt::save_npy(dir / (p->name + ".npy"), rt::effective_value(*p));
-        if (result.net.w_self.constraint.symmetric) rt::save_npy(dir / "W_self.raw.npy", result.net.w_self.raw);
+        for (auto* p : result.net.parameters())
+            rt::save_npy(dir / (p->name + ".npy"), rt::effective_value(*p));
+        if (result.net.w_self.constraint.symmetric)
+            rt::save_npy(dir / "W_self.raw.npy", result.net.w_self.raw);
         std::string csv;
-        for (std::size_t i = 0; i < result.history.columns.size(); ++i) csv += (i ? "," : "") + result.history.columns[i];
+        for (std::size_t i = 0; i < result.history.columns.size(); ++i)
+            csv += (i ? "," : "") + result.history.columns[i];
         csv += "\n";
         for (const auto& row : result.history.rows) {
-            for (std::size_t i = 0; i < row.size(); ++i) csv += fmt::format("{}{:.9g}", i ? "," : "", row[i]);
+            for (std::size_t i = 0; i < row.size(); ++i)
+                csv += fmt::format("{}{:.9g}", i ? "," : "", row[i]);
             csv += "\n";
         }
         rt::write_file_atomically(dir / "history.csv", csv);
@@ -192,10 +241,12 @@ private:
     void run_evaluate(const GraphNode& node) {
         const EvaluateDef& def = program_.evaluates.at(node.name);
         const TaskDef& task_def = program_.tasks.at(def.task);
-        Evaluation ev = evaluate(program_, def, trained_.at(def.train), *tasks_.at(def.task), task_def);
+        Evaluation ev =
+            evaluate(program_, def, trained_.at(def.train), *tasks_.at(def.task), task_def);
         const auto dir = opt_.out_dir / node.name;
         std::filesystem::create_directories(dir);
-        for (const auto& [name, values] : ev.signals) rt::save_npy(dir / (name + ".npy"), values);
+        for (const auto& [name, values] : ev.signals)
+            rt::save_npy(dir / (name + ".npy"), values);
         toml::table t;
         std::string summary;
         for (const auto& name : ev.metric_names) {
@@ -211,7 +262,8 @@ private:
             summary += fmt::format("  {} {:.4f}", name, mean);
         }
         toml::array cond;
-        for (const long c : ev.condition) cond.push_back(static_cast<std::int64_t>(c + 1));
+        for (const long c : ev.condition)
+            cond.push_back(static_cast<std::int64_t>(c + 1));
         t.insert("condition", std::move(cond));
         metrics_.insert(node.name, std::move(t));
         say(fmt::format("evaluate {}:{}", node.name, summary));
@@ -223,21 +275,26 @@ private:
         for (const auto& a : args) {
             switch (a.kind) {
                 case ArgRef::Kind::TrainedTensor:
-                    out.emplace_back(stdlib::MatrixArg{a.label, trained_tensor(trained_.at(a.definition), a.member)});
+                    out.emplace_back(stdlib::MatrixArg{
+                        a.label, trained_tensor(trained_.at(a.definition), a.member)});
                     break;
                 case ArgRef::Kind::TaskMatrix:
-                    out.emplace_back(stdlib::MatrixArg{a.label, tasks_.at(a.definition)->matrix(a.member, nullptr)});
+                    out.emplace_back(stdlib::MatrixArg{
+                        a.label, tasks_.at(a.definition)->matrix(a.member, nullptr)});
                     break;
                 case ArgRef::Kind::Training:
-                    out.emplace_back(stdlib::TrainingArg{a.label, trained_.at(a.definition).history});
+                    out.emplace_back(
+                        stdlib::TrainingArg{a.label, trained_.at(a.definition).history});
                     break;
                 case ArgRef::Kind::Evaluation: {
                     const Evaluation& ev = evaluations_.at(a.definition);
                     // The first signal of the task (memory_recall: overlap).
                     const auto& [signal, values] = *ev.signals.begin();
                     std::vector<std::string> labels;
-                    for (const long c : ev.condition) labels.push_back(fmt::format("condition {}", c + 1));
-                    out.emplace_back(stdlib::EvaluationArg{a.label, signal, labels, values, ev.periods});
+                    for (const long c : ev.condition)
+                        labels.push_back(fmt::format("condition {}", c + 1));
+                    out.emplace_back(
+                        stdlib::EvaluationArg{a.label, signal, labels, values, ev.periods});
                     break;
                 }
             }
@@ -257,7 +314,8 @@ private:
         if (!r.arrays.empty()) {
             const auto dir = opt_.out_dir / node.name;
             std::filesystem::create_directories(dir);
-            for (const auto& [k, v] : r.arrays) rt::save_npy(dir / (k + ".npy"), v);
+            for (const auto& [k, v] : r.arrays)
+                rt::save_npy(dir / (k + ".npy"), v);
         }
         metrics_.insert(node.name, std::move(t));
         say(fmt::format("analyze {}:{}", node.name, summary));
@@ -266,11 +324,13 @@ private:
     void run_plot(const GraphNode& node) {
         const PlotDef* def = nullptr;
         for (const auto& p : program_.plots)
-            if (p.file == node.name) def = &p;
+            if (p.file == node.name)
+                def = &p;
         const std::filesystem::path file = opt_.out_dir / def->file;
         std::filesystem::create_directories(file.parent_path());
         const std::string stem = file.stem().string();
-        const stdlib::FigureScript script = def->entry->draw(arguments(def->args), def->options, stem);
+        const stdlib::FigureScript script =
+            def->entry->draw(arguments(def->args), def->options, stem);
         stdlib::render_png(file.parent_path(), stem, script);
         say(fmt::format("plot {}", def->file));
     }
@@ -281,7 +341,9 @@ private:
         return s.str();
     }
 
-    void write_metrics() { rt::write_file_atomically(opt_.out_dir / "metrics.toml", to_text(metrics_)); }
+    void write_metrics() {
+        rt::write_file_atomically(opt_.out_dir / "metrics.toml", to_text(metrics_));
+    }
 
     void write_manifest(double seconds) {
         toml::table m;
@@ -294,10 +356,15 @@ private:
         m.insert("versions", library_versions());
         toml::table nodes;
         for (const auto& n : graph_.nodes) {
-            toml::table t{{"kind", n.kind}, {"key", rt::hex64(n.key)}, {"parameters", n.description},
-                          {"seconds", timings_.count(n.kind + " " + n.name) ? timings_.at(n.kind + " " + n.name) : 0.0}};
+            toml::table t{
+                {"kind", n.kind},
+                {"key", rt::hex64(n.key)},
+                {"parameters", n.description},
+                {"seconds",
+                 timings_.count(n.kind + " " + n.name) ? timings_.at(n.kind + " " + n.name) : 0.0}};
             toml::array inputs;
-            for (const std::size_t i : n.inputs) inputs.push_back(graph_.nodes[i].kind + " " + graph_.nodes[i].name);
+            for (const std::size_t i : n.inputs)
+                inputs.push_back(graph_.nodes[i].kind + " " + graph_.nodes[i].name);
             t.insert("inputs", std::move(inputs));
             nodes.insert(n.kind + " " + n.name, std::move(t));
         }

@@ -3,17 +3,25 @@
 namespace rnn::interp {
 
 std::string unsafe_relative_path(std::string_view path) {
-    if (path.empty()) return "must not be empty";
-    if (path.front() == '/' || path.front() == '~') return "must be a relative path";
-    if (path.size() > 200) return "must be shorter than 200 characters";
+    if (path.empty())
+        return "must not be empty";
+    if (path.front() == '/' || path.front() == '~')
+        return "must be a relative path";
+    if (path.size() > 200)
+        return "must be shorter than 200 characters";
     std::size_t start = 0;
     while (start <= path.size()) {
         const auto slash = path.find('/', start);
-        const std::string_view part = path.substr(start, slash == std::string_view::npos ? slash : slash - start);
-        if (part.empty()) return "must not contain empty components ('//' or a trailing '/')";
-        if (part == "..") return "must not contain '..'";
-        if (part.front() == '.') return "must not contain hidden components (starting with '.')";
-        if (slash == std::string_view::npos) break;
+        const std::string_view part =
+            path.substr(start, slash == std::string_view::npos ? slash : slash - start);
+        if (part.empty())
+            return "must not contain empty components ('//' or a trailing '/')";
+        if (part == "..")
+            return "must not contain '..'";
+        if (part.front() == '.')
+            return "must not contain hidden components (starting with '.')";
+        if (slash == std::string_view::npos)
+            break;
         start = slash + 1;
     }
     for (const char c : path) {

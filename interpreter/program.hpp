@@ -29,7 +29,7 @@ struct TensorDef {
     rt::Constraint constraint;
     std::optional<rt::Initializer> init;  // none: the kind's default
     std::optional<std::uint64_t> pinned_seed;
-    std::string stream;  // shared named stream, or ""
+    std::string stream;     // shared named stream, or ""
     std::string init_text;  // as written, for the manifest
 };
 
@@ -45,13 +45,13 @@ struct NetworkDef {
 struct LossNode {
     enum class Kind { Constant, Add, Sub, Mul, Div, Neg, Reduce, FixedPoint, L2 };
     Kind kind = Kind::Constant;
-    double value = 0.0;                 // Constant
-    std::vector<LossNode> children;     // Add/Sub/Mul/Div: 2, Neg: 1
-    std::string signal, period;         // Reduce
+    double value = 0.0;              // Constant
+    std::vector<LossNode> children;  // Add/Sub/Mul/Div: 2, Neg: 1
+    std::string signal, period;      // Reduce
     rt::TimeReduction reduction = rt::TimeReduction::Mean;
-    std::string tensor;                 // FixedPoint, L2
-    bool raw = false;                   // L2 of the raw (unconstrained) parameter
-    std::string matrix;                 // FixedPoint: the task matrix of patterns
+    std::string tensor;  // FixedPoint, L2
+    bool raw = false;    // L2 of the raw (unconstrained) parameter
+    std::string matrix;  // FixedPoint: the task matrix of patterns
     ast::Span span;
 };
 

@@ -1,8 +1,8 @@
 #include "interpreter/training.hpp"
 
-#include <fmt/format.h>
-
 #include <cmath>
+
+#include <fmt/format.h>
 
 #include "runtime/adam.hpp"
 #include "runtime/ops.hpp"
@@ -15,15 +15,18 @@ namespace {
 // Evaluates one loss node on the tape. Signals are computed once per forward pass.
 class LossBuilder {
 public:
-    LossBuilder(rt::Tape<float>& tape, const rt::NetworkVars& vars, const stdlib::TaskInstance& task,
-                const stdlib::TrialBatch& batch, rt::Activation activation)
+    LossBuilder(rt::Tape<float>& tape, const rt::NetworkVars& vars,
+                const stdlib::TaskInstance& task, const stdlib::TrialBatch& batch,
+                rt::Activation activation)
         : tape_(tape), vars_(vars), task_(task), batch_(batch), activation_(activation) {
-        for (const auto& p : task.periods()) periods_[p.name] = p;
+        for (const auto& p : task.periods())
+            periods_[p.name] = p;
     }
 
     rt::Var signal(const std::string& name) {
         const auto it = signals_.find(name);
-        if (it != signals_.end()) return it->second;
+        if (it != signals_.end())
+            return it->second;
         const rt::Var v = task_.signal(name, tape_, vars_.states, batch_);
         signals_[name] = v;
         return v;
@@ -32,18 +35,25 @@ public:
     rt::Var build(const LossNode& n) {
         using Kind = LossNode::Kind;
         switch (n.kind) {
-            case Kind::Constant: return rt::scalar_constant(tape_, static_cast<float>(n.value));
-            case Kind::Add: return rt::add(tape_, build(n.children[0]), build(n.children[1]));
-            case Kind::Sub: return rt::sub(tape_, build(n.children[0]), build(n.children[1]));
-            case Kind::Neg: return rt::scale(tape_, build(n.children[0]), -1.0F);
+            case Kind::Constant:
+                return rt::scalar_constant(tape_, static_cast<float>(n.value));
+            case Kind::Add:
+                return rt::add(tape_, build(n.children[0]), build(n.children[1]));
+            case Kind::Sub:
+                return rt::sub(tape_, build(n.children[0]), build(n.children[1]));
+            case Kind::Neg:
+                return rt::scale(tape_, build(n.children[0]), -1.0F);
             case Kind::Mul:
                 if (n.children[0].kind == Kind::Constant)
-                    return rt::scale(tape_, build(n.children[1]), static_cast<float>(n.children[0].value));
+                    return rt::scale(tape_, build(n.children[1]),
+                                     static_cast<float>(n.children[0].value));
                 if (n.children[1].kind == Kind::Constant)
-                    return rt::scale(tape_, build(n.children[0]), static_cast<float>(n.children[1].value));
+                    return rt::scale(tape_, build(n.children[0]),
+                                     static_cast<float>(n.children[1].value));
                 return rt::scalar_mul(tape_, build(n.children[0]), build(n.children[1]));
             case Kind::Div:
-                return rt::scale(tape_, build(n.children[0]), static_cast<float>(1.0 / n.children[1].value));
+                return rt::scale(tape_, build(n.children[0]),
+                                 static_cast<float>(1.0 / n.children[1].value));
             case Kind::Reduce: {
                 const stdlib::Period& p = periods_.at(n.period);
                 return rt::reduce_time(tape_, signal(n.signal), n.reduction, p.begin, p.end);
@@ -52,10 +62,12 @@ public:
                 // mean over (pattern, unit) of (phi(W m) - m)^2
                 const rt::Var m = tape_.constant(task_.matrix(n.matrix, &batch_));
                 const rt::Var wm = rt::matmul(tape_, vars_.effective.at(n.tensor), m);
-                return rt::mean_squares(tape_, rt::sub(tape_, rt::activate(tape_, wm, activation_), m));
+                return rt::mean_squares(tape_,
+                                        rt::sub(tape_, rt::activate(tape_, wm, activation_), m));
             }
             case Kind::L2:
-                return rt::sum_squares(tape_, n.raw ? vars_.raw.at(n.tensor) : vars_.effective.at(n.tensor));
+                return rt::sum_squares(
+                    tape_, n.raw ? vars_.raw.at(n.tensor) : vars_.effective.at(n.tensor));
         }
         throw std::logic_error("unknown loss node");
     }
@@ -71,16 +83,25 @@ private:
 };
 
 // Per-trial metric values from a signal matrix (trials x steps).
-std::vector<double> metric_per_trial(const stdlib::MetricSpec& m, const arma::fmat& signal, const stdlib::Period& p) {
+std::vector<double> metric_per_trial(const stdlib::MetricSpec& m, const arma::fmat& signal,
+                                     const stdlib::Period& p) {
     std::vector<double> out;
     for (arma::uword b = 0; b < signal.n_rows; ++b) {
         const arma::frowvec w = signal.row(b).cols(p.begin, p.end - 1);
         double v = 0.0;
         switch (m.reduction) {
-            case rt::TimeReduction::Mean: v = arma::mean(arma::conv_to<arma::rowvec>::from(w)); break;
-            case rt::TimeReduction::Sum: v = arma::accu(arma::conv_to<arma::rowvec>::from(w)); break;
-            case rt::TimeReduction::Max: v = w.max(); break;
-            case rt::TimeReduction::Min: v = w.min(); break;
+            case rt::TimeReduction::Mean:
+                v = arma::mean(arma::conv_to<arma::rowvec>::from(w));
+                break;
+            case rt::TimeReduction::Sum:
+                v = arma::accu(arma::conv_to<arma::rowvec>::from(w));
+                break;
+            case rt::TimeReduction::Max:
+                v = w.max();
+                break;
+            case rt::TimeReduction::Min:
+                v = w.min();
+                break;
         }
         out.push_back(v);
     }
@@ -88,13 +109,18 @@ std::vector<double> metric_per_trial(const stdlib::MetricSpec& m, const arma::fm
 }
 
 bool holds(const Comparison& c, double v) {
-    if (c.op == ">=") return v >= c.threshold;
-    if (c.op == ">") return v > c.threshold;
-    if (c.op == "<=") return v <= c.threshold;
+    if (c.op == ">=")
+        return v >= c.threshold;
+    if (c.op == ">")
+        return v > c.threshold;
+    if (c.op == "<=")
+        return v <= c.threshold;
     return v < c.threshold;
 }
 
-std::uint64_t training_seed(const Program& program, const TrainDef& def) { return def.seed.value_or(program.seed); }
+std::uint64_t training_seed(const Program& program, const TrainDef& def) {
+    return def.seed.value_or(program.seed);
+}
 
 }  // namespace
 
@@ -106,10 +132,12 @@ rt::RnnNetwork<float> build_network(const NetworkDef& def, arma::uword inputs, s
     rt::RnnNetwork<float> net;
     const auto units = static_cast<arma::uword>(def.params.integer("units"));
     const long declared_inputs = def.params.integer("inputs");
-    if (declared_inputs != 0) inputs = static_cast<arma::uword>(declared_inputs);
+    if (declared_inputs != 0)
+        inputs = static_cast<arma::uword>(declared_inputs);
     net.activation = *rt::activation_from_name(def.params.text("activation"));
     const double bound = 1.0 / std::sqrt(static_cast<double>(units));
-    auto make = [&](const std::string& name, arma::uword rows, arma::uword cols, rt::Initializer fallback) {
+    auto make = [&](const std::string& name, arma::uword rows, arma::uword cols,
+                    rt::Initializer fallback) {
         rt::Parameter<float> p;
         p.name = name;
         p.raw.set_size(rows, cols);
@@ -117,18 +145,23 @@ rt::RnnNetwork<float> build_network(const NetworkDef& def, arma::uword inputs, s
         const TensorDef* t = it == def.tensors.end() ? nullptr : &it->second;
         const std::string path = fmt::format("network {} / {}", def.name, name);
         std::uint64_t key = rt::stream_key(seed, path);
-        if (t && t->pinned_seed) key = rt::stream_key(*t->pinned_seed, path);
-        else if (t && !t->stream.empty()) key = rt::stream_key(seed, "stream " + t->stream);
+        if (t && t->pinned_seed)
+            key = rt::stream_key(*t->pinned_seed, path);
+        else if (t && !t->stream.empty())
+            key = rt::stream_key(seed, "stream " + t->stream);
         rt::RandomStream stream(key);
         rt::initialize(p.raw, t && t->init ? *t->init : fallback, stream);
-        if (t) p.constraint = t->constraint;
+        if (t)
+            p.constraint = t->constraint;
         return p;
     };
     const rt::Initializer pytorch{rt::InitKind::Uniform, -bound, bound};
     net.w_self = make("W_self", units, units, pytorch);
     net.w_input = make("W_input", units, inputs, pytorch);
-    if (def.params.flag("bias")) net.bias = make("b", units, 1, rt::Initializer{rt::InitKind::Zeros, 0, 0});
-    else net.bias.name = "b";
+    if (def.params.flag("bias"))
+        net.bias = make("b", units, 1, rt::Initializer{rt::InitKind::Zeros, 0, 0});
+    else
+        net.bias.name = "b";
     return net;
 }
 
@@ -144,13 +177,16 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
     const auto periods = task.periods();
     auto period = [&](const std::string& name) {
         for (const auto& p : periods)
-            if (p.name == name) return p;
+            if (p.name == name)
+                return p;
         throw std::logic_error("no period " + name);
     };
 
     out.history.columns = {"epoch", "loss"};
-    for (const auto& t : def.loss) out.history.columns.push_back(t.name);
-    for (const auto& m : task_def.entry->metrics) out.history.columns.push_back(m.name);
+    for (const auto& t : def.loss)
+        out.history.columns.push_back(t.name);
+    for (const auto& m : task_def.entry->metrics)
+        out.history.columns.push_back(m.name);
 
     rt::Tape<float> tape;
     long streak = 0;
@@ -172,8 +208,9 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
         for (std::size_t i = 0; i < terms.size(); ++i) {
             const double v = def.loss[i].sign * tape.value(terms[i])(0, 0);
             if (!std::isfinite(v))
-                throw RuntimeFailure(fmt::format("train '{}': the loss term {} became {} at epoch {}", def.name,
-                                                 def.loss[i].name, v, epoch + 1));
+                throw RuntimeFailure(
+                    fmt::format("train '{}': the loss term {} became {} at epoch {}", def.name,
+                                def.loss[i].name, v, epoch + 1));
             row.push_back(v);
         }
         std::map<std::string, double> metrics;
@@ -181,7 +218,8 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
             const arma::fmat sig = tape.value(builder.signal(m.signal));
             const auto per = metric_per_trial(m, sig, period(m.period));
             double mean = 0.0;
-            for (const double v : per) mean += v / static_cast<double>(per.size());
+            for (const double v : per)
+                mean += v / static_cast<double>(per.size());
             metrics[m.name] = mean;
             row.push_back(mean);
         }
@@ -189,12 +227,14 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
         std::vector<arma::fmat*> params;
         std::vector<const arma::fmat*> grads;
         for (auto* p : out.net.parameters()) {
-            if (!p->trainable()) continue;
+            if (!p->trainable())
+                continue;
             const rt::Var raw = vars.raw.at(p->name);
             const arma::fmat& g = tape.grad(raw);
             if (!g.is_finite())
-                throw RuntimeFailure(fmt::format("train '{}': the gradient of {} is not finite at epoch {}", def.name,
-                                                 p->name, epoch + 1));
+                throw RuntimeFailure(
+                    fmt::format("train '{}': the gradient of {} is not finite at epoch {}",
+                                def.name, p->name, epoch + 1));
             params.push_back(&p->raw);
             grads.push_back(&g);
         }
@@ -202,10 +242,12 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
         out.history.rows.push_back(row);
         out.epochs_run = epoch + 1;
         out.final_loss = loss;
-        if (on_epoch) on_epoch(epoch, def.epochs, loss, metrics);
+        if (on_epoch)
+            on_epoch(epoch, def.epochs, loss, metrics);
         if (def.stop) {
             bool all = true;
-            for (const auto& c : def.stop->all) all = all && holds(c, metrics.at(c.metric));
+            for (const auto& c : def.stop->all)
+                all = all && holds(c, metrics.at(c.metric));
             streak = all ? streak + 1 : 0;
             if (streak >= def.stop->epochs) {
                 out.stopped_early = true;
@@ -222,7 +264,8 @@ Evaluation evaluate(const Program& program, const EvaluateDef& def, const Traine
     const stdlib::TrialBatch batch = task.evaluation_batch(trials);
     rt::Tape<float> tape;
     rt::RnnNetwork<float> net = trained.net;
-    for (auto* p : net.parameters()) p->constraint.fixed = true;  // no gradients wanted
+    for (auto* p : net.parameters())
+        p->constraint.fixed = true;  // no gradients wanted
     // Keep symmetric parametrisation: fixed only stops training, constrain still applies.
     const rt::NetworkVars vars = rt::forward(tape, net, batch.inputs, batch.batch);
     Evaluation ev;
@@ -233,7 +276,8 @@ Evaluation evaluate(const Program& program, const EvaluateDef& def, const Traine
     for (const auto& m : task_def.entry->metrics) {
         ev.metric_names.push_back(m.name);
         for (const auto& p : ev.periods)
-            if (p.name == m.period) ev.per_trial[m.name] = metric_per_trial(m, ev.signals.at(m.signal), p);
+            if (p.name == m.period)
+                ev.per_trial[m.name] = metric_per_trial(m, ev.signals.at(m.signal), p);
     }
     return ev;
 }
@@ -241,7 +285,8 @@ Evaluation evaluate(const Program& program, const EvaluateDef& def, const Traine
 arma::fmat trained_tensor(const TrainedNetwork& trained, const std::string& name) {
     auto& net = const_cast<rt::RnnNetwork<float>&>(trained.net);
     for (auto* p : net.parameters())
-        if (p->name == name) return rt::effective_value(*p);
+        if (p->name == name)
+            return rt::effective_value(*p);
     throw std::logic_error("no tensor " + name);
 }
 

@@ -2,9 +2,9 @@
 // used (written into manifest.toml).
 #pragma once
 
-#include <toml++/toml.h>
-
 #include <string_view>
+
+#include <toml++/toml.h>
 
 namespace rnn::interp {
 

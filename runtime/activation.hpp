@@ -2,10 +2,11 @@
 // activation's *output*, so the fused cells keep only their states for the reverse pass.
 #pragma once
 
-#include <armadillo>
 #include <cmath>
 #include <optional>
 #include <string_view>
+
+#include <armadillo>
 
 namespace rnn::rt {
 
@@ -14,8 +15,7 @@ enum class Activation { Tanh, Relu, Linear, Sigmoid, Softplus };
 std::optional<Activation> activation_from_name(std::string_view name);
 std::string_view activation_name(Activation a);
 
-template <typename T>
-void apply_activation(Activation a, arma::Mat<T>& x) {
+template <typename T> void apply_activation(Activation a, arma::Mat<T>& x) {
     switch (a) {
         case Activation::Tanh:
             x.transform([](T v) { return std::tanh(v); });
@@ -44,7 +44,8 @@ void multiply_by_derivative(Activation a, const arma::Mat<T>& y, arma::Mat<T>& g
             break;
         case Activation::Relu:
             for (arma::uword i = 0; i < y.n_elem; ++i)
-                if (!(y[i] > T(0))) grad[i] = T(0);
+                if (!(y[i] > T(0)))
+                    grad[i] = T(0);
             break;
         case Activation::Linear:
             break;

@@ -8,14 +8,16 @@ namespace rnn::rt {
 template <typename T>
 void Adam<T>::step(const std::vector<arma::Mat<T>*>& params,
                    const std::vector<const arma::Mat<T>*>& grads) {
-    if (params.size() != grads.size()) throw std::invalid_argument("Adam: params and grads differ");
+    if (params.size() != grads.size())
+        throw std::invalid_argument("Adam: params and grads differ");
     if (m_.empty()) {
         for (const auto* p : params) {
             m_.emplace_back(p->n_rows, p->n_cols, arma::fill::zeros);
             v_.emplace_back(p->n_rows, p->n_cols, arma::fill::zeros);
         }
     }
-    if (m_.size() != params.size()) throw std::invalid_argument("Adam: parameter list changed");
+    if (m_.size() != params.size())
+        throw std::invalid_argument("Adam: parameter list changed");
     ++step_;
     const T beta1 = static_cast<T>(config_.beta1);
     const T beta2 = static_cast<T>(config_.beta2);

@@ -3,8 +3,9 @@
 // script ported from PyTorch takes the same steps.
 #pragma once
 
-#include <armadillo>
 #include <vector>
+
+#include <armadillo>
 
 namespace rnn::rt {
 
@@ -16,16 +17,17 @@ struct AdamConfig {
     double weight_decay = 0.0;
 };
 
-template <typename T>
-class Adam {
+template <typename T> class Adam {
 public:
     explicit Adam(AdamConfig config) : config_(config) {}
 
     // One step over parallel lists of parameters and their gradients. The lists must
     // name the same parameters in the same order at every call.
-    void step(const std::vector<arma::Mat<T>*>& params, const std::vector<const arma::Mat<T>*>& grads);
+    void step(const std::vector<arma::Mat<T>*>& params,
+              const std::vector<const arma::Mat<T>*>& grads);
 
     long steps_taken() const { return step_; }
+
     const AdamConfig& config() const { return config_; }
 
 private:

@@ -1,13 +1,13 @@
 #include "runtime/files.hpp"
 
-#include <fmt/format.h>
-#include <unistd.h>
-
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <type_traits>
+#include <unistd.h>
+
+#include <fmt/format.h>
 
 namespace rnn::rt {
 
@@ -16,10 +16,12 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
         path.parent_path() / fmt::format(".{}.tmp{}", path.filename().string(), ::getpid());
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw std::runtime_error(fmt::format("cannot write '{}'", tmp.string()));
+        if (!out)
+            throw std::runtime_error(fmt::format("cannot write '{}'", tmp.string()));
         out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
         out.flush();
-        if (!out) throw std::runtime_error(fmt::format("cannot write '{}'", tmp.string()));
+        if (!out)
+            throw std::runtime_error(fmt::format("cannot write '{}'", tmp.string()));
     }
     std::error_code ec;
     std::filesystem::rename(tmp, path, ec);
@@ -29,12 +31,11 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
     }
 }
 
-template <typename T>
-std::string npy_bytes(const arma::Mat<T>& m) {
+template <typename T> std::string npy_bytes(const arma::Mat<T>& m) {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>);
     const char* descr = std::is_same_v<T, float> ? "<f4" : "<f8";
-    std::string header = fmt::format("{{'descr': '{}', 'fortran_order': True, 'shape': ({}, {}), }}",
-                                     descr, m.n_rows, m.n_cols);
+    std::string header = fmt::format(
+        "{{'descr': '{}', 'fortran_order': True, 'shape': ({}, {}), }}", descr, m.n_rows, m.n_cols);
     // Magic (6) + version (2) + header length (2) + header, padded with spaces to a multiple
     // of 64 and ended by a newline.
     const std::size_t unpadded = 10 + header.size() + 1;
@@ -54,70 +55,90 @@ template std::string npy_bytes(const arma::Mat<double>&);
 namespace {
 std::string header_value(const std::string& header, const std::string& key) {
     const auto at = header.find("'" + key + "'");
-    if (at == std::string::npos) return {};
+    if (at == std::string::npos)
+        return {};
     auto colon = header.find(':', at);
-    if (colon == std::string::npos) return {};
+    if (colon == std::string::npos)
+        return {};
     ++colon;
-    while (colon < header.size() && header[colon] == ' ') ++colon;
-    if (colon >= header.size()) return {};
+    while (colon < header.size() && header[colon] == ' ')
+        ++colon;
+    if (colon >= header.size())
+        return {};
     const char open = header[colon];
     const char close = open == '(' ? ')' : open == '\'' ? '\'' : ',';
     const auto end = header.find(close, colon + 1);
-    if (end == std::string::npos) return {};
+    if (end == std::string::npos)
+        return {};
     return header.substr(colon, end - colon + 1);
 }
 }  // namespace
 
 arma::Mat<double> load_npy(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error(fmt::format("cannot open '{}'", path.string()));
+    if (!in)
+        throw std::runtime_error(fmt::format("cannot open '{}'", path.string()));
     std::ostringstream buffer;
     buffer << in.rdbuf();
     const std::string bytes = buffer.str();
     const auto bad = [&](std::string_view why) {
-        return std::runtime_error(fmt::format("'{}' is not a usable .npy file: {}", path.string(), why));
+        return std::runtime_error(
+            fmt::format("'{}' is not a usable .npy file: {}", path.string(), why));
     };
-    if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0) throw bad("no .npy magic");
+    if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0)
+        throw bad("no .npy magic");
     const int major = static_cast<unsigned char>(bytes[6]);
     std::size_t header_len = 0, offset = 0;
     if (major == 1) {
-        header_len = static_cast<unsigned char>(bytes[8]) | (static_cast<unsigned char>(bytes[9]) << 8);
+        header_len =
+            static_cast<unsigned char>(bytes[8]) | (static_cast<unsigned char>(bytes[9]) << 8);
         offset = 10;
     } else if (major == 2 || major == 3) {
-        if (bytes.size() < 12) throw bad("truncated header");
+        if (bytes.size() < 12)
+            throw bad("truncated header");
         for (int i = 0; i < 4; ++i)
-            header_len |= static_cast<std::size_t>(static_cast<unsigned char>(bytes[8 + i])) << (8 * i);
+            header_len |= static_cast<std::size_t>(static_cast<unsigned char>(bytes[8 + i]))
+                          << (8 * i);
         offset = 12;
     } else {
         throw bad("unknown format version");
     }
-    if (bytes.size() < offset + header_len) throw bad("truncated header");
+    if (bytes.size() < offset + header_len)
+        throw bad("truncated header");
     const std::string header = bytes.substr(offset, header_len);
     const std::string descr = header_value(header, "descr");
     const bool fortran = header_value(header, "fortran_order").starts_with("True");
     const std::string shape = header_value(header, "shape");
     std::size_t elem = 0;
-    if (descr == "'<f4'") elem = 4;
-    else if (descr == "'<f8'") elem = 8;
-    else throw bad(fmt::format("element type {} (only little-endian float32/float64)", descr));
+    if (descr == "'<f4'")
+        elem = 4;
+    else if (descr == "'<f8'")
+        elem = 8;
+    else
+        throw bad(fmt::format("element type {} (only little-endian float32/float64)", descr));
     std::vector<std::size_t> dims;
     {
         std::string digits;
         for (const char c : shape) {
-            if (c >= '0' && c <= '9') digits.push_back(c);
+            if (c >= '0' && c <= '9')
+                digits.push_back(c);
             else if (!digits.empty()) {
-                if (digits.size() > 12) throw bad("shape too large");
+                if (digits.size() > 12)
+                    throw bad("shape too large");
                 dims.push_back(std::stoull(digits));
                 digits.clear();
             }
         }
     }
-    if (dims.empty() || dims.size() > 2) throw bad("only 1-D and 2-D arrays are supported");
+    if (dims.empty() || dims.size() > 2)
+        throw bad("only 1-D and 2-D arrays are supported");
     const std::size_t rows = dims[0];
     const std::size_t cols = dims.size() == 2 ? dims[1] : 1;
-    if (rows != 0 && cols > (std::size_t{1} << 40) / rows) throw bad("shape too large");
+    if (rows != 0 && cols > (std::size_t{1} << 40) / rows)
+        throw bad("shape too large");
     const std::size_t data = offset + header_len;
-    if (bytes.size() - data != rows * cols * elem) throw bad("data size does not match the shape");
+    if (bytes.size() - data != rows * cols * elem)
+        throw bad("data size does not match the shape");
     arma::Mat<double> m(rows, cols);
     for (std::size_t i = 0; i < rows * cols; ++i) {
         double v = 0.0;
@@ -129,8 +150,10 @@ arma::Mat<double> load_npy(const std::filesystem::path& path) {
             std::memcpy(&v, bytes.data() + data + 8 * i, 8);
         }
         // Fortran order is Armadillo's own; C order is row-major.
-        if (fortran || dims.size() == 1) m(i % rows, i / rows) = v;
-        else m(i / cols, i % cols) = v;
+        if (fortran || dims.size() == 1)
+            m(i % rows, i / rows) = v;
+        else
+            m(i / cols, i % cols) = v;
     }
     return m;
 }

@@ -3,10 +3,11 @@
 // that a later run would trust.
 #pragma once
 
-#include <armadillo>
 #include <filesystem>
 #include <string>
 #include <string_view>
+
+#include <armadillo>
 
 namespace rnn::rt {
 
@@ -15,11 +16,9 @@ namespace rnn::rt {
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
 
 // The bytes of an .npy file holding a matrix (2-D, Fortran order, float32 or float64).
-template <typename T>
-std::string npy_bytes(const arma::Mat<T>& m);
+template <typename T> std::string npy_bytes(const arma::Mat<T>& m);
 
-template <typename T>
-void save_npy(const std::filesystem::path& path, const arma::Mat<T>& m) {
+template <typename T> void save_npy(const std::filesystem::path& path, const arma::Mat<T>& m) {
     write_file_atomically(path, npy_bytes(m));
 }
 

@@ -26,6 +26,8 @@ std::uint64_t hash_combine(std::uint64_t a, std::uint64_t b) {
     return splitmix64(a ^ (splitmix64(b) + 0x9e3779b97f4a7c15ULL + (a << 6) + (a >> 2)));
 }
 
-std::string hex64(std::uint64_t value) { return fmt::format("{:016x}", value); }
+std::string hex64(std::uint64_t value) {
+    return fmt::format("{:016x}", value);
+}
 
 }  // namespace rnn::rt

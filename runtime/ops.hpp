@@ -5,9 +5,10 @@
 // Every op here has a finite-difference check in tests/gradcheck/.
 #pragma once
 
-#include <armadillo>
 #include <cmath>
 #include <stdexcept>
+
+#include <armadillo>
 
 #include "runtime/activation.hpp"
 #include "runtime/tape.hpp"
@@ -15,68 +16,67 @@
 namespace rnn::rt {
 
 // A * B.
-template <typename T>
-Var matmul(Tape<T>& tape, Var a, Var b) {
+template <typename T> Var matmul(Tape<T>& tape, Var a, Var b) {
     arma::Mat<T> out = tape.value(a) * tape.value(b);
     return tape.record(std::move(out), tape.needs_grad(a) || tape.needs_grad(b),
                        [a, b](Tape<T>& t, const arma::Mat<T>& g, const arma::Mat<T>&) {
-                           if (t.needs_grad(a)) t.grad(a) += g * t.value(b).t();
-                           if (t.needs_grad(b)) t.grad(b) += t.value(a).t() * g;
+                           if (t.needs_grad(a))
+                               t.grad(a) += g * t.value(b).t();
+                           if (t.needs_grad(b))
+                               t.grad(b) += t.value(a).t() * g;
                        });
 }
 
 // alpha * A + beta * B (same shapes).
-template <typename T>
-Var linear_combination(Tape<T>& tape, T alpha, Var a, T beta, Var b) {
+template <typename T> Var linear_combination(Tape<T>& tape, T alpha, Var a, T beta, Var b) {
     if (arma::size(tape.value(a)) != arma::size(tape.value(b)))
         throw std::invalid_argument("linear_combination: shapes differ");
     arma::Mat<T> out = alpha * tape.value(a) + beta * tape.value(b);
     return tape.record(std::move(out), tape.needs_grad(a) || tape.needs_grad(b),
                        [a, b, alpha, beta](Tape<T>& t, const arma::Mat<T>& g, const arma::Mat<T>&) {
-                           if (t.needs_grad(a)) t.grad(a) += alpha * g;
-                           if (t.needs_grad(b)) t.grad(b) += beta * g;
+                           if (t.needs_grad(a))
+                               t.grad(a) += alpha * g;
+                           if (t.needs_grad(b))
+                               t.grad(b) += beta * g;
                        });
 }
 
-template <typename T>
-Var add(Tape<T>& tape, Var a, Var b) {
+template <typename T> Var add(Tape<T>& tape, Var a, Var b) {
     return linear_combination(tape, T(1), a, T(1), b);
 }
 
-template <typename T>
-Var sub(Tape<T>& tape, Var a, Var b) {
+template <typename T> Var sub(Tape<T>& tape, Var a, Var b) {
     return linear_combination(tape, T(1), a, T(-1), b);
 }
 
 // c * A for a constant c.
-template <typename T>
-Var scale(Tape<T>& tape, Var a, T c) {
+template <typename T> Var scale(Tape<T>& tape, Var a, T c) {
     arma::Mat<T> out = c * tape.value(a);
-    return tape.record(std::move(out), tape.needs_grad(a),
-                       [a, c](Tape<T>& t, const arma::Mat<T>& g, const arma::Mat<T>&) {
-                           t.grad(a) += c * g;
-                       });
+    return tape.record(
+        std::move(out), tape.needs_grad(a),
+        [a, c](Tape<T>& t, const arma::Mat<T>& g, const arma::Mat<T>&) { t.grad(a) += c * g; });
 }
 
 // Product of two scalars (1 x 1).
-template <typename T>
-Var scalar_mul(Tape<T>& tape, Var a, Var b) {
+template <typename T> Var scalar_mul(Tape<T>& tape, Var a, Var b) {
     if (tape.value(a).n_elem != 1 || tape.value(b).n_elem != 1)
         throw std::invalid_argument("scalar_mul: both operands must be scalars");
     arma::Mat<T> out(1, 1);
     out(0, 0) = tape.value(a)(0, 0) * tape.value(b)(0, 0);
     return tape.record(std::move(out), tape.needs_grad(a) || tape.needs_grad(b),
                        [a, b](Tape<T>& t, const arma::Mat<T>& g, const arma::Mat<T>&) {
-                           if (t.needs_grad(a)) t.grad(a)(0, 0) += g(0, 0) * t.value(b)(0, 0);
-                           if (t.needs_grad(b)) t.grad(b)(0, 0) += g(0, 0) * t.value(a)(0, 0);
+                           if (t.needs_grad(a))
+                               t.grad(a)(0, 0) += g(0, 0) * t.value(b)(0, 0);
+                           if (t.needs_grad(b))
+                               t.grad(b)(0, 0) += g(0, 0) * t.value(a)(0, 0);
                        });
 }
 
 // (A + A^T) / 2: the symmetric parametrisation of a square matrix.
-template <typename T>
-Var symmetrize(Tape<T>& tape, Var a) {
+template <typename T> Var symmetrize(Tape<T>& tape, Var a) {
     const arma::Mat<T>& v = tape.value(a);
-    if (!v.is_square()) throw std::invalid_argument("symmetrize: the matrix must be square");
+    if (!v.is_square())
+        throw std::invalid_argument("symmetrize: the matrix must be square");
     arma::Mat<T> out = T(0.5) * (v + v.t());
     return tape.record(std::move(out), tape.needs_grad(a),
                        [a](Tape<T>& t, const arma::Mat<T>& g, const arma::Mat<T>&) {
@@ -85,12 +85,12 @@ Var symmetrize(Tape<T>& tape, Var a) {
 }
 
 // phi(A) pointwise.
-template <typename T>
-Var activate(Tape<T>& tape, Var a, Activation kind) {
+template <typename T> Var activate(Tape<T>& tape, Var a, Activation kind) {
     arma::Mat<T> out = tape.value(a);
     apply_activation(kind, out);
     const Var result = tape.record(std::move(out), tape.needs_grad(a), {});
-    if (!tape.needs_grad(a)) return result;
+    if (!tape.needs_grad(a))
+        return result;
     // The backward reads the op's own output, so it is attached after recording.
     Tape<T>& tp = tape;
     return tp.record(arma::Mat<T>(tape.value(result)), true,
@@ -102,8 +102,7 @@ Var activate(Tape<T>& tape, Var a, Activation kind) {
 }
 
 // sum of squares of all elements: ||A||_F^2, as a 1 x 1 scalar.
-template <typename T>
-Var sum_squares(Tape<T>& tape, Var a) {
+template <typename T> Var sum_squares(Tape<T>& tape, Var a) {
     arma::Mat<T> out(1, 1);
     out(0, 0) = arma::accu(arma::square(tape.value(a)));
     return tape.record(std::move(out), tape.needs_grad(a),
@@ -113,15 +112,13 @@ Var sum_squares(Tape<T>& tape, Var a) {
 }
 
 // mean of squares of all elements.
-template <typename T>
-Var mean_squares(Tape<T>& tape, Var a) {
+template <typename T> Var mean_squares(Tape<T>& tape, Var a) {
     const T n = static_cast<T>(tape.value(a).n_elem);
     return scale(tape, sum_squares(tape, a), T(1) / n);
 }
 
 // The constant c as a 1 x 1 value without gradient.
-template <typename T>
-Var scalar_constant(Tape<T>& tape, T c) {
+template <typename T> Var scalar_constant(Tape<T>& tape, T c) {
     arma::Mat<T> out(1, 1);
     out(0, 0) = c;
     return tape.constant(std::move(out));

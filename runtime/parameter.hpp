@@ -2,8 +2,9 @@
 // value; the network uses the effective value that the constraint makes of it on the tape.
 #pragma once
 
-#include <armadillo>
 #include <string>
+
+#include <armadillo>
 
 #include "runtime/ops.hpp"
 #include "runtime/random.hpp"
@@ -29,15 +30,22 @@ struct Initializer {
 template <typename T>
 void initialize(arma::Mat<T>& m, const Initializer& init, RandomStream& stream) {
     switch (init.kind) {
-        case InitKind::Normal: stream.fill_normal(m, 0.0, init.a); break;
-        case InitKind::Uniform: stream.fill_uniform(m, init.a, init.b); break;
-        case InitKind::Zeros: m.zeros(); break;
-        case InitKind::Constant: m.fill(static_cast<T>(init.a)); break;
+        case InitKind::Normal:
+            stream.fill_normal(m, 0.0, init.a);
+            break;
+        case InitKind::Uniform:
+            stream.fill_uniform(m, init.a, init.b);
+            break;
+        case InitKind::Zeros:
+            m.zeros();
+            break;
+        case InitKind::Constant:
+            m.fill(static_cast<T>(init.a));
+            break;
     }
 }
 
-template <typename T>
-struct Parameter {
+template <typename T> struct Parameter {
     std::string name;
     arma::Mat<T> raw;
     Constraint constraint;
@@ -46,21 +54,19 @@ struct Parameter {
 };
 
 // The raw leaf of a parameter on the tape (a constant if it is fixed).
-template <typename T>
-Var raw_leaf(Tape<T>& tape, const Parameter<T>& p) {
+template <typename T> Var raw_leaf(Tape<T>& tape, const Parameter<T>& p) {
     return p.trainable() ? tape.leaf(p.raw) : tape.constant(p.raw);
 }
 
 // The effective value the network uses, from the raw leaf.
-template <typename T>
-Var constrain(Tape<T>& tape, Var raw, const Constraint& c) {
+template <typename T> Var constrain(Tape<T>& tape, Var raw, const Constraint& c) {
     return c.symmetric ? symmetrize(tape, raw) : raw;
 }
 
 // The effective value outside any tape (for evaluation and saving).
-template <typename T>
-arma::Mat<T> effective_value(const Parameter<T>& p) {
-    if (p.constraint.symmetric) return T(0.5) * (p.raw + p.raw.t());
+template <typename T> arma::Mat<T> effective_value(const Parameter<T>& p) {
+    if (p.constraint.symmetric)
+        return T(0.5) * (p.raw + p.raw.t());
     return p.raw;
 }
 

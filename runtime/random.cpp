@@ -49,7 +49,8 @@ void RandomStream::refill() {
 }
 
 std::uint32_t RandomStream::next_u32() {
-    if (buffered_ == 0) refill();
+    if (buffered_ == 0)
+        refill();
     return block_[4 - buffered_--];
 }
 
@@ -65,12 +66,14 @@ double RandomStream::uniform_double() {
 
 std::int64_t RandomStream::uniform_int(std::int64_t low, std::int64_t high) {
     const std::uint64_t range = static_cast<std::uint64_t>(high - low) + 1;
-    if (range == 0) return low;  // the whole 64-bit range cannot occur with our callers
+    if (range == 0)
+        return low;  // the whole 64-bit range cannot occur with our callers
     // Rejection sampling on 64 random bits removes modulo bias.
     const std::uint64_t limit = UINT64_MAX - (UINT64_MAX % range);
     while (true) {
         const std::uint64_t r = (static_cast<std::uint64_t>(next_u32()) << 32) | next_u32();
-        if (r < limit) return low + static_cast<std::int64_t>(r % range);
+        if (r < limit)
+            return low + static_cast<std::int64_t>(r % range);
     }
 }
 

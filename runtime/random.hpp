@@ -6,10 +6,11 @@
 // A stream is named by (script seed, stable entity path, sweep index) — see stream_key().
 #pragma once
 
-#include <armadillo>
 #include <array>
 #include <cstdint>
 #include <string_view>
+
+#include <armadillo>
 
 namespace rnn::rt {
 
@@ -26,25 +27,29 @@ public:
     // Uniform in [0, 1) with 24 (float) or 53 (double) random bits.
     float uniform_float();
     double uniform_double();
+
     // Uniform in [low, high).
     double uniform(double low, double high) { return low + (high - low) * uniform_double(); }
+
     // Uniform integer in [low, high] (both included), without modulo bias.
     std::int64_t uniform_int(std::int64_t low, std::int64_t high);
     // Standard normal by the Box-Muller transform in double.
     double normal();
 
-    template <typename T>
-    void fill_normal(arma::Mat<T>& m, double mean, double stddev) {
-        for (auto& x : m) x = static_cast<T>(mean + stddev * normal());
+    template <typename T> void fill_normal(arma::Mat<T>& m, double mean, double stddev) {
+        for (auto& x : m)
+            x = static_cast<T>(mean + stddev * normal());
     }
 
-    template <typename T>
-    void fill_uniform(arma::Mat<T>& m, double low, double high) {
-        for (auto& x : m) x = static_cast<T>(uniform(low, high));
+    template <typename T> void fill_uniform(arma::Mat<T>& m, double low, double high) {
+        for (auto& x : m)
+            x = static_cast<T>(uniform(low, high));
     }
 
     std::uint64_t counter() const { return counter_; }
+
     std::uint64_t key() const { return key_; }
+
     // Checkpoints restore a stream by its key and counter.
     void set_position(std::uint64_t counter) {
         counter_ = counter;

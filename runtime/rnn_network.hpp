@@ -13,20 +13,21 @@
 
 namespace rnn::rt {
 
-template <typename T>
-struct RnnNetwork {
+template <typename T> struct RnnNetwork {
     Parameter<T> w_self;
     Parameter<T> w_input;
     Parameter<T> bias;  // empty (0 x 0) when the network has no bias
     Activation activation = Activation::Tanh;
 
     bool has_bias() const { return bias.raw.n_elem > 0; }
+
     arma::uword units() const { return w_self.raw.n_rows; }
 
     // Every parameter by its language name.
     std::vector<Parameter<T>*> parameters() {
         std::vector<Parameter<T>*> out{&w_self, &w_input};
-        if (has_bias()) out.push_back(&bias);
+        if (has_bias())
+            out.push_back(&bias);
         return out;
     }
 };
@@ -40,7 +41,8 @@ struct NetworkVars {
 };
 
 template <typename T>
-NetworkVars forward(Tape<T>& tape, RnnNetwork<T>& net, const arma::Mat<T>& inputs, arma::uword batch) {
+NetworkVars forward(Tape<T>& tape, RnnNetwork<T>& net, const arma::Mat<T>& inputs,
+                    arma::uword batch) {
     NetworkVars v;
     for (Parameter<T>* p : net.parameters()) {
         const Var raw = raw_leaf(tape, *p);
@@ -50,8 +52,8 @@ NetworkVars forward(Tape<T>& tape, RnnNetwork<T>& net, const arma::Mat<T>& input
     const Var x = tape.constant(inputs);
     const Var h0 = tape.constant(arma::Mat<T>(net.units(), batch, arma::fill::zeros));
     const Var b = net.has_bias() ? v.effective.at(net.bias.name) : Var{};
-    v.states = rnn_unroll(tape, v.effective.at(net.w_self.name), v.effective.at(net.w_input.name), b, x, h0,
-                          batch, net.activation);
+    v.states = rnn_unroll(tape, v.effective.at(net.w_self.name), v.effective.at(net.w_input.name),
+                          b, x, h0, batch, net.activation);
     return v;
 }
 

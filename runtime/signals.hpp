@@ -2,9 +2,10 @@
 // over a window of time steps. A signal is a matrix batch x T (row = trial, column = step).
 #pragma once
 
-#include <armadillo>
 #include <cmath>
 #include <stdexcept>
+
+#include <armadillo>
 
 #include "runtime/tape.hpp"
 
@@ -35,7 +36,8 @@ Var overlap(Tape<T>& tape, Var states, const arma::Mat<T>& patterns, bool signed
                            for (arma::uword s = 0; s < g.n_cols; ++s)
                                for (arma::uword b = 0; b < nb; ++b) {
                                    T sign = T(1);
-                                   if (!signed_overlap) sign = raw(b, s) < T(0) ? T(-1) : T(1);
+                                   if (!signed_overlap)
+                                       sign = raw(b, s) < T(0) ? T(-1) : T(1);
                                    dH.col(s * nb + b) +=
                                        (sign * g(b, s) / static_cast<T>(units)) * patterns.col(b);
                                }
@@ -62,41 +64,47 @@ Var reduce_time(Tape<T>& tape, Var signal, TimeReduction kind, arma::uword begin
             const T v = S(b, s);
             switch (kind) {
                 case TimeReduction::Mean:
-                case TimeReduction::Sum: acc += v; break;
+                case TimeReduction::Sum:
+                    acc += v;
+                    break;
                 case TimeReduction::Max:
-                    if (v > acc) acc = v, arg = s;
+                    if (v > acc)
+                        acc = v, arg = s;
                     break;
                 case TimeReduction::Min:
-                    if (v < acc) acc = v, arg = s;
+                    if (v < acc)
+                        acc = v, arg = s;
                     break;
             }
         }
-        if (kind == TimeReduction::Mean) acc /= static_cast<T>(end - begin);
+        if (kind == TimeReduction::Mean)
+            acc /= static_cast<T>(end - begin);
         where(b) = arg;
         total += acc;
     }
     arma::Mat<T> out(1, 1);
     out(0, 0) = total / static_cast<T>(batch);
-    return tape.record(std::move(out), tape.needs_grad(signal),
-                       [signal, kind, begin, end, where](Tape<T>& t, const arma::Mat<T>& g,
-                                                         const arma::Mat<T>&) {
-                           arma::Mat<T>& dS = t.grad(signal);
-                           const arma::uword nb = dS.n_rows;
-                           const T per_trial = g(0, 0) / static_cast<T>(nb);
-                           for (arma::uword b = 0; b < nb; ++b) {
-                               switch (kind) {
-                                   case TimeReduction::Mean:
-                                       dS.row(b).cols(begin, end - 1) +=
-                                           per_trial / static_cast<T>(end - begin);
-                                       break;
-                                   case TimeReduction::Sum:
-                                       dS.row(b).cols(begin, end - 1) += per_trial;
-                                       break;
-                                   case TimeReduction::Max:
-                                   case TimeReduction::Min: dS(b, where(b)) += per_trial; break;
-                               }
-                           }
-                       });
+    return tape.record(
+        std::move(out), tape.needs_grad(signal),
+        [signal, kind, begin, end, where](Tape<T>& t, const arma::Mat<T>& g, const arma::Mat<T>&) {
+            arma::Mat<T>& dS = t.grad(signal);
+            const arma::uword nb = dS.n_rows;
+            const T per_trial = g(0, 0) / static_cast<T>(nb);
+            for (arma::uword b = 0; b < nb; ++b) {
+                switch (kind) {
+                    case TimeReduction::Mean:
+                        dS.row(b).cols(begin, end - 1) += per_trial / static_cast<T>(end - begin);
+                        break;
+                    case TimeReduction::Sum:
+                        dS.row(b).cols(begin, end - 1) += per_trial;
+                        break;
+                    case TimeReduction::Max:
+                    case TimeReduction::Min:
+                        dS(b, where(b)) += per_trial;
+                        break;
+                }
+            }
+        });
 }
 
 }  // namespace rnn::rt

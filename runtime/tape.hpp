@@ -8,22 +8,23 @@
 // (batch * time) with time-major column blocks (column t * batch + b).
 #pragma once
 
-#include <armadillo>
 #include <cstdint>
 #include <functional>
 #include <stdexcept>
 #include <utility>
 #include <vector>
 
+#include <armadillo>
+
 namespace rnn::rt {
 
 struct Var {
     std::uint32_t index = UINT32_MAX;
+
     bool valid() const { return index != UINT32_MAX; }
 };
 
-template <typename T>
-class Tape {
+template <typename T> class Tape {
 public:
     using Mat = arma::Mat<T>;
     // Called with the tape, the gradient of the node's own output and that output's value;
@@ -43,6 +44,7 @@ public:
     }
 
     const Mat& value(Var v) const { return nodes_.at(v.index).value; }
+
     bool needs_grad(Var v) const { return nodes_.at(v.index).needs_grad; }
 
     // The accumulated gradient of a node, allocated as zeros on first use.
@@ -65,7 +67,8 @@ public:
         grad(output).fill(T(1));
         for (std::uint32_t i = output.index + 1; i-- > 0;) {
             Node& node = nodes_[i];
-            if (!node.backward || node.grad.n_elem == 0) continue;
+            if (!node.backward || node.grad.n_elem == 0)
+                continue;
             // backward may allocate gradients of earlier nodes but records no node, so
             // references into nodes_ stay valid.
             node.backward(*this, node.grad, node.value);

@@ -32,7 +32,8 @@ struct FigureEntry {
     std::vector<ArgSpec> args;
     Schema schema;
     // stem: the picture's file name without extension (data files are named from it).
-    std::function<FigureScript(const std::vector<ArgValue>&, const Params&, const std::string& stem)>
+    std::function<FigureScript(const std::vector<ArgValue>&, const Params&,
+                               const std::string& stem)>
         draw;
 };
 

@@ -33,24 +33,31 @@ namespace {
 template <typename Entry>
 const Entry* find_in(const std::vector<const Entry*>& all, std::string_view name) {
     for (const auto* e : all)
-        if (e->name == name) return e;
+        if (e->name == name)
+            return e;
     return nullptr;
 }
 
 std::string schema_table(const Schema& schema) {
-    if (schema.params.empty()) return "No parameters.\n";
-    std::string out = "| parameter | type | default | range | unit | meaning |\n| --- | --- | --- | --- | --- | --- |\n";
+    if (schema.params.empty())
+        return "No parameters.\n";
+    std::string out =
+        "| parameter | type | default | range | unit | meaning |\n| --- | --- | --- | --- | --- | "
+        "--- |\n";
     for (const auto& p : schema.params) {
         std::string range;
         if (p.min || p.max)
-            range = fmt::format("{} .. {}", p.min ? fmt::format("{}", *p.min) : "", p.max ? fmt::format("{}", *p.max) : "");
+            range = fmt::format("{} .. {}", p.min ? fmt::format("{}", *p.min) : "",
+                                p.max ? fmt::format("{}", *p.max) : "");
         if (!p.choices.empty()) {
-            for (std::size_t i = 0; i < p.choices.size(); ++i) range += (i ? ", " : "") + p.choices[i];
+            for (std::size_t i = 0; i < p.choices.size(); ++i)
+                range += (i ? ", " : "") + p.choices[i];
         }
         std::string def = p.default_value ? format_value(*p.default_value) : "required";
-        if (def.empty()) def = "\"\"";
-        out += fmt::format("| `{}` | {} | `{}` | {} | {} | {} |\n", p.name, param_type_name(p.type), def, range,
-                           p.unit, p.doc);
+        if (def.empty())
+            def = "\"\"";
+        out += fmt::format("| `{}` | {} | `{}` | {} | {} | {} |\n", p.name, param_type_name(p.type),
+                           def, range, p.unit, p.doc);
     }
     return out;
 }
@@ -58,21 +65,34 @@ std::string schema_table(const Schema& schema) {
 std::string arg_list(const std::vector<ArgSpec>& args) {
     std::string out;
     for (const auto& a : args)
-        out += fmt::format("- `{}`{} ({}): {}\n", a.name, a.variadic ? ", ..." : "", arg_kind_name(a.kind), a.doc);
+        out += fmt::format("- `{}`{} ({}): {}\n", a.name, a.variadic ? ", ..." : "",
+                           arg_kind_name(a.kind), a.doc);
     return out;
 }
 
 std::string call_form(const std::string& name, const std::vector<ArgSpec>& args) {
     std::string out = name + "(";
-    for (std::size_t i = 0; i < args.size(); ++i) out += (i ? ", " : "") + args[i].name + (args[i].variadic ? ", ..." : "");
+    for (std::size_t i = 0; i < args.size(); ++i)
+        out += (i ? ", " : "") + args[i].name + (args[i].variadic ? ", ..." : "");
     return out + ")";
 }
 }  // namespace
 
-const TaskEntry* find_task(std::string_view name) { return find_in(tasks(), name); }
-const NetworkEntry* find_network(std::string_view name) { return find_in(networks(), name); }
-const AnalysisEntry* find_analysis(std::string_view name) { return find_in(analyses(), name); }
-const FigureEntry* find_figure(std::string_view name) { return find_in(figures(), name); }
+const TaskEntry* find_task(std::string_view name) {
+    return find_in(tasks(), name);
+}
+
+const NetworkEntry* find_network(std::string_view name) {
+    return find_in(networks(), name);
+}
+
+const AnalysisEntry* find_analysis(std::string_view name) {
+    return find_in(analyses(), name);
+}
+
+const FigureEntry* find_figure(std::string_view name) {
+    return find_in(figures(), name);
+}
 
 std::string reference_markdown() {
     std::string out =
@@ -93,11 +113,12 @@ std::string reference_markdown() {
             out += fmt::format("{}`{}` ({})", i ? "; " : "", t->metrics[i].name, t->metrics[i].doc);
         out += ".\n\nSchedules: ";
         for (std::size_t i = 0; i < t->schedules.size(); ++i)
-            out += fmt::format("{}`{}`{} ({})", i ? "; " : "", t->schedules[i].name, i == 0 ? " (default)" : "",
-                               t->schedules[i].doc);
+            out += fmt::format("{}`{}`{} ({})", i ? "; " : "", t->schedules[i].name,
+                               i == 0 ? " (default)" : "", t->schedules[i].doc);
         out += ".\n\nMatrices: ";
         for (std::size_t i = 0; i < t->matrices.size(); ++i)
-            out += fmt::format("{}`{}` ({})", i ? "; " : "", t->matrices[i].name, t->matrices[i].doc);
+            out +=
+                fmt::format("{}`{}` ({})", i ? "; " : "", t->matrices[i].name, t->matrices[i].doc);
         out += ".\n\n";
     }
     out += "## Networks\n\n";
@@ -105,19 +126,23 @@ std::string reference_markdown() {
         out += fmt::format("### `{}`\n\n{}\n\n    {}\n\n", n->name, n->doc, n->equation);
         out += schema_table(n->schema) + "\nTensors:\n\n";
         for (const auto& t : n->tensors)
-            out += fmt::format("- `{}` ({}), default `{}`: {}\n", t.name, t.shape, t.default_init, t.doc);
+            out += fmt::format("- `{}` ({}), default `{}`: {}\n", t.name, t.shape, t.default_init,
+                               t.doc);
         out += "\n";
     }
     out += "## Analyses\n\n";
     for (const auto* a : analyses()) {
-        out += fmt::format("### `{}`\n\n{}\n\nArguments:\n\n{}\n", call_form(a->name, a->args), a->doc, arg_list(a->args));
+        out += fmt::format("### `{}`\n\n{}\n\nArguments:\n\n{}\n", call_form(a->name, a->args),
+                           a->doc, arg_list(a->args));
         out += "Options:\n\n" + schema_table(a->schema) + "\nResults:\n\n";
-        for (const auto& o : a->outputs) out += fmt::format("- `{}`: {}\n", o.name, o.doc);
+        for (const auto& o : a->outputs)
+            out += fmt::format("- `{}`: {}\n", o.name, o.doc);
         out += "\n";
     }
     out += "## Figures\n\n";
     for (const auto* f : figures()) {
-        out += fmt::format("### `{}`\n\n{}\n\nArguments:\n\n{}\n", call_form(f->name, f->args), f->doc, arg_list(f->args));
+        out += fmt::format("### `{}`\n\n{}\n\nArguments:\n\n{}\n", call_form(f->name, f->args),
+                           f->doc, arg_list(f->args));
         out += "Options:\n\n" + schema_table(f->schema) + "\n";
     }
     return out;
@@ -125,9 +150,12 @@ std::string reference_markdown() {
 
 std::string_view arg_kind_name(ArgKind k) {
     switch (k) {
-        case ArgKind::Matrix: return "matrix";
-        case ArgKind::Training: return "training";
-        case ArgKind::Evaluation: return "evaluation";
+        case ArgKind::Matrix:
+            return "matrix";
+        case ArgKind::Training:
+            return "training";
+        case ArgKind::Evaluation:
+            return "evaluation";
     }
     return "?";
 }

@@ -2,10 +2,11 @@
 // references (`fit`, `fit.W_self`, `test`) into these; stdlib never sees the language.
 #pragma once
 
-#include <armadillo>
 #include <string>
 #include <variant>
 #include <vector>
+
+#include <armadillo>
 
 #include "stdlib/task.hpp"
 
@@ -30,9 +31,9 @@ struct TrainingArg {
 // Signals recorded by an evaluation: one row per trial, one column per step.
 struct EvaluationArg {
     std::string label;
-    std::string signal;                      // e.g. "overlap"
-    std::vector<std::string> trial_labels;   // e.g. "memory 1"
-    arma::fmat values;                       // trials x steps
+    std::string signal;                     // e.g. "overlap"
+    std::vector<std::string> trial_labels;  // e.g. "memory 1"
+    arma::fmat values;                      // trials x steps
     std::vector<Period> periods;
 };
 

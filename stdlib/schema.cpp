@@ -1,85 +1,107 @@
 #include "stdlib/schema.hpp"
 
-#include <fmt/format.h>
-
 #include <cmath>
 #include <stdexcept>
+
+#include <fmt/format.h>
 
 namespace rnn::stdlib {
 
 std::string_view param_type_name(ParamType t) {
     switch (t) {
-        case ParamType::Integer: return "integer";
-        case ParamType::Real: return "number";
-        case ParamType::Steps: return "duration";
-        case ParamType::Bool: return "boolean";
-        case ParamType::String: return "string";
-        case ParamType::Choice: return "name";
-        case ParamType::Draw: return "number or uniform(low, high)";
+        case ParamType::Integer:
+            return "integer";
+        case ParamType::Real:
+            return "number";
+        case ParamType::Steps:
+            return "duration";
+        case ParamType::Bool:
+            return "boolean";
+        case ParamType::String:
+            return "string";
+        case ParamType::Choice:
+            return "name";
+        case ParamType::Draw:
+            return "number or uniform(low, high)";
     }
     return "?";
 }
 
 const ParamSpec* Schema::find(std::string_view name) const {
     for (const auto& p : params)
-        if (p.name == name) return &p;
+        if (p.name == name)
+            return &p;
     return nullptr;
 }
 
 std::vector<std::string> Schema::names() const {
     std::vector<std::string> out;
-    for (const auto& p : params) out.push_back(p.name);
+    for (const auto& p : params)
+        out.push_back(p.name);
     return out;
 }
 
 const Value& Params::get(const std::string& name) const {
     const auto it = values_.find(name);
-    if (it == values_.end()) throw std::logic_error("parameter '" + name + "' was not resolved");
+    if (it == values_.end())
+        throw std::logic_error("parameter '" + name + "' was not resolved");
     return it->second;
 }
 
 double Params::real(const std::string& name) const {
     const auto* v = std::get_if<double>(&get(name));
-    if (v == nullptr) throw std::logic_error("parameter '" + name + "' is not a number");
+    if (v == nullptr)
+        throw std::logic_error("parameter '" + name + "' is not a number");
     return *v;
 }
 
-long Params::integer(const std::string& name) const { return std::lround(real(name)); }
+long Params::integer(const std::string& name) const {
+    return std::lround(real(name));
+}
 
 bool Params::flag(const std::string& name) const {
     const auto* v = std::get_if<bool>(&get(name));
-    if (v == nullptr) throw std::logic_error("parameter '" + name + "' is not a boolean");
+    if (v == nullptr)
+        throw std::logic_error("parameter '" + name + "' is not a boolean");
     return *v;
 }
 
 const std::string& Params::text(const std::string& name) const {
     const auto* v = std::get_if<std::string>(&get(name));
-    if (v == nullptr) throw std::logic_error("parameter '" + name + "' is not a string");
+    if (v == nullptr)
+        throw std::logic_error("parameter '" + name + "' is not a string");
     return *v;
 }
 
 UniformDraw Params::draw(const std::string& name) const {
     const Value& v = get(name);
-    if (const auto* d = std::get_if<UniformDraw>(&v)) return *d;
-    if (const auto* x = std::get_if<double>(&v)) return {*x, *x};
+    if (const auto* d = std::get_if<UniformDraw>(&v))
+        return *d;
+    if (const auto* x = std::get_if<double>(&v))
+        return {*x, *x};
     throw std::logic_error("parameter '" + name + "' is not a draw");
 }
 
 Params with_defaults(const Schema& schema, Params given) {
     for (const auto& p : schema.params)
-        if (!given.has(p.name) && p.default_value) given.set(p.name, *p.default_value);
+        if (!given.has(p.name) && p.default_value)
+            given.set(p.name, *p.default_value);
     return given;
 }
 
 std::string format_value(const Value& v) {
     struct Visitor {
         std::string operator()(double x) const { return fmt::format("{}", x); }
+
         std::string operator()(bool b) const { return b ? "true" : "false"; }
+
         std::string operator()(const std::string& s) const { return s; }
+
         std::string operator()(const UniformDraw& d) const {
             return fmt::format("uniform({}, {})", d.low, d.high);
         }
     };
+
     return std::visit(Visitor{}, v);
 }
 

@@ -23,21 +23,21 @@ struct UniformDraw {
 using Value = std::variant<double, bool, std::string, UniformDraw>;
 
 enum class ParamType {
-    Integer,   // a whole number
-    Real,      // any number
-    Steps,     // a duration: `N steps`, or ms/s converted through the network's dt
+    Integer,  // a whole number
+    Real,     // any number
+    Steps,    // a duration: `N steps`, or ms/s converted through the network's dt
     Bool,
     String,
-    Choice,    // one name out of `choices`
-    Draw,      // a number, or uniform(low, high) drawn per trial
+    Choice,  // one name out of `choices`
+    Draw,    // a number, or uniform(low, high) drawn per trial
 };
 
 std::string_view param_type_name(ParamType t);
 
 struct ParamSpec {
-    ParamSpec(std::string name_, ParamType type_, std::optional<Value> default_, std::optional<double> min_,
-              std::optional<double> max_, std::string unit_, std::string doc_,
-              std::vector<std::string> choices_ = {})
+    ParamSpec(std::string name_, ParamType type_, std::optional<Value> default_,
+              std::optional<double> min_, std::optional<double> max_, std::string unit_,
+              std::string doc_, std::vector<std::string> choices_ = {})
         : name(std::move(name_))
         , type(type_)
         , default_value(std::move(default_))
@@ -52,9 +52,9 @@ struct ParamSpec {
     std::optional<Value> default_value;  // none: the parameter is required
     std::optional<double> min;           // inclusive bounds, for numbers and draws
     std::optional<double> max;
-    std::string unit;                    // shown in docs and messages ("steps", "trials", "")
-    std::string doc;                     // one line
-    std::vector<std::string> choices;    // for Choice
+    std::string unit;                  // shown in docs and messages ("steps", "trials", "")
+    std::string doc;                   // one line
+    std::vector<std::string> choices;  // for Choice
 
     bool required() const { return !default_value.has_value(); }
 };
@@ -72,7 +72,9 @@ struct Schema {
 class Params {
 public:
     void set(const std::string& name, Value v) { values_[name] = std::move(v); }
+
     bool has(const std::string& name) const { return values_.count(name) != 0; }
+
     const Value& get(const std::string& name) const;
 
     double real(const std::string& name) const;

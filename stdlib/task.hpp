@@ -4,12 +4,13 @@
 // tape), and defines its metrics as reductions of signals over periods.
 #pragma once
 
-#include <armadillo>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <armadillo>
 
 #include "runtime/random.hpp"
 #include "runtime/signals.hpp"

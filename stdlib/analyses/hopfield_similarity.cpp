@@ -11,7 +11,8 @@ AnalysisResult run(const std::vector<ArgValue>& args, const Params& options) {
     const arma::mat W = arma::conv_to<arma::mat>::from(std::get<MatrixArg>(args.at(0)).value);
     const arma::mat M = arma::conv_to<arma::mat>::from(std::get<MatrixArg>(args.at(1)).value);
     if (!W.is_square() || W.n_rows != M.n_rows)
-        throw std::invalid_argument("hopfield_similarity: the matrix must be N x N for N x P patterns");
+        throw std::invalid_argument(
+            "hopfield_similarity: the matrix must be N x N for N x P patterns");
     arma::mat H = M * M.t() / static_cast<double>(M.n_rows);
     arma::mat Wc = W;
     if (options.flag("ignore_diagonal")) {
@@ -60,10 +61,12 @@ const AnalysisEntry& hopfield_similarity_entry() {
         AnalysisEntry e;
         e.name = "hopfield_similarity";
         e.doc = "Compare a learned N x N matrix with the Hebbian matrix H = sum_p m_p m_p^T / N.";
-        e.args = {{"matrix", ArgKind::Matrix, "the learned recurrent matrix, e.g. fit.W_self"},
-                  {"patterns", ArgKind::Matrix, "the stored patterns, N x P, e.g. memories.patterns"}};
-        e.schema.params = {{"ignore_diagonal", ParamType::Bool, Value{true}, std::nullopt, std::nullopt,
-                            "", "leave the diagonal (self-connections) out of every measure"}};
+        e.args = {
+            {"matrix", ArgKind::Matrix, "the learned recurrent matrix, e.g. fit.W_self"},
+            {"patterns", ArgKind::Matrix, "the stored patterns, N x P, e.g. memories.patterns"}};
+        e.schema.params = {{"ignore_diagonal", ParamType::Bool, Value{true}, std::nullopt,
+                            std::nullopt, "",
+                            "leave the diagonal (self-connections) out of every measure"}};
         e.outputs = {{"cosine", "cosine similarity of W and H (Frobenius inner product)"},
                      {"correlation", "Pearson correlation of the entries of W and H"},
                      {"scale", "least-squares a in W ~ a H"},

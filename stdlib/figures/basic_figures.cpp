@@ -1,9 +1,9 @@
 #include "stdlib/figures/basic_figures.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <stdexcept>
+
+#include <fmt/format.h>
 
 #include "stdlib/figures/gnuplot.hpp"
 
@@ -24,10 +24,12 @@ FigureScript draw_history(const std::vector<ArgValue>& args, const Params& optio
     FigureScript fig;
     fig.height = 800;
     std::string data = "#";
-    for (const auto& c : h.columns) data += " " + c;
+    for (const auto& c : h.columns)
+        data += " " + c;
     data += "\n";
     for (const auto& row : h.rows) {
-        for (std::size_t i = 0; i < row.size(); ++i) data += fmt::format("{}{:.9g}", i ? " " : "", row[i]);
+        for (std::size_t i = 0; i < row.size(); ++i)
+            data += fmt::format("{}{:.9g}", i ? " " : "", row[i]);
         data += "\n";
     }
     const std::string file = stem + ".dat";
@@ -42,13 +44,16 @@ FigureScript draw_history(const std::vector<ArgValue>& args, const Params& optio
     auto plot_cols = [&](const std::vector<std::size_t>& cols, const std::string& ylabel) {
         body += fmt::format("set ylabel {}\n", gnuplot_quote(ylabel));
         if (cols.empty()) {
-            body += "set label 1 'nothing recorded' at graph 0.5,0.5 center\nplot NaN notitle\nunset label 1\n";
+            body +=
+                "set label 1 'nothing recorded' at graph 0.5,0.5 center\nplot NaN notitle\nunset "
+                "label 1\n";
             return;
         }
         body += "plot ";
         for (std::size_t k = 0; k < cols.size(); ++k)
-            body += fmt::format("{}{} using 1:{} with lines lw 1.5 title {}", k ? ", " : "",
-                                gnuplot_quote(file), cols[k] + 1, gnuplot_quote(h.columns[cols[k]]));
+            body +=
+                fmt::format("{}{} using 1:{} with lines lw 1.5 title {}", k ? ", " : "",
+                            gnuplot_quote(file), cols[k] + 1, gnuplot_quote(h.columns[cols[k]]));
         body += "\n";
     };
     plot_cols(loss_cols, "loss");
@@ -64,8 +69,8 @@ FigureScript draw_heatmap(const std::vector<ArgValue>& args, const Params& optio
     FigureScript fig;
     fig.width = 520 * static_cast<int>(args.size());
     fig.height = 480;
-    std::string body = fmt::format("set multiplot layout 1,{} title {}\n", args.size(),
-                                   title_option(options, ""));
+    std::string body =
+        fmt::format("set multiplot layout 1,{} title {}\n", args.size(), title_option(options, ""));
     body += "set palette defined (-1 '#2166ac', 0 '#f7f7f7', 1 '#b2182b')\n";
     body += "set size ratio -1\nunset key\nset tics out\n";
     for (std::size_t k = 0; k < args.size(); ++k) {
@@ -79,7 +84,8 @@ FigureScript draw_heatmap(const std::vector<ArgValue>& args, const Params& optio
         const std::string file = fmt::format("{}_{}.dat", stem, k + 1);
         fig.data.push_back({file, data});
         const double limit = std::max(1e-12, static_cast<double>(arma::abs(m.value).max()));
-        body += fmt::format("set title {}\nset cbrange [{:.7g}:{:.7g}]\n", gnuplot_quote(m.label), -limit, limit);
+        body += fmt::format("set title {}\nset cbrange [{:.7g}:{:.7g}]\n", gnuplot_quote(m.label),
+                            -limit, limit);
         body += fmt::format("set xrange [-0.5:{}]\nset yrange [{}:-0.5]\n", m.value.n_cols - 0.5,
                             m.value.n_rows - 0.5);
         body += "set xlabel 'column'\nset ylabel 'row'\n";
@@ -96,39 +102,51 @@ FigureScript draw_trajectory(const std::vector<ArgValue>& args, const Params& op
     const auto& ev = std::get<EvaluationArg>(args.at(0));
     FigureScript fig;
     std::string data = "# step";
-    for (const auto& l : ev.trial_labels) data += " " + l;
+    for (const auto& l : ev.trial_labels)
+        data += " " + l;
     data += "\n";
     for (arma::uword t = 0; t < ev.values.n_cols; ++t) {
         data += fmt::format("{}", t);
-        for (arma::uword r = 0; r < ev.values.n_rows; ++r) data += fmt::format(" {:.7g}", ev.values(r, t));
+        for (arma::uword r = 0; r < ev.values.n_rows; ++r)
+            data += fmt::format(" {:.7g}", ev.values(r, t));
         data += "\n";
     }
     const std::string file = stem + ".dat";
     fig.data.push_back({file, data});
-    std::string body = fmt::format("set title {}\n", title_option(options, ev.signal + " in " + ev.label));
+    std::string body =
+        fmt::format("set title {}\n", title_option(options, ev.signal + " in " + ev.label));
     body += fmt::format("set grid\nset xlabel 'step'\nset ylabel {}\nset key outside right\n",
                         gnuplot_quote(ev.signal));
     // Signals in [0, 1] (overlaps, accuracies) are drawn on the whole unit range.
-    if (ev.values.n_elem > 0 && ev.values.min() >= 0.0F && ev.values.max() <= 1.0F) body += "set yrange [0:1.05]\n";
+    if (ev.values.n_elem > 0 && ev.values.min() >= 0.0F && ev.values.max() <= 1.0F)
+        body += "set yrange [0:1.05]\n";
     int object = 1;
     for (const auto& p : ev.periods) {
         if (object % 2 == 1)
-            body += fmt::format("set object {} rect from {},graph 0 to {},graph 1 behind fc rgb '#eeeeee' fs solid noborder\n",
-                                object, p.begin, p.end);
-        body += fmt::format("set label {} {} at {},graph 0.96 left\n", object, gnuplot_quote(p.name), p.begin + 2);
+            body += fmt::format(
+                "set object {} rect from {},graph 0 to {},graph 1 behind fc rgb '#eeeeee' fs solid "
+                "noborder\n",
+                object, p.begin, p.end);
+        body += fmt::format("set label {} {} at {},graph 0.96 left\n", object,
+                            gnuplot_quote(p.name), p.begin + 2);
         ++object;
     }
     body += "plot ";
     for (arma::uword r = 0; r < ev.values.n_rows; ++r)
-        body += fmt::format("{}{} using 1:{} with lines lw 1.5 title {}", r ? ", " : "", gnuplot_quote(file), r + 2,
-                            gnuplot_quote(ev.trial_labels.at(r)));
+        body += fmt::format("{}{} using 1:{} with lines lw 1.5 title {}", r ? ", " : "",
+                            gnuplot_quote(file), r + 2, gnuplot_quote(ev.trial_labels.at(r)));
     body += "\n";
     fig.body = body;
     return fig;
 }
 
 ParamSpec title_param() {
-    return {"title", ParamType::String, Value{std::string()}, std::nullopt, std::nullopt, "",
+    return {"title",
+            ParamType::String,
+            Value{std::string()},
+            std::nullopt,
+            std::nullopt,
+            "",
             "figure title; empty for the default"};
 }
 
@@ -164,7 +182,8 @@ const FigureEntry& trajectory_figure_entry() {
     static const FigureEntry entry = [] {
         FigureEntry e;
         e.name = "trajectory";
-        e.doc = "An evaluation's signal over time, one line per trial, with the task's periods marked.";
+        e.doc =
+            "An evaluation's signal over time, one line per trial, with the task's periods marked.";
         e.args = {{"evaluation", ArgKind::Evaluation, "an evaluate definition, e.g. test"}};
         e.schema.params = {title_param()};
         e.draw = draw_trajectory;

@@ -18,6 +18,7 @@ std::string gnuplot_quote(std::string_view text);
 // Writes <stem>.gp and the data files into dir and renders <stem>.png. The picture is
 // drawn to a temporary name and renamed, so a failed render leaves no partial PNG.
 // Throws std::runtime_error when gnuplot fails.
-void render_png(const std::filesystem::path& dir, const std::string& stem, const FigureScript& script);
+void render_png(const std::filesystem::path& dir, const std::string& stem,
+                const FigureScript& script);
 
 }  // namespace rnn::stdlib

@@ -22,11 +22,14 @@ public:
         // The fixed set of patterns, drawn once: each entry +1 with probability 1/2.
         const auto count = static_cast<arma::uword>(p.integer("patterns"));
         patterns_.set_size(units_, count);
-        for (auto& x : patterns_) x = setup.uniform_double() > 0.5 ? 1.0F : -1.0F;
+        for (auto& x : patterns_)
+            x = setup.uniform_double() > 0.5 ? 1.0F : -1.0F;
     }
 
     arma::uword input_size() const override { return units_; }
+
     arma::uword steps() const override { return present_ + retain_; }
+
     arma::uword conditions() const override { return patterns_.n_cols; }
 
     std::vector<Period> periods() const override {
@@ -37,7 +40,8 @@ public:
                               rt::RandomStream& trials) const override {
         std::vector<long> which;
         if (schedule == "together") {
-            for (arma::uword i = 0; i < patterns_.n_cols; ++i) which.push_back(static_cast<long>(i));
+            for (arma::uword i = 0; i < patterns_.n_cols; ++i)
+                which.push_back(static_cast<long>(i));
         } else {  // alternate: epoch e trains pattern e mod P alone
             which.push_back(epoch % static_cast<long>(patterns_.n_cols));
         }
@@ -46,7 +50,8 @@ public:
 
     TrialBatch evaluation_batch(rt::RandomStream& trials) const override {
         std::vector<long> which;
-        for (arma::uword i = 0; i < patterns_.n_cols; ++i) which.push_back(static_cast<long>(i));
+        for (arma::uword i = 0; i < patterns_.n_cols; ++i)
+            which.push_back(static_cast<long>(i));
         return make_trials(which, trials);
     }
 
@@ -61,8 +66,10 @@ public:
     }
 
     arma::fmat matrix(std::string_view name, const TrialBatch* trials) const override {
-        if (name == "patterns") return patterns_;
-        if (name == "current_pattern" && trials != nullptr) return trials->targets;
+        if (name == "patterns")
+            return patterns_;
+        if (name == "current_pattern" && trials != nullptr)
+            return trials->targets;
         throw std::logic_error("memory_recall has no matrix '" + std::string(name) + "'");
     }
 
@@ -70,8 +77,10 @@ private:
     template <typename T>
     rt::Var signal_impl(std::string_view name, rt::Tape<T>& tape, rt::Var outputs,
                         const TrialBatch& trials) const {
-        if (name != "overlap") throw std::logic_error("memory_recall has no signal '" + std::string(name) + "'");
-        return rt::overlap(tape, outputs, arma::conv_to<arma::Mat<T>>::from(trials.targets), signed_);
+        if (name != "overlap")
+            throw std::logic_error("memory_recall has no signal '" + std::string(name) + "'");
+        return rt::overlap(tape, outputs, arma::conv_to<arma::Mat<T>>::from(trials.targets),
+                           signed_);
     }
 
     // Trials showing the given patterns: input = gain * (possibly corrupted) pattern during
@@ -92,10 +101,12 @@ private:
                     x = std::clamp(static_cast<float>(x + noise_ * trials.normal()), -1.0F, 1.0F);
             if (flip_ > 0.0)
                 for (auto& x : shown)
-                    if (trials.uniform_double() < flip_) x = -x;
+                    if (trials.uniform_double() < flip_)
+                        x = -x;
             const auto gain = static_cast<float>(trials.uniform(gain_.low, gain_.high));
             shown *= gain;
-            for (arma::uword t = 0; t < present_; ++t) batch.inputs.col(t * batch.batch + b) = shown;
+            for (arma::uword t = 0; t < present_; ++t)
+                batch.inputs.col(t * batch.batch + b) = shown;
         }
         return batch;
     }
@@ -113,8 +124,10 @@ const TaskEntry& memory_recall_entry() {
     static const TaskEntry entry = [] {
         TaskEntry e;
         e.name = "memory_recall";
-        e.doc = "Present a random +-1 pattern with a random gain, remove it, and keep overlapping it.";
-        e.reference = "seed 000 (DIGEST section 1): learning Hopfield-like recurrent weights by BPTT";
+        e.doc =
+            "Present a random +-1 pattern with a random gain, remove it, and keep overlapping it.";
+        e.reference =
+            "seed 000 (DIGEST section 1): learning Hopfield-like recurrent weights by BPTT";
         e.units_param = "units";
         e.schema.params = {
             {"units", ParamType::Integer, Value{64.0}, 1.0, 100000.0, "units",

@@ -1,12 +1,13 @@
 // The checker: every problem of a file is reported at once, at the right place, with a
 // suggestion where one exists; a correct file gives a complete program.
-#include <doctest/doctest.h>
+#include "interpreter/check.hpp"
 
 #include <fstream>
 #include <sstream>
 
+#include <doctest/doctest.h>
+
 #include "grammar/parser.hpp"
-#include "interpreter/check.hpp"
 #include "interpreter/paths.hpp"
 
 namespace i = rnn::interp;
@@ -43,7 +44,8 @@ std::string rendered(const Checked& c) {
     i::SourceMap sources;
     sources.add("t.rnn", c.text);
     std::string out;
-    for (const auto& d : c.diags.all()) out += i::render(d, sources, false);
+    for (const auto& d : c.diags.all())
+        out += i::render(d, sources, false);
     return out;
 }
 
@@ -120,7 +122,8 @@ TEST_CASE("diagnostics show the source line and a caret under the place") {
 }
 
 TEST_CASE("duplicate definitions point at the first one") {
-    const Checked c = check_text(std::string(kBase) + "task memories = memory_recall { units = 8 }\n");
+    const Checked c =
+        check_text(std::string(kBase) + "task memories = memory_recall { units = 8 }\n");
     const std::string out = rendered(c);
     CHECK(out.find("error: 'memories' is defined twice") != std::string::npos);
     CHECK(out.find("note: first defined here") != std::string::npos);
@@ -132,7 +135,8 @@ task m = memory_recall { units = 16 }
 network n = rnn { units = 8 }
 train f = n on m { loss = -mean(overlap, during: retain) }
 )");
-    CHECK(rendered(c).find("the network 'n' has 8 units but the task 'm' needs 16") != std::string::npos);
+    CHECK(rendered(c).find("the network 'n' has 8 units but the task 'm' needs 16")
+          != std::string::npos);
 }
 
 TEST_CASE("an unreduced signal in a loss is an error with the fix") {
@@ -153,7 +157,8 @@ TEST_CASE("scripts may only name paths inside the run directory") {
     CHECK(!i::unsafe_relative_path("a//b").empty());
     CHECK(!i::unsafe_relative_path(".hidden/x.png").empty());
     CHECK(!i::unsafe_relative_path("x`rm -rf`.png").empty());
-    const Checked c = check_text(std::string(kBase) + "output \"/tmp/x\"\nplot history(fit) to \"../h.png\"\n");
+    const Checked c =
+        check_text(std::string(kBase) + "output \"/tmp/x\"\nplot history(fit) to \"../h.png\"\n");
     const std::string out = rendered(c);
     CHECK(out.find("the output directory must be a relative path") != std::string::npos);
     CHECK(out.find("the figure file must not contain '..'") != std::string::npos);

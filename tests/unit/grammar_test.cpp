@@ -1,9 +1,9 @@
 // The parser: the seed-000 example parses into the expected tree; each commit point
 // reports its own message at the right place.
-#include <doctest/doctest.h>
-
 #include <fstream>
 #include <sstream>
+
+#include <doctest/doctest.h>
 
 #include "grammar/parser.hpp"
 
@@ -45,7 +45,8 @@ TEST_CASE("the seed-000 example parses into statements with spans") {
 }
 
 TEST_CASE("expressions keep precedence, units, jitter and named arguments") {
-    const auto m = g::parse("task t = x { a = -1 - 2 * 3\n b = 3000 ms +- 1000 ms, c = f(y, during: z) }", 0, "t");
+    const auto m = g::parse(
+        "task t = x { a = -1 - 2 * 3\n b = 3000 ms +- 1000 ms, c = f(y, during: z) }", 0, "t");
     const auto& body = m.statements[0].body;
     REQUIRE(body.size() == 3);
     const Expr& a = *body[0].value;
@@ -99,6 +100,7 @@ TEST_CASE("input that ends inside a block is reported as incomplete") {
 }
 
 TEST_CASE("deep nesting is an error, not a crash") {
-    const std::string deep = "analyze a = f(" + std::string(5000, '(') + "1" + std::string(5000, ')') + ")";
+    const std::string deep =
+        "analyze a = f(" + std::string(5000, '(') + "1" + std::string(5000, ')') + ")";
     CHECK(error_of(deep).message.find("nested too deeply") != std::string::npos);
 }

@@ -1,8 +1,8 @@
 // Random streams, Adam and .npy files.
-#include <doctest/doctest.h>
-
 #include <cmath>
 #include <filesystem>
+
+#include <doctest/doctest.h>
 
 #include "runtime/adam.hpp"
 #include "runtime/files.hpp"

@@ -19,7 +19,8 @@ std::unique_ptr<s::TaskInstance> recall_task(double units, double patterns) {
     p.set("present", 3.0);
     p.set("retain", 4.0);
     rt::RandomStream setup(rt::stream_key(1, "setup"));
-    return s::memory_recall_entry().make(s::with_defaults(s::memory_recall_entry().schema, p), setup);
+    return s::memory_recall_entry().make(s::with_defaults(s::memory_recall_entry().schema, p),
+                                         setup);
 }
 }  // namespace
 
@@ -38,8 +39,11 @@ TEST_CASE("memory_recall shows gain * pattern while presenting and nothing after
         CHECK(gain >= 2.0F);
         CHECK(gain < 3.5F);
         for (arma::uword t = 0; t < 3; ++t)
-            CHECK(arma::approx_equal(b.inputs.col(t), gain * patterns.col(static_cast<arma::uword>(b.condition[0])), "absdiff", 1e-5F));
-        for (arma::uword t = 3; t < 7; ++t) CHECK(arma::all(b.inputs.col(t) == 0.0F));
+            CHECK(arma::approx_equal(b.inputs.col(t),
+                                     gain * patterns.col(static_cast<arma::uword>(b.condition[0])),
+                                     "absdiff", 1e-5F));
+        for (arma::uword t = 3; t < 7; ++t)
+            CHECK(arma::all(b.inputs.col(t) == 0.0F));
     }
     const s::TrialBatch together = task->training_batch(0, "together", trials);
     CHECK(together.batch == 3);
@@ -51,7 +55,8 @@ TEST_CASE("hopfield_similarity of the Hebbian matrix itself is 1") {
     arma::fmat m = {{1, -1}, {1, 1}, {-1, 1}, {1, 1}};
     const arma::fmat hebb = m * m.t() / 4.0F;
     s::Params opt = s::with_defaults(s::hopfield_similarity_entry().schema, {});
-    auto r = s::hopfield_similarity_entry().run({s::MatrixArg{"W", 3.0F * hebb}, s::MatrixArg{"P", m}}, opt);
+    auto r = s::hopfield_similarity_entry().run(
+        {s::MatrixArg{"W", 3.0F * hebb}, s::MatrixArg{"P", m}}, opt);
     CHECK(r.scalars.at("cosine") == doctest::Approx(1.0));
     CHECK(r.scalars.at("correlation") == doctest::Approx(1.0));
     CHECK(r.scalars.at("scale") == doctest::Approx(3.0));
@@ -70,9 +75,11 @@ TEST_CASE("strings sent to gnuplot cannot close their quotes or run commands") {
 
 TEST_CASE("every stdlib entry documents every parameter") {
     for (const auto* t : s::tasks())
-        for (const auto& p : t->schema.params) CHECK_MESSAGE(!p.doc.empty(), t->name << "." << p.name);
+        for (const auto& p : t->schema.params)
+            CHECK_MESSAGE(!p.doc.empty(), t->name << "." << p.name);
     for (const auto* a : s::analyses())
-        for (const auto& p : a->schema.params) CHECK_MESSAGE(!p.doc.empty(), a->name << "." << p.name);
+        for (const auto& p : a->schema.params)
+            CHECK_MESSAGE(!p.doc.empty(), a->name << "." << p.name);
     const std::string md = s::reference_markdown();
     CHECK(md.find("### `memory_recall`") != std::string::npos);
     CHECK(md.find("### `hopfield_similarity(matrix, patterns)`") != std::string::npos);
