@@ -20,6 +20,10 @@ struct Span {
     std::uint32_t end = 0;    // byte offset one past the last byte
 };
 
+// Expression trees deeper than this are a syntax error, so recursive passes over the tree
+// (checking, formatting, destruction) cannot exhaust the stack.
+inline constexpr std::uint32_t kMaxExprDepth = 256;
+
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
 
@@ -67,6 +71,7 @@ struct Expr {
     std::vector<ExprPtr> items;
     std::vector<std::string> arg_names;
     std::vector<Field> fields;
+    std::uint32_t depth = 1;  // levels in this subtree; set by the parser, <= kMaxExprDepth
 };
 
 struct Statement {
@@ -101,5 +106,10 @@ struct Module {
 };
 
 const char* statement_keyword(Statement::Kind kind);
+
+// Whether two modules are the same program: equal trees, ignoring spans, comments and the
+// parser's bookkeeping (`depth`). Numbers must be identical to the bit. The formatter's
+// round trip, parse(format(x)) against parse(x), is judged with it.
+bool same_tree(const Module& a, const Module& b);
 
 }  // namespace rnn::ast

@@ -101,8 +101,9 @@ struct postfix : seq< primary, star< sor< member, index > > > {};
 struct pm_op : tok< string< '+', '-' > > {};
 struct jitter : seq< postfix, opt< if_must< pm_op, postfix > > > {};
 struct minus : tok< one< '-' > > {};
-struct unary;
-struct negation : if_must< minus, unary > {};
+// Prefix runs are repetitions, not recursion, so `- - - ... x` cannot exhaust the stack.
+struct negated : jitter {};
+struct negation : seq< plus< minus >, must< negated > > {};
 struct unary : sor< negation, jitter > {};
 struct mul_op : tok< one< '*', '/' > > {};
 struct multiplicative : seq< unary, star< if_must< mul_op, unary > > > {};
@@ -112,8 +113,8 @@ struct range_expr : seq< additive, opt< if_must< dotdot, additive > > > {};
 struct cmp_op : tok< sor< string< '<', '=' >, string< '>', '=' >, string< '=', '=' >,
                           string< '!', '=' >, one< '<' >, one< '>' > > > {};
 struct comparison : seq< range_expr, opt< if_must< cmp_op, range_expr > > > {};
-struct logic_not;
-struct not_expr : if_must< kw_not, logic_not > {};
+struct negated_condition : comparison {};
+struct not_expr : seq< plus< kw_not >, must< negated_condition > > {};
 struct logic_not : sor< not_expr, comparison > {};
 struct logic_and : seq< logic_not, star< if_must< kw_and, logic_not > > > {};
 struct logic_or : seq< logic_and, star< if_must< kw_or, logic_and > > > {};
@@ -121,14 +122,19 @@ struct sustained : seq< logic_or, opt< seq< kw_for, number > > > {};
 struct expr : sustained {};
 
 // --- blocks and fields -----------------------------------------------------------------
-struct field_start : seq< name, field_op > {};
+// Inside blocks a keyword may name a field or a modifier (`seed = 3`, `W : seed 1`): the
+// position makes it unambiguous. A keyword not followed by '=' or ':' is not a field, so a
+// statement after an unclosed block still reads as one.
+struct any_name : seq< identifier_text, skip > {};
+struct field_name : sor< seq< any_name, at< field_op > >, name > {};
+struct field_start : seq< field_name, field_op > {};
 struct modifier_arg : expr {};
-struct modifier : seq< name, opt< not_at< field_start >, modifier_arg > > {};
+struct modifier : seq< any_name, opt< not_at< field_start >, modifier_arg > > {};
 struct modifier_list : list< modifier, comma > {};
 struct param_tail : if_must< colon, modifier_list > {};
 struct assign_tail : if_must< assign, expr > {};
 struct field_tail : sor< assign_tail, param_tail > {};
-struct field : seq< name, field_tail > {};
+struct field : seq< field_name, field_tail > {};
 
 // --- statements ------------------------------------------------------------------------
 struct def_index : if_must< lbracket, expr, star< comma, expr >, rbracket > {};
@@ -173,6 +179,8 @@ template<> inline constexpr auto error_message< loop_var > = "expected a loop va
 template<> inline constexpr auto error_message< for_body > = "expected '{' to open the body of the sweep";
 template<> inline constexpr auto error_message< expr > = "expected a value or an expression";
 template<> inline constexpr auto error_message< unary > = "expected a value after the operator";
+template<> inline constexpr auto error_message< negated > = "expected a value after '-'";
+template<> inline constexpr auto error_message< negated_condition > = "expected a condition after 'not'";
 template<> inline constexpr auto error_message< multiplicative > = "expected a value after the operator";
 template<> inline constexpr auto error_message< range_expr > = "expected a value after the operator";
 template<> inline constexpr auto error_message< additive > = "expected a value after '..'";
@@ -189,6 +197,39 @@ template<> inline constexpr auto error_message< modifier_list > = "expected a mo
 template<> inline constexpr auto error_message< eof > = "expected a statement";
 
 // clang-format on
+
+// The diagnostic code of each message above (codes are listed with their meaning in
+// interpreter/diagnostic_codes.hpp; a unit test checks that every message has one).
+inline constexpr std::pair<const char*, const char*> message_codes[] = {
+    {"expected a statement", "E0010"},
+    {"expected a number", "E0011"},
+    {"expected a string in double quotes", "E0012"},
+    {"expected the closing '\"' of the string on the same line", "E0013"},
+    {"expected a name for the definition", "E0014"},
+    {"expected '='", "E0015"},
+    {"expected a name", "E0016"},
+    {"expected 'on' and the task", "E0017"},
+    {"expected 'to' and the output file name", "E0018"},
+    {"expected 'in' and a range or list to sweep over", "E0019"},
+    {"expected a range such as 1..20 or a list such as [1, 2, 3]", "E0020"},
+    {"expected a number or a name", "E0021"},
+    {"expected a loop variable name", "E0022"},
+    {"expected '{' to open the body of the sweep", "E0023"},
+    {"expected a value or an expression", "E0024"},
+    {"expected a value after the operator", "E0025"},
+    {"expected a value after '-'", "E0025"},
+    {"expected a value after '..'", "E0026"},
+    {"expected a condition", "E0027"},
+    {"expected a condition after 'not'", "E0027"},
+    {"expected a condition after 'or'", "E0028"},
+    {"expected a value after '+-'", "E0029"},
+    {"expected ')'", "E0030"},
+    {"expected ']'", "E0031"},
+    {"expected '}' to close the block", "E0032"},
+    {"expected a field: 'name = value' or 'name : modifiers'", "E0033"},
+    {"expected '=' or ':' after the field name", "E0034"},
+    {"expected a modifier such as fixed, symmetric or init normal(0.1)", "E0035"},
+};
 
 struct errors {
     template <typename Rule> static constexpr const char* message = error_message<Rule>;
@@ -208,7 +249,7 @@ using selector = parse_tree::selector<
     parse_tree::store_content::on<number, string_lit, argument, call_args, block, callee, list_lit,
                                   paren, member, index, postfix, jitter, negation, multiplicative,
                                   additive, range_expr, comparison, not_expr, logic_and, logic_or,
-                                  expr, modifier_arg, modifier, field, param_tail, assign_tail,
+                                  expr, modifier_arg, modifier, negated, negated_condition, field, param_tail, assign_tail,
                                   def_index, def_name, ref, body, seed_stmt, output_stmt,
                                   include_stmt, task_stmt, network_stmt, train_stmt, evaluate_stmt,
                                   analyze_stmt, plot_stmt, iter_range, loop_var, for_stmt>>;
@@ -269,6 +310,19 @@ public:
         return {};
     }
 
+    // Every child goes through here, so the depth of each tree is known as it is built and
+    // bounded: the checker, the formatter and the destructors recurse over it.
+    static void adopt(ast::Expr& parent, ast::ExprPtr child) {
+        parent.depth = std::max(parent.depth, child->depth + 1);
+        if (parent.depth > ast::kMaxExprDepth)
+            throw ParseFailure(SyntaxError{
+                child->span,
+                "expression nested too deeply (more than " + std::to_string(ast::kMaxExprDepth)
+                    + " levels of operators and brackets)",
+                false, "E0004"});
+        parent.items.push_back(std::move(child));
+    }
+
     ast::ExprPtr make(ast::Expr::Kind kind, const Node& n) {
         auto e = std::make_unique<ast::Expr>();
         e->kind = kind;
@@ -286,8 +340,8 @@ public:
             e->span.line = left->span.line;
             e->span.column = left->span.column;
             e->span.end = trim_end(e->span.begin, n.children[i + 1]->end().byte);
-            e->items.push_back(std::move(left));
-            e->items.push_back(expr(*n.children[i + 1]));
+            adopt(*e, std::move(left));
+            adopt(*e, expr(*n.children[i + 1]));
             left = std::move(e);
         }
         return left;
@@ -329,7 +383,7 @@ public:
         if (n.is_type<rules::list_lit>()) {
             auto e = make(K::List, n);
             for (const auto& c : n.children)
-                e->items.push_back(expr(*c));
+                adopt(*e, expr(*c));
             return e;
         }
         if (n.is_type<rules::paren>())
@@ -346,16 +400,27 @@ public:
             if (n.children.size() == 1)
                 return expr(*n.children[0]);
             auto e = make(K::Jitter, n);
-            e->items.push_back(expr(*n.children[0]));
-            e->items.push_back(expr(*n.children.back()));
+            adopt(*e, expr(*n.children[0]));
+            adopt(*e, expr(*n.children.back()));
             return e;
         }
         if (n.is_type<rules::negation>() || n.is_type<rules::not_expr>()) {
-            auto e = make(K::Unary, n);
-            e->text = n.is_type<rules::negation>() ? "-" : "not";
-            e->items.push_back(expr(*n.children.back()));
-            return e;
+            // children: the operator tokens, then the operand; the innermost operator is last.
+            const char* op = n.is_type<rules::negation>() ? "-" : "not";
+            ast::ExprPtr operand = expr(*n.children.back());
+            for (std::size_t i = n.children.size() - 1; i-- > 0;) {
+                auto e = make(K::Unary, n);
+                e->span.begin = static_cast<std::uint32_t>(n.children[i]->begin().byte);
+                e->span.line = static_cast<std::uint32_t>(n.children[i]->begin().line);
+                e->span.column = static_cast<std::uint32_t>(n.children[i]->begin().column);
+                e->text = op;
+                adopt(*e, std::move(operand));
+                operand = std::move(e);
+            }
+            return operand;
         }
+        if (n.is_type<rules::negated>() || n.is_type<rules::negated_condition>())
+            return expr(*n.children.at(0));
         if (n.is_type<rules::multiplicative>() || n.is_type<rules::additive>()
             || n.is_type<rules::comparison>() || n.is_type<rules::logic_and>()
             || n.is_type<rules::logic_or>())
@@ -364,8 +429,8 @@ public:
             if (n.children.size() == 1)
                 return expr(*n.children[0]);
             auto e = make(K::Range, n);
-            e->items.push_back(expr(*n.children[0]));
-            e->items.push_back(expr(*n.children.back()));
+            adopt(*e, expr(*n.children[0]));
+            adopt(*e, expr(*n.children.back()));
             return e;
         }
         // `expr` and `modifier_arg` derive from `sustained`: PEGTL records the derived type.
@@ -373,8 +438,8 @@ public:
             if (n.children.size() == 1)
                 return expr(*n.children[0]);
             auto e = make(K::Sustained, n);
-            e->items.push_back(expr(*n.children[0]));
-            e->items.push_back(expr(*n.children.back()));
+            adopt(*e, expr(*n.children[0]));
+            adopt(*e, expr(*n.children.back()));
             return e;
         }
         if (n.children.size() == 1)
@@ -389,8 +454,8 @@ public:
             if (n.children.size() == 1)
                 return expr(*n.children[0]);
             auto e = make(K::Range, n);
-            e->items.push_back(expr(*n.children[0]));
-            e->items.push_back(expr(*n.children.back()));
+            adopt(*e, expr(*n.children[0]));
+            adopt(*e, expr(*n.children.back()));
             return e;
         }
         ast::ExprPtr base;
@@ -407,14 +472,14 @@ public:
                 auto e = make(K::Member, n);
                 e->span.end = trim_end(e->span.begin, s.end().byte);
                 e->text = identifier(*s.children.at(0));
-                e->items.push_back(std::move(base));
+                adopt(*e, std::move(base));
                 base = std::move(e);
             } else if (s.is_type<rules::index>()) {
                 auto e = make(K::Index, n);
                 e->span.end = trim_end(e->span.begin, s.end().byte);
-                e->items.push_back(std::move(base));
+                adopt(*e, std::move(base));
                 for (const auto& c : s.children)
-                    e->items.push_back(expr(*c));
+                    adopt(*e, expr(*c));
                 base = std::move(e);
             }
         }
@@ -437,10 +502,10 @@ public:
                 const Node& arg = *a;  // argument
                 if (arg.children.size() == 2 && arg.children[0]->is_type<rules::named_arg_name>()) {
                     e->arg_names.push_back(identifier(*arg.children[0]));
-                    e->items.push_back(expr(*arg.children[1]));
+                    adopt(*e, expr(*arg.children[1]));
                 } else {
                     e->arg_names.emplace_back();
-                    e->items.push_back(expr(*arg.children.at(0)));
+                    adopt(*e, expr(*arg.children.at(0)));
                 }
             }
             return e;
@@ -596,6 +661,55 @@ void scan_source(std::string_view source, std::size_t limit, OnCode on_code, OnC
     }
 }
 
+// Scripts are UTF-8 text. Rejecting anything else up front keeps binary files and other
+// encodings from reaching the grammar (and the terminal, through diagnostics) as garbage.
+void check_encoding(std::string_view source, std::uint32_t file_id) {
+    std::uint32_t line = 1, column = 1;
+    auto fail = [&](std::size_t i, const char* message, const char* code) {
+        throw ParseFailure(SyntaxError{{file_id, line, column, static_cast<std::uint32_t>(i),
+                                        static_cast<std::uint32_t>(i + 1)},
+                                       message,
+                                       false,
+                                       code});
+    };
+    for (std::size_t i = 0; i < source.size(); ++column) {
+        const auto c = static_cast<unsigned char>(source[i]);
+        if (c == 0)
+            fail(i, "the file contains a NUL byte: it is binary data, not a script", "E0003");
+        if (c < 0x80) {
+            if (c == '\n') {
+                ++line;
+                column = 0;
+            }
+            ++i;
+            continue;
+        }
+        // The length of the sequence and the range its second byte must lie in (this
+        // excludes overlong forms, UTF-16 surrogates and code points above U+10FFFF).
+        std::size_t length = 0;
+        unsigned char low = 0x80, high = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF)
+            length = 2;
+        else if (c >= 0xE0 && c <= 0xEF) {
+            length = 3;
+            low = c == 0xE0 ? 0xA0 : 0x80;
+            high = c == 0xED ? 0x9F : 0xBF;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            length = 4;
+            low = c == 0xF0 ? 0x90 : 0x80;
+            high = c == 0xF4 ? 0x8F : 0xBF;
+        }
+        bool ok = length > 0 && i + length <= source.size();
+        for (std::size_t k = 1; ok && k < length; ++k) {
+            const auto b = static_cast<unsigned char>(source[i + k]);
+            ok = k == 1 ? (b >= low && b <= high) : (b >= 0x80 && b <= 0xBF);
+        }
+        if (!ok)
+            fail(i, "the file is not valid UTF-8 text", "E0002");
+        i += length;
+    }
+}
+
 // Deeply nested brackets would exhaust the stack of a recursive-descent parser; reject them
 // with a message instead.
 constexpr int kMaxNesting = 64;
@@ -612,7 +726,7 @@ void check_nesting(std::string_view source, std::uint32_t file_id) {
                         SyntaxError{{file_id, line, column, static_cast<std::uint32_t>(i),
                                      static_cast<std::uint32_t>(i + 1)},
                                     "brackets nested too deeply (more than 64 levels)",
-                                    false});
+                                    false, "E0004"});
             } else if (c == ')' || c == ']' || c == '}') {
                 depth = depth > 0 ? depth - 1 : 0;
             }
@@ -670,7 +784,17 @@ std::string fmt_open(std::size_t byte, std::string_view source) {
 
 }  // namespace
 
-ast::Module parse(std::string_view source, std::uint32_t file_id, const std::string& file_name) {
+ast::Module parse(std::string_view original, std::uint32_t file_id, const std::string& file_name) {
+    check_encoding(original, file_id);
+    // A byte-order mark (some editors write one) is read as blank space; replacing it keeps
+    // every byte offset the same.
+    std::string without_bom;
+    std::string_view source = original;
+    if (source.substr(0, 3) == "\xEF\xBB\xBF") {
+        without_bom = std::string(original);
+        without_bom.replace(0, 3, "   ");
+        source = without_bom;
+    }
     check_nesting(source, file_id);
     pegtl::memory_input in(source.data(), source.size(), file_name);
     try {
@@ -678,7 +802,8 @@ ast::Module parse(std::string_view source, std::uint32_t file_id, const std::str
             pegtl::parse_tree::parse<rules::file, rules::selector, pegtl::nothing, rules::control>(
                 in);
         if (!root)
-            throw ParseFailure(SyntaxError{{file_id, 1, 1, 0, 0}, "expected a statement", false});
+            throw ParseFailure(
+                SyntaxError{{file_id, 1, 1, 0, 0}, "expected a statement", false, "E0010"});
         Converter conv(file_id, source);
         ast::Module module;
         for (const auto& c : root->children)
@@ -696,6 +821,10 @@ ast::Module parse(std::string_view source, std::uint32_t file_id, const std::str
         // rather than print a rule name.
         if (err.message.rfind("parse error matching", 0) == 0)
             err.message = "unexpected input here";
+        err.code = "E0010";
+        for (const auto& [message, code] : rules::message_codes)
+            if (err.message == message)
+                err.code = code;
         err.incomplete = p.byte >= source.size();
         // A statement keyword where a field was expected: the block above was never closed.
         if (err.message
@@ -714,8 +843,10 @@ ast::Module parse(std::string_view source, std::uint32_t file_id, const std::str
                                     || !std::isalnum(static_cast<unsigned char>(rest[kw.size()])));
             }
             if (at_statement) {
-                if (const auto open = unclosed_brace(source, p.byte))
+                if (const auto open = unclosed_brace(source, p.byte)) {
                     err.message = fmt_open(*open, source);
+                    err.code = "E0032";
+                }
             }
         }
         throw ParseFailure(std::move(err));

@@ -16,6 +16,7 @@ struct SyntaxError {
     ast::Span where;
     std::string message;
     bool incomplete = false;
+    std::string code;  // the diagnostic code, e.g. "E0030" (see interpreter/diagnostic_codes.hpp)
 };
 
 class ParseFailure : public std::runtime_error {

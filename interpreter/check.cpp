@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "interpreter/paths.hpp"
+#include "interpreter/sweep.hpp"
 
 namespace rnn::interp {
 
@@ -77,7 +78,8 @@ std::string kind_words(const Expr& e) {
     }
 }
 
-// "a.b.c" for a chain of names and members, or "" if the expression is something else.
+// "a.b.c" for a chain of names and members, with sweep instances as `fit[3]`, or "" if the
+// expression is something else.
 std::string dotted(const Expr& e) {
     if (e.kind == K::Name)
         return e.text;
@@ -85,18 +87,32 @@ std::string dotted(const Expr& e) {
         const std::string base = dotted(*e.items[0]);
         return base.empty() ? std::string() : base + "." + e.text;
     }
+    if (e.kind == K::Index && e.items[0]->kind == K::Name) {
+        std::string index;
+        for (std::size_t i = 1; i < e.items.size(); ++i) {
+            const std::string v = index_text(*e.items[i]);
+            if (v.empty())
+                return {};
+            index += (i > 1 ? "," : "") + v;
+        }
+        return e.items[0]->text + "[" + index + "]";
+    }
     return {};
 }
 
+// The parts of a dotted reference; a dot inside an index (`lr[0.5]`) does not split.
 std::vector<std::string> split_dots(const std::string& s) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (true) {
-        const auto dot = s.find('.', start);
-        out.push_back(s.substr(start, dot - start));
-        if (dot == std::string::npos)
-            break;
-        start = dot + 1;
+    std::vector<std::string> out(1);
+    int depth = 0;
+    for (const char c : s) {
+        if (c == '[')
+            ++depth;
+        else if (c == ']')
+            --depth;
+        if (c == '.' && depth == 0)
+            out.emplace_back();
+        else
+            out.back().push_back(c);
     }
     return out;
 }
@@ -106,48 +122,32 @@ public:
     explicit Checker(Diagnostics& diags) : d_(diags) {}
 
     std::optional<Program> run(const ast::Module& m) {
+        const std::size_t first = d_.all().size();
+        instances_ = expand_sweeps(m.statements, d_);
         // Pass 1: collect definitions, so order in the file does not matter.
-        for (const auto& s : m.statements)
-            declare(s);
+        for (const auto& i : instances_)
+            declare(i);
         // Pass 2: check each in dependency order (tasks and networks first).
-        for (const auto& s : m.statements)
-            if (s.kind == ast::Statement::Kind::Task)
-                task_def(s);
-        for (const auto& s : m.statements)
-            if (s.kind == ast::Statement::Kind::Network)
-                network_def(s);
-        for (const auto& s : m.statements) {
-            switch (s.kind) {
-                case ast::Statement::Kind::Seed:
-                    seed_stmt(s);
-                    break;
-                case ast::Statement::Kind::Output:
-                    output_stmt(s);
-                    break;
-                case ast::Statement::Kind::Train:
-                    train_def(s);
-                    break;
-                default:
-                    break;
-            }
-        }
-        for (const auto& s : m.statements)
-            if (s.kind == ast::Statement::Kind::Evaluate)
-                evaluate_def(s);
-        for (const auto& s : m.statements) {
-            if (s.kind == ast::Statement::Kind::Analyze)
+        using SK = ast::Statement::Kind;
+        each({SK::Task}, [&](const ast::Statement& s) { task_def(s); });
+        each({SK::Network}, [&](const ast::Statement& s) { network_def(s); });
+        each({SK::Seed, SK::Output, SK::Train}, [&](const ast::Statement& s) {
+            if (s.kind == SK::Seed)
+                seed_stmt(s);
+            else if (s.kind == SK::Output)
+                output_stmt(s);
+            else
+                train_def(s);
+        });
+        each({SK::Evaluate}, [&](const ast::Statement& s) { evaluate_def(s); });
+        each({SK::Analyze, SK::Plot}, [&](const ast::Statement& s) {
+            if (s.kind == SK::Analyze)
                 analyze_def(s);
-            if (s.kind == ast::Statement::Kind::Plot)
+            else
                 plot_def(s);
-            if (s.kind == ast::Statement::Kind::Include)
-                d_.error(s.keyword_span, "'include' is not supported yet by this version of rnnlab",
-                         "copy the definitions into this file for now");
-            if (s.kind == ast::Statement::Kind::For)
-                d_.error(s.keyword_span,
-                         "'for' sweeps are not supported yet by this version of rnnlab",
-                         "run the file once per value with a different seed for now");
-        }
+        });
         unused_warnings();
+        d_.drop_repeats(first);
         if (d_.has_errors())
             return std::nullopt;
         return std::move(p_);
@@ -157,24 +157,69 @@ private:
     struct Declared {
         ast::Statement::Kind kind;
         const ast::Statement* stmt;
+        const Instance* instance;
     };
 
-    void declare(const ast::Statement& s) {
+    // Checks the statements of the given kinds in file order. Diagnostics raised while
+    // checking a sweep instance get a note saying which instance it was.
+    template <typename Check>
+    void each(std::initializer_list<ast::Statement::Kind> kinds, Check check) {
+        for (const auto& i : instances_) {
+            if (std::find(kinds.begin(), kinds.end(), i.statement.kind) == kinds.end())
+                continue;
+            const std::size_t mark = d_.all().size();
+            check(i.statement);
+            if (!i.bindings.empty())
+                d_.add_note_since(mark, i.sweep,
+                                  fmt::format("in the sweep instance where {}", i.bindings));
+        }
+    }
+
+    void declare(const Instance& i) {
+        const ast::Statement& s = i.statement;
         if (s.name.empty())
             return;
-        if (!s.name_index.empty())
-            d_.error(s.name_index.front()->span,
-                     "indexed names are only allowed inside a 'for' sweep");
-        const auto [it, fresh] = declared_.emplace(s.name, Declared{s.kind, &s});
-        if (!fresh) {
-            auto& e = d_.error(s.name_span, fmt::format("'{}' is defined twice", s.name));
-            e.notes.emplace_back(it->second.stmt->name_span, "first defined here");
+        if (!i.family.empty())
+            families_[i.family].push_back(s.name);
+        const auto [it, fresh] = declared_.emplace(s.name, Declared{s.kind, &s, &i});
+        if (fresh)
+            return;
+        const ast::Statement& other = *it->second.stmt;
+        if (!i.bindings.empty() && other.name_span.begin == s.name_span.begin
+            && other.name_span.file == s.name_span.file) {
+            // The same line of a sweep's body, once per value: it needs an index.
+            if (i.family.empty())
+                d_.error(Code::UnindexedInSweep, s.name_span,
+                         fmt::format("'{}' is defined once per value of the sweep", s.name),
+                         fmt::format("index it by the loop variables, e.g. '{}[{}]'", s.name,
+                                     i.bindings.substr(0, i.bindings.find(' '))));
+            else
+                d_.error(Code::DefinedTwice, s.name_span,
+                         fmt::format("two instances of the sweep are both named '{}'", s.name),
+                         "index the definition by every loop variable that varies");
+            return;
         }
+        auto& e = d_.error(Code::DefinedTwice, s.name_span,
+                           fmt::format("'{}' is defined twice", s.name));
+        e.notes.emplace_back(other.name_span, "first defined here");
     }
 
     const Declared* lookup(const std::string& name) const {
         const auto it = declared_.find(name);
         return it == declared_.end() ? nullptr : &it->second;
+    }
+
+    // A name that is a sweep's family rather than one definition: reports it and returns true.
+    bool family_reference(const std::string& name, const ast::Span& where) {
+        const auto f = families_.find(name);
+        if (f == families_.end() || lookup(name) != nullptr)
+            return false;
+        d_.error(Code::SweepFamilyReference, where,
+                 fmt::format("'{}' is a sweep of {} definitions ({}{}); name one of them", name,
+                             f->second.size(), f->second.front(),
+                             f->second.size() > 1 ? " ... " + f->second.back() : ""),
+                 fmt::format("write e.g. '{}'", f->second.front()));
+        return true;
     }
 
     std::vector<std::string> names_of(ast::Statement::Kind kind) const {
@@ -187,20 +232,22 @@ private:
 
     // A reference to a definition of the wanted kind; reports what is wrong otherwise.
     const ast::Statement* reference(const Expr& e, ast::Statement::Kind kind, const char* what) {
-        if (e.kind != K::Name) {
-            d_.error(e.span,
+        const std::string name = e.kind == K::Name || e.kind == K::Index ? dotted(e) : "";
+        if (name.empty()) {
+            d_.error(Code::ExpectedDefinition, e.span,
                      fmt::format("expected the name of a {}, found {}", what, kind_words(e)));
             return nullptr;
         }
-        used_.insert(e.text);
-        const Declared* decl = lookup(e.text);
+        used_.insert(name);
+        const Declared* decl = lookup(name);
         if (decl == nullptr) {
-            d_.error(e.span, fmt::format("no {} named '{}'", what, e.text),
-                     suggestion(e.text, names_of(kind)));
+            if (!family_reference(name, e.span))
+                d_.error(Code::UnknownName, e.span, fmt::format("no {} named '{}'", what, name),
+                         suggestion(name, names_of(kind)));
             return nullptr;
         }
         if (decl->kind != kind) {
-            auto& err = d_.error(e.span, fmt::format("'{}' is a {}, not a {}", e.text,
+            auto& err = d_.error(Code::WrongKind, e.span, fmt::format("'{}' is a {}, not a {}", name,
                                                      ast::statement_keyword(decl->kind), what));
             err.notes.emplace_back(decl->stmt->name_span, "defined here");
             return nullptr;
@@ -210,21 +257,21 @@ private:
 
     void seed_stmt(const ast::Statement& s) {
         if (seen_seed_)
-            d_.error(s.keyword_span, "the script seed is set twice");
+            d_.error(Code::SeedTwice, s.keyword_span, "the script seed is set twice");
         seen_seed_ = true;
         const auto v = constant_number(*s.head);
         if (!v || *v < 0 || *v != std::floor(*v) || *v > 9.0e15)
-            d_.error(s.head->span, "the seed must be a whole number from 0 to 9e15");
+            d_.error(Code::BadSeed, s.head->span, "the seed must be a whole number from 0 to 9e15");
         else
             p_.seed = static_cast<std::uint64_t>(*v);
     }
 
     void output_stmt(const ast::Statement& s) {
         if (!p_.output.empty())
-            d_.error(s.keyword_span, "the output directory is set twice");
+            d_.error(Code::OutputTwice, s.keyword_span, "the output directory is set twice");
         const std::string& path = s.head->text;
         if (const std::string why = unsafe_relative_path(path); !why.empty())
-            d_.error(s.head->span, "the output directory " + why,
+            d_.error(Code::UnsafePath, s.head->span, "the output directory " + why,
                      "write a relative path such as \"runs/name\", or pass --out DIR to 'rnn run'");
         else
             p_.output = path;
@@ -235,7 +282,7 @@ private:
         using T = stdlib::ParamType;
         auto range_ok = [&](double v, const ast::Span& where) {
             if ((spec.min && v < *spec.min) || (spec.max && v > *spec.max)) {
-                d_.error(where, fmt::format("'{}' = {} is out of range", spec.name, v),
+                d_.error(Code::OutOfRange, where, fmt::format("'{}' = {} is out of range", spec.name, v),
                          fmt::format("'{}' must be in [{}, {}]", spec.name,
                                      spec.min ? fmt::format("{}", *spec.min) : "-inf",
                                      spec.max ? fmt::format("{}", *spec.max) : "inf"));
@@ -250,7 +297,7 @@ private:
             case T::Real: {
                 if (e.kind == K::Number && !e.unit.empty() && e.unit != "trials"
                     && e.unit != "epochs") {
-                    d_.error(e.span,
+                    d_.error(Code::UnitNotAllowed, e.span,
                              fmt::format("'{}' is a plain number; the unit '{}' does not apply",
                                          spec.name, e.unit));
                     return std::nullopt;
@@ -258,11 +305,11 @@ private:
                 std::optional<double> v =
                     e.kind == K::Number ? std::optional<double>(e.number) : constant_number(e);
                 if (!v) {
-                    d_.error(e.span, fmt::format("{}, found {}", want, kind_words(e)));
+                    d_.error(Code::WrongType, e.span, fmt::format("{}, found {}", want, kind_words(e)));
                     return std::nullopt;
                 }
                 if (spec.type == T::Integer && *v != std::floor(*v)) {
-                    d_.error(e.span,
+                    d_.error(Code::NotWhole, e.span,
                              fmt::format("'{}' must be a whole number, found {}", spec.name, *v));
                     return std::nullopt;
                 }
@@ -272,59 +319,86 @@ private:
             }
             case T::Steps: {
                 if (e.kind != K::Number || e.unit.empty()) {
-                    d_.error(
-                        e.span,
-                        fmt::format("'{}' is a duration: write it in steps, e.g. '{} = 200 steps'",
-                                    spec.name, spec.name));
+                    d_.error(Code::DurationNeedsUnit, e.span,
+                             fmt::format("'{}' is a duration: give its unit, e.g. '{} = 200 steps'",
+                                         spec.name, spec.name));
                     return std::nullopt;
                 }
+                double steps = e.number;
                 if (e.unit == "ms" || e.unit == "s") {
-                    d_.error(
-                        e.span,
-                        fmt::format("'{}' is given in {}, but no network dt converts it to steps",
-                                    spec.name, e.unit),
-                        "give the duration in steps; times in ms need a network with a dt (ctrnn)");
-                    return std::nullopt;
-                }
-                if (e.unit != "steps") {
-                    d_.error(e.span,
+                    if (dt_ms_ <= 0.0) {
+                        d_.error(Code::DurationNeedsDt, e.span,
+                                 fmt::format("'{}' is given in {}, but no dt converts it to steps",
+                                             spec.name, e.unit),
+                                 "give the duration in steps, or set the task's step length, "
+                                 "e.g. 'dt = 1 ms'");
+                        return std::nullopt;
+                    }
+                    const double ms = e.unit == "s" ? e.number * 1000.0 : e.number;
+                    steps = ms / dt_ms_;
+                    if (std::abs(steps - std::round(steps)) > 1e-9 * std::max(1.0, steps)) {
+                        d_.error(Code::NotWholeSteps, e.span,
+                                 fmt::format("'{}' = {} {} is {:.4g} steps of dt = {} ms; a "
+                                             "duration must be a whole number of steps",
+                                             spec.name, e.number, e.unit, steps, dt_ms_));
+                        return std::nullopt;
+                    }
+                    steps = std::round(steps);
+                } else if (e.unit != "steps") {
+                    d_.error(Code::NotATimeUnit, e.span,
                              fmt::format("'{}' is a duration; '{}' is not a unit of time",
                                          spec.name, e.unit),
                              "use steps, ms or s");
                     return std::nullopt;
-                }
-                if (e.number != std::floor(e.number)) {
-                    d_.error(e.span,
+                } else if (e.number != std::floor(e.number)) {
+                    d_.error(Code::NotWholeSteps, e.span,
                              fmt::format("'{}' must be a whole number of steps", spec.name));
                     return std::nullopt;
                 }
-                if (!range_ok(e.number, e.span))
+                if (!range_ok(steps, e.span))
                     return std::nullopt;
-                return stdlib::Value{e.number};
+                return stdlib::Value{steps};
+            }
+            case T::Time: {
+                if (e.kind != K::Number || (e.unit != "ms" && e.unit != "s")) {
+                    d_.error(e.kind == K::Number && !e.unit.empty() ? Code::NotATimeUnit
+                                                                    : Code::DurationNeedsUnit,
+                             e.span,
+                             fmt::format("'{}' is a time: write it in ms or s, e.g. '{} = 1 ms'",
+                                         spec.name, spec.name),
+                             e.kind == K::Number && e.unit == "steps"
+                                 ? "a step has no length until dt gives it one"
+                                 : "");
+                    return std::nullopt;
+                }
+                const double ms = e.unit == "s" ? e.number * 1000.0 : e.number;
+                if (!range_ok(ms, e.span))
+                    return std::nullopt;
+                return stdlib::Value{ms};
             }
             case T::Bool:
                 if (e.kind != K::Bool) {
-                    d_.error(e.span,
+                    d_.error(Code::WrongType, e.span,
                              fmt::format("{} (true or false), found {}", want, kind_words(e)));
                     return std::nullopt;
                 }
                 return stdlib::Value{e.boolean};
             case T::String:
                 if (e.kind != K::String) {
-                    d_.error(e.span, fmt::format("{}, found {}", want, kind_words(e)));
+                    d_.error(Code::WrongType, e.span, fmt::format("{}, found {}", want, kind_words(e)));
                     return std::nullopt;
                 }
                 return stdlib::Value{e.text};
             case T::Choice: {
                 if (e.kind != K::Name) {
-                    d_.error(e.span, fmt::format("{}, found {}", want, kind_words(e)),
+                    d_.error(Code::WrongType, e.span, fmt::format("{}, found {}", want, kind_words(e)),
                              suggestion("", spec.choices));
                     return std::nullopt;
                 }
                 for (const auto& c : spec.choices)
                     if (c == e.text)
                         return stdlib::Value{e.text};
-                d_.error(e.span,
+                d_.error(Code::NotAChoice, e.span,
                          fmt::format("'{}' is not a valid value for '{}'", e.text, spec.name),
                          suggestion(e.text, spec.choices));
                 return std::nullopt;
@@ -339,11 +413,11 @@ private:
                     const auto lo = constant_number(*e.items[0]);
                     const auto hi = constant_number(*e.items[1]);
                     if (!lo || !hi) {
-                        d_.error(e.span, "uniform(low, high) takes two numbers");
+                        d_.error(Code::BadDraw, e.span, "uniform(low, high) takes two numbers");
                         return std::nullopt;
                     }
                     if (!(*lo < *hi)) {
-                        d_.error(e.span,
+                        d_.error(Code::EmptyInterval, e.span,
                                  fmt::format("uniform({}, {}) is empty: low must be below high",
                                              *lo, *hi));
                         return std::nullopt;
@@ -352,7 +426,7 @@ private:
                         return std::nullopt;
                     return stdlib::Value{stdlib::UniformDraw{*lo, *hi}};
                 }
-                d_.error(e.span, fmt::format("{}, found {}", want, kind_words(e)));
+                d_.error(Code::WrongType, e.span, fmt::format("{}, found {}", want, kind_words(e)));
                 return std::nullopt;
             }
         }
@@ -364,9 +438,27 @@ private:
                           const std::string& what, stdlib::Params base, const ast::Span& where,
                           std::vector<const ast::Field*>* others = nullptr) {
         std::map<std::string, const ast::Field*> seen;
+        // The step length comes first: durations in ms are converted through it.
+        const double outer_dt = dt_ms_;
+        dt_ms_ = 0.0;
+        if (const stdlib::ParamSpec* dt = schema.find("dt"); dt && dt->type == stdlib::ParamType::Time) {
+            if (base.has("dt"))
+                dt_ms_ = base.real("dt");
+            else if (dt->default_value)
+                dt_ms_ = std::get<double>(*dt->default_value);
+            for (const auto& f : body)
+                if (f.name == "dt" && f.kind == ast::Field::Kind::Assign)
+                    if (auto v = value(*f.value, *dt))
+                        dt_ms_ = std::get<double>(*v);
+        }
+        struct RestoreDt {
+            double& dt;
+            double outer;
+            ~RestoreDt() { dt = outer; }
+        } restore{dt_ms_, outer_dt};
         for (const auto& f : body) {
             if (auto [it, fresh] = seen.emplace(f.name, &f); !fresh) {
-                auto& e = d_.error(f.name_span, fmt::format("'{}' is given twice", f.name));
+                auto& e = d_.error(Code::GivenTwice, f.name_span, fmt::format("'{}' is given twice", f.name));
                 e.notes.emplace_back(it->second->name_span, "first given here");
                 continue;
             }
@@ -376,22 +468,57 @@ private:
                     others->push_back(&f);
                     continue;
                 }
-                d_.error(f.name_span, fmt::format("{} has no parameter '{}'", what, f.name),
+                d_.error(Code::UnknownParameter, f.name_span, fmt::format("{} has no parameter '{}'", what, f.name),
                          suggestion(f.name, schema.names()));
                 continue;
+            }
+            if (f.name == "dt" && spec->type == stdlib::ParamType::Time) {
+                if (dt_ms_ > 0.0 || base.has("dt"))
+                    base.set("dt", stdlib::Value{dt_ms_});
+                continue;  // checked above
             }
             if (auto v = value(*f.value, *spec))
                 base.set(f.name, *v);
         }
         for (const auto& spec : schema.params)
             if (spec.required() && !base.has(spec.name) && !seen.count(spec.name))
-                d_.error(where, fmt::format("{} needs '{}' ({})", what, spec.name, spec.doc),
+                d_.error(Code::MissingParameter, where, fmt::format("{} needs '{}' ({})", what, spec.name, spec.doc),
                          fmt::format("add '{} = ...' to the block", spec.name));
         return stdlib::with_defaults(schema, std::move(base));
     }
 
     // --- task ------------------------------------------------------------------------
+    // Bases are checked before what derives from them; a chain of bases that leads back to
+    // where it started is a cycle, reported once at each definition in it.
+    struct Defining {
+        std::vector<const ast::Statement*>& stack;
+        ~Defining() { stack.pop_back(); }
+    };
+
+    bool enter(const ast::Statement& s) {
+        const auto at = std::find(defining_.begin(), defining_.end(), &s);
+        if (at == defining_.end()) {
+            defining_.push_back(&s);
+            return true;
+        }
+        std::string chain;
+        for (auto it = at; it != defining_.end(); ++it)
+            chain += (*it)->name + " -> ";
+        chain += s.name;
+        auto& e = d_.error(Code::DependencyCycle, s.head->span,
+                           fmt::format("'{}' is defined in terms of itself: {}", s.name, chain));
+        for (auto it = at + 1; it != defining_.end(); ++it) {
+            cyclic_.insert(*it);
+            e.notes.emplace_back((*it)->head->span, fmt::format("'{}' derives from here", (*it)->name));
+        }
+        cyclic_.insert(&s);
+        return false;
+    }
+
     void task_def(const ast::Statement& s) {
+        if (p_.tasks.count(s.name) || cyclic_.count(&s) || !enter(s))
+            return;
+        const Defining guard{defining_};
         TaskDef t;
         t.name = s.name;
         t.span = s.span;
@@ -399,8 +526,7 @@ private:
         if (s.head->kind == K::Name && (t.entry = stdlib::find_task(s.head->text)) == nullptr) {
             // A variant of another task: inherit its values.
             const Declared* decl = lookup(s.head->text);
-            if (decl != nullptr && decl->kind == ast::Statement::Kind::Task
-                && s.head->text != s.name) {
+            if (decl != nullptr && decl->kind == ast::Statement::Kind::Task) {
                 used_.insert(s.head->text);
                 if (!p_.tasks.count(s.head->text))
                     task_def(*decl->stmt);
@@ -415,12 +541,12 @@ private:
                     names.push_back(e->name);
                 for (const auto& n : names_of(ast::Statement::Kind::Task))
                     names.push_back(n);
-                d_.error(s.head->span, fmt::format("unknown task '{}'", s.head->text),
+                d_.error(Code::UnknownTask, s.head->span, fmt::format("unknown task '{}'", s.head->text),
                          suggestion(s.head->text, names));
                 return;
             }
         } else if (t.entry == nullptr) {
-            d_.error(s.head->span,
+            d_.error(Code::ExpectedDefinition, s.head->span,
                      fmt::format("expected a task name, found {}", kind_words(*s.head)));
             return;
         }
@@ -438,7 +564,7 @@ private:
         if (e.kind == K::Name && e.text == "zeros")
             return rt::Initializer{rt::InitKind::Zeros, 0, 0};
         if (e.kind != K::Call) {
-            d_.error(
+            d_.error(Code::BadInitializer,
                 e.span,
                 fmt::format("expected an initialiser such as normal(0.1), found {}", kind_words(e)),
                 suggestion(e.kind == K::Name ? e.text : "", known));
@@ -448,7 +574,7 @@ private:
         for (std::size_t i = 0; i < e.items.size(); ++i) {
             const auto v = constant_number(*e.items[i]);
             if (!v) {
-                d_.error(e.items[i]->span, "initialiser arguments must be numbers");
+                d_.error(Code::InitializerArguments, e.items[i]->span, "initialiser arguments must be numbers");
                 return std::nullopt;
             }
             args.push_back(*v);
@@ -456,14 +582,14 @@ private:
         auto arity = [&](std::size_t n) {
             if (args.size() == n)
                 return true;
-            d_.error(e.span, fmt::format("{}() takes {} argument{}", e.text, n, n == 1 ? "" : "s"));
+            d_.error(Code::InitializerArguments, e.span, fmt::format("{}() takes {} argument{}", e.text, n, n == 1 ? "" : "s"));
             return false;
         };
         if (e.text == "normal") {
             if (!arity(1))
                 return std::nullopt;
             if (args[0] < 0) {
-                d_.error(e.items[0]->span, "the standard deviation must not be negative");
+                d_.error(Code::NegativeDeviation, e.items[0]->span, "the standard deviation must not be negative");
                 return std::nullopt;
             }
             return rt::Initializer{rt::InitKind::Normal, args[0], 0};
@@ -472,7 +598,7 @@ private:
             if (!arity(2))
                 return std::nullopt;
             if (!(args[0] < args[1])) {
-                d_.error(e.span, "uniform(low, high) needs low < high");
+                d_.error(Code::EmptyInterval, e.span, "uniform(low, high) needs low < high");
                 return std::nullopt;
             }
             return rt::Initializer{rt::InitKind::Uniform, args[0], args[1]};
@@ -487,7 +613,7 @@ private:
                 return std::nullopt;
             return rt::Initializer{rt::InitKind::Constant, args[0], 0};
         }
-        d_.error(e.span, fmt::format("unknown initialiser '{}'", e.text),
+        d_.error(Code::BadInitializer, e.span, fmt::format("unknown initialiser '{}'", e.text),
                  suggestion(e.text, known));
         return std::nullopt;
     }
@@ -500,7 +626,7 @@ private:
         for (const auto& n : tensor_names)
             known_tensor |= n == f.name;
         if (!known_tensor) {
-            d_.error(f.name_span,
+            d_.error(Code::UnknownTensor, f.name_span,
                      fmt::format("a '{}' network has no tensor '{}'", entry.name, f.name),
                      suggestion(f.name, tensor_names));
             return;
@@ -512,7 +638,7 @@ private:
         for (const auto& m : f.modifiers) {
             auto no_argument = [&] {
                 if (m.argument)
-                    d_.error(m.argument->span, fmt::format("'{}' takes no argument", m.name));
+                    d_.error(Code::ModifierTakesNoArgument, m.argument->span, fmt::format("'{}' takes no argument", m.name));
             };
             if (m.name == "fixed") {
                 no_argument();
@@ -522,45 +648,68 @@ private:
                 t.constraint.symmetric = true;
             } else if (m.name == "init") {
                 if (!m.argument) {
-                    d_.error(m.span, "'init' needs an initialiser, e.g. 'init normal(0.1)'");
+                    d_.error(Code::ModifierNeedsArgument, m.span, "'init' needs an initialiser, e.g. 'init normal(0.1)'");
                     continue;
                 }
                 t.init = initializer(*m.argument, t.init_text);
             } else if (m.name == "seed") {
                 const auto v = m.argument ? constant_number(*m.argument) : std::nullopt;
                 if (!v || *v < 0 || *v != std::floor(*v))
-                    d_.error(m.span, "'seed' needs a whole number, e.g. 'seed 1'");
+                    d_.error(Code::BadSeed, m.span, "'seed' needs a whole number, e.g. 'seed 1'");
                 else
                     t.pinned_seed = static_cast<std::uint64_t>(*v);
             } else if (m.name == "stream") {
                 if (!m.argument || m.argument->kind != K::String)
-                    d_.error(m.span, "'stream' needs a name in quotes, e.g. 'stream \"io\"'");
+                    d_.error(Code::ModifierNeedsArgument, m.span, "'stream' needs a name in quotes, e.g. 'stream \"io\"'");
                 else
                     t.stream = m.argument->text;
-            } else if (m.name == "no_self" || m.name == "dale" || m.name == "mask") {
-                d_.error(m.span,
+            } else if (m.name == "dale") {
+                // The fraction of excitatory presynaptic units must give whole numbers of
+                // excitatory and inhibitory units.
+                const double ratio =
+                    m.argument ? constant_number(*m.argument).value_or(-1.0) : -1.0;
+                const long units = net.params.has("units") ? net.params.integer("units") : 0;
+                if (ratio <= 0.0 || ratio > 1.0) {
+                    d_.error(Code::ModifierNeedsArgument, m.span,
+                             "'dale' needs the excitatory fraction in (0, 1], e.g. 'dale(0.8)'");
+                } else if (const double e = ratio * static_cast<double>(units);
+                           std::abs(e - std::round(e)) > 1e-9) {
+                    d_.error(Code::DaleRatio, m.argument->span,
+                             fmt::format("dale({}) with {} units gives {:.4g} excitatory units; "
+                                         "it must be a whole number",
+                                         ratio, units, e),
+                             fmt::format("e.g. dale({}) gives {} excitatory units",
+                                         std::round(e) / static_cast<double>(units),
+                                         std::lround(e)));
+                }
+                d_.error(Code::NotImplemented, m.span,
+                         "the 'dale' constraint is not implemented yet in this version");
+            } else if (m.name == "no_self" || m.name == "mask") {
+                d_.error(Code::NotImplemented, m.span,
                          fmt::format("the '{}' constraint is not implemented yet in this version",
                                      m.name));
             } else {
-                d_.error(m.span, fmt::format("unknown modifier '{}'", m.name),
+                d_.error(Code::UnknownModifier, m.span, fmt::format("unknown modifier '{}'", m.name),
                          suggestion(m.name, modifiers));
             }
         }
         if (t.constraint.symmetric && f.name != "W_self")
-            d_.error(f.name_span,
+            d_.error(Code::NotSquare, f.name_span,
                      fmt::format("'{}' is not square, so it cannot be symmetric", f.name));
         net.tensors[f.name] = t;
     }
 
     void network_def(const ast::Statement& s) {
+        if (p_.networks.count(s.name) || cyclic_.count(&s) || !enter(s))
+            return;
+        const Defining guard{defining_};
         NetworkDef n;
         n.name = s.name;
         n.span = s.span;
         stdlib::Params base;
         if (s.head->kind == K::Name && (n.entry = stdlib::find_network(s.head->text)) == nullptr) {
             const Declared* decl = lookup(s.head->text);
-            if (decl != nullptr && decl->kind == ast::Statement::Kind::Network
-                && s.head->text != s.name) {
+            if (decl != nullptr && decl->kind == ast::Statement::Kind::Network) {
                 used_.insert(s.head->text);
                 if (!p_.networks.count(s.head->text))
                     network_def(*decl->stmt);
@@ -576,18 +725,18 @@ private:
                     names.push_back(x);
                 if (s.head->text == "gru" || s.head->text == "lstm" || s.head->text == "ctrnn"
                     || s.head->text == "plastic")
-                    d_.error(
+                    d_.error(Code::NotImplemented,
                         s.head->span,
                         fmt::format("the '{}' network kind is not implemented yet in this version",
                                     s.head->text),
                         "the 'rnn' kind is available");
                 else
-                    d_.error(s.head->span, fmt::format("unknown network kind '{}'", s.head->text),
+                    d_.error(Code::UnknownNetworkKind, s.head->span, fmt::format("unknown network kind '{}'", s.head->text),
                              suggestion(s.head->text, names));
                 return;
             }
         } else if (n.entry == nullptr) {
-            d_.error(s.head->span,
+            d_.error(Code::ExpectedDefinition, s.head->span,
                      fmt::format("expected a network kind, found {}", kind_words(*s.head)));
             return;
         }
@@ -601,7 +750,7 @@ private:
                 std::vector<std::string> names = n.entry->schema.names();
                 for (const auto& t : n.entry->tensors)
                     names.push_back(t.name);
-                d_.error(
+                d_.error(Code::UnknownParameter,
                     f->name_span,
                     fmt::format("a '{}' network has no parameter '{}'", n.entry->name, f->name),
                     suggestion(f->name, names));
@@ -647,11 +796,11 @@ private:
                      : e.text == "*" ? LossNode::Kind::Mul
                                      : LossNode::Kind::Div;
             if (n.kind == LossNode::Kind::Div && b->kind != LossNode::Kind::Constant) {
-                d_.error(e.items[1]->span, "a loss can only be divided by a constant number");
+                d_.error(Code::LossDivision, e.items[1]->span, "a loss can only be divided by a constant number");
                 return std::nullopt;
             }
             if (n.kind == LossNode::Kind::Div && b->value == 0.0) {
-                d_.error(e.items[1]->span, "division by zero");
+                d_.error(Code::DivisionByZero, e.items[1]->span, "division by zero");
                 return std::nullopt;
             }
             n.children.push_back(std::move(*a));
@@ -663,7 +812,7 @@ private:
         if (e.kind == K::Name) {
             for (const auto& sig : sc.task->entry->signals)
                 if (sig.name == e.text) {
-                    d_.error(
+                    d_.error(Code::UnreducedSignal,
                         e.span,
                         fmt::format(
                             "the signal '{}' has a value per trial and step; reduce it to a number",
@@ -675,7 +824,7 @@ private:
                     return std::nullopt;
                 }
         }
-        d_.error(e.span, fmt::format("expected a loss term (a number, a reduction of a signal, "
+        d_.error(Code::NotALossTerm, e.span, fmt::format("expected a loss term (a number, a reduction of a signal, "
                                      "fixed_point(...), l2(...)), found {}",
                                      kind_words(e)));
         return std::nullopt;
@@ -693,13 +842,13 @@ private:
                 for (const auto& t : tensors)
                     if (t == parts[1])
                         return std::make_pair(t, raw);
-                d_.error(e.span,
+                d_.error(Code::UnknownTensor, e.span,
                          fmt::format("the network '{}' has no tensor '{}'", sc.net_name, parts[1]),
                          suggestion(parts[1], tensors));
                 return std::nullopt;
             }
         }
-        d_.error(e.span,
+        d_.error(Code::ExpectedTensor, e.span,
                  fmt::format("expected a tensor of the trained network, such as {}.{}", sc.net_name,
                              tensors.empty() ? "W" : tensors.front()),
                  parts.size() >= 1 && !parts[0].empty() && parts[0] != sc.net_name
@@ -721,7 +870,7 @@ private:
             n.kind = LossNode::Kind::Reduce;
             n.reduction = r->second;
             if (e.items.size() != 2 || !e.arg_names[0].empty() || e.arg_names[1] != "during") {
-                d_.error(e.span, fmt::format("write {}(SIGNAL, during: PERIOD)", e.text));
+                d_.error(Code::CallForm, e.span, fmt::format("write {}(SIGNAL, during: PERIOD)", e.text));
                 return std::nullopt;
             }
             std::vector<std::string> signals, periods;
@@ -734,7 +883,7 @@ private:
             bool ok = true;
             if (sig.kind != K::Name
                 || std::find(signals.begin(), signals.end(), sig.text) == signals.end()) {
-                d_.error(sig.span,
+                d_.error(Code::UnknownSignal, sig.span,
                          fmt::format("the task '{}' has no signal {}", sc.task_name,
                                      sig.kind == K::Name ? "'" + sig.text + "'" : kind_words(sig)),
                          suggestion(sig.kind == K::Name ? sig.text : "", signals));
@@ -742,7 +891,7 @@ private:
             }
             if (per.kind != K::Name
                 || std::find(periods.begin(), periods.end(), per.text) == periods.end()) {
-                d_.error(per.span,
+                d_.error(Code::UnknownPeriod, per.span,
                          fmt::format("the task '{}' has no period {}", sc.task_name,
                                      per.kind == K::Name ? "'" + per.text + "'" : kind_words(per)),
                          suggestion(per.kind == K::Name ? per.text : "", periods));
@@ -756,7 +905,7 @@ private:
         }
         if (e.text == "l2") {
             if (e.items.size() != 1 || !e.arg_names[0].empty()) {
-                d_.error(e.span, "write l2(NETWORK.TENSOR)");
+                d_.error(Code::CallForm, e.span, "write l2(NETWORK.TENSOR)");
                 return std::nullopt;
             }
             const auto t = loss_tensor(*e.items[0], sc);
@@ -769,14 +918,14 @@ private:
         }
         if (e.text == "fixed_point") {
             if (e.items.size() != 2 || !e.arg_names[0].empty() || !e.arg_names[1].empty()) {
-                d_.error(e.span, "write fixed_point(NETWORK.W_self, TASK.current_pattern)");
+                d_.error(Code::CallForm, e.span, "write fixed_point(NETWORK.W_self, TASK.current_pattern)");
                 return std::nullopt;
             }
             const auto t = loss_tensor(*e.items[0], sc);
             if (!t)
                 return std::nullopt;
             if (t->first != "W_self" || t->second) {
-                d_.error(e.items[0]->span,
+                d_.error(Code::FixedPointTensor, e.items[0]->span,
                          "fixed_point needs the effective recurrent matrix, e.g. hop.W_self");
                 return std::nullopt;
             }
@@ -786,7 +935,7 @@ private:
                 matrices.push_back(m.name);
             if (parts.size() != 2 || parts[0] != sc.task_name
                 || std::find(matrices.begin(), matrices.end(), parts[1]) == matrices.end()) {
-                d_.error(e.items[1]->span,
+                d_.error(Code::FixedPointPatterns, e.items[1]->span,
                          fmt::format("expected patterns of the task, such as {}.current_pattern",
                                      sc.task_name),
                          parts.size() == 2 ? suggestion(parts[1], matrices) : std::string());
@@ -797,7 +946,7 @@ private:
             n.matrix = parts[1];
             return n;
         }
-        d_.error(e.span, fmt::format("unknown loss function '{}'", e.text),
+        d_.error(Code::UnknownLossFunction, e.span, fmt::format("unknown loss function '{}'", e.text),
                  suggestion(e.text, calls));
         return std::nullopt;
     }
@@ -856,7 +1005,7 @@ private:
             const Expr& n = *e.items[1];
             if (n.kind != K::Number || (n.unit != "epochs" && !n.unit.empty()) || n.number < 1
                 || n.number != std::floor(n.number)) {
-                d_.error(n.span, "expected a whole number of epochs, e.g. 'for 20 epochs'");
+                d_.error(Code::StopEpochs, n.span, "expected a whole number of epochs, e.g. 'for 20 epochs'");
                 return std::nullopt;
             }
             rule.epochs = static_cast<long>(n.number);
@@ -874,18 +1023,18 @@ private:
                 const auto rhs = constant_number(*c.items[1]);
                 if (lhs.kind != K::Name
                     || std::find(metrics.begin(), metrics.end(), lhs.text) == metrics.end()) {
-                    d_.error(lhs.span, fmt::format("expected a metric of the task '{}'", task.name),
+                    d_.error(Code::StopMetric, lhs.span, fmt::format("expected a metric of the task '{}'", task.name),
                              suggestion(lhs.kind == K::Name ? lhs.text : "", metrics));
                     return false;
                 }
                 if (!rhs) {
-                    d_.error(c.items[1]->span, "expected a number to compare the metric with");
+                    d_.error(Code::StopThreshold, c.items[1]->span, "expected a number to compare the metric with");
                     return false;
                 }
                 rule.all.push_back({lhs.text, c.text, *rhs});
                 return true;
             }
-            d_.error(
+            d_.error(Code::StopCondition,
                 c.span, "expected a condition such as 'retention >= 0.99', joined with 'and'",
                 c.kind == K::Binary && c.text == "or" ? "'or' is not supported in stop_when" : "");
             return false;
@@ -917,11 +1066,11 @@ private:
         std::set<std::string> given;
         for (const auto& f : s.body) {
             if (!given.insert(f.name).second) {
-                d_.error(f.name_span, fmt::format("'{}' is given twice", f.name));
+                d_.error(Code::GivenTwice, f.name_span, fmt::format("'{}' is given twice", f.name));
                 continue;
             }
             if (f.kind != ast::Field::Kind::Assign) {
-                d_.error(
+                d_.error(Code::ModifiersOutsideNetwork,
                     f.name_span,
                     fmt::format("'{} :' gives tensor modifiers, which belong in a network block",
                                 f.name),
@@ -935,12 +1084,12 @@ private:
                     t.updater = "bptt";
                 else if (v.kind == K::Name
                          && std::find(updaters.begin(), updaters.end(), v.text) != updaters.end())
-                    d_.error(v.span,
+                    d_.error(Code::NotImplemented, v.span,
                              fmt::format("the '{}' updater is not implemented yet in this version",
                                          v.text),
                              "use bptt");
                 else
-                    d_.error(v.span, fmt::format("unknown updater {}", kind_words(v)),
+                    d_.error(Code::UnknownUpdater, v.span, fmt::format("unknown updater {}", kind_words(v)),
                              suggestion(v.kind == K::Name ? v.text : "", updaters));
             } else if (f.name == "optimizer") {
                 optimizer(v, t.adam);
@@ -955,7 +1104,7 @@ private:
                     && std::find(names.begin(), names.end(), v.text) != names.end())
                     t.schedule = v.text;
                 else
-                    d_.error(v.span,
+                    d_.error(Code::UnknownSchedule, v.span,
                              fmt::format("the task '{}' has no schedule {}", task->first,
                                          v.kind == K::Name ? "'" + v.text + "'" : kind_words(v)),
                              suggestion(v.kind == K::Name ? v.text : "", names));
@@ -969,16 +1118,16 @@ private:
             } else if (f.name == "seed") {
                 const auto x = constant_number(v);
                 if (!x || *x < 0 || *x != std::floor(*x))
-                    d_.error(v.span, "the seed must be a whole number");
+                    d_.error(Code::BadSeed, v.span, "the seed must be a whole number");
                 else
                     t.seed = static_cast<std::uint64_t>(*x);
             } else {
-                d_.error(f.name_span, fmt::format("a train block has no field '{}'", f.name),
+                d_.error(Code::UnknownParameter, f.name_span, fmt::format("a train block has no field '{}'", f.name),
                          suggestion(f.name, known));
             }
         }
         if (!given.count("loss"))
-            d_.error(s.name_span, fmt::format("the training '{}' needs a loss", s.name),
+            d_.error(Code::MissingLoss, s.name_span, fmt::format("the training '{}' needs a loss", s.name),
                      "add 'loss = ...', e.g. loss = -mean(overlap, during: retain)");
         if (t.schedule.empty() && !task->second.entry->schedules.empty())
             t.schedule = task->second.entry->schedules.front().name;
@@ -989,13 +1138,13 @@ private:
         const std::vector<std::string> names = {"adam", "sgd", "adamw"};
         const std::string name = v.kind == K::Name || v.kind == K::BlockCall ? v.text : "";
         if (name == "sgd" || name == "adamw") {
-            d_.error(v.span,
+            d_.error(Code::NotImplemented, v.span,
                      fmt::format("the '{}' optimizer is not implemented yet in this version", name),
                      "use adam { lr = ... }");
             return;
         }
         if (name != "adam") {
-            d_.error(v.span,
+            d_.error(Code::UnknownOptimizer, v.span,
                      fmt::format("expected an optimizer such as 'adam {{ lr = 0.001 }}', found {}",
                                  kind_words(v)),
                      suggestion(name, names));
@@ -1026,14 +1175,14 @@ private:
         const long units = net.params.integer("units");
         const long wanted = task.params.integer(task.entry->units_param);
         if (units != wanted) {
-            auto& e = d_.error(
+            auto& e = d_.error(Code::UnitsMismatch,
                 where, fmt::format("the network '{}' has {} units but the task '{}' needs {}",
                                    net.name, units, task.name, wanted));
             e.notes.emplace_back(task.span, "the task is defined here");
         }
         const long inputs = net.params.integer("inputs");
         if (inputs != 0 && inputs != wanted) {
-            auto& e = d_.error(
+            auto& e = d_.error(Code::InputsMismatch,
                 where, fmt::format("the network '{}' takes {} inputs but the task '{}' presents {}",
                                    net.name, inputs, task.name, wanted));
             e.notes.emplace_back(task.span, "the task is defined here");
@@ -1044,7 +1193,7 @@ private:
         const ast::Statement* train = reference(*s.head, ast::Statement::Kind::Train, "training");
         const ast::Statement* task = reference(*s.target, ast::Statement::Kind::Task, "task");
         for (const auto& f : s.body)
-            d_.error(f.name_span, fmt::format("an evaluate block has no field '{}'", f.name));
+            d_.error(Code::UnknownParameter, f.name_span, fmt::format("an evaluate block has no field '{}'", f.name));
         if (!train || !task)
             return;
         const auto t = p_.trains.find(train->name);
@@ -1052,7 +1201,7 @@ private:
         if (t == p_.trains.end() || k == p_.tasks.end())
             return;
         if (k->second.entry != p_.tasks.at(t->second.task).entry) {
-            d_.error(s.target->span,
+            d_.error(Code::EvaluateTaskKind, s.target->span,
                      fmt::format("'{}' was trained on a '{}' task; '{}' is a '{}' task",
                                  train->name, p_.tasks.at(t->second.task).entry->name, task->name,
                                  k->second.entry->name));
@@ -1066,18 +1215,20 @@ private:
     std::optional<ArgRef> argument(const Expr& e, const stdlib::ArgSpec& spec) {
         const std::string text = dotted(e);
         if (text.empty()) {
-            d_.error(e.span, fmt::format("'{}' expects a reference such as fit.W_self, found {}",
+            d_.error(Code::ExpectedReferenceArgument, e.span, fmt::format("'{}' expects a reference such as fit.W_self, found {}",
                                          spec.name, kind_words(e)));
             return std::nullopt;
         }
         const auto parts = split_dots(text);
         used_.insert(parts[0]);
         const Declared* decl = lookup(parts[0]);
+        if (decl == nullptr && family_reference(parts[0], e.span))
+            return std::nullopt;
         if (decl == nullptr) {
             std::vector<std::string> all;
             for (const auto& [n, x] : declared_)
                 all.push_back(n);
-            d_.error(e.span, fmt::format("nothing named '{}' is defined", parts[0]),
+            d_.error(Code::UnknownName, e.span, fmt::format("nothing named '{}' is defined", parts[0]),
                      suggestion(parts[0], all));
             return std::nullopt;
         }
@@ -1099,7 +1250,7 @@ private:
             for (const auto& x : p_.networks.at(t->second.network).entry->tensors)
                 tensors.push_back(x.name);
             if (std::find(tensors.begin(), tensors.end(), parts[1]) == tensors.end()) {
-                d_.error(
+                d_.error(Code::UnknownTensor,
                     e.span,
                     fmt::format("the trained network '{}' has no tensor '{}'", parts[0], parts[1]),
                     suggestion(parts[1], tensors));
@@ -1116,13 +1267,13 @@ private:
                 if (m.name != "current_pattern")
                     names.push_back(m.name);
             if (std::find(names.begin(), names.end(), parts[1]) == names.end()) {
-                d_.error(e.span,
+                d_.error(Code::UnknownMatrix, e.span,
                          fmt::format("the task '{}' has no matrix '{}' here", parts[0], parts[1]),
                          suggestion(parts[1], names));
                 return std::nullopt;
             }
         } else {
-            d_.error(e.span, fmt::format("'{}' cannot be used as an argument here", text),
+            d_.error(Code::NotAnArgument, e.span, fmt::format("'{}' cannot be used as an argument here", text),
                      "use a training (fit), a trained tensor (fit.W_self), an evaluation (test) or "
                      "a task matrix (memories.patterns)");
             return std::nullopt;
@@ -1134,7 +1285,7 @@ private:
             || (spec.kind == stdlib::ArgKind::Training && r.kind == ArgRef::Kind::Training)
             || (spec.kind == stdlib::ArgKind::Evaluation && r.kind == ArgRef::Kind::Evaluation);
         if (!fits) {
-            d_.error(e.span, fmt::format("'{}' expects {}, but '{}' is {}", spec.name,
+            d_.error(Code::ArgumentKind, e.span, fmt::format("'{}' expects {}, but '{}' is {}", spec.name,
                                          stdlib::arg_kind_name(spec.kind), text,
                                          matrix                             ? "a matrix"
                                          : r.kind == ArgRef::Kind::Training ? "a training"
@@ -1155,7 +1306,7 @@ private:
             if (!e.arg_names[i].empty()) {
                 const stdlib::ParamSpec* spec = entry.schema.find(e.arg_names[i]);
                 if (!spec) {
-                    d_.error(e.items[i]->span,
+                    d_.error(Code::UnknownOption, e.items[i]->span,
                              fmt::format("'{}' has no option '{}'", entry.name, e.arg_names[i]),
                              suggestion(e.arg_names[i], entry.schema.names()));
                     ok = false;
@@ -1170,7 +1321,7 @@ private:
                 std::min(positional, entry.args.empty() ? 0 : entry.args.size() - 1);
             if (entry.args.empty()
                 || (positional >= entry.args.size() && !entry.args.back().variadic)) {
-                d_.error(e.items[i]->span,
+                d_.error(Code::TooManyArguments, e.items[i]->span,
                          fmt::format("'{}' takes {} argument{}", entry.name, entry.args.size(),
                                      entry.args.size() == 1 ? "" : "s"));
                 ok = false;
@@ -1183,7 +1334,7 @@ private:
                 ok = false;
         }
         if (positional < entry.args.size()) {
-            d_.error(e.span, fmt::format("'{}' needs the argument '{}' ({})", entry.name,
+            d_.error(Code::MissingArgument, e.span, fmt::format("'{}' needs the argument '{}' ({})", entry.name,
                                          entry.args[positional].name, entry.args[positional].doc));
             ok = false;
         }
@@ -1197,7 +1348,7 @@ private:
         for (const auto* a : stdlib::analyses())
             names.push_back(a->name);
         if (e.kind != K::Call) {
-            d_.error(
+            d_.error(Code::ExpectedAnalysisCall,
                 e.span,
                 fmt::format("expected an analysis call such as hopfield_similarity(...), found {}",
                             kind_words(e)));
@@ -1205,7 +1356,7 @@ private:
         }
         const stdlib::AnalysisEntry* entry = stdlib::find_analysis(e.text);
         if (!entry) {
-            d_.error(e.span, fmt::format("unknown analysis '{}'", e.text),
+            d_.error(Code::UnknownAnalysis, e.span, fmt::format("unknown analysis '{}'", e.text),
                      suggestion(e.text, names));
             return;
         }
@@ -1223,13 +1374,13 @@ private:
         for (const auto* f : stdlib::figures())
             names.push_back(f->name);
         if (e.kind != K::Call) {
-            d_.error(e.span, fmt::format("expected a figure call such as history(fit), found {}",
+            d_.error(Code::ExpectedFigureCall, e.span, fmt::format("expected a figure call such as history(fit), found {}",
                                          kind_words(e)));
             return;
         }
         const stdlib::FigureEntry* entry = stdlib::find_figure(e.text);
         if (!entry) {
-            d_.error(e.span, fmt::format("unknown figure '{}'", e.text), suggestion(e.text, names));
+            d_.error(Code::UnknownFigure, e.span, fmt::format("unknown figure '{}'", e.text), suggestion(e.text, names));
             return;
         }
         PlotDef p;
@@ -1238,16 +1389,16 @@ private:
         p.file = s.file;
         bool ok = true;
         if (const std::string why = unsafe_relative_path(s.file); !why.empty()) {
-            d_.error(s.file_span, "the figure file " + why,
+            d_.error(Code::UnsafePath, s.file_span, "the figure file " + why,
                      "write a file name such as \"history.png\"");
             ok = false;
         } else if (s.file.size() < 5 || s.file.substr(s.file.size() - 4) != ".png") {
-            d_.error(s.file_span, "figure files must end in .png");
+            d_.error(Code::FigureNotPng, s.file_span, "figure files must end in .png");
             ok = false;
         } else {
             for (const auto& other : p_.plots)
                 if (other.file == s.file) {
-                    auto& err = d_.error(s.file_span,
+                    auto& err = d_.error(Code::FigureFileTwice, s.file_span,
                                          fmt::format("two figures are written to \"{}\"", s.file));
                     err.notes.emplace_back(other.span, "the other figure");
                     ok = false;
@@ -1259,21 +1410,27 @@ private:
 
     void unused_warnings() {
         for (const auto& [name, decl] : declared_) {
-            if (used_.count(name))
+            // Shared files (included ones) define more than each experiment uses.
+            if (used_.count(name) || decl.stmt->name_span.file != 0)
                 continue;
             if (decl.kind == ast::Statement::Kind::Task
                 || decl.kind == ast::Statement::Kind::Network)
-                d_.warning(decl.stmt->name_span,
+                d_.warning(Code::UnusedDefinition, decl.stmt->name_span,
                            fmt::format("the {} '{}' is defined but never used",
                                        ast::statement_keyword(decl.kind), name));
         }
     }
 
     Diagnostics& d_;
+    std::vector<Instance> instances_;
+    std::map<std::string, std::vector<std::string>> families_;
+    std::vector<const ast::Statement*> defining_;  // bases being checked, for cycles
+    std::set<const ast::Statement*> cyclic_;
     Program p_;
     std::map<std::string, Declared> declared_;
     std::set<std::string> used_;
     bool seen_seed_ = false;
+    double dt_ms_ = 0.0;  // the step length of the block being checked (0: none)
 };
 
 }  // namespace

@@ -1,6 +1,8 @@
-// The `rnn` command: run | check | doc, with compiler-like diagnostics and exit codes
+// The `rnn` command: run | check | fmt | graph | explain | doc, with compiler-like diagnostics and exit codes
 //   0 success, 1 script error (diagnostics printed), 2 usage error, 3 runtime failure.
+#include <cctype>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -8,9 +10,11 @@
 
 #include <fmt/format.h>
 
+#include "grammar/format.hpp"
 #include "grammar/parser.hpp"
-#include "interpreter/check.hpp"
 #include "interpreter/execute.hpp"
+#include "interpreter/graph_print.hpp"
+#include "interpreter/load.hpp"
 #include "interpreter/training.hpp"
 #include "interpreter/version.hpp"
 #include "runtime/files.hpp"
@@ -28,50 +32,28 @@ constexpr const char* kHelp = R"(rnn - declarative experiments on recurrent netw
 usage:
   rnn run FILE [--out DIR] [--quiet]   check, train, evaluate, analyse and plot FILE
   rnn check FILE                       check FILE and report every problem; run nothing
+  rnn fmt FILE [--check | --write]     print FILE in the canonical layout; --check: exit 1
+                                       if it is not already; --write: rewrite FILE
+  rnn graph FILE [--dot]               the execution graph (text, or Graphviz DOT)
+  rnn explain [CODE] [--markdown]      what a diagnostic code means (all codes without CODE)
   rnn doc [--out FILE]                 write the stdlib reference (Markdown)
   rnn --version | --help
 
 The run directory is --out DIR, else the script's `output "..."`, else runs/STEM.
 
-exit codes: 0 success, 1 script error, 2 usage error, 3 runtime failure
+exit codes: 0 success, 1 script error (or fmt --check: not formatted), 2 usage error,
+            3 runtime failure
 )";
 
 bool stderr_is_terminal() {
     return ::isatty(2) == 1;
 }
 
-struct Loaded {
-    rnn::interp::SourceMap sources;
-    std::optional<rnn::interp::Program> program;
-    std::string text;
-};
-
-// Reads, parses and checks a script; prints diagnostics. Returns nullopt-program on error.
-Loaded load(const std::string& path) {
-    Loaded out;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        fmt::print(stderr, "rnn: cannot read '{}'\n", path);
-        return out;
-    }
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    out.text = buf.str();
-    const std::uint32_t id = out.sources.add(path, out.text);
-    const bool color = stderr_is_terminal();
-    rnn::interp::Diagnostics diags;
-    try {
-        const rnn::ast::Module module = rnn::grammar::parse(out.text, id, path);
-        out.program = rnn::interp::check(module, diags);
-    } catch (const rnn::grammar::ParseFailure& f) {
-        diags.error(f.error.where, f.error.message);
-    }
-    for (const auto& d : diags.all())
-        fmt::print(stderr, "{}", rnn::interp::render(d, out.sources, color));
-    if (diags.error_count() > 0)
-        fmt::print(stderr, "{} error{} in {}\n", diags.error_count(),
-                   diags.error_count() == 1 ? "" : "s", path);
-    return out;
+// Reads, parses and checks a script with the files it includes; prints the diagnostics.
+rnn::interp::Loaded load(const std::string& path) {
+    rnn::interp::Loaded loaded = rnn::interp::load_file(path);
+    fmt::print(stderr, "{}", rnn::interp::render_all(loaded, stderr_is_terminal()));
+    return loaded;
 }
 
 int cmd_check(const std::vector<std::string>& args) {
@@ -79,8 +61,143 @@ int cmd_check(const std::vector<std::string>& args) {
         fmt::print(stderr, "usage: rnn check FILE\n");
         return kUsage;
     }
-    const Loaded l = load(args[0]);
+    const auto l = load(args[0]);
     return l.program ? kOk : kScriptError;
+}
+
+int cmd_fmt(const std::vector<std::string>& args) {
+    std::string file;
+    bool check = false, write = false;
+    for (const auto& a : args) {
+        if (a == "--check")
+            check = true;
+        else if (a == "--write")
+            write = true;
+        else if (!a.empty() && a[0] != '-' && file.empty())
+            file = a;
+        else {
+            fmt::print(stderr, "usage: rnn fmt FILE [--check | --write]\n");
+            return kUsage;
+        }
+    }
+    if (file.empty() || (check && write)) {
+        fmt::print(stderr, "usage: rnn fmt FILE [--check | --write]\n");
+        return kUsage;
+    }
+    // Formatting needs only the syntax: a file that does not check yet can still be laid out.
+    rnn::interp::SourceMap sources;
+    std::string text;
+    {
+        std::ifstream in(file, std::ios::binary);
+        std::error_code ec;
+        if (!in || std::filesystem::is_directory(file, ec)) {
+            fmt::print(stderr, "{}: error: cannot read the script [E0001]\n", file);
+            return kScriptError;
+        }
+        std::ostringstream buf;
+        buf << in.rdbuf();
+        text = buf.str();
+    }
+    const std::uint32_t id = sources.add(file, text);
+    std::string formatted;
+    try {
+        formatted = rnn::grammar::format_module(rnn::grammar::parse(text, id, file), text);
+    } catch (const rnn::grammar::ParseFailure& f) {
+        rnn::interp::Diagnostics diags;
+        diags.error(rnn::interp::code_from_id(f.error.code)
+                        .value_or(rnn::interp::Code::ExpectedStatement),
+                    f.error.where, f.error.message);
+        fmt::print(stderr, "{}", rnn::interp::render(diags.all().front(), sources,
+                                                     stderr_is_terminal()));
+        return kScriptError;
+    }
+    if (check) {
+        if (formatted == text)
+            return kOk;
+        fmt::print(stderr, "{}: not in the canonical layout (run 'rnn fmt {} --write')\n", file,
+                   file);
+        return kScriptError;
+    }
+    if (write) {
+        if (formatted != text) {
+            try {
+                rnn::rt::write_file_atomically(file, formatted);
+            } catch (const std::exception& e) {
+                fmt::print(stderr, "rnn fmt: {}\n", e.what());
+                return kRuntimeFailure;
+            }
+        }
+        return kOk;
+    }
+    fmt::print("{}", formatted);
+    return kOk;
+}
+
+int cmd_graph(const std::vector<std::string>& args) {
+    std::string file;
+    bool dot = false;
+    for (const auto& a : args) {
+        if (a == "--dot")
+            dot = true;
+        else if (!a.empty() && a[0] != '-' && file.empty())
+            file = a;
+        else {
+            fmt::print(stderr, "usage: rnn graph FILE [--dot]\n");
+            return kUsage;
+        }
+    }
+    if (file.empty()) {
+        fmt::print(stderr, "usage: rnn graph FILE [--dot]\n");
+        return kUsage;
+    }
+    const auto l = load(file);
+    if (!l.program)
+        return kScriptError;
+    const rnn::interp::Graph graph = rnn::interp::lower(*l.program);
+    fmt::print("{}", dot ? rnn::interp::graph_dot(graph) : rnn::interp::graph_text(graph));
+    return kOk;
+}
+
+int cmd_explain(const std::vector<std::string>& args) {
+    bool markdown = false;
+    std::string code;
+    for (const auto& a : args) {
+        if (a == "--markdown")
+            markdown = true;
+        else if (!a.empty() && a[0] != '-' && code.empty())
+            code = a;
+        else {
+            fmt::print(stderr, "usage: rnn explain [CODE] [--markdown]\n");
+            return kUsage;
+        }
+    }
+    const auto& all = rnn::interp::all_codes();
+    if (!code.empty()) {
+        for (auto& c : code)
+            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        const auto found = rnn::interp::code_from_id(code);
+        if (!found) {
+            fmt::print(stderr, "rnn explain: no diagnostic has the code '{}'\n", code);
+            return kUsage;
+        }
+        const auto& info = rnn::interp::code_info(*found);
+        fmt::print("{}: {}\n", info.id, info.summary);
+        return kOk;
+    }
+    if (markdown) {
+        fmt::print("# Diagnostic codes\n\n"
+                   "<!-- Generated by `rnn explain --markdown`; do not edit. -->\n\n"
+                   "Every message of `rnn check` ends with its code, e.g. `[E0202]`. Codes "
+                   "starting with W are warnings; the rest are errors. Each code has a golden "
+                   "script under `tests/scripts/check/` that shows it.\n\n"
+                   "| code | meaning |\n| --- | --- |\n");
+        for (const auto& c : all)
+            fmt::print("| {} | {} |\n", c.id, c.summary);
+        return kOk;
+    }
+    for (const auto& c : all)
+        fmt::print("{}  {}\n", c.id, c.summary);
+    return kOk;
 }
 
 int cmd_run(const std::vector<std::string>& args) {
@@ -105,7 +222,7 @@ int cmd_run(const std::vector<std::string>& args) {
         fmt::print(stderr, "usage: rnn run FILE [--out DIR] [--quiet]\n");
         return kUsage;
     }
-    Loaded l = load(file);
+    const auto l = load(file);
     if (!l.program)
         return kScriptError;
     rnn::interp::RunOptions opt;
@@ -114,7 +231,7 @@ int cmd_run(const std::vector<std::string>& args) {
                       ? std::filesystem::path(l.program->output)
                       : std::filesystem::path("runs") / std::filesystem::path(file).stem();
     opt.script_path = file;
-    opt.script_text = l.text;
+    opt.script_text = l.sources.file(0).text;
     opt.quiet = quiet;
     opt.log = [](const std::string& line) {
         fmt::print(stderr, "{}\n", line);
@@ -174,6 +291,12 @@ int main(int argc, char** argv) {
         return cmd_check(args);
     if (cmd == "doc")
         return cmd_doc(args);
+    if (cmd == "fmt")
+        return cmd_fmt(args);
+    if (cmd == "graph")
+        return cmd_graph(args);
+    if (cmd == "explain")
+        return cmd_explain(args);
     fmt::print(stderr, "rnn: unknown command '{}'\n{}", cmd, kHelp);
     return kUsage;
 }

@@ -35,14 +35,32 @@ std::string_view SourceMap::text(const ast::Span& s) const {
     return std::string_view(t).substr(s.begin, std::min<std::size_t>(s.end, t.size()) - s.begin);
 }
 
-Diagnostic& Diagnostics::error(const ast::Span& where, std::string message, std::string help) {
-    list_.push_back({Severity::Error, where, std::move(message), {}, std::move(help)});
+Diagnostic& Diagnostics::error(Code code, const ast::Span& where, std::string message,
+                               std::string help) {
+    list_.push_back({Severity::Error, code, where, std::move(message), {}, std::move(help)});
     return list_.back();
 }
 
-Diagnostic& Diagnostics::warning(const ast::Span& where, std::string message, std::string help) {
-    list_.push_back({Severity::Warning, where, std::move(message), {}, std::move(help)});
+Diagnostic& Diagnostics::warning(Code code, const ast::Span& where, std::string message,
+                                 std::string help) {
+    list_.push_back({Severity::Warning, code, where, std::move(message), {}, std::move(help)});
     return list_.back();
+}
+
+void Diagnostics::drop_repeats(std::size_t keep_from) {
+    std::vector<Diagnostic> kept(list_.begin(),
+                                 list_.begin() + static_cast<std::ptrdiff_t>(
+                                                     std::min(keep_from, list_.size())));
+    for (std::size_t i = kept.size(); i < list_.size(); ++i) {
+        const Diagnostic& d = list_[i];
+        const bool repeat = std::any_of(kept.begin(), kept.end(), [&](const Diagnostic& k) {
+            return k.code == d.code && k.span.file == d.span.file && k.span.begin == d.span.begin
+                   && k.span.end == d.span.end && k.message == d.message;
+        });
+        if (!repeat)
+            kept.push_back(d);
+    }
+    list_ = std::move(kept);
 }
 
 bool Diagnostics::has_errors() const {
@@ -54,11 +72,19 @@ std::size_t Diagnostics::error_count() const {
         list_.begin(), list_.end(), [](const auto& d) { return d.severity == Severity::Error; }));
 }
 
+void Diagnostics::add_note_since(std::size_t first, const ast::Span& where,
+                                 const std::string& text) {
+    for (std::size_t i = first; i < list_.size(); ++i)
+        list_[i].notes.emplace_back(where, text);
+}
+
 namespace {
 
 std::string location(const ast::Span& s, const SourceMap& sources) {
     const std::string& path =
         s.file < sources.size() ? sources.file(s.file).path : std::string("<input>");
+    if (s.line == 0)
+        return path;
     return fmt::format("{}:{}:{}", path, s.line, s.column);
 }
 
@@ -86,7 +112,8 @@ std::string render(const Diagnostic& d, const SourceMap& sources, bool color) {
     const std::string label = error ? "error" : "warning";
     const std::string painted =
         color ? fmt::format("\x1b[1;{}m{}:\x1b[0m", error ? 31 : 35, label) : label + ":";
-    std::string out = fmt::format("{}: {} {}\n", location(d.span, sources), painted, d.message);
+    std::string out = fmt::format("{}: {} {} [{}]\n", location(d.span, sources), painted, d.message,
+                                  code_info(d.code).id);
     out += excerpt(d.span, sources, color);
     for (const auto& [span, text] : d.notes) {
         out += fmt::format("{}: {} {}\n", location(span, sources),

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "grammar/ast.hpp"
+#include "interpreter/diagnostic_codes.hpp"
 
 namespace rnn::interp {
 
@@ -38,6 +39,7 @@ enum class Severity { Error, Warning };
 
 struct Diagnostic {
     Severity severity = Severity::Error;
+    Code code = Code::ExpectedStatement;
     ast::Span span;
     std::string message;
     std::vector<std::pair<ast::Span, std::string>> notes;
@@ -46,18 +48,29 @@ struct Diagnostic {
 
 class Diagnostics {
 public:
-    Diagnostic& error(const ast::Span& where, std::string message, std::string help = {});
-    Diagnostic& warning(const ast::Span& where, std::string message, std::string help = {});
+    Diagnostic& error(Code code, const ast::Span& where, std::string message,
+                      std::string help = {});
+    Diagnostic& warning(Code code, const ast::Span& where, std::string message,
+                        std::string help = {});
     bool has_errors() const;
     std::size_t error_count() const;
 
     const std::vector<Diagnostic>& all() const { return list_; }
 
+    // Drops diagnostics after the first `keep_from` that repeat an earlier one (same
+    // code, place and message): a mistake in a sweep's body is reported once, not once
+    // per instance.
+    void drop_repeats(std::size_t keep_from);
+
+    // Adds the same note to every diagnostic from index `first` on.
+    void add_note_since(std::size_t first, const ast::Span& where, const std::string& text);
+
 private:
     std::vector<Diagnostic> list_;
 };
 
-// Renders one diagnostic; colour only when asked (on a terminal).
+// Renders one diagnostic; colour only when asked (on a terminal). A span with line 0
+// names only the file (`script.rnn: error: ...`).
 std::string render(const Diagnostic& d, const SourceMap& sources, bool color);
 
 // The closest candidate to `name` by edit distance, or "" if none is close enough.

@@ -15,6 +15,8 @@ std::string_view param_type_name(ParamType t) {
             return "number";
         case ParamType::Steps:
             return "duration";
+        case ParamType::Time:
+            return "time";
         case ParamType::Bool:
             return "boolean";
         case ParamType::String:

@@ -25,7 +25,8 @@ using Value = std::variant<double, bool, std::string, UniformDraw>;
 enum class ParamType {
     Integer,  // a whole number
     Real,     // any number
-    Steps,    // a duration: `N steps`, or ms/s converted through the network's dt
+    Steps,    // a duration: `N steps`, or ms/s converted to steps through the task's dt
+    Time,     // a time in ms: `N ms` or `N s` (stored in ms), e.g. a dt or a time constant
     Bool,
     String,
     Choice,  // one name out of `choices`

@@ -94,6 +94,8 @@ struct TaskEntry {
     std::vector<NamedDoc> matrices;   // names usable as `task.NAME` in expressions
     // Which parameter says how many units the network's state must have (or "").
     std::string units_param;
+    // The number of steps of one trial with these parameters (for checking time windows).
+    std::function<long(const Params&)> trial_steps;
     std::function<std::unique_ptr<TaskInstance>(const Params&, rt::RandomStream& setup)> make;
 };
 

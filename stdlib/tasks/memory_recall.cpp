@@ -134,6 +134,9 @@ const TaskEntry& memory_recall_entry() {
              "pattern size; the network must have as many units"},
             {"patterns", ParamType::Integer, Value{2.0}, 1.0, 100000.0, "",
              "number of fixed patterns, drawn once (+1 or -1 with probability 1/2)"},
+            {"dt", ParamType::Time, Value{0.0}, 0.0, 1e6, "ms",
+             "the length of one step; when set, durations may be written in ms or s "
+             "(0: in steps only)"},
             {"present", ParamType::Steps, Value{200.0}, 1.0, 1e7, "steps",
              "presentation: input = gain * pattern"},
             {"retain", ParamType::Steps, Value{800.0}, 1.0, 1e7, "steps", "retention: input = 0"},
@@ -159,6 +162,7 @@ const TaskEntry& memory_recall_entry() {
                        {"together", "every epoch trains all patterns as one batch"}};
         e.matrices = {{"patterns", "all patterns, units x P"},
                       {"current_pattern", "the clean pattern of each trial in the batch"}};
+        e.trial_steps = [](const Params& p) { return p.integer("present") + p.integer("retain"); };
         e.make = [](const Params& p, rt::RandomStream& setup) -> std::unique_ptr<TaskInstance> {
             return std::make_unique<MemoryRecall>(p, setup);
         };

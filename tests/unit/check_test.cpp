@@ -98,7 +98,7 @@ train f = n on m { loss = mean(overlap, during: retian), epochs = 0, optimizer =
     const std::string out = rendered(c);
     CHECK(out.find("'patterns' = -1 is out of range") != std::string::npos);
     CHECK(out.find("'patterns' must be in [1, 100000]") != std::string::npos);
-    CHECK(out.find("no network dt converts it to steps") != std::string::npos);
+    CHECK(out.find("but no dt converts it to steps") != std::string::npos);
     CHECK(out.find("has no parameter 'gian'") != std::string::npos);
     CHECK(out.find("did you mean 'gain'?") != std::string::npos);
     CHECK(out.find("did you mean 'tanh'?") != std::string::npos);
@@ -113,10 +113,10 @@ TEST_CASE("diagnostics show the source line and a caret under the place") {
     const Checked c = check_text("task m = memory_recall { units = 8, retain = 10 }\n");
     const std::string out = rendered(c);
     CHECK(out ==
-          "t.rnn:1:46: error: 'retain' is a duration: write it in steps, e.g. 'retain = 200 steps'\n"
+          "t.rnn:1:46: error: 'retain' is a duration: give its unit, e.g. 'retain = 200 steps' [E0405]\n"
           "  task m = memory_recall { units = 8, retain = 10 }\n"
           "                                               ^~\n"
-          "t.rnn:1:6: warning: the task 'm' is defined but never used\n"
+          "t.rnn:1:6: warning: the task 'm' is defined but never used [W0201]\n"
           "  task m = memory_recall { units = 8, retain = 10 }\n"
           "       ^\n");
 }

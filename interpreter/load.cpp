@@ -1,0 +1,175 @@
+#include "interpreter/load.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "grammar/parser.hpp"
+#include "interpreter/check.hpp"
+
+namespace rnn::interp {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kMaxIncludeDepth = 32;
+
+// The contents of a file, or the reason it cannot be read.
+std::optional<std::string> read_text(const fs::path& path, std::string& why) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+        why = "it is a directory";
+        return std::nullopt;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        why = fs::exists(path, ec) ? "it cannot be read" : "no such file";
+        return std::nullopt;
+    }
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    return buf.str();
+}
+
+class Loader {
+public:
+    Loader(Loaded& out, const LoadOptions& options) : out_(out), options_(options) {}
+
+    // Parses file `id` and splices the statements of the files it includes in place of
+    // each `include`. Returns false on a syntax error (reported).
+    bool parse_into(std::uint32_t id, std::vector<ast::Statement>& into) {
+        const SourceFile& f = out_.sources.file(id);
+        ast::Module module;
+        try {
+            module = grammar::parse(f.text, id, f.path);
+        } catch (const grammar::ParseFailure& e) {
+            out_.diagnostics.error(code_from_id(e.error.code).value_or(Code::ExpectedStatement),
+                                   e.error.where, e.error.message);
+            return false;
+        }
+        bool ok = true;
+        for (auto& s : module.statements) {
+            if (s.kind != ast::Statement::Kind::Include) {
+                reject_nested_includes(s);
+                into.push_back(std::move(s));
+                continue;
+            }
+            ok = include(id, s, into) && ok;
+        }
+        return ok;
+    }
+
+    std::vector<fs::path> stack;  // canonical paths of the files being read
+
+private:
+    void reject_nested_includes(const ast::Statement& s) {
+        for (const auto& c : s.children) {
+            if (c.kind == ast::Statement::Kind::Include)
+                out_.diagnostics.error(Code::TopLevelOnly, c.keyword_span,
+                                       "'include' is only allowed at the top level of a file",
+                                       "move the include out of the 'for' block");
+            reject_nested_includes(c);
+        }
+    }
+
+    bool include(std::uint32_t from, const ast::Statement& s, std::vector<ast::Statement>& into) {
+        const std::string& name = s.head->text;
+        if (!options_.allow_includes) {
+            out_.diagnostics.error(Code::IncludeNotAllowed, s.keyword_span,
+                                   "'include' is not allowed here");
+            return true;
+        }
+        const fs::path written(name);
+        if (name.empty() || written.is_absolute()) {
+            out_.diagnostics.error(Code::IncludeAbsolute, s.head->span,
+                                   "an include path must be relative to the including file",
+                                   "write a path such as \"common/tasks.rnn\"; absolute paths "
+                                   "stop the experiment from moving to another machine");
+            return true;
+        }
+        const fs::path base = fs::path(out_.sources.file(from).path).parent_path();
+        const fs::path path = (base / written).lexically_normal();
+        std::error_code ec;
+        const fs::path canonical = fs::weakly_canonical(path, ec);
+        for (const auto& open : stack) {
+            if (open == canonical) {
+                auto& d = out_.diagnostics.error(
+                    Code::IncludeCycle, s.head->span,
+                    fmt::format("'{}' includes itself (through a cycle of includes)", name));
+                d.help = "shared definitions belong in a file that includes nothing back";
+                return true;
+            }
+        }
+        if (static_cast<int>(stack.size()) >= kMaxIncludeDepth) {
+            out_.diagnostics.error(
+                Code::IncludeTooDeep, s.head->span,
+                fmt::format("includes nested more than {} files deep", kMaxIncludeDepth));
+            return true;
+        }
+        std::string why;
+        auto text = read_text(path, why);
+        if (!text) {
+            out_.diagnostics.error(Code::IncludeMissing, s.head->span,
+                                   fmt::format("cannot include '{}': {}", path.string(), why),
+                                   "include paths are relative to the including file");
+            return true;
+        }
+        const std::uint32_t id = out_.sources.add(path.string(), std::move(*text));
+        stack.push_back(canonical);
+        const bool ok = parse_into(id, into);
+        stack.pop_back();
+        return ok;
+    }
+
+    Loaded& out_;
+    const LoadOptions& options_;
+};
+
+void check_loaded(Loaded& out, const LoadOptions& options) {
+    Loader loader(out, options);
+    std::error_code ec;
+    loader.stack.push_back(fs::weakly_canonical(out.sources.file(0).path, ec));
+    ast::Module whole;
+    if (!loader.parse_into(0, whole.statements))
+        return;
+    out.program = check(whole, out.diagnostics);
+}
+
+}  // namespace
+
+Loaded load_file(const std::string& path, const LoadOptions& options) {
+    Loaded out;
+    std::string why;
+    auto text = read_text(path, why);
+    const std::uint32_t id = out.sources.add(path, text ? std::move(*text) : std::string());
+    if (!text) {
+        out.diagnostics.error(Code::CannotRead, ast::Span{id, 0, 0, 0, 0},
+                              fmt::format("cannot read the script: {}", why));
+        return out;
+    }
+    check_loaded(out, options);
+    return out;
+}
+
+Loaded load_text(const std::string& name, std::string text, const LoadOptions& options) {
+    Loaded out;
+    out.sources.add(name, std::move(text));
+    check_loaded(out, options);
+    return out;
+}
+
+std::string render_all(const Loaded& loaded, bool color) {
+    std::string out;
+    for (const auto& d : loaded.diagnostics.all())
+        out += render(d, loaded.sources, color);
+    const std::size_t n = loaded.diagnostics.error_count();
+    if (n > 0)
+        out += fmt::format("{} error{} in {}\n", n, n == 1 ? "" : "s",
+                           loaded.sources.file(0).path);
+    return out;
+}
+
+}  // namespace rnn::interp

@@ -1,0 +1,36 @@
+// The front end as one call: read a script and the files it includes, parse them, and
+// check the whole experiment. Used by every command (run, check, graph, the REPL) and by
+// the fuzz target, so all of them see the same diagnostics.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "interpreter/diagnostics.hpp"
+#include "interpreter/program.hpp"
+
+namespace rnn::interp {
+
+struct LoadOptions {
+    // Off for text that must not reach the file system (the fuzz target): `include` is then
+    // an error instead of a read.
+    bool allow_includes = true;
+};
+
+struct Loaded {
+    SourceMap sources;      // file 0 is the script itself; included files follow
+    Diagnostics diagnostics;
+    std::optional<Program> program;  // present when there is no error
+};
+
+// Reads `path` (a missing or unreadable file, or a directory, is a diagnostic, not a throw).
+Loaded load_file(const std::string& path, const LoadOptions& options = {});
+
+// Checks `text` as if read from a file called `name`; includes resolve relative to the
+// directory of `name`.
+Loaded load_text(const std::string& name, std::string text, const LoadOptions& options = {});
+
+// Every diagnostic rendered, then "N errors in FILE" when there are errors.
+std::string render_all(const Loaded& loaded, bool color);
+
+}  // namespace rnn::interp
