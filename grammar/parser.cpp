@@ -67,6 +67,7 @@ struct keyword : sor< kw_seed, kw_output, kw_include, kw_task, kw_network, kw_tr
                       kw_true, kw_false > {};
 struct identifier_text : identifier {};
 struct name : seq< not_at< keyword >, identifier_text, skip > {};
+struct any_name : seq< identifier_text, skip > {};  // where a keyword cannot be meant
 
 // --- literals --------------------------------------------------------------------------
 struct exponent : seq< one< 'e', 'E' >, opt< one< '+', '-' > >, plus< digit > > {};
@@ -86,7 +87,7 @@ struct string_lit : seq< one< '"' >, must< string_body >, skip > {};
 
 // --- expressions, loosest binding last -------------------------------------------------
 struct expr;
-struct named_arg_name : seq< name, colon > {};
+struct named_arg_name : seq< any_name, colon > {};  // keywords too: `f(x, to: 30 steps)`
 struct argument : sor< seq< named_arg_name, must< expr > >, expr > {};
 struct call_args : if_must< lparen, opt< argument, star< comma, argument > >, opt< comma >, rparen > {};
 struct field;
@@ -125,7 +126,6 @@ struct expr : sustained {};
 // Inside blocks a keyword may name a field or a modifier (`seed = 3`, `W : seed 1`): the
 // position makes it unambiguous. A keyword not followed by '=' or ':' is not a field, so a
 // statement after an unclosed block still reads as one.
-struct any_name : seq< identifier_text, skip > {};
 struct field_name : sor< seq< any_name, at< field_op > >, name > {};
 struct field_start : seq< field_name, field_op > {};
 struct modifier_arg : expr {};

@@ -635,6 +635,7 @@ private:
         t.name = f.name;
         const std::vector<std::string> modifiers = {"fixed",  "symmetric", "init", "seed",
                                                     "stream", "no_self",   "dale", "mask"};
+        const ast::Modifier* dale = nullptr;
         for (const auto& m : f.modifiers) {
             auto no_argument = [&] {
                 if (m.argument)
@@ -664,6 +665,7 @@ private:
                 else
                     t.stream = m.argument->text;
             } else if (m.name == "dale") {
+                dale = &m;
                 // The fraction of excitatory presynaptic units must give whole numbers of
                 // excitatory and inhibitory units.
                 const double ratio =
@@ -693,6 +695,12 @@ private:
                          suggestion(m.name, modifiers));
             }
         }
+        // Dale's law fixes the sign of each column (presynaptic unit); a symmetric matrix
+        // would force the same signs on its rows, which holds only if all units agree.
+        if (dale != nullptr && t.constraint.symmetric)
+            d_.error(Code::ConflictingConstraints, dale->span,
+                     fmt::format("'{}' cannot be both symmetric and obey Dale's law", f.name),
+                     "keep one of the two constraints");
         if (t.constraint.symmetric && f.name != "W_self")
             d_.error(Code::NotSquare, f.name_span,
                      fmt::format("'{}' is not square, so it cannot be symmetric", f.name));
@@ -1342,6 +1350,43 @@ private:
         return ok;
     }
 
+    // A `from`/`to` window of steps must lie inside the trial of the task the first
+    // training or evaluation argument runs on.
+    bool window(const Expr& e, const std::vector<ArgRef>& args, const stdlib::Params& options) {
+        if (!options.has("from") || !options.has("to"))
+            return true;
+        const TaskDef* task = nullptr;
+        for (const auto& a : args) {
+            if (a.kind == ArgRef::Kind::Evaluation && p_.evaluates.count(a.definition))
+                task = &p_.tasks.at(p_.evaluates.at(a.definition).task);
+            else if (a.kind == ArgRef::Kind::Training && p_.trains.count(a.definition))
+                task = &p_.tasks.at(p_.trains.at(a.definition).task);
+            if (task)
+                break;
+        }
+        if (task == nullptr || !task->entry->trial_steps)
+            return true;
+        const long trial = task->entry->trial_steps(task->params);
+        const long from = options.integer("from");
+        const long to = options.integer("to") > 0 ? options.integer("to") : trial;
+        auto where = [&](const char* name) {
+            for (std::size_t i = 0; i < e.items.size(); ++i)
+                if (e.arg_names[i] == name)
+                    return e.items[i]->span;
+            return e.span;
+        };
+        if (to > trial || from >= to) {
+            auto& d = d_.error(
+                Code::WindowOutsideTrial, where(to > trial ? "to" : "from"),
+                fmt::format("the window from {} to {} steps is outside the {}-step trial of '{}'",
+                            from, to, trial, task->name),
+                fmt::format("choose 0 <= from < to <= {}", trial));
+            d.notes.emplace_back(task->span, "the task is defined here");
+            return false;
+        }
+        return true;
+    }
+
     void analyze_def(const ast::Statement& s) {
         const Expr& e = *s.head;
         std::vector<std::string> names;
@@ -1364,7 +1409,7 @@ private:
         a.name = s.name;
         a.entry = entry;
         a.span = s.span;
-        if (call(e, *entry, a.args, a.options))
+        if (call(e, *entry, a.args, a.options) && window(e, a.args, a.options))
             p_.analyses.emplace(s.name, std::move(a));
     }
 
@@ -1404,7 +1449,7 @@ private:
                     ok = false;
                 }
         }
-        if (call(e, *entry, p.args, p.options) && ok)
+        if (call(e, *entry, p.args, p.options) && ok && window(e, p.args, p.options))
             p_.plots.push_back(std::move(p));
     }
 

@@ -51,7 +51,6 @@ namespace rnn::interp {
     X(IncludeAbsolute, "E0103", "include paths must be relative to the including file")           \
     X(IncludeTooDeep, "E0104", "includes are nested too deep")                                    \
     X(TopLevelOnly, "E0105", "include, seed and output belong at the top level of a file")              \
-    X(IncludeNotAllowed, "E0106", "include is switched off for this input")                       \
     X(DefinedTwice, "E0201", "a name is defined twice")                                           \
     X(UnknownName, "E0202", "a referenced name is not defined")                                   \
     X(WrongKind, "E0203", "a name refers to the wrong kind of definition")                        \

@@ -88,17 +88,60 @@ std::string location(const ast::Span& s, const SourceMap& sources) {
     return fmt::format("{}:{}:{}", path, s.line, s.column);
 }
 
+// The length of the valid UTF-8 sequence at `i`, or 0 if the byte there does not start one.
+std::size_t utf8_length(std::string_view text, std::size_t i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > text.size())
+        return 0;
+    for (std::size_t k = 1; k < n; ++k)
+        if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80)
+            return 0;
+    return n;
+}
+
+// The source line as it may be shown on a terminal: control characters and bytes that are
+// not UTF-8 become '?', so a hostile file cannot send escape sequences. `column` (bytes,
+// 1-based) comes back as the number of characters before it, for placing the caret.
+std::string printable(std::string_view line, std::uint32_t column, std::size_t& chars_before) {
+    std::string out;
+    chars_before = 0;
+    for (std::size_t i = 0; i < line.size();) {
+        const std::size_t n = utf8_length(line, i);
+        const auto c = static_cast<unsigned char>(line[i]);
+        if (n == 0 || (n == 1 && ((c < 0x20 && c != '\t') || c == 0x7F)))
+            out.push_back('?');
+        else
+            out.append(line.substr(i, n));
+        if (i + 1 < column)
+            ++chars_before;
+        i += n == 0 ? 1 : n;
+    }
+    return out;
+}
+
 // The source line and a marker under the span (a caret, then tildes to its end on that line).
 std::string excerpt(const ast::Span& s, const SourceMap& sources, bool color) {
     if (s.file >= sources.size() || s.line == 0)
         return {};
-    const std::string_view line = sources.line(s.file, s.line);
+    const std::string_view raw = sources.line(s.file, s.line);
+    if (raw.size() > 1000)  // a generated or hostile line: not worth a screenful
+        return fmt::format("  (the line is {} bytes long; not shown)\n", raw.size());
+    std::size_t before = 0;
+    const std::string line = printable(raw, s.column, before);
     std::string out = fmt::format("  {}\n  ", line);
-    for (std::uint32_t c = 1; c < s.column && c - 1 < line.size(); ++c)
-        out.push_back(line[c - 1] == '\t' ? '\t' : ' ');
+    // Tabs stay tabs so the caret lines up however the terminal sets its tab stops.
+    std::size_t shown = 0;
+    for (std::size_t i = 0; i < raw.size() && shown < before;) {
+        const std::size_t n = std::max<std::size_t>(utf8_length(raw, i), 1);
+        out.push_back(raw[i] == '\t' ? '\t' : ' ');
+        ++shown;
+        i += n;
+    }
     std::size_t width = s.end > s.begin ? s.end - s.begin : 1;
-    const std::size_t room = line.size() >= s.column ? line.size() - s.column + 1 : 1;
+    const std::size_t room = raw.size() >= s.column ? raw.size() - s.column + 1 : 1;
     width = std::clamp<std::size_t>(width, 1, std::max<std::size_t>(room, 1));
+    width = std::min<std::size_t>(width, 200);  // a megabyte-long construct: mark its start
     std::string marker(width, '~');
     marker[0] = '^';
     out += color ? "\x1b[1;32m" + marker + "\x1b[0m" : marker;

@@ -78,8 +78,8 @@ private:
     bool include(std::uint32_t from, const ast::Statement& s, std::vector<ast::Statement>& into) {
         const std::string& name = s.head->text;
         if (!options_.allow_includes) {
-            out_.diagnostics.error(Code::IncludeNotAllowed, s.keyword_span,
-                                   "'include' is not allowed here");
+            out_.diagnostics.error(Code::IncludeMissing, s.keyword_span,
+                                   "'include' is switched off for this input");
             return true;
         }
         const fs::path written(name);

@@ -131,6 +131,9 @@ FigureScript draw_trajectory(const std::vector<ArgValue>& args, const Params& op
                             gnuplot_quote(p.name), p.begin + 2);
         ++object;
     }
+    const double from = options.real("from");
+    const double to = options.real("to") > 0.0 ? options.real("to") : static_cast<double>(ev.values.n_cols);
+    body += fmt::format("set xrange [{}:{}]\n", from, to);
     body += "plot ";
     for (arma::uword r = 0; r < ev.values.n_rows; ++r)
         body += fmt::format("{}{} using 1:{} with lines lw 1.5 title {}", r ? ", " : "",
@@ -185,7 +188,13 @@ const FigureEntry& trajectory_figure_entry() {
         e.doc =
             "An evaluation's signal over time, one line per trial, with the task's periods marked.";
         e.args = {{"evaluation", ArgKind::Evaluation, "an evaluate definition, e.g. test"}};
-        e.schema.params = {title_param()};
+        e.schema.params = {
+            title_param(),
+            {"from", ParamType::Steps, Value{0.0}, 0.0, 1e9, "steps",
+             "first step drawn (a window inside the trial)"},
+            {"to", ParamType::Steps, Value{0.0}, 0.0, 1e9, "steps",
+             "step where the drawing ends; 0: the end of the trial"},
+        };
         e.draw = draw_trajectory;
         return e;
     }();
