@@ -1,0 +1,213 @@
+// The front end as a whole (interpreter/load): sweeps expand into named instances, includes
+// splice shared files in (and report cycles and missing files), durations in ms convert
+// through dt, and hostile input stops at a diagnostic instead of a crash.
+#include "interpreter/load.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <doctest/doctest.h>
+
+#include "grammar/parser.hpp"
+
+namespace i = rnn::interp;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kParts = R"(
+task memories = memory_recall { units = 8, patterns = 2, present = 5 steps, retain = 10 steps }
+network hop = rnn { units = 8, bias = false
+  W_self : symmetric, init normal(0.1) }
+)";
+
+const std::string kLoss = "loss = -mean(overlap, during: retain)\n";
+
+std::vector<std::string> codes(const i::Loaded& l) {
+    std::vector<std::string> out;
+    for (const auto& d : l.diagnostics.all())
+        out.emplace_back(i::code_info(d.code).id);
+    return out;
+}
+
+bool has_code(const i::Loaded& l, const char* code) {
+    const auto all = codes(l);
+    return std::find(all.begin(), all.end(), code) != all.end();
+}
+
+// A fresh directory under the system temp dir, removed at the end of the test.
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        path = fs::temp_directory_path()
+               / ("rnn_load_test_" + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~TempDir() { fs::remove_all(path); }
+    void write(const std::string& name, const std::string& text) const {
+        fs::create_directories((path / name).parent_path());
+        std::ofstream(path / name, std::ios::binary) << text;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a sweep expands into one instance per combination, last variable fastest") {
+    const auto l = i::load_text("t.rnn", kParts + R"(
+for s in 1..2, lr in [0.01, 0.02] {
+  train fit[s, lr] = hop on memories { optimizer = adam { lr = lr } )" + kLoss + R"( seed = s }
+  plot history(fit[s, lr]) to "history_{s}_{lr}.png"
+}
+)");
+    INFO(i::render_all(l, false));
+    REQUIRE(l.program);
+    std::vector<std::string> names;
+    for (const auto& [name, t] : l.program->trains)
+        names.push_back(name);
+    CHECK(names == std::vector<std::string>{"fit[1,0.01]", "fit[1,0.02]", "fit[2,0.01]",
+                                            "fit[2,0.02]"});
+    CHECK(l.program->trains.at("fit[2,0.02]").adam.lr == doctest::Approx(0.02));
+    CHECK(l.program->trains.at("fit[2,0.02]").seed == 2u);
+    REQUIRE(l.program->plots.size() == 4);
+    CHECK(l.program->plots[0].file == "history_1_0.01.png");
+    CHECK(l.program->plots[3].file == "history_2_0.02.png");
+}
+
+TEST_CASE("nested sweeps see the outer variable; ranges may use it") {
+    const auto l = i::load_text("t.rnn", kParts + R"(
+for n in [2, 3] {
+  for s in 1..n {
+    train fit[n, s] = hop on memories { )" + kLoss + R"( seed = s }
+  }
+}
+)");
+    INFO(i::render_all(l, false));
+    REQUIRE(l.program);
+    CHECK(l.program->trains.size() == 5);
+    CHECK(l.program->trains.count("fit[3,3]") == 1);
+}
+
+TEST_CASE("sweep mistakes are reported once, with the instance they happened in") {
+    const auto l = i::load_text("t.rnn", kParts + R"(
+for s in 1..3 {
+  train fit[s] = hop on memories { )" + kLoss + R"( epochs = s - 2 }
+}
+)");
+    CHECK_FALSE(l.program);
+    const std::string out = i::render_all(l, false);
+    CHECK(has_code(l, "E0401"));
+    // epochs = -1 and epochs = 0 are out of range: two distinct messages, each with its note.
+    CHECK(out.find("in the sweep instance where s = 1") != std::string::npos);
+    CHECK(out.find("in the sweep instance where s = 2") != std::string::npos);
+    CHECK(out.find("where s = 3") == std::string::npos);
+}
+
+TEST_CASE("sweeps reject unindexed definitions, family references and bad ranges") {
+    CHECK(has_code(i::load_text("t.rnn", kParts + "for s in 1..2 { train fit = hop on memories { "
+                                                 + kLoss + " seed = s } }"),
+                   "E0806"));
+    CHECK(has_code(i::load_text("t.rnn", kParts + "for s in 1..2 { train fit[s] = hop on memories { "
+                                                 + kLoss
+                                                 + " seed = s } }\nplot history(fit) to \"h.png\""),
+                   "E0807"));
+    CHECK(has_code(i::load_text("t.rnn", kParts + "for s in 3..1 { }"), "E0802"));
+    CHECK(has_code(i::load_text("t.rnn", kParts + "for s in 1..1e7 { }"), "E0803"));
+    CHECK(has_code(i::load_text("t.rnn", kParts + "for s in 0.5..2 { }"), "E0801"));
+    CHECK(has_code(i::load_text("t.rnn", kParts + "for s in [1] { for s in [2] { } }"), "E0805"));
+    CHECK(has_code(i::load_text("t.rnn", kParts + "train fit[1] = hop on memories { " + kLoss + "}"),
+                   "E0209"));
+}
+
+TEST_CASE("include splices a shared file; cycles and missing files are errors") {
+    TempDir dir;
+    dir.write("common/parts.rnn", kParts + "task spare = memories { patterns = 3 }\n");
+    dir.write("main.rnn",
+              "include \"common/parts.rnn\"\ntrain fit = hop on memories { " + kLoss + "}\n");
+    const auto ok = i::load_file((dir.path / "main.rnn").string());
+    INFO(i::render_all(ok, false));
+    REQUIRE(ok.program);
+    CHECK(ok.program->tasks.count("memories") == 1);
+    // Definitions of a shared file that this experiment does not use are not warned about.
+    CHECK(ok.diagnostics.all().empty());
+    CHECK(ok.sources.size() == 2);
+
+    dir.write("a.rnn", "include \"b.rnn\"\n");
+    dir.write("b.rnn", "include \"./a.rnn\"\n");
+    const auto cycle = i::load_file((dir.path / "a.rnn").string());
+    CHECK(has_code(cycle, "E0102"));
+
+    dir.write("missing.rnn", "include \"nowhere.rnn\"\n");
+    const auto missing = i::load_file((dir.path / "missing.rnn").string());
+    CHECK(has_code(missing, "E0101"));
+    CHECK(i::render_all(missing, false).find("missing.rnn:1:9:") != std::string::npos);
+
+    CHECK(has_code(i::load_text("t.rnn", "include \"/etc/hosts\"\n"), "E0103"));
+    CHECK(has_code(i::load_text("t.rnn", "include \"x.rnn\"\n", {.allow_includes = false}),
+                   "E0101"));
+}
+
+TEST_CASE("a cycle of base definitions is an error, not endless recursion") {
+    const auto l = i::load_text("t.rnn", "task a = b {}\ntask b = c {}\ntask c = a {}\n"
+                                         "task self = self {}\n");
+    CHECK_FALSE(l.program);
+    const auto all = codes(l);
+    CHECK(std::count(all.begin(), all.end(), "E0207") == 2);
+}
+
+TEST_CASE("durations in ms convert to steps through the task's dt") {
+    const auto l = i::load_text(
+        "t.rnn", "task m = memory_recall { units = 8, dt = 2 ms, present = 10 ms, retain = 0.1 s }\n"
+                 "task n = m { present = 30 ms }\n"
+                 "network hop = rnn { units = 8 }\n"
+                 "train f = hop on n { " + kLoss + " }\n");
+    INFO(i::render_all(l, false));
+    REQUIRE(l.program);
+    CHECK(l.program->tasks.at("m").params.integer("present") == 5);
+    CHECK(l.program->tasks.at("m").params.integer("retain") == 50);
+    CHECK(l.program->tasks.at("n").params.integer("present") == 15);  // dt is inherited
+    CHECK(has_code(i::load_text("t.rnn", "task m = memory_recall { present = 10 ms }"), "E0406"));
+    CHECK(has_code(i::load_text("t.rnn", "task m = memory_recall { dt = 3 ms, present = 10 ms }"),
+                   "E0408"));
+    CHECK(has_code(i::load_text("t.rnn", "task m = memory_recall { dt = 3 steps }"), "E0407"));
+}
+
+TEST_CASE("hostile input ends in a diagnostic") {
+    CHECK(has_code(i::load_text("t.rnn", std::string("seed 1\n") + '\0'), "E0003"));
+    CHECK(has_code(i::load_text("t.rnn", "output \"a\xff\"\n"), "E0002"));
+    CHECK(has_code(i::load_text("t.rnn", "output \"\xed\xa0\x80\"\n"), "E0002"));  // a surrogate
+    CHECK(i::load_text("t.rnn", "output \"caf\xc3\xa9\"\n").program);               // UTF-8 is fine
+    CHECK(i::load_text("t.rnn", "\xef\xbb\xbfseed 3\n").program->seed == 3);        // a BOM too
+    const std::string field = "task m = memory_recall { units = ";
+    CHECK(has_code(i::load_text("t.rnn", field + std::string(100000, '-') + "1 }"), "E0004"));
+    CHECK(has_code(i::load_text("t.rnn", field + "1" + std::string(5000, '+') + " }"), "E0025"));
+    std::string chain = field + "1";
+    for (int k = 0; k < 100000; ++k)
+        chain += " + 1";
+    CHECK(has_code(i::load_text("t.rnn", chain + " }"), "E0004"));
+    CHECK(has_code(i::load_text("t.rnn", field + std::string(1000, '(') + "1 }"), "E0004"));
+    std::string members = field + "a";
+    for (int k = 0; k < 100000; ++k)
+        members += ".b";
+    CHECK(has_code(i::load_text("t.rnn", members + " }"), "E0004"));
+    CHECK(i::load_text("t.rnn", "").program);
+    CHECK(i::load_text("t.rnn", "# only a comment").program);
+}
+
+TEST_CASE("keywords name fields, modifiers and named arguments where nothing else fits") {
+    const auto l = i::load_text("t.rnn", kParts + R"(
+train fit = hop on memories { )" + kLoss + R"( seed = 4 }
+evaluate test = fit on memories
+plot trajectory(test, from: 2 steps, to: 10 steps) to "t.png"
+)");
+    INFO(i::render_all(l, false));
+    REQUIRE(l.program);
+    CHECK(l.program->trains.at("fit").seed == 4u);
+    CHECK(has_code(i::load_text("t.rnn", kParts + R"(
+train fit = hop on memories { )" + kLoss + R"( }
+evaluate test = fit on memories
+plot trajectory(test, to: 16 steps) to "t.png"
+)"),
+                   "E0714"));
+}
