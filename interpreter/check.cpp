@@ -182,8 +182,16 @@ private:
         if (!i.family.empty())
             families_[i.family].push_back(s.name);
         const auto [it, fresh] = declared_.emplace(s.name, Declared{s.kind, &s, &i});
-        if (fresh)
+        if (fresh) {
+            const auto [dir, free] = directories_.emplace(node_directory(s.name), &s);
+            if (!free) {
+                auto& e = d_.error(Code::DefinedTwice, s.name_span,
+                                   fmt::format("'{}' and '{}' would share the results folder '{}/'",
+                                               dir->second->name, s.name, dir->first));
+                e.notes.emplace_back(dir->second->name_span, "the other definition");
+            }
             return;
+        }
         const ast::Statement& other = *it->second.stmt;
         if (!i.bindings.empty() && other.name_span.begin == s.name_span.begin
             && other.name_span.file == s.name_span.file) {
@@ -1469,6 +1477,7 @@ private:
     Diagnostics& d_;
     std::vector<Instance> instances_;
     std::map<std::string, std::vector<std::string>> families_;
+    std::map<std::string, const ast::Statement*> directories_;  // results folder -> definition
     std::vector<const ast::Statement*> defining_;  // bases being checked, for cycles
     std::set<const ast::Statement*> cyclic_;
     Program p_;

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "interpreter/paths.hpp"
 #include "interpreter/training.hpp"
 #include "interpreter/version.hpp"
 #include "runtime/files.hpp"
@@ -214,7 +215,7 @@ private:
         say(fmt::format("train {}: {} after {} epochs ({:.2f} s)", node.name,
                         result.stopped_early ? "stopped early" : "finished", result.epochs_run,
                         secs));
-        const auto dir = opt_.out_dir / node.name;
+        const auto dir = opt_.out_dir / node_directory(node.name);
         std::filesystem::create_directories(dir);
         for (auto* p : result.net.parameters())
             rt::save_npy(dir / (p->name + ".npy"), rt::effective_value(*p));
@@ -243,7 +244,7 @@ private:
         const TaskDef& task_def = program_.tasks.at(def.task);
         Evaluation ev =
             evaluate(program_, def, trained_.at(def.train), *tasks_.at(def.task), task_def);
-        const auto dir = opt_.out_dir / node.name;
+        const auto dir = opt_.out_dir / node_directory(node.name);
         std::filesystem::create_directories(dir);
         for (const auto& [name, values] : ev.signals)
             rt::save_npy(dir / (name + ".npy"), values);
@@ -312,7 +313,7 @@ private:
             summary += fmt::format("  {} {:.4f}", k, v);
         }
         if (!r.arrays.empty()) {
-            const auto dir = opt_.out_dir / node.name;
+            const auto dir = opt_.out_dir / node_directory(node.name);
             std::filesystem::create_directories(dir);
             for (const auto& [k, v] : r.arrays)
                 rt::save_npy(dir / (k + ".npy"), v);

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -109,6 +110,9 @@ private:
                 fmt::format("includes nested more than {} files deep", kMaxIncludeDepth));
             return true;
         }
+        // A file reached twice (two files both including a shared one) is read once.
+        if (!included_.insert(canonical).second)
+            return true;
         std::string why;
         auto text = read_text(path, why);
         if (!text) {
@@ -126,6 +130,7 @@ private:
 
     Loaded& out_;
     const LoadOptions& options_;
+    std::set<fs::path> included_;
 };
 
 void check_loaded(Loaded& out, const LoadOptions& options) {

@@ -32,4 +32,16 @@ std::string unsafe_relative_path(std::string_view path) {
     return {};
 }
 
+std::string node_directory(std::string_view name) {
+    std::string out;
+    for (const char c : name) {
+        if (c == ']')
+            continue;
+        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                           || c == '-' || c == '_' || (c == '.' && !out.empty());
+        out.push_back(plain ? c : '_');
+    }
+    return out;
+}
+
 }  // namespace rnn::interp

@@ -11,4 +11,10 @@ namespace rnn::interp {
 // components, printable characters only); otherwise why it is not, as "must ..." text.
 std::string unsafe_relative_path(std::string_view path);
 
+// The folder of a definition's results inside the run directory: the name itself, with a
+// sweep instance's index values joined by '_' (`fit[3,tanh]` -> `fit_3_tanh`; brackets are
+// glob characters in shells). Any other character that is not [A-Za-z0-9._-] becomes '_',
+// so an index value can never make a path leave the run directory.
+std::string node_directory(std::string_view name);
+
 }  // namespace rnn::interp

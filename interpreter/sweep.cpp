@@ -65,6 +65,21 @@ std::string interpolate(const std::string& text, const Env& env) {
 
 ast::ExprPtr substitute(const Expr& e, const Env& env);
 
+// A figure in a sweep whose file name uses no loop variable gets the values before its
+// extension (`pca.png` for L = 2 -> `pca_2.png`), so instances never overwrite each other.
+std::string suffixed(const std::string& file, const Env& env) {
+    std::string values;
+    for (const auto& b : env) {
+        ++*b.uses;
+        values += "_" + literal_text(*b.value);
+    }
+    const auto dot = file.rfind('.');
+    const auto slash = file.rfind('/');
+    if (dot == std::string::npos || (slash != std::string::npos && dot < slash))
+        return file + values;
+    return file.substr(0, dot) + values + file.substr(dot);
+}
+
 std::vector<ast::Field> substitute_fields(const std::vector<ast::Field>& fields, const Env& env) {
     std::vector<ast::Field> out;
     out.reserve(fields.size());
@@ -142,6 +157,8 @@ private:
         t.has_body = s.has_body;
         t.body = substitute_fields(s.body, env);
         t.file = interpolate(s.file, env);
+        if (s.kind == ast::Statement::Kind::Plot && t.file == s.file && !env.empty())
+            t.file = suffixed(s.file, env);
         t.file_span = s.file_span;
         inst.bindings = label;
         if (!env.empty() && (s.kind == ast::Statement::Kind::Seed

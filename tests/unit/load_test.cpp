@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include "grammar/parser.hpp"
+#include "interpreter/paths.hpp"
 
 namespace i = rnn::interp;
 namespace fs = std::filesystem;
@@ -75,6 +76,33 @@ for s in 1..2, lr in [0.01, 0.02] {
     CHECK(l.program->plots[3].file == "history_2_0.02.png");
 }
 
+TEST_CASE("a figure in a sweep without a loop variable in its name gets the values appended") {
+    const auto l = i::load_text("t.rnn", kParts + R"(
+for s in [1, 2] {
+  train fit[s] = hop on memories { )" + kLoss + R"( seed = s }
+  plot history(fit[s]) to "figures/history.png"
+}
+)");
+    INFO(i::render_all(l, false));
+    REQUIRE(l.program);
+    REQUIRE(l.program->plots.size() == 2);
+    CHECK(l.program->plots[1].file == "figures/history_2.png");
+    CHECK(l.program->plots[0].file == "figures/history_1.png");
+}
+
+TEST_CASE("results folders: index values joined by '_', nothing that leaves the directory") {
+    CHECK(i::node_directory("fit") == "fit");
+    CHECK(i::node_directory("fit[3,tanh]") == "fit_3_tanh");
+    CHECK(i::node_directory("fit[0.001]") == "fit_0.001");
+    CHECK(i::node_directory("x[../../etc]") == "x_.._.._etc");
+    CHECK(i::node_directory("x[a/b]").find('/') == std::string::npos);
+    const auto l = i::load_text("t.rnn", kParts + R"(
+for s in [1] { train fit[s] = hop on memories { )" + kLoss + R"( } }
+train fit_1 = hop on memories { )" + kLoss + R"( }
+)");
+    CHECK(has_code(l, "E0201"));
+}
+
 TEST_CASE("nested sweeps see the outer variable; ranges may use it") {
     const auto l = i::load_text("t.rnn", kParts + R"(
 for n in [2, 3] {
@@ -132,6 +160,15 @@ TEST_CASE("include splices a shared file; cycles and missing files are errors") 
     // Definitions of a shared file that this experiment does not use are not warned about.
     CHECK(ok.diagnostics.all().empty());
     CHECK(ok.sources.size() == 2);
+
+    // A diamond: both halves include the shared file; it is read once.
+    dir.write("left.rnn", "include \"common/parts.rnn\"\n");
+    dir.write("right.rnn", "include \"common/../common/parts.rnn\"\n");
+    dir.write("diamond.rnn", "include \"left.rnn\"\ninclude \"right.rnn\"\n"
+                             "train fit = hop on memories { " + kLoss + "}\n");
+    const auto diamond = i::load_file((dir.path / "diamond.rnn").string());
+    INFO(i::render_all(diamond, false));
+    CHECK(diamond.program);
 
     dir.write("a.rnn", "include \"b.rnn\"\n");
     dir.write("b.rnn", "include \"./a.rnn\"\n");
