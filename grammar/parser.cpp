@@ -68,6 +68,11 @@ struct keyword : sor< kw_seed, kw_output, kw_include, kw_task, kw_network, kw_tr
 struct identifier_text : identifier {};
 struct name : seq< not_at< keyword >, identifier_text, skip > {};
 struct any_name : seq< identifier_text, skip > {};  // where a keyword cannot be meant
+// Inside expressions only the words that can continue or end an expression are reserved;
+// statement keywords may name values there (a task signal called `output`).
+struct expr_keyword : sor< kw_and, kw_or, kw_not, kw_true, kw_false, kw_for, kw_in, kw_on,
+                           kw_to > {};
+struct value_name : seq< not_at< expr_keyword >, identifier_text, skip > {};
 
 // --- literals --------------------------------------------------------------------------
 struct exponent : seq< one< 'e', 'E' >, opt< one< '+', '-' > >, plus< digit > > {};
@@ -92,11 +97,11 @@ struct argument : sor< seq< named_arg_name, must< expr > >, expr > {};
 struct call_args : if_must< lparen, opt< argument, star< comma, argument > >, opt< comma >, rparen > {};
 struct field;
 struct block : if_must< lbrace, star< not_at< rbrace >, must< field >, opt< comma > >, rbrace > {};
-struct callee : seq< name, opt< sor< call_args, block > > > {};
+struct callee : seq< value_name, opt< sor< call_args, block > > > {};
 struct list_lit : if_must< lbracket, opt< expr, star< comma, expr > >, opt< comma >, rbracket > {};
 struct paren : if_must< lparen, expr, rparen > {};
 struct primary : sor< number, string_lit, kw_true, kw_false, list_lit, paren, callee > {};
-struct member : if_must< dot, name > {};
+struct member : if_must< dot, any_name > {};
 struct index : if_must< lbracket, expr, star< comma, expr >, rbracket > {};
 struct postfix : seq< primary, star< sor< member, index > > > {};
 struct pm_op : tok< string< '+', '-' > > {};
@@ -188,6 +193,7 @@ template<> inline constexpr auto error_message< logic_not > = "expected a condit
 template<> inline constexpr auto error_message< logic_and > = "expected a condition after 'or'";
 template<> inline constexpr auto error_message< postfix > = "expected a value after '+-'";
 template<> inline constexpr auto error_message< name > = "expected a name";
+template<> inline constexpr auto error_message< any_name > = "expected a name";
 template<> inline constexpr auto error_message< rparen > = "expected ')'";
 template<> inline constexpr auto error_message< rbracket > = "expected ']'";
 template<> inline constexpr auto error_message< rbrace > = "expected '}' to close the block";

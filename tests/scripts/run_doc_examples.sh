@@ -1,0 +1,35 @@
+#!/bin/sh
+# Every example stays in step with the language: each ```rnn block of docs/*.md must pass
+# `rnn check` (blocks marked ```rnn parse-only must parse: `rnn fmt`), and every
+# examples/*.rnn must pass `rnn check` without warnings.
+# usage: run_doc_examples.sh RNN SOURCE_DIR WORK_DIR
+rnn="$1"; src="$2"; work="$3"
+rm -rf "$work"; mkdir -p "$work"
+status=0
+for doc in "$src"/docs/*.md; do
+  name=$(basename "$doc" .md)
+  # Writes block N of the page to WORK/NAME_N.rnn (or NAME_N.parse.rnn when parse-only).
+  awk -v out="$work/$name" '
+    /^```rnn/ { n++; mode = ($2 == "parse-only") ? ".parse.rnn" : ".rnn";
+                file = out "_" n mode; inside = 1; next }
+    /^```/    { inside = 0; next }
+    inside    { print > file }
+  ' "$doc"
+done
+for f in "$work"/*.rnn; do
+  [ -e "$f" ] || continue
+  case "$f" in
+    *.parse.rnn) cmd="fmt" ;;
+    *) cmd="check" ;;
+  esac
+  if ! out=$(cd "$work" && "$rnn" $cmd "$(basename "$f")" 2>&1 >/dev/null); then
+    echo "FAIL: rnn $cmd on a block of docs ($(basename "$f")):"; echo "$out"; status=1
+  fi
+done
+for f in "$src"/examples/*.rnn; do
+  out=$(cd "$(dirname "$f")" && "$rnn" check "$(basename "$f")" 2>&1)
+  if [ $? -ne 0 ] || [ -n "$out" ]; then
+    echo "FAIL: rnn check examples/$(basename "$f"):"; echo "$out"; status=1
+  fi
+done
+exit $status
