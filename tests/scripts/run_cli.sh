@@ -27,4 +27,10 @@ out=$("$rnn" run "$work/diverge.rnn" --out "$work/d" 2>&1); code=$?
 [ "$code" = 3 ] || { echo "FAIL: diverging run exited $code"; echo "$out"; fail=1; }
 echo "$out" | grep -q "at epoch" || { echo "FAIL: no epoch in: $out"; fail=1; }
 expect 0 "$rnn" doc --out "$work/stdlib.md"
+# A script that cannot be read is a script error, reported with its code.
+mkdir -p "$work/dir.rnn"
+out=$("$rnn" check "$work/dir.rnn" 2>&1); code=$?
+[ "$code" = 1 ] || { echo "FAIL: checking a directory exited $code"; echo "$out"; fail=1; }
+echo "$out" | grep -qF "$work/dir.rnn: error: cannot read the script: it is a directory [E0001]" \
+  || { echo "FAIL: no E0001 in: $out"; fail=1; }
 exit $fail
