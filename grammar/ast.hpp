@@ -92,6 +92,7 @@ struct Statement {
     Span file_span;
     // for NAME in ITER, NAME in ITER { children }
     std::vector<std::pair<std::string, ExprPtr>> loops;
+    std::vector<Span> loop_spans;  // the span of each loop variable's name
     std::vector<Statement> children;
 };
 

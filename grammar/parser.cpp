@@ -105,16 +105,20 @@ struct member : if_must< dot, any_name > {};
 struct index : if_must< lbracket, expr, star< comma, expr >, rbracket > {};
 struct postfix : seq< primary, star< sor< member, index > > > {};
 struct pm_op : tok< string< '+', '-' > > {};
-struct jitter : seq< postfix, opt< if_must< pm_op, postfix > > > {};
+// An operator at the end of a line must not take the next field's name as its operand
+// (`a = 1 +` then `b = 2` is a missing operand, not `1 + b`).
+struct field_start;
+struct not_a_field : not_at< field_start > {};
+struct jitter : seq< postfix, opt< if_must< pm_op, not_a_field, postfix > > > {};
 struct minus : tok< one< '-' > > {};
 // Prefix runs are repetitions, not recursion, so `- - - ... x` cannot exhaust the stack.
 struct negated : jitter {};
 struct negation : seq< plus< minus >, must< negated > > {};
 struct unary : sor< negation, jitter > {};
 struct mul_op : tok< one< '*', '/' > > {};
-struct multiplicative : seq< unary, star< if_must< mul_op, unary > > > {};
+struct multiplicative : seq< unary, star< if_must< mul_op, not_a_field, unary > > > {};
 struct add_op : tok< sor< seq< one< '+' >, not_at< one< '-' > > >, one< '-' > > > {};
-struct additive : seq< multiplicative, star< if_must< add_op, multiplicative > > > {};
+struct additive : seq< multiplicative, star< if_must< add_op, not_a_field, multiplicative > > > {};
 struct range_expr : seq< additive, opt< if_must< dotdot, additive > > > {};
 struct cmp_op : tok< sor< string< '<', '=' >, string< '>', '=' >, string< '=', '=' >,
                           string< '!', '=' >, one< '<' >, one< '>' > > > {};
@@ -139,7 +143,7 @@ struct modifier_list : list< modifier, comma > {};
 struct param_tail : if_must< colon, modifier_list > {};
 struct assign_tail : if_must< assign, expr > {};
 struct field_tail : sor< assign_tail, param_tail > {};
-struct field : seq< field_name, field_tail > {};
+struct field : seq< field_name, must< field_tail > > {};
 
 // --- statements ------------------------------------------------------------------------
 struct def_index : if_must< lbracket, expr, star< comma, expr >, rbracket > {};
@@ -184,6 +188,7 @@ template<> inline constexpr auto error_message< loop_var > = "expected a loop va
 template<> inline constexpr auto error_message< for_body > = "expected '{' to open the body of the sweep";
 template<> inline constexpr auto error_message< expr > = "expected a value or an expression";
 template<> inline constexpr auto error_message< unary > = "expected a value after the operator";
+template<> inline constexpr auto error_message< not_a_field > = "expected a value after the operator";
 template<> inline constexpr auto error_message< negated > = "expected a value after '-'";
 template<> inline constexpr auto error_message< negated_condition > = "expected a condition after 'not'";
 template<> inline constexpr auto error_message< multiplicative > = "expected a value after the operator";
@@ -618,6 +623,7 @@ public:
             for (const auto& c : n.children) {
                 if (c->is_type<rules::loop_var>()) {
                     s.loops.emplace_back(identifier(*c->children.at(0)), expr(*c->children.at(1)));
+                    s.loop_spans.push_back(span(*c->children.at(0)));
                 } else {
                     s.children.push_back(statement(*c));
                 }
@@ -831,6 +837,22 @@ ast::Module parse(std::string_view original, std::uint32_t file_id, const std::s
         for (const auto& [message, code] : rules::message_codes)
             if (err.message == message)
                 err.code = code;
+        // A name was expected and a keyword stands there: say so, it is not obvious.
+        if (err.code == "E0014" || err.code == "E0016" || err.code == "E0022") {
+            static const char* const reserved[] = {
+                "seed", "output", "include", "task", "network", "train", "evaluate", "analyze",
+                "plot",  "for",   "in",      "on",   "to",      "and",   "or",       "not",
+                "true",  "false"};
+            const std::string_view rest = source.substr(std::min<std::size_t>(p.byte, source.size()));
+            for (const char* k : reserved) {
+                const std::string_view kw(k);
+                if (rest.substr(0, kw.size()) == kw
+                    && (rest.size() == kw.size()
+                        || !(std::isalnum(static_cast<unsigned char>(rest[kw.size()]))
+                             || rest[kw.size()] == '_')))
+                    err.message += " ('" + std::string(kw) + "' is a keyword)";
+            }
+        }
         err.incomplete = p.byte >= source.size();
         // A statement keyword where a field was expected: the block above was never closed.
         if (err.message

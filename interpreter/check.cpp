@@ -53,6 +53,14 @@ std::optional<double> constant_number(const Expr& e) {
     }
 }
 
+std::string dotted(const Expr& e);
+
+// "a boolean", "an integer": names of types and kinds inside sentences.
+std::string with_article(std::string_view word) {
+    const bool vowel = !word.empty() && std::string_view("aeiou").find(word[0]) != std::string_view::npos;
+    return std::string(vowel ? "an " : "a ") + std::string(word);
+}
+
 std::string kind_words(const Expr& e) {
     switch (e.kind) {
         case K::Number:
@@ -73,6 +81,11 @@ std::string kind_words(const Expr& e) {
             return "a call of '" + e.text + "'";
         case K::BlockCall:
             return "a '" + e.text + "' block";
+        case K::Member:
+        case K::Index: {
+            const std::string ref = dotted(e);
+            return ref.empty() ? "an expression" : "the reference '" + ref + "'";
+        }
         default:
             return "an expression";
     }
@@ -124,6 +137,8 @@ public:
     std::optional<Program> run(const ast::Module& m) {
         const std::size_t first = d_.all().size();
         instances_ = expand_sweeps(m.statements, d_);
+        // A sweep that did not expand hides what its body uses: no unused-name warnings then.
+        const bool expanded = d_.error_count() == 0;
         // Pass 1: collect definitions, so order in the file does not matter.
         for (const auto& i : instances_)
             declare(i);
@@ -146,7 +161,8 @@ public:
             else
                 plot_def(s);
         });
-        unused_warnings();
+        if (expanded)
+            unused_warnings();
         d_.drop_repeats(first);
         if (d_.has_errors())
             return std::nullopt;
@@ -299,7 +315,7 @@ private:
             return true;
         };
         const std::string want =
-            fmt::format("'{}' expects {}", spec.name, stdlib::param_type_name(spec.type));
+            fmt::format("'{}' expects {}", spec.name, with_article(stdlib::param_type_name(spec.type)));
         switch (spec.type) {
             case T::Integer:
             case T::Real: {
@@ -417,11 +433,20 @@ private:
                         return std::nullopt;
                     return stdlib::Value{*v};
                 }
-                if (e.kind == K::Call && e.text == "uniform" && e.items.size() == 2) {
+                if (e.kind == K::Call && e.text == "uniform") {
+                    const bool positional =
+                        std::all_of(e.arg_names.begin(), e.arg_names.end(),
+                                    [](const std::string& n) { return n.empty(); });
+                    if (e.items.size() != 2 || !positional) {
+                        d_.error(Code::BadDraw, e.span,
+                                 "uniform(low, high) takes two numbers, by position");
+                        return std::nullopt;
+                    }
                     const auto lo = constant_number(*e.items[0]);
                     const auto hi = constant_number(*e.items[1]);
                     if (!lo || !hi) {
-                        d_.error(Code::BadDraw, e.span, "uniform(low, high) takes two numbers");
+                        d_.error(Code::BadDraw, (!lo ? e.items[0] : e.items[1])->span,
+                                 "uniform(low, high) takes two numbers");
                         return std::nullopt;
                     }
                     if (!(*lo < *hi)) {
@@ -580,6 +605,12 @@ private:
         }
         std::vector<double> args;
         for (std::size_t i = 0; i < e.items.size(); ++i) {
+            if (!e.arg_names[i].empty()) {
+                d_.error(Code::InitializerArguments, e.items[i]->span,
+                         fmt::format("{}() takes its arguments by position, not by name",
+                                     e.text));
+                return std::nullopt;
+            }
             const auto v = constant_number(*e.items[i]);
             if (!v) {
                 d_.error(Code::InitializerArguments, e.items[i]->span, "initialiser arguments must be numbers");
@@ -635,7 +666,7 @@ private:
             known_tensor |= n == f.name;
         if (!known_tensor) {
             d_.error(Code::UnknownTensor, f.name_span,
-                     fmt::format("a '{}' network has no tensor '{}'", entry.name, f.name),
+                     fmt::format("the '{}' network kind has no tensor '{}'", entry.name, f.name),
                      suggestion(f.name, tensor_names));
             return;
         }
@@ -759,7 +790,7 @@ private:
         if (p_.networks.count(s.name))
             return;
         std::vector<const ast::Field*> tensor_fields;
-        n.params = fields(s.body, n.entry->schema, fmt::format("a '{}' network", n.entry->name),
+        n.params = fields(s.body, n.entry->schema, fmt::format("the '{}' network kind", n.entry->name),
                           std::move(base), s.name_span, &tensor_fields);
         for (const ast::Field* f : tensor_fields) {
             if (f->kind == ast::Field::Kind::Assign) {
@@ -768,7 +799,7 @@ private:
                     names.push_back(t.name);
                 d_.error(Code::UnknownParameter,
                     f->name_span,
-                    fmt::format("a '{}' network has no parameter '{}'", n.entry->name, f->name),
+                    fmt::format("the '{}' network kind has no parameter '{}'", n.entry->name, f->name),
                     suggestion(f->name, names));
                 continue;
             }
@@ -1090,23 +1121,39 @@ private:
                     f.name_span,
                     fmt::format("'{} :' gives tensor modifiers, which belong in a network block",
                                 f.name),
-                    fmt::format("write '{} = ...'", f.name));
+                    f.name == "updater" || f.name == "optimizer" || f.name == "loss"
+                            || f.name == "schedule" || f.name == "epochs" || f.name == "stop_when"
+                            || f.name == "seed"
+                        ? fmt::format("write '{} = ...'", f.name)
+                        : fmt::format("put '{} : ...' in the block of the network '{}'", f.name,
+                                      net->first));
                 continue;
             }
             const Expr& v = *f.value;
             if (f.name == "updater") {
                 const std::vector<std::string> updaters = {"bptt", "backprop", "dfa", "hebbian"};
+                const bool is_updater = (v.kind == K::Name || v.kind == K::Call)
+                                   && std::find(updaters.begin(), updaters.end(), v.text)
+                                          != updaters.end();
                 if (v.kind == K::Name && v.text == "bptt")
                     t.updater = "bptt";
-                else if (v.kind == K::Name
-                         && std::find(updaters.begin(), updaters.end(), v.text) != updaters.end())
+                else if (is_updater && v.kind == K::Call)
+                    d_.error(Code::NotImplemented, v.span,
+                             fmt::format("'{}' with options is not implemented yet in this version",
+                                         v.text),
+                             "use bptt without options");
+                else if (is_updater)
                     d_.error(Code::NotImplemented, v.span,
                              fmt::format("the '{}' updater is not implemented yet in this version",
                                          v.text),
                              "use bptt");
                 else
-                    d_.error(Code::UnknownUpdater, v.span, fmt::format("unknown updater {}", kind_words(v)),
-                             suggestion(v.kind == K::Name ? v.text : "", updaters));
+                    d_.error(Code::UnknownUpdater, v.span,
+                             v.kind == K::Name || v.kind == K::Call
+                                 ? fmt::format("'{}' is not an updater", v.text)
+                                 : fmt::format("expected an updater, found {}", kind_words(v)),
+                             suggestion(v.kind == K::Name || v.kind == K::Call ? v.text : "",
+                                        updaters));
             } else if (f.name == "optimizer") {
                 optimizer(v, t.adam);
             } else if (f.name == "loss") {
@@ -1186,7 +1233,9 @@ private:
 
     // The network's size must match what the task presents.
     void compatible(const NetworkDef& net, const TaskDef& task, const ast::Span& where) {
-        if (task.entry->units_param.empty())
+        // A missing required parameter was reported already; there is nothing to compare.
+        if (task.entry->units_param.empty() || !net.params.has("units")
+            || !net.params.has("inputs") || !task.params.has(task.entry->units_param))
             return;
         const long units = net.params.integer("units");
         const long wanted = task.params.integer(task.entry->units_param);
@@ -1302,7 +1351,7 @@ private:
             || (spec.kind == stdlib::ArgKind::Evaluation && r.kind == ArgRef::Kind::Evaluation);
         if (!fits) {
             d_.error(Code::ArgumentKind, e.span, fmt::format("'{}' expects {}, but '{}' is {}", spec.name,
-                                         stdlib::arg_kind_name(spec.kind), text,
+                                         with_article(stdlib::arg_kind_name(spec.kind)), text,
                                          matrix                             ? "a matrix"
                                          : r.kind == ArgRef::Kind::Training ? "a training"
                                                                             : "an evaluation"));

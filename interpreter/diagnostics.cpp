@@ -1,6 +1,7 @@
 #include "interpreter/diagnostics.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 
@@ -188,8 +189,16 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 std::string closest_name(std::string_view name, const std::vector<std::string>& candidates) {
     std::string best;
     std::size_t best_distance = std::max<std::size_t>(2, name.size() / 3) + 1;
+    // Case is ignored: `RNN` is most likely `rnn`.
+    auto lower = [](std::string_view x) {
+        std::string out(x);
+        for (auto& ch : out)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        return out;
+    };
+    const std::string wanted = lower(name);
     for (const auto& c : candidates) {
-        const std::size_t d = edit_distance(name, c);
+        const std::size_t d = edit_distance(wanted, lower(c));
         if (d < best_distance) {
             best_distance = d;
             best = c;

@@ -1,6 +1,8 @@
 #include "interpreter/sweep.hpp"
 
 #include <cmath>
+#include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -136,15 +138,29 @@ public:
                 return;
             if (s.kind == ast::Statement::Kind::For) {
                 sweep(s, env, label, out);
-            } else {
-                out.push_back(instance(s, env, label));
+            } else if (auto i = instance(s, env, label)) {
+                out.push_back(std::move(*i));
                 out.back().sweep = where;
             }
         }
     }
 
+    // Every name a statement defines, anywhere in the file (loop variables may not hide one).
+    void collect_definitions(const std::vector<ast::Statement>& list) {
+        for (const auto& s : list) {
+            if (!s.name.empty())
+                definitions_.emplace(s.name, s.name_span);
+            collect_definitions(s.children);
+        }
+    }
+
+    bool had_errors() const { return d_.error_count() > errors_at_start_; }
+
 private:
-    Instance instance(const ast::Statement& s, const Env& env, const std::string& label) {
+    // The instance of `s` for the current values, or nothing when it cannot be named (the
+    // mistake is reported; checking it further would only repeat it).
+    std::optional<Instance> instance(const ast::Statement& s, const Env& env,
+                                     const std::string& label) {
         Instance inst;
         ast::Statement& t = inst.statement;
         t.kind = s.kind;
@@ -169,6 +185,7 @@ private:
                      s.kind == ast::Statement::Kind::Seed
                          ? "give each training its own seed in the sweep: 'seed = s' in its block"
                          : "");
+            return std::nullopt;
         }
         if (s.name_index.empty())
             return inst;  // in a sweep, the checker reports the repeated definition
@@ -190,7 +207,7 @@ private:
                                            i->text)
                              : "an index must be a loop variable or a literal value",
                          env.empty() ? "" : fmt::format("index by '{}'", env.back().name));
-                return inst;
+                return std::nullopt;
             }
             index += (index.empty() ? "" : ",") + text;
         }
@@ -257,12 +274,23 @@ private:
         std::set<std::string> names;
         for (std::size_t k = 0; k < s.loops.size(); ++k) {
             const auto& [name, iterable] = s.loops[k];
-            if (bound(env, name) != nullptr || !names.insert(name).second) {
-                d_.error(Code::LoopVariableTwice, iterable->span,
-                         fmt::format("the loop variable '{}' is already bound by an enclosing "
-                                     "or the same sweep",
-                                     name),
-                         "give each loop variable its own name");
+            const ast::Span at = k < s.loop_spans.size() ? s.loop_spans[k] : iterable->span;
+            if (const Binding* outer = bound(env, name); outer || !names.insert(name).second) {
+                auto& e = d_.error(Code::LoopVariableTwice, at,
+                                   fmt::format("the loop variable '{}' is already bound by {}", name,
+                                               outer ? "an enclosing sweep" : "this sweep"),
+                                   "give each loop variable its own name");
+                if (outer)
+                    e.notes.emplace_back(outer->declared, "bound here");
+                return;
+            }
+            if (const auto def = definitions_.find(name); def != definitions_.end()) {
+                auto& e = d_.error(
+                    Code::LoopVariableShadows, at,
+                    fmt::format("the loop variable '{}' has the name of a definition", name),
+                    "rename the loop variable; inside the sweep it would replace every use of "
+                    "the definition by its values");
+                e.notes.emplace_back(def->second, "defined here");
                 return;
             }
             if (!values(*iterable, env, all[k]))
@@ -283,7 +311,9 @@ private:
             std::string here = label;
             for (std::size_t k = 0; k < s.loops.size(); ++k) {
                 const Expr& v = *all[k][at[k]];
-                env.push_back({s.loops[k].first, &v, s.loops[k].second->span, &uses[k]});
+                env.push_back({s.loops[k].first, &v,
+                               k < s.loop_spans.size() ? s.loop_spans[k] : s.loops[k].second->span,
+                               &uses[k]});
                 const std::string text = literal_text(v);
                 here += fmt::format("{}{} = {}", here.empty() ? "" : ", ", s.loops[k].first,
                                     text.empty() ? "(an expression)" : text);
@@ -303,14 +333,17 @@ private:
             }
         }
         for (std::size_t k = 0; k < s.loops.size(); ++k)
-            if (uses[k] == 0 && !failed_)
-                d_.warning(Code::UnusedLoopVariable, s.loops[k].second->span,
+            if (uses[k] == 0 && !failed_ && !had_errors())
+                d_.warning(Code::UnusedLoopVariable,
+                           k < s.loop_spans.size() ? s.loop_spans[k] : s.loops[k].second->span,
                            fmt::format("the loop variable '{}' is not used in the sweep's body",
                                        s.loops[k].first),
                            "every instance of the body is then the same");
     }
 
     Diagnostics& d_;
+    std::size_t errors_at_start_ = d_.error_count();
+    std::map<std::string, ast::Span> definitions_;
     bool failed_ = false;
 };
 
@@ -324,7 +357,9 @@ std::vector<Instance> expand_sweeps(const std::vector<ast::Statement>& statement
                                     Diagnostics& diags) {
     std::vector<Instance> out;
     Env env;
-    Expander(diags).statements(statements, env, "", ast::Span{}, out);
+    Expander expander(diags);
+    expander.collect_definitions(statements);
+    expander.statements(statements, env, "", ast::Span{}, out);
     return out;
 }
 

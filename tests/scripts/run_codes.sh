@@ -10,14 +10,9 @@ rnn="$1"; tests="$2"
 # Codes that no script can trigger in this version. Each one is a defect to fix (make the
 # code reachable, or drop it from the table), then delete it here and add its golden; the
 # test fails while a listed code is covered, so this list cannot go stale.
-#   E0034  grammar/parser.cpp: `field` is seq<field_name, field_tail>, so a field name without
-#          '=' or ':' fails `field` as a whole and reports E0033; field_tail's message is
-#          never raised.
 #   E0623  interpreter/check.cpp evaluate_def: the stdlib has a single task kind
 #          (memory_recall), so a training and its evaluation task always share a kind.
-#   E0804  interpreter/check.cpp, interpreter/sweep.cpp: no code path emits it; a loop
-#          variable named like a definition is silently substituted for it.
-known_gaps="E0034 E0623 E0804"
+known_gaps="E0623"
 
 codes=$("$rnn" explain) || { echo "FAIL: '$rnn explain' exited $?"; exit 1; }
 codes=$(printf '%s\n' "$codes" | awk 'NF { print $1 }')
