@@ -916,8 +916,13 @@ private:
         if (const auto r = reductions.find(e.text); r != reductions.end()) {
             n.kind = LossNode::Kind::Reduce;
             n.reduction = r->second;
-            if (e.items.size() != 2 || !e.arg_names[0].empty() || e.arg_names[1] != "during") {
-                d_.error(Code::CallForm, e.span, fmt::format("write {}(SIGNAL, during: PERIOD)", e.text));
+            const bool whole_trial = e.items.size() == 1 && e.arg_names[0].empty();
+            if (!whole_trial
+                && (e.items.size() != 2 || !e.arg_names[0].empty() || e.arg_names[1] != "during")) {
+                d_.error(Code::CallForm, e.span,
+                         fmt::format("write {}(SIGNAL, during: PERIOD), or {}(SIGNAL) over the "
+                                     "whole trial",
+                                     e.text, e.text));
                 return std::nullopt;
             }
             std::vector<std::string> signals, periods;
@@ -926,7 +931,6 @@ private:
             for (const auto& p : sc.task->entry->periods)
                 periods.push_back(p.name);
             const Expr& sig = *e.items[0];
-            const Expr& per = *e.items[1];
             bool ok = true;
             if (sig.kind != K::Name
                 || std::find(signals.begin(), signals.end(), sig.text) == signals.end()) {
@@ -936,6 +940,13 @@ private:
                          suggestion(sig.kind == K::Name ? sig.text : "", signals));
                 ok = false;
             }
+            if (whole_trial) {
+                if (!ok)
+                    return std::nullopt;
+                n.signal = sig.text;
+                return n;
+            }
+            const Expr& per = *e.items[1];
             if (per.kind != K::Name
                 || std::find(periods.begin(), periods.end(), per.text) == periods.end()) {
                 d_.error(Code::UnknownPeriod, per.span,
@@ -1020,7 +1031,8 @@ private:
                                     : x.reduction == rt::TimeReduction::Max ? "max"
                                     : x.reduction == rt::TimeReduction::Min ? "min"
                                                                             : "sum";
-                    return fmt::format("{}_{}_{}", r, x.signal, x.period);
+                    return x.period.empty() ? fmt::format("{}_{}", r, x.signal)
+                                            : fmt::format("{}_{}_{}", r, x.signal, x.period);
                 }
                 case LossNode::Kind::FixedPoint:
                     return "fixed_point";
@@ -1061,6 +1073,8 @@ private:
         std::vector<std::string> metrics;
         for (const auto& m : task.entry->metrics)
             metrics.push_back(m.name);
+        metrics.emplace_back("loss");
+        metrics.emplace_back("epoch");
         std::function<bool(const Expr&)> collect = [&](const Expr& c) {
             if (c.kind == K::Binary && c.text == "and")
                 return collect(*c.items[0]) && collect(*c.items[1]);
@@ -1070,7 +1084,7 @@ private:
                 const auto rhs = constant_number(*c.items[1]);
                 if (lhs.kind != K::Name
                     || std::find(metrics.begin(), metrics.end(), lhs.text) == metrics.end()) {
-                    d_.error(Code::StopMetric, lhs.span, fmt::format("expected a metric of the task '{}'", task.name),
+                    d_.error(Code::StopMetric, lhs.span, fmt::format("expected a metric of the task '{}', 'loss' or 'epoch'", task.name),
                              suggestion(lhs.kind == K::Name ? lhs.text : "", metrics));
                     return false;
                 }

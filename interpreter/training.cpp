@@ -55,6 +55,9 @@ public:
                 return rt::scale(tape_, build(n.children[0]),
                                  static_cast<float>(1.0 / n.children[1].value));
             case Kind::Reduce: {
+                if (n.period.empty())  // no `during:`: the whole trial
+                    return rt::reduce_time(tape_, signal(n.signal), n.reduction, 0,
+                                           task_.steps());
                 const stdlib::Period& p = periods_.at(n.period);
                 return rt::reduce_time(tape_, signal(n.signal), n.reduction, p.begin, p.end);
             }
@@ -245,6 +248,9 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
         if (on_epoch)
             on_epoch(epoch, def.epochs, loss, metrics);
         if (def.stop) {
+            // Stop conditions may also read the loss and the epoch number.
+            metrics["loss"] = loss;
+            metrics["epoch"] = static_cast<double>(epoch + 1);
             bool all = true;
             for (const auto& c : def.stop->all)
                 all = all && holds(c, metrics.at(c.metric));

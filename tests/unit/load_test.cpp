@@ -11,6 +11,8 @@
 
 #include "grammar/parser.hpp"
 #include "interpreter/paths.hpp"
+#include "interpreter/training.hpp"
+#include "runtime/random.hpp"
 
 namespace i = rnn::interp;
 namespace fs = std::filesystem;
@@ -247,4 +249,26 @@ evaluate test = fit on memories
 plot trajectory(test, to: 16 steps) to "t.png"
 )"),
                    "E0714"));
+}
+
+TEST_CASE("a reduction without 'during:' covers the whole trial; stop_when reads loss and epoch") {
+    const auto l = i::load_text("t.rnn", kParts + R"(
+train fit = hop on memories {
+  loss      = -mean(overlap) + 0.1 * max(overlap, during: present)
+  epochs    = 50
+  stop_when = epoch >= 4 and loss < 100
+}
+)");
+    INFO(i::render_all(l, false));
+    REQUIRE(l.program);
+    const i::TrainDef& def = l.program->trains.at("fit");
+    REQUIRE(def.loss.size() == 2);
+    CHECK(def.loss[0].name == "loss_mean_overlap");
+    CHECK(def.loss[1].name == "loss_max_overlap_present");
+    const auto& task_def = l.program->tasks.at("memories");
+    rnn::rt::RandomStream setup(i::task_setup_key(*l.program, "memories"));
+    const auto task = task_def.entry->make(task_def.params, setup);
+    const i::TrainedNetwork trained = i::train(*l.program, def, *task, nullptr);
+    CHECK(trained.stopped_early);
+    CHECK(trained.epochs_run == 4);
 }
