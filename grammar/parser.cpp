@@ -12,6 +12,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <optional>
+#include <tuple>
 
 #include <tao/pegtl.hpp>
 #include <tao/pegtl/contrib/parse_tree.hpp>
@@ -764,14 +765,15 @@ std::vector<ast::Comment> collect_comments(std::string_view source, std::uint32_
 }
 
 // The position of the innermost '{' still open at byte `at` (outside strings and comments).
-std::optional<std::size_t> unclosed_brace(std::string_view source, std::size_t at) {
+std::optional<std::size_t> unclosed(std::string_view source, std::size_t at, char opening,
+                                    char closing) {
     std::vector<std::size_t> open;
     scan_source(
         source, at,
         [&](std::size_t i, std::uint32_t, std::uint32_t) {
-            if (source[i] == '{')
+            if (source[i] == opening)
                 open.push_back(i);
-            else if (source[i] == '}' && !open.empty())
+            else if (source[i] == closing && !open.empty())
                 open.pop_back();
         },
         [](std::size_t, std::size_t, std::uint32_t, std::uint32_t) {});
@@ -780,9 +782,10 @@ std::optional<std::size_t> unclosed_brace(std::string_view source, std::size_t a
     return open.back();
 }
 
-std::string fmt_open(std::size_t byte, std::string_view source) {
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i < byte; ++i) {
+// The 1-based line and column of a byte.
+std::pair<std::uint32_t, std::uint32_t> position_of(std::size_t byte, std::string_view source) {
+    std::uint32_t line = 1, column = 1;
+    for (std::size_t i = 0; i < byte && i < source.size(); ++i) {
         if (source[i] == '\n') {
             ++line;
             column = 1;
@@ -790,8 +793,12 @@ std::string fmt_open(std::size_t byte, std::string_view source) {
             ++column;
         }
     }
-    return "expected '}' to close the block opened at " + std::to_string(line) + ":"
-           + std::to_string(column);
+    return {line, column};
+}
+
+std::string opened_at(std::size_t byte, std::string_view source) {
+    const auto [line, column] = position_of(byte, source);
+    return std::to_string(line) + ":" + std::to_string(column);
 }
 
 }  // namespace
@@ -871,11 +878,31 @@ ast::Module parse(std::string_view original, std::uint32_t file_id, const std::s
                                     || !std::isalnum(static_cast<unsigned char>(rest[kw.size()])));
             }
             if (at_statement) {
-                if (const auto open = unclosed_brace(source, p.byte)) {
-                    err.message = fmt_open(*open, source);
+                if (const auto open = unclosed(source, p.byte, '{', '}')) {
                     err.code = "E0032";
+                    if (err.incomplete) {
+                        // At the end of the file there is nothing to point at: point at
+                        // the brace that is never closed.
+                        const auto [line, column] = position_of(*open, source);
+                        err.where = {file_id, line, column, static_cast<std::uint32_t>(*open),
+                                     static_cast<std::uint32_t>(*open + 1)};
+                        err.message = "this '{' is never closed: expected '}' before the end of "
+                                      "the file";
+                    } else {
+                        err.message = "expected '}' to close the block opened at "
+                                      + opened_at(*open, source);
+                    }
                 }
             }
+        }
+        // Which bracket a missing ')' or ']' would close.
+        for (const auto& [code, opening, closing] :
+             {std::tuple{"E0030", '(', ')'}, std::tuple{"E0031", '[', ']'}}) {
+            if (err.code != code)
+                continue;
+            if (const auto open = unclosed(source, p.byte, opening, closing))
+                err.message = std::string("expected '") + closing + "' to close the '" + opening
+                              + "' opened at " + opened_at(*open, source);
         }
         throw ParseFailure(std::move(err));
     }

@@ -80,7 +80,7 @@ TEST_CASE("syntax errors say what was expected, where") {
     e = error_of("plot f(x) \"a.png\"");
     CHECK(e.message == "expected 'to' and the output file name");
     e = error_of("network n = rnn {\n  W : init normal(0.1\n}");
-    CHECK(e.message == "expected ')'");
+    CHECK(e.message == "expected ')' to close the '(' opened at 2:18");
     CHECK(e.where.line == 3);
     e = error_of("task t = m { a = \"open }");
     CHECK(e.message == "expected the closing '\"' of the string on the same line");
@@ -94,8 +94,12 @@ TEST_CASE("a block left open is named with the place it was opened") {
     CHECK(e.where.line == 3);
 }
 
-TEST_CASE("input that ends inside a block is reported as incomplete") {
-    CHECK(error_of("task x = y {").incomplete);
+TEST_CASE("input that ends inside a block is reported as incomplete, at the open brace") {
+    const auto open = error_of("task x = y {\n  a = 1\n");
+    CHECK(open.incomplete);
+    CHECK(open.where.line == 1);
+    CHECK(open.where.column == 12);
+    CHECK(open.message.find("never closed") != std::string::npos);
     CHECK(!error_of("task x = y { a = 1 } }").incomplete);
 }
 
