@@ -84,7 +84,9 @@ bool is_blank_char(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 // Columns count code points: names and strings may hold UTF-8.
 int width(std::string_view s) {
@@ -94,7 +96,9 @@ int width(std::string_view s) {
     return n;
 }
 
-std::string spaces(int n) { return std::string(static_cast<std::size_t>(std::max(n, 0)), ' '); }
+std::string spaces(int n) {
+    return std::string(static_cast<std::size_t>(std::max(n, 0)), ' ');
+}
 
 std::string quote(const std::string& text) {
     std::string out = "\"";
@@ -198,15 +202,16 @@ private:
     }
 
     bool comment_within(std::uint32_t after, std::uint32_t before) const {
-        const auto it =
-            std::upper_bound(comments_.begin(), comments_.end(), after,
-                             [](std::uint32_t pos, const Comment& c) { return pos < c.span.begin; });
+        const auto it = std::upper_bound(
+            comments_.begin(), comments_.end(), after,
+            [](std::uint32_t pos, const Comment& c) { return pos < c.span.begin; });
         return it != comments_.end() && it->span.begin < before;
     }
 
     // The closing brace of a construct whose span ends with it.
     std::uint32_t close_brace(const ast::Span& span) const {
-        std::uint32_t end = std::min<std::uint32_t>(span.end, static_cast<std::uint32_t>(src_.size()));
+        std::uint32_t end =
+            std::min<std::uint32_t>(span.end, static_cast<std::uint32_t>(src_.size()));
         while (end > span.begin && src_[end - 1] != '}')
             --end;
         return end > span.begin ? end - 1 : span.end;
@@ -279,8 +284,7 @@ private:
 
     // Prints one unit; when a line of it that holds a block call kept on one line is too
     // long, prints it again with its block calls expanded.
-    template <typename Print>
-    void unit(const void* key, int indent, int pad, Print print) {
+    template <typename Print> void unit(const void* key, int indent, int pad, Print print) {
         const bool saved = force_expand_;
         const std::size_t mark = lines_.size();
         const auto k = std::make_tuple(key, indent, pad);
@@ -303,56 +307,100 @@ private:
 
     // --- statements ----------------------------------------------------------------------
 
+    // Runs of statements not parted by a blank line are laid out as a table. A run holds
+    // no sweep and no statement with a block of fields, and either only plots or no plot.
+    // Plots align their `to` (among those on one line); the others align their keywords,
+    // and consecutive definitions of one kind (a list of analyses) the `=` after the name.
     void statements_at(const std::vector<Statement>& list, int indent) {
-        std::vector<std::size_t> first(list.size()), count(list.size()), to_at(list.size());
-        for (std::size_t i = 0; i < list.size(); ++i) {
-            first[i] = lines_.size();
-            to_at[i] = statement(list[i], indent);
-            count[i] = lines_.size() - first[i];
-        }
-        // Runs of one-line statements not parted by a blank line are aligned: keywords to
-        // the longest keyword, and each plot's `to` to the longest plotted call.
-        auto single = [&](std::size_t i) {
-            return list[i].kind != Statement::Kind::For && count[i] == 1;
+        using SK = Statement::Kind;
+        const std::size_t n = list.size();
+        auto alignable = [&](std::size_t i) {
+            return list[i].kind != SK::For && !(list[i].has_body && !list[i].body.empty());
         };
-        for (std::size_t i = 0; i < list.size();) {
-            if (!single(i)) {
+        auto is_plot = [&](std::size_t i) {
+            return list[i].kind == SK::Plot;
+        };
+        std::vector<int> kw_pad(n, 0), name_pad(n, 0);
+        std::vector<std::pair<std::size_t, std::size_t>> plot_runs;
+        for (std::size_t i = 0; i < n;) {
+            if (!alignable(i)) {
                 ++i;
                 continue;
             }
             std::size_t j = i;
-            while (j + 1 < list.size() && single(j + 1)
+            while (j + 1 < n && alignable(j + 1) && is_plot(j + 1) == is_plot(i)
                    && !blank_between(list[j].span.end, list[j + 1].span.begin))
                 ++j;
-            std::size_t kw = 0;
-            int head = 0;
-            for (std::size_t k = i; k <= j; ++k) {
-                const std::size_t len = std::string_view(ast::statement_keyword(list[k].kind)).size();
-                kw = std::max(kw, len);
-                if (to_at[k] != std::string::npos)
-                    head = std::max(head, width(std::string_view(lines_[first[k]].text)
-                                                    .substr(len + 1, to_at[k] - len - 1)));
-            }
-            for (std::size_t k = i; k <= j; ++k) {
-                std::string& text = lines_[first[k]].text;
-                const std::size_t len = std::string_view(ast::statement_keyword(list[k].kind)).size();
-                if (to_at[k] != std::string::npos)
-                    text.insert(to_at[k], spaces(head - width(std::string_view(text).substr(
-                                                                len + 1, to_at[k] - len - 1))));
-                text.insert(len, spaces(static_cast<int>(kw - len)));
+            if (is_plot(i)) {
+                plot_runs.emplace_back(i, j);
+            } else {
+                int kw = 0;
+                for (std::size_t k = i; k <= j; ++k)
+                    kw = std::max(kw, width(ast::statement_keyword(list[k].kind)));
+                for (std::size_t k = i; k <= j;) {
+                    std::size_t last = k;
+                    while (last + 1 <= j && list[last + 1].kind == list[k].kind)
+                        ++last;
+                    std::vector<int> names;
+                    for (std::size_t m = k; m <= last; ++m)
+                        names.push_back(def_name_width(list[m]));
+                    const int name = *std::max_element(names.begin(), names.end());
+                    for (std::size_t m = k; m <= last; ++m) {
+                        kw_pad[m] = kw;
+                        name_pad[m] = names[m - k] >= 0 ? name : 0;
+                    }
+                    k = last + 1;
+                }
             }
             i = j + 1;
         }
+
+        std::vector<std::size_t> first(n), count(n), to_at(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            first[i] = lines_.size();
+            to_at[i] = statement(list[i], indent, kw_pad[i], name_pad[i]);
+            count[i] = lines_.size() - first[i];
+        }
+        for (const auto& [i, j] : plot_runs) {
+            auto head = [&](std::size_t k) {
+                const std::string_view text = lines_[first[k]].text;
+                const std::size_t start = std::string_view("plot ").size();
+                return width(text.substr(start, to_at[k] - start));
+            };
+            int w = 0;
+            for (std::size_t k = i; k <= j; ++k)
+                if (count[k] == 1)
+                    w = std::max(w, head(k));
+            for (std::size_t k = i; k <= j; ++k)
+                if (count[k] == 1)
+                    lines_[first[k]].text.insert(to_at[k], spaces(w - head(k)));
+        }
+    }
+
+    // The width of a definition's name as printed on one line; -1 for a statement that
+    // defines nothing or whose name (an index written over several lines) takes more.
+    int def_name_width(const Statement& s) {
+        using SK = Statement::Kind;
+        if (s.kind == SK::Seed || s.kind == SK::Output || s.kind == SK::Include
+            || s.kind == SK::Plot || s.kind == SK::For)
+            return -1;
+        const std::size_t mark = lines_.size();
+        open_line(0, LineKind::Statement, 0);
+        def_name(s, 0);
+        const int w = lines_.size() == mark + 1 ? width(cur().text) : -1;
+        lines_.resize(mark);
+        return w;
     }
 
     // Returns, for a plot, the offset of " to" in its first line (npos otherwise).
-    std::size_t statement(const Statement& s, int indent) {
+    std::size_t statement(const Statement& s, int indent, int kw_pad, int name_pad) {
         using SK = Statement::Kind;
         std::size_t to_at = std::string::npos;
         auto print = [&] {
             open_line(indent, LineKind::Statement, indent);
             touch(s.span.begin, s.span.begin + 1);
             put(ast::statement_keyword(s.kind));
+            put(spaces(kw_pad - width(ast::statement_keyword(s.kind))));
             switch (s.kind) {
                 case SK::Seed:
                 case SK::Output:
@@ -365,7 +413,7 @@ private:
                 case SK::Train:
                 case SK::Evaluate:
                     put(" ");
-                    def_name(s);
+                    def_name(s, name_pad);
                     put(" = ");
                     expr(*s.head, kSustained);
                     if (s.target) {
@@ -378,7 +426,7 @@ private:
                     break;
                 case SK::Analyze:
                     put(" ");
-                    def_name(s);
+                    def_name(s, name_pad);
                     put(" = ");
                     expr(*s.head, kSustained);
                     break;
@@ -414,16 +462,21 @@ private:
                     break;
                 }
             }
+            // Parentheses are outside the spans of what they enclose: the statement's own
+            // span says where its code really ends.
+            if (s.span.end > s.span.begin)
+                touch(s.span.end - 1, s.span.end);
         };
         // A sweep holds no block calls of its own; its statements are units themselves.
         if (s.kind == SK::For)
             print();
         else
-            unit(&s, indent, 0, print);
+            unit(&s, indent, kw_pad * (kWidth + 1) + name_pad, print);
         return to_at;
     }
 
-    void def_name(const Statement& s) {
+    void def_name(const Statement& s, int pad) {
+        const int start = column();
         touch(s.name_span.begin, s.name_span.end);
         put(s.name);
         if (!s.name_index.empty()) {
@@ -431,6 +484,7 @@ private:
             items(s.name_index, 0, nullptr);
             put("]");
         }
+        put(spaces(pad - (column() - start)));
     }
 
     void close_line(int indent, std::uint32_t brace) {
@@ -454,7 +508,8 @@ private:
         std::vector<int> pad(fields.size());
         for (std::size_t i = 0; i < fields.size();) {
             std::size_t j = i;
-            while (j + 1 < fields.size() && !blank_between(fields[j].span.end, fields[j + 1].span.begin))
+            while (j + 1 < fields.size()
+                   && !blank_between(fields[j].span.end, fields[j + 1].span.begin))
                 ++j;
             int w = 0;
             for (std::size_t k = i; k <= j; ++k)
@@ -554,7 +609,7 @@ private:
                     put("not ");
                     expr(operand, repeat ? kNot : kCompare);
                 } else {
-                    put("-");
+                    put(repeat ? "- " : "-");  // `--x` would read as a decrement
                     expr(operand, repeat ? kNeg : kJitter);
                 }
                 break;
@@ -718,18 +773,18 @@ private:
             const int indent = at_end ? 0 : l->comment_indent;
             const bool comment_blank_ok = at_end || l->kind != LineKind::Continuation;
             for (const Comment* c : before[i])
-                items.push_back({nullptr, c, indent, comment_blank_ok, c->span.begin, c->span.end,
-                                 nullptr});
+                items.push_back(
+                    {nullptr, c, indent, comment_blank_ok, c->span.begin, c->span.end, nullptr});
             if (at_end)
                 break;
             // Only one comment fits at the end of a line; others that were inside its code
             // (now joined on one line) go above it.
             const auto& w = with[i];
             for (std::size_t k = 0; k + 1 < w.size(); ++k)
-                items.push_back({nullptr, w[k], indent,
-                                 k == 0 && l->kind != LineKind::Continuation
-                                     && l->kind != LineKind::Close,
-                                 l->src_begin, w[k]->span.end, nullptr});
+                items.push_back(
+                    {nullptr, w[k], indent,
+                     k == 0 && l->kind != LineKind::Continuation && l->kind != LineKind::Close,
+                     l->src_begin, w[k]->span.end, nullptr});
             items.push_back({l, nullptr, l->indent,
                              l->kind == LineKind::Statement || l->kind == LineKind::Field,
                              l->src_begin, l->src_end, w.empty() ? nullptr : w.back()});
@@ -739,6 +794,7 @@ private:
             std::string code;
             std::string comment;
         };
+
         std::vector<Out> out;
         std::uint32_t prev_end = 0;
         bool have_prev = false, prev_opens = false;

@@ -408,7 +408,9 @@ public:
             e->text = text(n);
             return e;
         }
-        if (n.is_type<rules::jitter>()) {
+        // `negated` and `negated_condition` derive from jitter and comparison: PEGTL records
+        // the derived type, with the base rule's children.
+        if (n.is_type<rules::jitter>() || n.is_type<rules::negated>()) {
             if (n.children.size() == 1)
                 return expr(*n.children[0]);
             auto e = make(K::Jitter, n);
@@ -431,10 +433,10 @@ public:
             }
             return operand;
         }
-        if (n.is_type<rules::negated>() || n.is_type<rules::negated_condition>())
-            return expr(*n.children.at(0));
+
         if (n.is_type<rules::multiplicative>() || n.is_type<rules::additive>()
-            || n.is_type<rules::comparison>() || n.is_type<rules::logic_and>()
+            || n.is_type<rules::comparison>() || n.is_type<rules::negated_condition>()
+            || n.is_type<rules::logic_and>()
             || n.is_type<rules::logic_or>())
             return binary_chain(n);
         if (n.is_type<rules::range_expr>()) {

@@ -108,3 +108,15 @@ TEST_CASE("deep nesting is an error, not a crash") {
         "analyze a = f(" + std::string(5000, '(') + "1" + std::string(5000, ')') + ")";
     CHECK(error_of(deep).message.find("nested too deeply") != std::string::npos);
 }
+
+TEST_CASE("prefix operators keep the whole operand: not a < b, -a +- b") {
+    const auto m = g::parse("analyze x = not z <= 3\nanalyze y = -a +- b\n", 0, "t.rnn");
+    const Expr& n = *m.statements[0].head;
+    REQUIRE(n.kind == Expr::Kind::Unary);
+    CHECK(n.text == "not");
+    REQUIRE(n.items[0]->kind == Expr::Kind::Binary);
+    CHECK(n.items[0]->text == "<=");
+    const Expr& neg = *m.statements[1].head;
+    REQUIRE(neg.kind == Expr::Kind::Unary);
+    CHECK(neg.items[0]->kind == Expr::Kind::Jitter);
+}
