@@ -1,7 +1,7 @@
 #!/bin/sh
 # Every example stays in step with the language: each ```rnn block of docs/*.md must pass
 # `rnn check` (blocks marked ```rnn parse-only must parse: `rnn fmt`), and every
-# examples/*.rnn must pass `rnn check` without warnings.
+# examples/*.rnn must pass `rnn check` without warnings and be in the canonical layout.
 # usage: run_doc_examples.sh RNN SOURCE_DIR WORK_DIR
 rnn="$1"; src="$2"; work="$3"
 rm -rf "$work"; mkdir -p "$work"
@@ -31,5 +31,9 @@ for f in "$src"/examples/*.rnn; do
   if [ $? -ne 0 ] || [ -n "$out" ]; then
     echo "FAIL: rnn check examples/$(basename "$f"):"; echo "$out"; status=1
   fi
+done
+# Examples are what users copy: they are kept in the canonical layout.
+for f in "$src"/examples/*.rnn "$src"/examples/shared/*.rnn; do
+  "$rnn" fmt "$f" --check || status=1
 done
 exit $status
