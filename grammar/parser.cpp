@@ -104,7 +104,14 @@ struct paren : if_must< lparen, expr, rparen > {};
 struct primary : sor< number, string_lit, kw_true, kw_false, list_lit, paren, callee > {};
 struct member : if_must< dot, any_name > {};
 struct index : if_must< lbracket, expr, star< comma, expr >, rbracket > {};
-struct postfix : seq< primary, star< sor< member, index > > > {};
+// Chains of operators are bounded while parsing (not only when the tree is built): a
+// megabyte of `+ 1` then fails at once instead of first growing a huge parse tree.
+// `chain< Op, Rule >` is up to 255 repetitions of Op, then Op may not follow.
+inline constexpr unsigned kMaxChain = 255;
+template< typename Op > struct chain_end : not_at< Op > {};
+template< typename Op, typename Rule > struct chain : seq< rep_opt< kMaxChain, Rule >, must< chain_end< Op > > > {};
+struct suffix_start : sor< dot, lbracket > {};
+struct postfix : seq< primary, chain< suffix_start, sor< member, index > > > {};
 struct pm_op : tok< string< '+', '-' > > {};
 // An operator at the end of a line must not take the next field's name as its operand
 // (`a = 1 +` then `b = 2` is a missing operand, not `1 + b`).
@@ -114,21 +121,21 @@ struct jitter : seq< postfix, opt< if_must< pm_op, not_a_field, postfix > > > {}
 struct minus : tok< one< '-' > > {};
 // Prefix runs are repetitions, not recursion, so `- - - ... x` cannot exhaust the stack.
 struct negated : jitter {};
-struct negation : seq< plus< minus >, must< negated > > {};
+struct negation : seq< seq< minus, rep_opt< kMaxChain - 1, minus > >, must< chain_end< minus >, negated > > {};
 struct unary : sor< negation, jitter > {};
 struct mul_op : tok< one< '*', '/' > > {};
-struct multiplicative : seq< unary, star< if_must< mul_op, not_a_field, unary > > > {};
+struct multiplicative : seq< unary, chain< mul_op, if_must< mul_op, not_a_field, unary > > > {};
 struct add_op : tok< sor< seq< one< '+' >, not_at< one< '-' > > >, one< '-' > > > {};
-struct additive : seq< multiplicative, star< if_must< add_op, not_a_field, multiplicative > > > {};
+struct additive : seq< multiplicative, chain< add_op, if_must< add_op, not_a_field, multiplicative > > > {};
 struct range_expr : seq< additive, opt< if_must< dotdot, additive > > > {};
 struct cmp_op : tok< sor< string< '<', '=' >, string< '>', '=' >, string< '=', '=' >,
                           string< '!', '=' >, one< '<' >, one< '>' > > > {};
 struct comparison : seq< range_expr, opt< if_must< cmp_op, range_expr > > > {};
 struct negated_condition : comparison {};
-struct not_expr : seq< plus< kw_not >, must< negated_condition > > {};
+struct not_expr : seq< seq< kw_not, rep_opt< kMaxChain - 1, kw_not > >, must< chain_end< kw_not >, negated_condition > > {};
 struct logic_not : sor< not_expr, comparison > {};
-struct logic_and : seq< logic_not, star< if_must< kw_and, logic_not > > > {};
-struct logic_or : seq< logic_and, star< if_must< kw_or, logic_and > > > {};
+struct logic_and : seq< logic_not, chain< kw_and, if_must< kw_and, logic_not > > > {};
+struct logic_or : seq< logic_and, chain< kw_or, if_must< kw_or, logic_and > > > {};
 struct sustained : seq< logic_or, opt< seq< kw_for, number > > > {};
 struct expr : sustained {};
 
@@ -189,6 +196,7 @@ template<> inline constexpr auto error_message< loop_var > = "expected a loop va
 template<> inline constexpr auto error_message< for_body > = "expected '{' to open the body of the sweep";
 template<> inline constexpr auto error_message< expr > = "expected a value or an expression";
 template<> inline constexpr auto error_message< unary > = "expected a value after the operator";
+template< typename Op > inline constexpr auto error_message< chain_end< Op > > = "expression too long: more than 255 operators in a row";
 template<> inline constexpr auto error_message< not_a_field > = "expected a value after the operator";
 template<> inline constexpr auto error_message< negated > = "expected a value after '-'";
 template<> inline constexpr auto error_message< negated_condition > = "expected a condition after 'not'";
@@ -214,6 +222,7 @@ template<> inline constexpr auto error_message< eof > = "expected a statement";
 // interpreter/diagnostic_codes.hpp; a unit test checks that every message has one).
 inline constexpr std::pair<const char*, const char*> message_codes[] = {
     {"expected a statement", "E0010"},
+    {"expression too long: more than 255 operators in a row", "E0004"},
     {"expected a number", "E0011"},
     {"expected a string in double quotes", "E0012"},
     {"expected the closing '\"' of the string on the same line", "E0013"},
