@@ -10,9 +10,11 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstddef>
 #include <cstdlib>
 #include <optional>
 #include <tuple>
+#include <vector>
 
 #include <tao/pegtl.hpp>
 #include <tao/pegtl/contrib/parse_tree.hpp>
@@ -94,14 +96,19 @@ struct string_lit : seq< one< '"' >, must< string_body >, skip > {};
 // --- expressions, loosest binding last -------------------------------------------------
 struct expr;
 struct named_arg_name : seq< any_name, colon > {};  // keywords too: `f(x, to: 30 steps)`
-struct argument : sor< seq< named_arg_name, must< expr > >, expr > {};
+// `at<...>` guards below try a stored rule only where its first token is present: every
+// attempt of a stored rule allocates a parse-tree node, and failed attempts were most of
+// the parse time. A guard must use rules that are not stored (a stored rule matched
+// inside `at` would still add its node to the tree).
+struct argument : sor< seq< at< identifier, skip, one< ':' > >, named_arg_name, must< expr > >, expr > {};
 struct call_args : if_must< lparen, opt< argument, star< comma, argument > >, opt< comma >, rparen > {};
 struct field;
 struct block : if_must< lbrace, star< not_at< rbrace >, must< field >, opt< comma > >, rbrace > {};
 struct callee : seq< value_name, opt< sor< call_args, block > > > {};
 struct list_lit : if_must< lbracket, opt< expr, star< comma, expr > >, opt< comma >, rbracket > {};
 struct paren : if_must< lparen, expr, rparen > {};
-struct primary : sor< number, string_lit, kw_true, kw_false, list_lit, paren, callee > {};
+struct primary : sor< seq< at< digit >, number >, seq< at< one< '"' > >, string_lit >, kw_true, kw_false,
+                      seq< at< one< '[' > >, list_lit >, seq< at< one< '(' > >, paren >, callee > {};
 struct member : if_must< dot, any_name > {};
 struct index : if_must< lbracket, expr, star< comma, expr >, rbracket > {};
 // Chains of operators are bounded while parsing (not only when the tree is built): a
@@ -122,7 +129,7 @@ struct minus : tok< one< '-' > > {};
 // Prefix runs are repetitions, not recursion, so `- - - ... x` cannot exhaust the stack.
 struct negated : jitter {};
 struct negation : seq< seq< minus, rep_opt< kMaxChain - 1, minus > >, must< chain_end< minus >, negated > > {};
-struct unary : sor< negation, jitter > {};
+struct unary : sor< seq< at< one< '-' > >, negation >, jitter > {};
 struct mul_op : tok< one< '*', '/' > > {};
 struct multiplicative : seq< unary, chain< mul_op, if_must< mul_op, not_a_field, unary > > > {};
 struct add_op : tok< sor< seq< one< '+' >, not_at< one< '-' > > >, one< '-' > > > {};
@@ -133,7 +140,7 @@ struct cmp_op : tok< sor< string< '<', '=' >, string< '>', '=' >, string< '=', '
 struct comparison : seq< range_expr, opt< if_must< cmp_op, range_expr > > > {};
 struct negated_condition : comparison {};
 struct not_expr : seq< seq< kw_not, rep_opt< kMaxChain - 1, kw_not > >, must< chain_end< kw_not >, negated_condition > > {};
-struct logic_not : sor< not_expr, comparison > {};
+struct logic_not : sor< seq< at< word< TAO_PEGTL_STRING( "not" ) > >, not_expr >, comparison > {};
 struct logic_and : seq< logic_not, chain< kw_and, if_must< kw_and, logic_not > > > {};
 struct logic_or : seq< logic_and, chain< kw_or, if_must< kw_or, logic_and > > > {};
 struct sustained : seq< logic_or, opt< seq< kw_for, number > > > {};
@@ -150,7 +157,7 @@ struct modifier : seq< any_name, opt< not_at< field_start >, modifier_arg > > {}
 struct modifier_list : list< modifier, comma > {};
 struct param_tail : if_must< colon, modifier_list > {};
 struct assign_tail : if_must< assign, expr > {};
-struct field_tail : sor< assign_tail, param_tail > {};
+struct field_tail : sor< seq< at< one< '=' > >, assign_tail >, param_tail > {};
 struct field : seq< field_name, must< field_tail > > {};
 
 // --- statements ------------------------------------------------------------------------
@@ -174,8 +181,12 @@ struct loop_var : if_must< name, kw_in, iterable > {};
 struct statement;
 struct for_body : if_must< lbrace, star< not_at< rbrace >, must< statement > >, rbrace > {};
 struct for_stmt : if_must< kw_for, loop_var, star< comma, loop_var >, for_body > {};
-struct statement : sor< seed_stmt, output_stmt, include_stmt, task_stmt, network_stmt, train_stmt,
-                        evaluate_stmt, analyze_stmt, plot_stmt, for_stmt > {};
+template< typename Keyword, typename Statement > struct after : seq< at< Keyword >, Statement > {};
+struct statement : sor< after< kw_seed, seed_stmt >, after< kw_output, output_stmt >,
+                        after< kw_include, include_stmt >, after< kw_task, task_stmt >,
+                        after< kw_network, network_stmt >, after< kw_train, train_stmt >,
+                        after< kw_evaluate, evaluate_stmt >, after< kw_analyze, analyze_stmt >,
+                        after< kw_plot, plot_stmt >, after< kw_for, for_stmt > > {};
 struct file : seq< skip, star< not_at< eof >, must< statement > >, eof > {};
 
 // --- what users read when the parser commits and fails ---------------------------------
@@ -260,6 +271,16 @@ struct errors {
 
 template <typename Rule> using control = must_if<errors, normal, false>::control<Rule>;
 
+// Replaces a node that has a single child by that child, keeping positions otherwise
+// (PEGTL's fold_one also drops the content of the nodes it keeps; spans need it).
+struct fold_single : parse_tree::apply<fold_single> {
+    template <typename Node, typename... States>
+    static void transform(std::unique_ptr<Node>& n, States&&... /*unused*/) {
+        if (n->children.size() == 1)
+            n = std::move(n->children.front());
+    }
+};
+
 // The parse-tree nodes kept for the conversion below.
 template <typename Rule>
 using selector = parse_tree::selector<
@@ -267,19 +288,105 @@ using selector = parse_tree::selector<
     parse_tree::store_content::on<identifier_text, number_text, unit_text, string_body, kw_true,
                                   kw_false, pm_op, mul_op, add_op, cmp_op, kw_and, kw_or, kw_not,
                                   minus, named_arg_name>,
-    parse_tree::store_content::on<number, string_lit, argument, call_args, block, callee, list_lit,
-                                  paren, member, index, postfix, jitter, negation, multiplicative,
-                                  additive, range_expr, comparison, not_expr, logic_and, logic_or,
-                                  expr, modifier_arg, modifier, negated, negated_condition, field, param_tail, assign_tail,
-                                  def_index, def_name, ref, body, seed_stmt, output_stmt,
+    parse_tree::store_content::on<number, string_lit, argument, call_args, block, list_lit,
+                                  member, index, negation, not_expr, modifier, field, param_tail,
+                                  assign_tail, def_index, def_name, body, seed_stmt, output_stmt,
                                   include_stmt, task_stmt, network_stmt, train_stmt, evaluate_stmt,
-                                  analyze_stmt, plot_stmt, iter_range, loop_var, for_stmt>>;
+                                  analyze_stmt, plot_stmt, loop_var, for_stmt>,
+    // Precedence levels with a single child are replaced by that child: most expressions
+    // are one primary, and a node per level (a dozen per value) was most of the parse time.
+    fold_single::on<postfix, jitter, negated, multiplicative, additive, range_expr,
+                             comparison, negated_condition, logic_and, logic_or, expr,
+                             modifier_arg, ref, iter_range, paren, callee>>;
 
 }  // namespace rules
 
 namespace {
 
-using Node = pegtl::parse_tree::node;
+// Every attempt of a stored rule allocates a parse-tree node, most of them freed again at
+// once: hundreds of thousands for a long script. Nodes therefore come from an arena that
+// lives for one parse() call (no node outlives it: the tree is converted to the AST and
+// dropped inside parse), with freed nodes reused from a free list.
+class NodeArena {
+public:
+    NodeArena() : previous_(current_) { current_ = this; }
+    ~NodeArena() {
+        current_ = previous_;
+        for (void* slab : slabs_)
+            ::operator delete(slab);
+    }
+    NodeArena(const NodeArena&) = delete;
+    NodeArena& operator=(const NodeArena&) = delete;
+
+    static NodeArena* current() { return current_; }
+
+    void* allocate(std::size_t size) {
+        if (free_ != nullptr) {
+            void* p = free_;
+            free_ = free_->next;
+            return p;
+        }
+        if (used_ + size > kSlab || slabs_.empty()) {
+            slabs_.push_back(::operator new(kSlab));
+            used_ = 0;
+        }
+        void* p = static_cast<char*>(slabs_.back()) + used_;
+        used_ += (size + alignof(std::max_align_t) - 1) / alignof(std::max_align_t)
+                 * alignof(std::max_align_t);
+        return p;
+    }
+
+    void release(void* p) {
+        auto* block = static_cast<FreeBlock*>(p);
+        block->next = free_;
+        free_ = block;
+    }
+
+private:
+    struct FreeBlock {
+        FreeBlock* next;
+    };
+    static constexpr std::size_t kSlab = 1 << 16;
+    static thread_local NodeArena* current_;
+    NodeArena* previous_;
+    std::vector<void*> slabs_;
+    std::size_t used_ = 0;
+    FreeBlock* free_ = nullptr;
+};
+
+thread_local NodeArena* NodeArena::current_ = nullptr;
+
+// Under AddressSanitizer nodes use the global allocator, so the sanitizer (and the fuzz
+// target) still sees every use after free.
+#if defined(__SANITIZE_ADDRESS__)
+#define RNN_NODE_ARENA 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RNN_NODE_ARENA 0
+#endif
+#endif
+#ifndef RNN_NODE_ARENA
+#define RNN_NODE_ARENA 1
+#endif
+
+#if RNN_NODE_ARENA
+struct Node : pegtl::parse_tree::basic_node<Node> {
+    static void* operator new(std::size_t size) {
+        NodeArena* arena = NodeArena::current();
+        return arena != nullptr && size == sizeof(Node) ? arena->allocate(size)
+                                                        : ::operator new(size);
+    }
+    static void operator delete(void* p, std::size_t size) noexcept {
+        NodeArena* arena = NodeArena::current();
+        if (arena != nullptr && size == sizeof(Node))
+            arena->release(p);
+        else
+            ::operator delete(p);
+    }
+};
+#else
+struct Node : pegtl::parse_tree::basic_node<Node> {};
+#endif
 
 class Converter {
 public:
@@ -827,10 +934,10 @@ ast::Module parse(std::string_view original, std::uint32_t file_id, const std::s
     }
     check_nesting(source, file_id);
     pegtl::memory_input in(source.data(), source.size(), file_name);
+    const NodeArena arena;  // declared before the tree: the tree is freed first
     try {
-        auto root =
-            pegtl::parse_tree::parse<rules::file, rules::selector, pegtl::nothing, rules::control>(
-                in);
+        auto root = pegtl::parse_tree::parse<rules::file, Node, rules::selector, pegtl::nothing,
+                                             rules::control>(in);
         if (!root)
             throw ParseFailure(
                 SyntaxError{{file_id, 1, 1, 0, 0}, "expected a statement", false, "E0010"});
