@@ -280,9 +280,11 @@ private:
     }
 
     void seed_stmt(const ast::Statement& s) {
-        if (seen_seed_)
-            d_.error(Code::SeedTwice, s.keyword_span, "the script seed is set twice");
-        seen_seed_ = true;
+        if (first_seed_ != nullptr)
+            d_.error(Code::SeedTwice, s.keyword_span, "the script seed is set twice")
+                .notes.emplace_back(first_seed_->keyword_span, "first set here");
+        else
+            first_seed_ = &s;
         const auto v = constant_number(*s.head);
         if (!v || *v < 0 || *v != std::floor(*v) || *v > 9.0e15)
             d_.error(Code::BadSeed, s.head->span, "the seed must be a whole number from 0 to 9e15");
@@ -291,8 +293,11 @@ private:
     }
 
     void output_stmt(const ast::Statement& s) {
-        if (!p_.output.empty())
-            d_.error(Code::OutputTwice, s.keyword_span, "the output directory is set twice");
+        if (first_output_ != nullptr)
+            d_.error(Code::OutputTwice, s.keyword_span, "the output directory is set twice")
+                .notes.emplace_back(first_output_->keyword_span, "first set here");
+        else
+            first_output_ = &s;
         const std::string& path = s.head->text;
         if (const std::string why = unsafe_relative_path(path); !why.empty())
             d_.error(Code::UnsafePath, s.head->span, "the output directory " + why,
@@ -898,7 +903,9 @@ private:
         d_.error(Code::ExpectedTensor, e.span,
                  fmt::format("expected a tensor of the trained network, such as {}.{}", sc.net_name,
                              tensors.empty() ? "W" : tensors.front()),
-                 parts.size() >= 1 && !parts[0].empty() && parts[0] != sc.net_name
+                 parts.size() == 1 && !parts[0].empty()
+                     ? fmt::format("write {}.{}", sc.net_name, parts[0])
+                 : parts.size() >= 1 && !parts[0].empty() && parts[0] != sc.net_name
                      ? fmt::format("this training trains '{}'", sc.net_name)
                      : std::string());
         return std::nullopt;
@@ -1213,7 +1220,14 @@ private:
 
     void optimizer(const Expr& v, rt::AdamConfig& adam) {
         const std::vector<std::string> names = {"adam", "sgd", "adamw"};
-        const std::string name = v.kind == K::Name || v.kind == K::BlockCall ? v.text : "";
+        const std::string name =
+            v.kind == K::Name || v.kind == K::BlockCall || v.kind == K::Call ? v.text : "";
+        if (v.kind == K::Call && (name == "adam" || name == "sgd" || name == "adamw")) {
+            d_.error(Code::UnknownOptimizer, v.span,
+                     "an optimizer is configured with a block, not a call",
+                     fmt::format("write '{} {{ lr = 0.001 }}'", name));
+            return;
+        }
         if (name == "sgd" || name == "adamw") {
             d_.error(Code::NotImplemented, v.span,
                      fmt::format("the '{}' optimizer is not implemented yet in this version", name),
@@ -1546,7 +1560,8 @@ private:
     Program p_;
     std::map<std::string, Declared> declared_;
     std::set<std::string> used_;
-    bool seen_seed_ = false;
+    const ast::Statement* first_seed_ = nullptr;    // for "first set here"
+    const ast::Statement* first_output_ = nullptr;
     double dt_ms_ = 0.0;  // the step length of the block being checked (0: none)
 };
 
