@@ -710,27 +710,43 @@ private:
                     t.stream = m.argument->text;
             } else if (m.name == "dale") {
                 dale = &m;
-                // The fraction of excitatory presynaptic units must give whole numbers of
-                // excitatory and inhibitory units.
+                // The fraction of excitatory presynaptic units (columns) must give whole
+                // numbers of excitatory and inhibitory units.
                 const double ratio =
                     m.argument ? constant_number(*m.argument).value_or(-1.0) : -1.0;
-                const long units = net.params.has("units") ? net.params.integer("units") : 0;
-                if (ratio <= 0.0 || ratio > 1.0) {
+                const long columns = f.name == "W_self" && net.params.has("units")
+                                         ? net.params.integer("units")
+                                     : f.name == "W_input" && net.params.has("inputs")
+                                         ? net.params.integer("inputs")
+                                         : 0;
+                if (f.name != "W_self" && f.name != "W_input") {
+                    d_.error(Code::ConflictingConstraints, m.span,
+                             fmt::format("Dale's law applies to weight matrices; '{}' is not one",
+                                         f.name));
+                } else if (ratio <= 0.0 || ratio > 1.0) {
                     d_.error(Code::ModifierNeedsArgument, m.span,
                              "'dale' needs the excitatory fraction in (0, 1], e.g. 'dale(0.8)'");
-                } else if (const double e = ratio * static_cast<double>(units);
-                           std::abs(e - std::round(e)) > 1e-9) {
+                } else if (const double e = ratio * static_cast<double>(columns);
+                           columns > 0 && std::abs(e - std::round(e)) > 1e-9) {
                     d_.error(Code::DaleRatio, m.argument->span,
-                             fmt::format("dale({}) with {} units gives {:.4g} excitatory units; "
-                                         "it must be a whole number",
-                                         ratio, units, e),
+                             fmt::format("dale({}) with {} presynaptic units gives {:.4g} "
+                                         "excitatory units; it must be a whole number",
+                                         ratio, columns, e),
                              fmt::format("e.g. dale({}) gives {} excitatory units",
-                                         std::round(e) / static_cast<double>(units),
+                                         std::round(e) / static_cast<double>(columns),
                                          std::lround(e)));
+                } else {
+                    t.constraint.dale = ratio;
                 }
-                d_.error(Code::NotImplemented, m.span,
-                         "the 'dale' constraint is not implemented yet in this version");
-            } else if (m.name == "no_self" || m.name == "mask") {
+            } else if (m.name == "no_self") {
+                no_argument();
+                if (f.name != "W_self")
+                    d_.error(Code::NotSquare, m.span,
+                             fmt::format("'no_self' needs the square recurrent matrix; '{}' is "
+                                         "not square",
+                                         f.name));
+                t.constraint.no_self = true;
+            } else if (m.name == "mask") {
                 d_.error(Code::NotImplemented, m.span,
                          fmt::format("the '{}' constraint is not implemented yet in this version",
                                      m.name));

@@ -45,8 +45,9 @@ std::string initializer_text(const rt::Initializer& i) {
 std::string network_text(const NetworkDef& n) {
     std::string out = fmt::format("kind={};{}", n.entry->name, params_text(n.params));
     for (const auto& [name, t] : n.tensors)
-        out += fmt::format("{}:fixed={},symmetric={},init={},seed={},stream={};", name,
-                           t.constraint.fixed, t.constraint.symmetric,
+        out += fmt::format("{}:fixed={},symmetric={},dale={},no_self={},init={},seed={},stream={};",
+                           name, t.constraint.fixed, t.constraint.symmetric, t.constraint.dale,
+                           t.constraint.no_self,
                            t.init ? initializer_text(*t.init) : "default",
                            t.pinned_seed ? fmt::format("{}", *t.pinned_seed) : "-", t.stream);
     return out;
@@ -219,8 +220,10 @@ private:
         std::filesystem::create_directories(dir);
         for (auto* p : result.net.parameters())
             rt::save_npy(dir / (p->name + ".npy"), rt::effective_value(*p));
-        if (result.net.w_self.constraint.symmetric)
-            rt::save_npy(dir / "W_self.raw.npy", result.net.w_self.raw);
+        // A constrained tensor also gets its raw parameter A (what the optimizer updates).
+        for (auto* p : result.net.parameters())
+            if (p->constraint.any())
+                rt::save_npy(dir / (p->name + ".raw.npy"), p->raw);
         std::string csv;
         for (std::size_t i = 0; i < result.history.columns.size(); ++i)
             csv += (i ? "," : "") + result.history.columns[i];

@@ -84,6 +84,27 @@ template <typename T> Var symmetrize(Tape<T>& tape, Var a) {
                        });
 }
 
+// |A| elementwise (the gradient at 0 is taken as 0).
+template <typename T> Var absolute(Tape<T>& tape, Var a) {
+    arma::Mat<T> out = arma::abs(tape.value(a));
+    return tape.record(std::move(out), tape.needs_grad(a),
+                       [a](Tape<T>& t, const arma::Mat<T>& g, const arma::Mat<T>&) {
+                           t.grad(a) += g % arma::sign(t.value(a));
+                       });
+}
+
+// A ⊙ M for a constant matrix M of the same shape (masks, fixed signs).
+template <typename T> Var multiply_constant(Tape<T>& tape, Var a, const arma::Mat<T>& m) {
+    const arma::Mat<T>& v = tape.value(a);
+    if (v.n_rows != m.n_rows || v.n_cols != m.n_cols)
+        throw std::invalid_argument("multiply_constant: shapes differ");
+    arma::Mat<T> out = v % m;
+    return tape.record(std::move(out), tape.needs_grad(a),
+                       [a, m](Tape<T>& t, const arma::Mat<T>& g, const arma::Mat<T>&) {
+                           t.grad(a) += g % m;
+                       });
+}
+
 // phi(A) pointwise.
 template <typename T> Var activate(Tape<T>& tape, Var a, Activation kind) {
     arma::Mat<T> out = tape.value(a);

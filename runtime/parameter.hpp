@@ -2,6 +2,7 @@
 // value; the network uses the effective value that the constraint makes of it on the tape.
 #pragma once
 
+#include <cmath>
 #include <string>
 
 #include <armadillo>
@@ -12,12 +13,38 @@
 
 namespace rnn::rt {
 
-// What the effective tensor is allowed to be. Applied in the order: symmetric, then the
-// fixed flag decides whether the raw value is trained at all.
+// What the effective tensor is allowed to be, made of the raw parameter A in this order:
+// symmetric, then Dale's law, then no self-connections. `fixed` decides whether the raw
+// value is trained at all.
 struct Constraint {
     bool fixed = false;      // never updated; receives no gradient
     bool symmetric = false;  // W = (A + A^T) / 2 of the raw parameter A
+    // Dale's law with this fraction of excitatory presynaptic units (0: none): column j
+    // (unit j's outgoing weights) is +|A_j| for the first round(dale * n) columns, -|A_j|
+    // for the rest, so each unit keeps one sign whatever the optimizer does.
+    double dale = 0.0;
+    bool no_self = false;  // the diagonal of the effective value is 0
+
+    bool any() const { return symmetric || dale > 0.0 || no_self; }
 };
+
+// The sign of each column under Dale's law, as a matrix of the tensor's shape.
+template <typename T>
+arma::Mat<T> dale_signs(arma::uword rows, arma::uword cols, double fraction) {
+    const auto excitatory =
+        static_cast<arma::uword>(std::llround(fraction * static_cast<double>(cols)));
+    arma::Mat<T> s(rows, cols, arma::fill::ones);
+    if (excitatory < cols)
+        s.cols(excitatory, cols - 1).fill(T(-1));
+    return s;
+}
+
+// Ones with a zero diagonal.
+template <typename T> arma::Mat<T> off_diagonal(arma::uword rows, arma::uword cols) {
+    arma::Mat<T> m(rows, cols, arma::fill::ones);
+    m.diag().zeros();
+    return m;
+}
 
 enum class InitKind { Normal, Uniform, Zeros, Constant };
 
@@ -60,14 +87,23 @@ template <typename T> Var raw_leaf(Tape<T>& tape, const Parameter<T>& p) {
 
 // The effective value the network uses, from the raw leaf.
 template <typename T> Var constrain(Tape<T>& tape, Var raw, const Constraint& c) {
-    return c.symmetric ? symmetrize(tape, raw) : raw;
+    Var w = c.symmetric ? symmetrize(tape, raw) : raw;
+    const arma::uword rows = tape.value(w).n_rows, cols = tape.value(w).n_cols;
+    if (c.dale > 0.0)
+        w = multiply_constant(tape, absolute(tape, w), dale_signs<T>(rows, cols, c.dale));
+    if (c.no_self)
+        w = multiply_constant(tape, w, off_diagonal<T>(rows, cols));
+    return w;
 }
 
 // The effective value outside any tape (for evaluation and saving).
 template <typename T> arma::Mat<T> effective_value(const Parameter<T>& p) {
-    if (p.constraint.symmetric)
-        return T(0.5) * (p.raw + p.raw.t());
-    return p.raw;
+    arma::Mat<T> w = p.constraint.symmetric ? arma::Mat<T>(T(0.5) * (p.raw + p.raw.t())) : p.raw;
+    if (p.constraint.dale > 0.0)
+        w = arma::abs(w) % dale_signs<T>(w.n_rows, w.n_cols, p.constraint.dale);
+    if (p.constraint.no_self)
+        w.diag().zeros();
+    return w;
 }
 
 }  // namespace rnn::rt

@@ -2,6 +2,7 @@
 // differences in double.
 #include <doctest/doctest.h>
 
+#include "runtime/parameter.hpp"
 #include "runtime/rnn_cell.hpp"
 #include "runtime/signals.hpp"
 #include "tests/gradcheck/gradcheck.hpp"
@@ -171,4 +172,44 @@ TEST_CASE("the seed-000 loss, composed from ops, matches finite differences") {
                            rt::linear_combination(t, 0.5, fp, 1e-6, l2));
         },
         "seed-000 loss");
+}
+
+TEST_CASE("absolute, multiply_constant and every constraint match finite differences") {
+    arma::mat A = random_matrix(4, 4, 21);
+    A.transform([](double x) { return std::abs(x) < 0.1 ? x + 0.3 : x; });  // off |x|'s kink
+    check_gradients(
+        {A}, [](Tape& t, const std::vector<Var>& v) { return rt::absolute(t, v[0]); }, "absolute");
+    const arma::mat M = random_matrix(4, 4, 22);
+    check_gradients(
+        {A}, [M](Tape& t, const std::vector<Var>& v) { return rt::multiply_constant(t, v[0], M); },
+        "multiply_constant");
+    for (const rt::Constraint c :
+         {rt::Constraint{false, false, 0.75, false}, rt::Constraint{false, false, 0.0, true},
+          rt::Constraint{false, false, 0.5, true}, rt::Constraint{false, true, 0.0, true}}) {
+        check_gradients(
+            {A}, [c](Tape& t, const std::vector<Var>& v) { return rt::constrain(t, v[0], c); },
+            "constrain");
+    }
+}
+
+TEST_CASE("Dale's law fixes each column's sign; no_self zeroes the diagonal, on the tape and off") {
+    rt::Parameter<double> p{"W_self", random_matrix(4, 4, 23), rt::Constraint{}};
+    p.constraint.dale = 0.75;
+    p.constraint.no_self = true;
+    const arma::mat w = rt::effective_value(p);
+    for (arma::uword j = 0; j < 4; ++j)
+        for (arma::uword i = 0; i < 4; ++i) {
+            if (i == j) {
+                CHECK(w(i, j) == 0.0);
+                continue;
+            }
+            CHECK(std::abs(w(i, j)) == doctest::Approx(std::abs(p.raw(i, j))));
+            if (j < 3)
+                CHECK(w(i, j) >= 0.0);  // the first round(0.75 * 4) = 3 units excite
+            else
+                CHECK(w(i, j) <= 0.0);
+        }
+    Tape tape;
+    const Var on_tape = rt::constrain(tape, tape.leaf(p.raw), p.constraint);
+    CHECK(arma::approx_equal(tape.value(on_tape), w, "absdiff", 0.0));
 }
