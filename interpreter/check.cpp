@@ -1145,8 +1145,8 @@ private:
         t.task = task->first;
         compatible(net->second, task->second, s.head->span);
         const LossScope scope{&net->second, &task->second, net->first, task->first};
-        const std::vector<std::string> known = {"updater", "optimizer", "loss", "schedule",
-                                                "epochs",  "stop_when", "seed"};
+        const std::vector<std::string> known = {"updater", "optimizer", "loss",     "schedule",
+                                                "epochs",  "stop_when", "seed",     "clip_norm"};
         std::set<std::string> given;
         for (const auto& f : s.body) {
             if (!given.insert(f.name).second) {
@@ -1192,7 +1192,12 @@ private:
                              suggestion(v.kind == K::Name || v.kind == K::Call ? v.text : "",
                                         updaters));
             } else if (f.name == "optimizer") {
-                optimizer(v, t.adam);
+                optimizer(v, t.optimizer);
+            } else if (f.name == "clip_norm") {
+                const stdlib::ParamSpec spec("clip_norm", stdlib::ParamType::Real, std::nullopt,
+                                             0.0, 1e9, "", "");
+                if (auto x = value(v, spec))
+                    t.clip_norm = std::get<double>(*x);
             } else if (f.name == "loss") {
                 if (auto n = loss_node(v, scope))
                     loss_terms(*n, 1.0, &v, t.loss);
@@ -1234,45 +1239,76 @@ private:
         p_.trains.emplace(s.name, std::move(t));
     }
 
-    void optimizer(const Expr& v, rt::AdamConfig& adam) {
-        const std::vector<std::string> names = {"adam", "sgd", "adamw"};
+    // `adam { ... }`, `adamw { ... }` or `sgd { ... }`, each with PyTorch's defaults.
+    void optimizer(const Expr& v, rt::OptimizerConfig& out) {
+        using T = stdlib::ParamType;
+        using stdlib::Value;
+        static const std::map<std::string, std::pair<rt::OptimizerKind, stdlib::Schema>> kinds = {
+            {"adam",
+             {rt::OptimizerKind::Adam,
+              {{{"lr", T::Real, Value{1e-3}, 0.0, 10.0, "", "learning rate"},
+                {"beta1", T::Real, Value{0.9}, 0.0, 0.999999, "", "first-moment decay"},
+                {"beta2", T::Real, Value{0.999}, 0.0, 0.99999999, "", "second-moment decay"},
+                {"eps", T::Real, Value{1e-8}, 0.0, 1.0, "", "added to the root of the second moment"},
+                {"weight_decay", T::Real, Value{0.0}, 0.0, 10.0, "",
+                 "L2 coupled into the gradient, as PyTorch's Adam"}}}}},
+            {"adamw",
+             {rt::OptimizerKind::AdamW,
+              {{{"lr", T::Real, Value{1e-3}, 0.0, 10.0, "", "learning rate"},
+                {"beta1", T::Real, Value{0.9}, 0.0, 0.999999, "", "first-moment decay"},
+                {"beta2", T::Real, Value{0.999}, 0.0, 0.99999999, "", "second-moment decay"},
+                {"eps", T::Real, Value{1e-8}, 0.0, 1.0, "", "added to the root of the second moment"},
+                {"weight_decay", T::Real, Value{1e-2}, 0.0, 10.0, "",
+                 "decoupled: p <- p (1 - lr weight_decay) before the step, as PyTorch's AdamW"}}}}},
+            {"sgd",
+             {rt::OptimizerKind::Sgd,
+              {{{"lr", T::Real, Value{1e-3}, 0.0, 100.0, "", "learning rate"},
+                {"momentum", T::Real, Value{0.0}, 0.0, 1.0, "", "momentum factor"},
+                {"dampening", T::Real, Value{0.0}, 0.0, 1.0, "", "dampening of the momentum"},
+                {"nesterov", T::Bool, Value{false}, std::nullopt, std::nullopt, "",
+                 "Nesterov momentum"},
+                {"weight_decay", T::Real, Value{0.0}, 0.0, 10.0, "",
+                 "L2 coupled into the gradient, as PyTorch's SGD"}}}}},
+        };
+        std::vector<std::string> names;
+        for (const auto& [name, kind] : kinds)
+            names.push_back(name);
         const std::string name =
             v.kind == K::Name || v.kind == K::BlockCall || v.kind == K::Call ? v.text : "";
-        if (v.kind == K::Call && (name == "adam" || name == "sgd" || name == "adamw")) {
+        const auto it = kinds.find(name);
+        if (v.kind == K::Call && it != kinds.end()) {
             d_.error(Code::UnknownOptimizer, v.span,
                      "an optimizer is configured with a block, not a call",
                      fmt::format("write '{} {{ lr = 0.001 }}'", name));
             return;
         }
-        if (name == "sgd" || name == "adamw") {
-            d_.error(Code::NotImplemented, v.span,
-                     fmt::format("the '{}' optimizer is not implemented yet in this version", name),
-                     "use adam { lr = ... }");
-            return;
-        }
-        if (name != "adam") {
+        if (it == kinds.end()) {
             d_.error(Code::UnknownOptimizer, v.span,
                      fmt::format("expected an optimizer such as 'adam {{ lr = 0.001 }}', found {}",
                                  kind_words(v)),
                      suggestion(name, names));
             return;
         }
-        static const stdlib::Schema schema{{
-            {"lr", stdlib::ParamType::Real, stdlib::Value{1e-3}, 0.0, 10.0, "", "learning rate"},
-            {"beta1", stdlib::ParamType::Real, stdlib::Value{0.9}, 0.0, 0.999999, "",
-             "first-moment decay"},
-            {"beta2", stdlib::ParamType::Real, stdlib::Value{0.999}, 0.0, 0.99999999, "",
-             "second-moment decay"},
-            {"eps", stdlib::ParamType::Real, stdlib::Value{1e-8}, 0.0, 1.0, "",
-             "added to the root of the second moment"},
-            {"weight_decay", stdlib::ParamType::Real, stdlib::Value{0.0}, 0.0, 10.0, "",
-             "L2 coupled into the gradient, as PyTorch's Adam"},
-        }};
-        const stdlib::Params p = fields(v.fields, schema, "adam", {}, v.span);
-        if (d_.has_errors())
+        const std::size_t errors = d_.error_count();
+        const stdlib::Params p = fields(v.fields, it->second.second, name, {}, v.span);
+        if (d_.error_count() > errors)
             return;
-        adam = {p.real("lr"), p.real("beta1"), p.real("beta2"), p.real("eps"),
-                p.real("weight_decay")};
+        out = rt::OptimizerConfig{};
+        out.kind = it->second.first;
+        out.lr = p.real("lr");
+        out.weight_decay = p.real("weight_decay");
+        if (out.kind == rt::OptimizerKind::Sgd) {
+            out.momentum = p.real("momentum");
+            out.dampening = p.real("dampening");
+            out.nesterov = p.flag("nesterov");
+            if (out.nesterov && (out.momentum <= 0.0 || out.dampening != 0.0))
+                d_.error(Code::OutOfRange, v.span,
+                         "Nesterov momentum needs momentum > 0 and dampening = 0 (as in PyTorch)");
+        } else {
+            out.beta1 = p.real("beta1");
+            out.beta2 = p.real("beta2");
+            out.eps = p.real("eps");
+        }
     }
 
     // The network's size must match what the task presents.

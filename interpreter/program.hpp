@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "grammar/ast.hpp"
-#include "runtime/adam.hpp"
+#include "runtime/optimizer.hpp"
 #include "runtime/parameter.hpp"
 #include "runtime/signals.hpp"
 #include "stdlib/registry.hpp"
@@ -80,7 +80,8 @@ struct TrainDef {
     std::string network;
     std::string task;
     std::string updater = "bptt";
-    rt::AdamConfig adam;
+    rt::OptimizerConfig optimizer;
+    double clip_norm = 0.0;  // global gradient norm limit; 0: no clipping
     std::vector<LossTerm> loss;
     std::string schedule;
     long epochs = 100;

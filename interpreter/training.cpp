@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "runtime/adam.hpp"
+#include "runtime/optimizer.hpp"
 #include "runtime/ops.hpp"
 #include "runtime/random.hpp"
 
@@ -175,7 +175,7 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
     const TaskDef& task_def = program.tasks.at(def.task);
     TrainedNetwork out;
     out.net = build_network(net_def, task.input_size(), seed);
-    rt::Adam<float> adam(def.adam);
+    rt::Optimizer<float> optimizer(def.optimizer);
     rt::RandomStream trials(rt::stream_key(seed, "train " + def.name + " / trials"));
     const auto periods = task.periods();
     auto period = [&](const std::string& name) {
@@ -228,12 +228,12 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
         }
         tape.backward(total);
         std::vector<arma::fmat*> params;
-        std::vector<const arma::fmat*> grads;
+        std::vector<arma::fmat*> grads;
         for (auto* p : out.net.parameters()) {
             if (!p->trainable())
                 continue;
             const rt::Var raw = vars.raw.at(p->name);
-            const arma::fmat& g = tape.grad(raw);
+            arma::fmat& g = tape.grad(raw);
             if (!g.is_finite())
                 throw RuntimeFailure(
                     fmt::format("train '{}': the gradient of {} is not finite at epoch {}",
@@ -241,7 +241,9 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
             params.push_back(&p->raw);
             grads.push_back(&g);
         }
-        adam.step(params, grads);
+        if (def.clip_norm > 0.0)
+            rt::clip_global_norm(grads, def.clip_norm);
+        optimizer.step(params, {grads.begin(), grads.end()});
         out.history.rows.push_back(row);
         out.epochs_run = epoch + 1;
         out.final_loss = loss;

@@ -59,7 +59,7 @@ TEST_CASE("the seed-000 example checks into a complete program") {
     REQUIRE(c.program);
     CHECK(c.diags.all().empty());
     const auto& fit = c.program->trains.at("fit");
-    CHECK(fit.adam.lr == doctest::Approx(0.005));
+    CHECK(fit.optimizer.lr == doctest::Approx(0.005));
     CHECK(fit.epochs == 300);
     CHECK(fit.schedule == "alternate");
     REQUIRE(fit.loss.size() == 4);

@@ -71,7 +71,7 @@ for s in 1..2, lr in [0.01, 0.02] {
         names.push_back(name);
     CHECK(names == std::vector<std::string>{"fit[1,0.01]", "fit[1,0.02]", "fit[2,0.01]",
                                             "fit[2,0.02]"});
-    CHECK(l.program->trains.at("fit[2,0.02]").adam.lr == doctest::Approx(0.02));
+    CHECK(l.program->trains.at("fit[2,0.02]").optimizer.lr == doctest::Approx(0.02));
     CHECK(l.program->trains.at("fit[2,0.02]").seed == 2u);
     REQUIRE(l.program->plots.size() == 4);
     CHECK(l.program->plots[0].file == "history_1_0.01.png");

@@ -1,10 +1,10 @@
-// Random streams, Adam and .npy files.
+// Random streams, optimizers and .npy files.
 #include <cmath>
 #include <filesystem>
 
 #include <doctest/doctest.h>
 
-#include "runtime/adam.hpp"
+#include "runtime/optimizer.hpp"
 #include "runtime/files.hpp"
 #include "runtime/hash.hpp"
 #include "runtime/random.hpp"
@@ -61,23 +61,80 @@ TEST_CASE("uniform and normal draws have the right moments and ranges") {
     CHECK(umax < 3.5);
 }
 
-TEST_CASE("Adam takes PyTorch's steps") {
-    // One parameter, gradient 2p (loss p^2), lr 0.1: values from torch.optim.Adam.
-    rt::Adam<double> adam({0.1, 0.9, 0.999, 1e-8, 0.0});
-    arma::mat p(1, 1);
-    p(0, 0) = 1.0;
-    arma::mat g(1, 1);
-    for (int i = 0; i < 3; ++i) {
+namespace {
+
+rt::OptimizerConfig config(rt::OptimizerKind kind, double lr, double weight_decay = 0.0) {
+    rt::OptimizerConfig c;
+    c.kind = kind;
+    c.lr = lr;
+    c.weight_decay = weight_decay;
+    return c;
+}
+
+// Runs `steps` steps on the loss p^2 (gradient 2p) from p = 1 and returns p.
+double descend(const rt::OptimizerConfig& c, int steps) {
+    rt::Optimizer<double> opt(c);
+    arma::mat p(1, 1, arma::fill::ones), g(1, 1);
+    for (int i = 0; i < steps; ++i) {
         g(0, 0) = 2 * p(0, 0);
-        adam.step({&p}, {&g});
+        opt.step({&p}, {&g});
     }
-    // By hand with PyTorch's formulas: 1.0 -> 0.9 -> 0.800411 -> 0.701585.
-    CHECK(p(0, 0) == doctest::Approx(0.701585).epsilon(1e-5));
+    return p(0, 0);
+}
+
+}  // namespace
+
+TEST_CASE("Adam takes PyTorch's steps") {
+    // By hand with torch.optim.Adam's formulas, lr 0.1: 1.0 -> 0.9 -> 0.800411 -> 0.701585.
+    CHECK(descend(config(rt::OptimizerKind::Adam, 0.1), 3) == doctest::Approx(0.701585).epsilon(1e-5));
     // Coupled weight decay adds wd * p to the gradient.
-    rt::Adam<double> decayed({0.1, 0.9, 0.999, 1e-8, 0.5});
+    rt::Optimizer<double> decayed(config(rt::OptimizerKind::Adam, 0.1, 0.5));
     arma::mat q(1, 1, arma::fill::ones), zero(1, 1, arma::fill::zeros);
     decayed.step({&q}, {&zero});
     CHECK(q(0, 0) == doctest::Approx(0.9));
+}
+
+TEST_CASE("AdamW decays the parameter itself, outside the moments") {
+    // p <- p (1 - lr wd) = 0.95; a zero gradient then moves nothing (Adam would step 0.1).
+    rt::Optimizer<double> opt(config(rt::OptimizerKind::AdamW, 0.1, 0.5));
+    arma::mat q(1, 1, arma::fill::ones), zero(1, 1, arma::fill::zeros);
+    opt.step({&q}, {&zero});
+    CHECK(q(0, 0) == doctest::Approx(0.95));
+    // With the gradient 2 at p = 1: 0.95, then the first Adam step of lr = 0.1: 0.85.
+    CHECK(descend(config(rt::OptimizerKind::AdamW, 0.1, 0.5), 1) == doctest::Approx(0.85));
+}
+
+TEST_CASE("SGD takes PyTorch's steps: plain, momentum, dampening, Nesterov, weight decay") {
+    CHECK(descend(config(rt::OptimizerKind::Sgd, 0.1), 2) == doctest::Approx(0.64));
+    auto momentum = config(rt::OptimizerKind::Sgd, 0.1);
+    momentum.momentum = 0.9;
+    // The buffer starts at the first gradient: 1 -> 0.8 -> 0.46 -> 0.062.
+    CHECK(descend(momentum, 3) == doctest::Approx(0.062));
+    auto damped = momentum;
+    damped.dampening = 0.5;
+    CHECK(descend(damped, 2) == doctest::Approx(0.54));  // buf = 0.9 * 2 + 0.5 * 1.6
+    auto nesterov = momentum;
+    nesterov.nesterov = true;
+    CHECK(descend(nesterov, 2) == doctest::Approx(0.2224));  // 1 -> 0.62 -> 0.2224
+    rt::Optimizer<double> decayed(config(rt::OptimizerKind::Sgd, 0.1, 0.5));
+    arma::mat q(1, 1, arma::fill::ones), zero(1, 1, arma::fill::zeros);
+    decayed.step({&q}, {&zero});
+    CHECK(q(0, 0) == doctest::Approx(0.95));
+}
+
+TEST_CASE("global-norm clipping scales every gradient by one factor, only above the limit") {
+    arma::mat a(1, 1), b(1, 1);
+    a(0, 0) = 3.0;
+    b(0, 0) = 4.0;
+    CHECK(rt::clip_global_norm<double>({&a, &b}, 1.0) == doctest::Approx(5.0));
+    CHECK(a(0, 0) == doctest::Approx(0.6));
+    CHECK(b(0, 0) == doctest::Approx(0.8));
+    arma::mat c(1, 1), d(1, 1);
+    c(0, 0) = 3.0;
+    d(0, 0) = 4.0;
+    CHECK(rt::clip_global_norm<double>({&c, &d}, 10.0) == doctest::Approx(5.0));
+    CHECK(c(0, 0) == 3.0);
+    CHECK(d(0, 0) == 4.0);
 }
 
 TEST_CASE(".npy files round-trip and reject bad input") {
