@@ -17,6 +17,7 @@
 #include "interpreter/load.hpp"
 #include "interpreter/training.hpp"
 #include "interpreter/version.hpp"
+#include "runtime/blas_core.hpp"
 #include "runtime/files.hpp"
 #include "stdlib/registry.hpp"
 
@@ -26,6 +27,8 @@ constexpr int kOk = 0;
 constexpr int kScriptError = 1;
 constexpr int kUsage = 2;
 constexpr int kRuntimeFailure = 3;
+
+rnn::rt::BlasChoice g_blas;  // how the BLAS kernels were chosen; set first thing in main
 
 constexpr const char* kHelp = R"(rnn - declarative experiments on recurrent networks
 
@@ -232,6 +235,8 @@ int cmd_run(const std::vector<std::string>& args) {
                       : std::filesystem::path("runs") / std::filesystem::path(file).stem();
     opt.script_path = file;
     opt.script_text = l.sources.file(0).text;
+    opt.blas_core = g_blas.corename;
+    opt.blas_choice = g_blas.how;
     opt.quiet = quiet;
     opt.log = [](const std::string& line) {
         fmt::print(stderr, "{}\n", line);
@@ -270,6 +275,8 @@ int cmd_doc(const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // May re-execute the program with faster OpenBLAS kernels (runtime/blas_core.hpp).
+    g_blas = rnn::rt::choose_blas_kernels(argv);
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) {
         fmt::print(stderr, "{}", kHelp);
@@ -282,7 +289,8 @@ int main(int argc, char** argv) {
         return kOk;
     }
     if (cmd == "--version") {
-        fmt::print("rnn {}\n", rnn::interp::kVersion);
+        fmt::print("rnn {}\nOpenBLAS core: {} (chosen by {})\n", rnn::interp::kVersion,
+                   g_blas.corename, g_blas.how);
         return kOk;
     }
     if (cmd == "run")

@@ -361,6 +361,8 @@ private:
         m.insert("script", std::move(script));
         m.insert("seed", static_cast<std::int64_t>(program_.seed));
         m.insert("versions", library_versions());
+        if (!opt_.blas_core.empty())
+            m.insert("blas", toml::table{{"core", opt_.blas_core}, {"chosen_by", opt_.blas_choice}});
         toml::table nodes;
         for (const auto& n : graph_.nodes) {
             toml::table t{

@@ -36,6 +36,10 @@ struct RunOptions {
     bool quiet = false;
     bool progress_on_terminal = false;
     std::function<void(const std::string&)> log;  // progress and summaries (stderr)
+    // The OpenBLAS kernels the run computed with, and how they were chosen
+    // (runtime/blas_core.hpp); kernels round differently, so the manifest records them.
+    std::string blas_core;
+    std::string blas_choice;
 };
 
 // Runs every node and writes the run directory. Throws RuntimeFailure (training), or

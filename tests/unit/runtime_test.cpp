@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include "runtime/blas_core.hpp"
 #include "runtime/optimizer.hpp"
 #include "runtime/files.hpp"
 #include "runtime/hash.hpp"
@@ -151,4 +152,17 @@ TEST_CASE(".npy files round-trip and reject bad input") {
     CHECK_THROWS_AS(rt::load_npy(dir / "bad.npy"), std::runtime_error);
     CHECK_THROWS_AS(rt::load_npy(dir / "missing.npy"), std::runtime_error);
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a faster OpenBLAS core is chosen only over a slow fallback, and only if the CPU has it") {
+    const rt::CpuFeatures avx512{true, true, true}, avx2{true, true, false}, old{false, false, false};
+    CHECK(rt::better_coretype("Prescott", avx512) == std::optional<std::string>("SkylakeX"));
+    CHECK(rt::better_coretype("Prescott", avx2) == std::optional<std::string>("Haswell"));
+    CHECK(rt::better_coretype("Nehalem", avx2) == std::optional<std::string>("Haswell"));
+    CHECK_FALSE(rt::better_coretype("Prescott", old));  // never a kernel the CPU lacks
+    CHECK_FALSE(rt::better_coretype("Cooperlake", avx512));  // recognised: left alone
+    CHECK_FALSE(rt::better_coretype("Haswell", avx512));
+    CHECK_FALSE(rt::better_coretype("Zen", avx2));
+    // Whatever kernels this process runs, they compute a GEMM right.
+    CHECK(rt::gemm_agrees());
 }
