@@ -598,27 +598,41 @@ private:
     // --- network -----------------------------------------------------------------------
     std::optional<rt::Initializer> initializer(const Expr& e, std::string& text) {
         text = e.kind == K::Call ? e.text : dotted(e);
-        const std::vector<std::string> known = {"normal", "uniform", "zeros", "constant"};
-        if (e.kind == K::Name && e.text == "zeros")
-            return rt::Initializer{rt::InitKind::Zeros, 0, 0};
+        // name -> (kind, whether it takes a gain); the others take positional numbers.
+        static const std::map<std::string, rt::InitKind> gained = {
+            {"xavier_uniform", rt::InitKind::XavierUniform},
+            {"xavier_normal", rt::InitKind::XavierNormal},
+            {"orthogonal", rt::InitKind::Orthogonal},
+            {"identity", rt::InitKind::Identity}};
+        const std::vector<std::string> known = {
+            "normal",        "uniform",    "zeros",    "constant",      "xavier_uniform",
+            "xavier_normal", "orthogonal", "identity", "fan_in_uniform"};
+        if (e.kind == K::Name && (e.text == "zeros" || e.text == "fan_in_uniform"))
+            return rt::Initializer{
+                e.text == "zeros" ? rt::InitKind::Zeros : rt::InitKind::FanInUniform, 0, 0};
+        if (e.kind == K::Name && gained.count(e.text))
+            return rt::Initializer{gained.at(e.text), 1.0, 0};
         if (e.kind != K::Call) {
-            d_.error(Code::BadInitializer,
-                e.span,
-                fmt::format("expected an initialiser such as normal(0.1), found {}", kind_words(e)),
-                suggestion(e.kind == K::Name ? e.text : "", known));
+            d_.error(Code::BadInitializer, e.span,
+                     fmt::format("expected an initialiser such as normal(0.1), found {}",
+                                 kind_words(e)),
+                     suggestion(e.kind == K::Name ? e.text : "", known));
             return std::nullopt;
         }
+        const bool takes_gain = gained.count(e.text) != 0;
         std::vector<double> args;
         for (std::size_t i = 0; i < e.items.size(); ++i) {
-            if (!e.arg_names[i].empty()) {
+            if (!e.arg_names[i].empty() && !(takes_gain && e.arg_names[i] == "gain")) {
                 d_.error(Code::InitializerArguments, e.items[i]->span,
-                         fmt::format("{}() takes its arguments by position, not by name",
-                                     e.text));
+                         takes_gain ? fmt::format("{}() takes only 'gain'", e.text)
+                                    : fmt::format("{}() takes its arguments by position, not by name",
+                                                  e.text));
                 return std::nullopt;
             }
             const auto v = constant_number(*e.items[i]);
             if (!v) {
-                d_.error(Code::InitializerArguments, e.items[i]->span, "initialiser arguments must be numbers");
+                d_.error(Code::InitializerArguments, e.items[i]->span,
+                         "initialiser arguments must be numbers");
                 return std::nullopt;
             }
             args.push_back(*v);
@@ -626,14 +640,25 @@ private:
         auto arity = [&](std::size_t n) {
             if (args.size() == n)
                 return true;
-            d_.error(Code::InitializerArguments, e.span, fmt::format("{}() takes {} argument{}", e.text, n, n == 1 ? "" : "s"));
+            d_.error(Code::InitializerArguments, e.span,
+                     fmt::format("{}() takes {} argument{}", e.text, n, n == 1 ? "" : "s"));
             return false;
         };
+        if (takes_gain) {
+            if (args.size() > 1) {
+                d_.error(Code::InitializerArguments, e.span,
+                         fmt::format("{}() takes at most a gain, e.g. {}(gain: 0.9)", e.text,
+                                     e.text));
+                return std::nullopt;
+            }
+            return rt::Initializer{gained.at(e.text), args.empty() ? 1.0 : args[0], 0};
+        }
         if (e.text == "normal") {
             if (!arity(1))
                 return std::nullopt;
             if (args[0] < 0) {
-                d_.error(Code::NegativeDeviation, e.items[0]->span, "the standard deviation must not be negative");
+                d_.error(Code::NegativeDeviation, e.items[0]->span,
+                         "the standard deviation must not be negative");
                 return std::nullopt;
             }
             return rt::Initializer{rt::InitKind::Normal, args[0], 0};
@@ -647,10 +672,11 @@ private:
             }
             return rt::Initializer{rt::InitKind::Uniform, args[0], args[1]};
         }
-        if (e.text == "zeros") {
+        if (e.text == "zeros" || e.text == "fan_in_uniform") {
             if (!arity(0))
                 return std::nullopt;
-            return rt::Initializer{rt::InitKind::Zeros, 0, 0};
+            return rt::Initializer{
+                e.text == "zeros" ? rt::InitKind::Zeros : rt::InitKind::FanInUniform, 0, 0};
         }
         if (e.text == "constant") {
             if (!arity(1))

@@ -38,6 +38,16 @@ std::string initializer_text(const rt::Initializer& i) {
             return "zeros";
         case rt::InitKind::Constant:
             return fmt::format("constant({})", i.a);
+        case rt::InitKind::XavierUniform:
+            return fmt::format("xavier_uniform({})", i.a);
+        case rt::InitKind::XavierNormal:
+            return fmt::format("xavier_normal({})", i.a);
+        case rt::InitKind::Orthogonal:
+            return fmt::format("orthogonal({})", i.a);
+        case rt::InitKind::Identity:
+            return fmt::format("identity({})", i.a);
+        case rt::InitKind::FanInUniform:
+            return "fan_in_uniform";
     }
     return "?";
 }

@@ -46,11 +46,23 @@ template <typename T> arma::Mat<T> off_diagonal(arma::uword rows, arma::uword co
     return m;
 }
 
-enum class InitKind { Normal, Uniform, Zeros, Constant };
+// Initialisers with PyTorch's definitions (torch.nn.init); fan_in is a matrix's number of
+// columns (a column vector's length), fan_out its number of rows.
+enum class InitKind {
+    Normal,         // N(0, a^2)
+    Uniform,        // U(a, b)
+    Zeros,
+    Constant,       // a
+    XavierUniform,  // U(+-a sqrt(6 / (fan_in + fan_out))), a the gain
+    XavierNormal,   // N(0, (a sqrt(2 / (fan_in + fan_out)))^2)
+    Orthogonal,     // a Q, Q from the QR of a normal matrix with sign(diag R) folded in
+    Identity,       // a I (ones on the diagonal of a rectangular matrix too)
+    FanInUniform,   // U(+-1 / sqrt(fan_in)): PyTorch's default for linear layers and cells
+};
 
 struct Initializer {
     InitKind kind = InitKind::Zeros;
-    double a = 0.0;  // Normal: standard deviation; Uniform: low; Constant: the value
+    double a = 0.0;  // Normal: standard deviation; Uniform: low; Constant: the value; gain
     double b = 0.0;  // Uniform: high
 };
 
@@ -69,6 +81,39 @@ void initialize(arma::Mat<T>& m, const Initializer& init, RandomStream& stream) 
         case InitKind::Constant:
             m.fill(static_cast<T>(init.a));
             break;
+        case InitKind::XavierUniform: {
+            const double bound = init.a * std::sqrt(6.0 / static_cast<double>(m.n_rows + m.n_cols));
+            stream.fill_uniform(m, -bound, bound);
+            break;
+        }
+        case InitKind::XavierNormal:
+            stream.fill_normal(m, 0.0,
+                               init.a * std::sqrt(2.0 / static_cast<double>(m.n_rows + m.n_cols)));
+            break;
+        case InitKind::Orthogonal: {
+            // As torch.nn.init.orthogonal_: QR of the taller orientation, signs of R's
+            // diagonal folded into Q so the result is uniformly distributed.
+            const bool wide = m.n_rows < m.n_cols;
+            arma::mat draw(wide ? m.n_cols : m.n_rows, wide ? m.n_rows : m.n_cols);
+            stream.fill_normal(draw, 0.0, 1.0);
+            arma::mat q, r;
+            arma::qr_econ(q, r, draw);
+            arma::vec signs = arma::sign(r.diag());
+            signs.replace(0.0, 1.0);
+            q.each_row() %= signs.t();
+            m = arma::conv_to<arma::Mat<T>>::from(init.a * (wide ? arma::mat(q.t()) : q));
+            break;
+        }
+        case InitKind::Identity:
+            m.eye();
+            m *= static_cast<T>(init.a);
+            break;
+        case InitKind::FanInUniform: {
+            const double fan_in = static_cast<double>(m.n_cols > 1 ? m.n_cols : m.n_rows);
+            const double bound = 1.0 / std::sqrt(fan_in);
+            stream.fill_uniform(m, -bound, bound);
+            break;
+        }
     }
 }
 

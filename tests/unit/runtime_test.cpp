@@ -5,9 +5,10 @@
 #include <doctest/doctest.h>
 
 #include "runtime/blas_core.hpp"
-#include "runtime/optimizer.hpp"
 #include "runtime/files.hpp"
 #include "runtime/hash.hpp"
+#include "runtime/optimizer.hpp"
+#include "runtime/parameter.hpp"
 #include "runtime/random.hpp"
 
 namespace rt = rnn::rt;
@@ -165,4 +166,29 @@ TEST_CASE("a faster OpenBLAS core is chosen only over a slow fallback, and only 
     CHECK_FALSE(rt::better_coretype("Zen", avx2));
     // Whatever kernels this process runs, they compute a GEMM right.
     CHECK(rt::gemm_agrees());
+}
+
+TEST_CASE("initialisers follow torch.nn.init: xavier, orthogonal, identity, fan-in uniform") {
+    rt::RandomStream stream(rt::stream_key(7, "init test"));
+    arma::mat w(200, 300);
+    rt::initialize(w, {rt::InitKind::XavierUniform, 2.0, 0}, stream);
+    const double xu = 2.0 * std::sqrt(6.0 / 500.0);
+    CHECK(arma::abs(w).max() <= xu);
+    CHECK(arma::abs(w).max() > 0.99 * xu);
+    rt::initialize(w, {rt::InitKind::XavierNormal, 1.0, 0}, stream);
+    CHECK(arma::stddev(arma::vectorise(w)) == doctest::Approx(std::sqrt(2.0 / 500.0)).epsilon(0.02));
+    arma::mat tall(40, 10), wide(10, 40);
+    rt::initialize(tall, {rt::InitKind::Orthogonal, 0.5, 0}, stream);
+    rt::initialize(wide, {rt::InitKind::Orthogonal, 0.5, 0}, stream);
+    CHECK(arma::approx_equal(tall.t() * tall, 0.25 * arma::eye(10, 10), "absdiff", 1e-12));
+    CHECK(arma::approx_equal(wide * wide.t(), 0.25 * arma::eye(10, 10), "absdiff", 1e-12));
+    arma::mat id(3, 4);
+    rt::initialize(id, {rt::InitKind::Identity, 0.9, 0}, stream);
+    CHECK(arma::approx_equal(id, 0.9 * arma::eye(3, 4), "absdiff", 0.0));
+    arma::mat fan(64, 16), bias(64, 1);
+    rt::initialize(fan, {rt::InitKind::FanInUniform, 0, 0}, stream);
+    rt::initialize(bias, {rt::InitKind::FanInUniform, 0, 0}, stream);
+    CHECK(arma::abs(fan).max() <= 0.25);  // 1 / sqrt(16 columns)
+    CHECK(arma::abs(fan).max() > 0.24);
+    CHECK(arma::abs(bias).max() <= 0.125);  // a vector: 1 / sqrt(its 64 entries)
 }
