@@ -1,13 +1,18 @@
 #include "interpreter/check.hpp"
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <set>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "interpreter/paths.hpp"
 #include "interpreter/sweep.hpp"
+#include "runtime/files.hpp"
+#include "runtime/hash.hpp"
 
 namespace rnn::interp {
 
@@ -132,7 +137,7 @@ std::vector<std::string> split_dots(const std::string& s) {
 
 class Checker {
 public:
-    explicit Checker(Diagnostics& diags) : d_(diags) {}
+    Checker(Diagnostics& diags, const SourceMap* sources) : d_(diags), sources_(sources) {}
 
     std::optional<Program> run(const ast::Module& m) {
         const std::size_t first = d_.all().size();
@@ -688,6 +693,67 @@ private:
         return std::nullopt;
     }
 
+    // The array of `load("file.npy")`, read relative to the file that names it, with its
+    // shape checked against the tensor where the shape is known here (W_input's columns
+    // may come from the task), and a hash of its bytes for the node keys.
+    std::optional<std::pair<arma::mat, std::string>> load_array(const Expr& call,
+                                                                const std::string& tensor,
+                                                                const NetworkDef& net) {
+        // A `mask(load(...))` modifier argument arrives as a parenthesised call.
+        if (call.items.size() != 1 || !call.arg_names[0].empty()
+            || call.items[0]->kind != K::String) {
+            d_.error(Code::CallForm, call.span, "write load(\"FILE.npy\")");
+            return std::nullopt;
+        }
+        const std::string& name = call.items[0]->text;
+        const ast::Span& where = call.items[0]->span;
+        if (name.empty() || name.front() == '/') {
+            d_.error(Code::ArrayFile, where,
+                     "an array file must be named relative to the script that loads it");
+            return std::nullopt;
+        }
+        if (sources_ == nullptr || where.file >= sources_->size()) {
+            d_.error(Code::ArrayFile, where, "files are switched off for this input");
+            return std::nullopt;
+        }
+        const std::filesystem::path path =
+            (std::filesystem::path(sources_->file(where.file).path).parent_path() / name)
+                .lexically_normal();
+        arma::mat values;
+        std::string bytes;
+        try {
+            std::ifstream in(path, std::ios::binary);
+            if (!in)
+                throw std::runtime_error("no such file");
+            std::ostringstream buf;
+            buf << in.rdbuf();
+            bytes = buf.str();
+            values = rt::load_npy(path);
+        } catch (const std::exception& ex) {
+            d_.error(Code::ArrayFile, where,
+                     fmt::format("cannot load '{}': {}", path.string(), ex.what()),
+                     "arrays are .npy files (float32 or float64), relative to the script");
+            return std::nullopt;
+        }
+        const long units = net.params.has("units") ? net.params.integer("units") : 0;
+        const long inputs = net.params.has("inputs") ? net.params.integer("inputs") : 0;
+        const long rows = units;
+        const long cols = tensor == "W_self" ? units : tensor == "W_input" ? inputs : 1;
+        if (rows > 0 && cols > 0
+            && (static_cast<long>(values.n_rows) != rows
+                || static_cast<long>(values.n_cols) != cols)) {
+            d_.error(Code::ArrayShape, where,
+                     fmt::format("'{}' holds a {}x{} array, but {} is {}x{}", name, values.n_rows,
+                                 values.n_cols, tensor, rows, cols));
+            return std::nullopt;
+        }
+        if (!values.is_finite()) {
+            d_.error(Code::ArrayShape, where, fmt::format("'{}' holds NaN or infinite values", name));
+            return std::nullopt;
+        }
+        return std::make_pair(std::move(values), rt::hex64(rt::hash64(bytes)));
+    }
+
     void tensor_line(const ast::Field& f, const stdlib::NetworkEntry& entry, NetworkDef& net) {
         std::vector<std::string> tensor_names;
         for (const auto& t : entry.tensors)
@@ -720,6 +786,14 @@ private:
             } else if (m.name == "init") {
                 if (!m.argument) {
                     d_.error(Code::ModifierNeedsArgument, m.span, "'init' needs an initialiser, e.g. 'init normal(0.1)'");
+                    continue;
+                }
+                if (m.argument->kind == K::Call && m.argument->text == "load") {
+                    if (auto values = load_array(*m.argument, f.name, net)) {
+                        t.init_values = std::move(values->first);
+                        t.init_text = dotted(*m.argument);
+                        t.arrays_key += "init:" + values->second + ",";
+                    }
                     continue;
                 }
                 t.init = initializer(*m.argument, t.init_text);
@@ -773,9 +847,22 @@ private:
                                          f.name));
                 t.constraint.no_self = true;
             } else if (m.name == "mask") {
-                d_.error(Code::NotImplemented, m.span,
-                         fmt::format("the '{}' constraint is not implemented yet in this version",
-                                     m.name));
+                if (!m.argument || m.argument->kind != K::Call || m.argument->text != "load") {
+                    d_.error(Code::ModifierNeedsArgument, m.span,
+                             "'mask' needs a 0/1 array from a file, e.g. 'mask(load(\"m.npy\"))'");
+                    continue;
+                }
+                if (auto values = load_array(*m.argument, f.name, net)) {
+                    if (!values->first.is_empty()
+                        && arma::any(arma::vectorise((values->first != 0.0)
+                                                     % (values->first != 1.0)))) {
+                        d_.error(Code::ArrayShape, m.argument->span,
+                                 "a mask holds only 0 and 1");
+                        continue;
+                    }
+                    t.constraint.mask = std::move(values->first);
+                    t.arrays_key += "mask:" + values->second + ",";
+                }
             } else {
                 d_.error(Code::UnknownModifier, m.span, fmt::format("unknown modifier '{}'", m.name),
                          suggestion(m.name, modifiers));
@@ -1630,6 +1717,7 @@ private:
     }
 
     Diagnostics& d_;
+    const SourceMap* sources_;
     std::vector<Instance> instances_;
     std::map<std::string, std::vector<std::string>> families_;
     std::map<std::string, const ast::Statement*> directories_;  // results folder -> definition
@@ -1645,8 +1733,9 @@ private:
 
 }  // namespace
 
-std::optional<Program> check(const ast::Module& module, Diagnostics& diags) {
-    return Checker(diags).run(module);
+std::optional<Program> check(const ast::Module& module, Diagnostics& diags,
+                             const SourceMap* sources) {
+    return Checker(diags, sources).run(module);
 }
 
 }  // namespace rnn::interp

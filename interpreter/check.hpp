@@ -12,6 +12,9 @@
 namespace rnn::interp {
 
 // Returns the program when there is no error (warnings may be present in `diags`).
-std::optional<Program> check(const ast::Module& module, Diagnostics& diags);
+// `sources` (optional) lets `load("file.npy")` find files relative to the script that
+// names them; without it such loads are errors.
+std::optional<Program> check(const ast::Module& module, Diagnostics& diags,
+                             const SourceMap* sources = nullptr);
 
 }  // namespace rnn::interp

@@ -88,6 +88,8 @@ namespace rnn::interp {
     X(NotSquare, "E0508", "a constraint needs a square matrix")                                   \
     X(DaleRatio, "E0509", "the Dale ratio does not give a whole number of excitatory units")     \
     X(ConflictingConstraints, "E0510", "two constraints on one tensor cannot hold together")      \
+    X(ArrayFile, "E0511", "an array file given with load(\"...\") cannot be read")               \
+    X(ArrayShape, "E0512", "a loaded array's shape or values do not fit the tensor")              \
     X(LossDivision, "E0601", "a loss can only be divided by a constant number")                   \
     X(DivisionByZero, "E0602", "a division by zero")                                              \
     X(UnreducedSignal, "E0603", "a signal must be reduced over a period to enter a loss")         \

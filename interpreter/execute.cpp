@@ -55,9 +55,10 @@ std::string initializer_text(const rt::Initializer& i) {
 std::string network_text(const NetworkDef& n) {
     std::string out = fmt::format("kind={};{}", n.entry->name, params_text(n.params));
     for (const auto& [name, t] : n.tensors)
-        out += fmt::format("{}:fixed={},symmetric={},dale={},no_self={},init={},seed={},stream={};",
+        out += fmt::format("{}:fixed={},symmetric={},dale={},no_self={},arrays={},init={},seed={},"
+                           "stream={};",
                            name, t.constraint.fixed, t.constraint.symmetric, t.constraint.dale,
-                           t.constraint.no_self,
+                           t.constraint.no_self, t.arrays_key,
                            t.init ? initializer_text(*t.init) : "default",
                            t.pinned_seed ? fmt::format("{}", *t.pinned_seed) : "-", t.stream);
     return out;

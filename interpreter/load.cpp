@@ -144,7 +144,7 @@ void check_loaded(Loaded& out, const LoadOptions& options) {
     // as unknown: fix the includes first.
     if (out.diagnostics.has_errors())
         return;
-    out.program = check(whole, out.diagnostics);
+    out.program = check(whole, out.diagnostics, options.allow_includes ? &out.sources : nullptr);
 }
 
 }  // namespace

@@ -12,8 +12,8 @@
 namespace rnn::interp {
 
 struct LoadOptions {
-    // Off for text that must not reach the file system (the fuzz target): `include` is then
-    // an error instead of a read.
+    // Off for text that must not reach the file system (the fuzz target): `include` and
+    // `load("file.npy")` are then errors instead of reads.
     bool allow_includes = true;
 };
 

@@ -153,7 +153,20 @@ rt::RnnNetwork<float> build_network(const NetworkDef& def, arma::uword inputs, s
         else if (t && !t->stream.empty())
             key = rt::stream_key(seed, "stream " + t->stream);
         rt::RandomStream stream(key);
-        rt::initialize(p.raw, t && t->init ? *t->init : fallback, stream);
+        if (t && t->init_values) {
+            if (t->init_values->n_rows != rows || t->init_values->n_cols != cols)
+                throw RuntimeFailure(fmt::format(
+                    "network '{}': the array loaded for {} is {}x{}, the tensor is {}x{}",
+                    def.name, name, t->init_values->n_rows, t->init_values->n_cols, rows, cols));
+            p.raw = arma::conv_to<arma::fmat>::from(*t->init_values);
+        } else {
+            rt::initialize(p.raw, t && t->init ? *t->init : fallback, stream);
+        }
+        if (t && !t->constraint.mask.empty()
+            && (t->constraint.mask.n_rows != rows || t->constraint.mask.n_cols != cols))
+            throw RuntimeFailure(fmt::format(
+                "network '{}': the mask of {} is {}x{}, the tensor is {}x{}", def.name, name,
+                t->constraint.mask.n_rows, t->constraint.mask.n_cols, rows, cols));
         if (t)
             p.constraint = t->constraint;
         return p;

@@ -14,7 +14,7 @@
 namespace rnn::rt {
 
 // What the effective tensor is allowed to be, made of the raw parameter A in this order:
-// symmetric, then Dale's law, then no self-connections. `fixed` decides whether the raw
+// symmetric, then Dale's law, then the mask, then no self-connections. `fixed` decides whether the raw
 // value is trained at all.
 struct Constraint {
     bool fixed = false;      // never updated; receives no gradient
@@ -23,9 +23,10 @@ struct Constraint {
     // (unit j's outgoing weights) is +|A_j| for the first round(dale * n) columns, -|A_j|
     // for the rest, so each unit keeps one sign whatever the optimizer does.
     double dale = 0.0;
+    arma::mat mask;        // effective = W ⊙ mask for a 0/1 array of the tensor's shape (empty: none)
     bool no_self = false;  // the diagonal of the effective value is 0
 
-    bool any() const { return symmetric || dale > 0.0 || no_self; }
+    bool any() const { return symmetric || dale > 0.0 || !mask.empty() || no_self; }
 };
 
 // The sign of each column under Dale's law, as a matrix of the tensor's shape.
@@ -136,6 +137,8 @@ template <typename T> Var constrain(Tape<T>& tape, Var raw, const Constraint& c)
     const arma::uword rows = tape.value(w).n_rows, cols = tape.value(w).n_cols;
     if (c.dale > 0.0)
         w = multiply_constant(tape, absolute(tape, w), dale_signs<T>(rows, cols, c.dale));
+    if (!c.mask.empty())
+        w = multiply_constant(tape, w, arma::conv_to<arma::Mat<T>>::from(c.mask));
     if (c.no_self)
         w = multiply_constant(tape, w, off_diagonal<T>(rows, cols));
     return w;
@@ -146,6 +149,8 @@ template <typename T> arma::Mat<T> effective_value(const Parameter<T>& p) {
     arma::Mat<T> w = p.constraint.symmetric ? arma::Mat<T>(T(0.5) * (p.raw + p.raw.t())) : p.raw;
     if (p.constraint.dale > 0.0)
         w = arma::abs(w) % dale_signs<T>(w.n_rows, w.n_cols, p.constraint.dale);
+    if (!p.constraint.mask.empty())
+        w %= arma::conv_to<arma::Mat<T>>::from(p.constraint.mask);
     if (p.constraint.no_self)
         w.diag().zeros();
     return w;

@@ -12,6 +12,7 @@
 #include "grammar/parser.hpp"
 #include "interpreter/paths.hpp"
 #include "interpreter/training.hpp"
+#include "runtime/files.hpp"
 #include "runtime/random.hpp"
 
 namespace i = rnn::interp;
@@ -271,4 +272,43 @@ train fit = hop on memories {
     const i::TrainedNetwork trained = i::train(*l.program, def, *task, nullptr);
     CHECK(trained.stopped_early);
     CHECK(trained.epochs_run == 4);
+}
+
+TEST_CASE("load(\"file.npy\") gives a mask or an initial value, relative to the script") {
+    TempDir dir;
+    std::filesystem::create_directories(dir.path / "arrays");
+    arma::fmat mask(8, 8, arma::fill::ones);
+    mask.diag().zeros();
+    mask(0, 7) = 0.0F;
+    rnn::rt::save_npy(dir.path / "arrays/mask.npy", mask);
+    arma::fmat w0 = 0.01F * arma::fmat(8, 8, arma::fill::ones);
+    rnn::rt::save_npy(dir.path / "arrays/w0.npy", w0);
+    rnn::rt::save_npy(dir.path / "arrays/bad.npy", arma::fmat(3, 8, arma::fill::ones));
+    rnn::rt::save_npy(dir.path / "arrays/half.npy", arma::fmat(8, 8, arma::fill::value(0.5F)));
+    const std::string head = R"(
+task memories = memory_recall { units = 8, patterns = 2, present = 5 steps, retain = 10 steps }
+network hop = rnn { units = 8, inputs = 8
+  W_self : )";
+    const std::string tail = " }\ntrain fit = hop on memories { " + kLoss + " epochs = 3 }\n";
+    dir.write("ok.rnn", head + R"(mask(load("arrays/mask.npy")), init load("arrays/w0.npy"))" + tail);
+    const auto ok = i::load_file((dir.path / "ok.rnn").string());
+    INFO(i::render_all(ok, false));
+    REQUIRE(ok.program);
+    const i::TrainDef& def = ok.program->trains.at("fit");
+    const auto& task_def = ok.program->tasks.at("memories");
+    rnn::rt::RandomStream setup(i::task_setup_key(*ok.program, "memories"));
+    const auto task = task_def.entry->make(task_def.params, setup);
+    const i::TrainedNetwork trained = i::train(*ok.program, def, *task, nullptr);
+    const arma::fmat w = rnn::rt::effective_value(trained.net.w_self);
+    CHECK(w(0, 7) == 0.0F);
+    CHECK(w(3, 3) == 0.0F);
+    CHECK(w(1, 2) != 0.0F);
+    CHECK(trained.net.w_self.raw(1, 2) != 0.01F);  // trained away from the loaded start
+
+    dir.write("shape.rnn", head + R"(init load("arrays/bad.npy"))" + tail);
+    CHECK(has_code(i::load_file((dir.path / "shape.rnn").string()), "E0512"));
+    dir.write("binary.rnn", head + R"(mask(load("arrays/half.npy")))" + tail);
+    CHECK(has_code(i::load_file((dir.path / "binary.rnn").string()), "E0512"));
+    dir.write("missing.rnn", head + R"(init load("arrays/none.npy"))" + tail);
+    CHECK(has_code(i::load_file((dir.path / "missing.rnn").string()), "E0511"));
 }
