@@ -183,9 +183,19 @@ TEST_CASE("absolute, multiply_constant and every constraint match finite differe
     check_gradients(
         {A}, [M](Tape& t, const std::vector<Var>& v) { return rt::multiply_constant(t, v[0], M); },
         "multiply_constant");
-    for (const rt::Constraint c :
-         {rt::Constraint{false, false, 0.75, false}, rt::Constraint{false, false, 0.0, true},
-          rt::Constraint{false, false, 0.5, true}, rt::Constraint{false, true, 0.0, true}}) {
+    rt::Constraint masked;
+    masked.mask = arma::mat(4, 4, arma::fill::ones);
+    masked.mask(1, 2) = 0.0;
+    masked.dale = 0.5;
+    masked.no_self = true;
+    rt::Constraint dale, no_self, both, symmetric_no_self;
+    dale.dale = 0.75;
+    no_self.no_self = true;
+    both.dale = 0.5;
+    both.no_self = true;
+    symmetric_no_self.symmetric = true;
+    symmetric_no_self.no_self = true;
+    for (const rt::Constraint& c : {dale, no_self, both, symmetric_no_self, masked}) {
         check_gradients(
             {A}, [c](Tape& t, const std::vector<Var>& v) { return rt::constrain(t, v[0], c); },
             "constrain");
