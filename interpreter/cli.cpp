@@ -235,6 +235,8 @@ int cmd_run(const std::vector<std::string>& args) {
                       : std::filesystem::path("runs") / std::filesystem::path(file).stem();
     opt.script_path = file;
     opt.script_text = l.sources.file(0).text;
+    for (std::uint32_t id = 1; id < l.sources.size(); ++id)
+        opt.included.emplace_back(l.sources.file(id).path, l.sources.file(id).text);
     opt.blas_core = g_blas.corename;
     opt.blas_choice = g_blas.how;
     opt.quiet = quiet;

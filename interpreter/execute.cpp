@@ -369,6 +369,14 @@ private:
         toml::table script{{"path", opt_.script_path.string()},
                            {"hash", rt::hex64(rt::hash64(opt_.script_text))},
                            {"bytes", static_cast<std::int64_t>(opt_.script_text.size())}};
+        if (!opt_.included.empty()) {
+            toml::array files;
+            for (const auto& [path, text] : opt_.included)
+                files.push_back(toml::table{{"path", path},
+                                            {"hash", rt::hex64(rt::hash64(text))},
+                                            {"bytes", static_cast<std::int64_t>(text.size())}});
+            script.insert("includes", std::move(files));
+        }
         m.insert("script", std::move(script));
         m.insert("seed", static_cast<std::int64_t>(program_.seed));
         m.insert("versions", library_versions());

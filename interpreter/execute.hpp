@@ -33,6 +33,8 @@ struct RunOptions {
     std::filesystem::path out_dir;
     std::filesystem::path script_path;
     std::string script_text;
+    // Files the script includes (path as resolved, text), recorded with their hashes.
+    std::vector<std::pair<std::string, std::string>> included;
     bool quiet = false;
     bool progress_on_terminal = false;
     std::function<void(const std::string&)> log;  // progress and summaries (stderr)

@@ -33,4 +33,17 @@ out=$("$rnn" check "$work/dir.rnn" 2>&1); code=$?
 [ "$code" = 1 ] || { echo "FAIL: checking a directory exited $code"; echo "$out"; fail=1; }
 echo "$out" | grep -qF "$work/dir.rnn: error: cannot read the script: it is a directory [E0001]" \
   || { echo "FAIL: no E0001 in: $out"; fail=1; }
+# The manifest records every included file with its hash.
+mkdir -p "$work/inc/shared"
+cat > "$work/inc/shared/parts.rnn" <<'RNN'
+task m = memory_recall { units = 4, present = 2 steps, retain = 3 steps }
+network n = rnn { units = 4, inputs = 4 }
+RNN
+cat > "$work/inc/main.rnn" <<'RNN'
+include "shared/parts.rnn"
+train f = n on m { loss = -mean(overlap, during: retain), epochs = 1 }
+RNN
+expect 0 "$rnn" run "$work/inc/main.rnn" --out "$work/inc/run" --quiet
+grep -q "path = '$work/inc/shared/parts.rnn'" "$work/inc/run/manifest.toml" \
+  || { echo "FAIL: the include is not in the manifest"; cat "$work/inc/run/manifest.toml"; fail=1; }
 exit $fail
