@@ -288,16 +288,16 @@ using selector = parse_tree::selector<
     parse_tree::store_content::on<identifier_text, number_text, unit_text, string_body, kw_true,
                                   kw_false, pm_op, mul_op, add_op, cmp_op, kw_and, kw_or, kw_not,
                                   minus, named_arg_name>,
-    parse_tree::store_content::on<number, string_lit, argument, call_args, block, list_lit,
-                                  member, index, negation, not_expr, modifier, field, param_tail,
+    parse_tree::store_content::on<number, string_lit, argument, call_args, block, list_lit, member,
+                                  index, negation, not_expr, modifier, field, param_tail,
                                   assign_tail, def_index, def_name, body, seed_stmt, output_stmt,
                                   include_stmt, task_stmt, network_stmt, train_stmt, evaluate_stmt,
                                   analyze_stmt, plot_stmt, loop_var, for_stmt>,
     // Precedence levels with a single child are replaced by that child: most expressions
     // are one primary, and a node per level (a dozen per value) was most of the parse time.
-    fold_single::on<postfix, jitter, negated, multiplicative, additive, range_expr,
-                             comparison, negated_condition, logic_and, logic_or, expr,
-                             modifier_arg, ref, iter_range, paren, callee>>;
+    fold_single::on<postfix, jitter, negated, multiplicative, additive, range_expr, comparison,
+                    negated_condition, logic_and, logic_or, expr, modifier_arg, ref, iter_range,
+                    paren, callee>>;
 
 }  // namespace rules
 
@@ -310,11 +310,13 @@ namespace {
 class NodeArena {
 public:
     NodeArena() : previous_(current_) { current_ = this; }
+
     ~NodeArena() {
         current_ = previous_;
         for (void* slab : slabs_)
             ::operator delete(slab);
     }
+
     NodeArena(const NodeArena&) = delete;
     NodeArena& operator=(const NodeArena&) = delete;
 
@@ -346,6 +348,7 @@ private:
     struct FreeBlock {
         FreeBlock* next;
     };
+
     static constexpr std::size_t kSlab = 1 << 16;
     static thread_local NodeArena* current_;
     NodeArena* previous_;
@@ -376,6 +379,7 @@ struct Node : pegtl::parse_tree::basic_node<Node> {
         return arena != nullptr && size == sizeof(Node) ? arena->allocate(size)
                                                         : ::operator new(size);
     }
+
     static void operator delete(void* p, std::size_t size) noexcept {
         NodeArena* arena = NodeArena::current();
         if (arena != nullptr && size == sizeof(Node))
@@ -443,11 +447,11 @@ public:
     static void adopt(ast::Expr& parent, ast::ExprPtr child) {
         parent.depth = std::max(parent.depth, child->depth + 1);
         if (parent.depth > ast::kMaxExprDepth)
-            throw ParseFailure(SyntaxError{
-                child->span,
-                "expression nested too deeply (more than " + std::to_string(ast::kMaxExprDepth)
-                    + " levels of operators and brackets)",
-                false, "E0004"});
+            throw ParseFailure(SyntaxError{child->span,
+                                           "expression nested too deeply (more than "
+                                               + std::to_string(ast::kMaxExprDepth)
+                                               + " levels of operators and brackets)",
+                                           false, "E0004"});
         parent.items.push_back(std::move(child));
     }
 
@@ -552,8 +556,7 @@ public:
 
         if (n.is_type<rules::multiplicative>() || n.is_type<rules::additive>()
             || n.is_type<rules::comparison>() || n.is_type<rules::negated_condition>()
-            || n.is_type<rules::logic_and>()
-            || n.is_type<rules::logic_or>())
+            || n.is_type<rules::logic_and>() || n.is_type<rules::logic_or>())
             return binary_chain(n);
         if (n.is_type<rules::range_expr>()) {
             if (n.children.size() == 1)
@@ -857,7 +860,8 @@ void check_nesting(std::string_view source, std::uint32_t file_id) {
                         SyntaxError{{file_id, line, column, static_cast<std::uint32_t>(i),
                                      static_cast<std::uint32_t>(i + 1)},
                                     "brackets nested too deeply (more than 64 levels)",
-                                    false, "E0004"});
+                                    false,
+                                    "E0004"});
             } else if (c == ')' || c == ']' || c == '}') {
                 depth = depth > 0 ? depth - 1 : 0;
             }
@@ -965,10 +969,11 @@ ast::Module parse(std::string_view original, std::uint32_t file_id, const std::s
         // A name was expected and a keyword stands there: say so, it is not obvious.
         if (err.code == "E0014" || err.code == "E0016" || err.code == "E0022") {
             static const char* const reserved[] = {
-                "seed", "output", "include", "task", "network", "train", "evaluate", "analyze",
-                "plot",  "for",   "in",      "on",   "to",      "and",   "or",       "not",
-                "true",  "false"};
-            const std::string_view rest = source.substr(std::min<std::size_t>(p.byte, source.size()));
+                "seed",     "output",  "include", "task", "network", "train",
+                "evaluate", "analyze", "plot",    "for",  "in",      "on",
+                "to",       "and",     "or",      "not",  "true",    "false"};
+            const std::string_view rest =
+                source.substr(std::min<std::size_t>(p.byte, source.size()));
             for (const char* k : reserved) {
                 const std::string_view kw(k);
                 if (rest.substr(0, kw.size()) == kw
@@ -1004,11 +1009,12 @@ ast::Module parse(std::string_view original, std::uint32_t file_id, const std::s
                         const auto [line, column] = position_of(*open, source);
                         err.where = {file_id, line, column, static_cast<std::uint32_t>(*open),
                                      static_cast<std::uint32_t>(*open + 1)};
-                        err.message = "this '{' is never closed: expected '}' before the end of "
-                                      "the file";
+                        err.message =
+                            "this '{' is never closed: expected '}' before the end of "
+                            "the file";
                     } else {
-                        err.message = "expected '}' to close the block opened at "
-                                      + opened_at(*open, source);
+                        err.message =
+                            "expected '}' to close the block opened at " + opened_at(*open, source);
                     }
                 }
             }

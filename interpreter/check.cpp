@@ -62,7 +62,8 @@ std::string dotted(const Expr& e);
 
 // "a boolean", "an integer": names of types and kinds inside sentences.
 std::string with_article(std::string_view word) {
-    const bool vowel = !word.empty() && std::string_view("aeiou").find(word[0]) != std::string_view::npos;
+    const bool vowel =
+        !word.empty() && std::string_view("aeiou").find(word[0]) != std::string_view::npos;
     return std::string(vowel ? "an " : "a ") + std::string(word);
 }
 
@@ -228,8 +229,8 @@ private:
                          "index the definition by every loop variable that varies");
             return;
         }
-        auto& e = d_.error(Code::DefinedTwice, s.name_span,
-                           fmt::format("'{}' is defined twice", s.name));
+        auto& e =
+            d_.error(Code::DefinedTwice, s.name_span, fmt::format("'{}' is defined twice", s.name));
         e.notes.emplace_back(other.name_span, "first defined here");
     }
 
@@ -276,8 +277,9 @@ private:
             return nullptr;
         }
         if (decl->kind != kind) {
-            auto& err = d_.error(Code::WrongKind, e.span, fmt::format("'{}' is a {}, not a {}", name,
-                                                     ast::statement_keyword(decl->kind), what));
+            auto& err = d_.error(Code::WrongKind, e.span,
+                                 fmt::format("'{}' is a {}, not a {}", name,
+                                             ast::statement_keyword(decl->kind), what));
             err.notes.emplace_back(decl->stmt->name_span, "defined here");
             return nullptr;
         }
@@ -316,7 +318,8 @@ private:
         using T = stdlib::ParamType;
         auto range_ok = [&](double v, const ast::Span& where) {
             if ((spec.min && v < *spec.min) || (spec.max && v > *spec.max)) {
-                d_.error(Code::OutOfRange, where, fmt::format("'{}' = {} is out of range", spec.name, v),
+                d_.error(Code::OutOfRange, where,
+                         fmt::format("'{}' = {} is out of range", spec.name, v),
                          fmt::format("'{}' must be in [{}, {}]", spec.name,
                                      spec.min ? fmt::format("{}", *spec.min) : "-inf",
                                      spec.max ? fmt::format("{}", *spec.max) : "inf"));
@@ -324,8 +327,8 @@ private:
             }
             return true;
         };
-        const std::string want =
-            fmt::format("'{}' expects {}", spec.name, with_article(stdlib::param_type_name(spec.type)));
+        const std::string want = fmt::format("'{}' expects {}", spec.name,
+                                             with_article(stdlib::param_type_name(spec.type)));
         switch (spec.type) {
             case T::Integer:
             case T::Real: {
@@ -339,7 +342,8 @@ private:
                 std::optional<double> v =
                     e.kind == K::Number ? std::optional<double>(e.number) : constant_number(e);
                 if (!v) {
-                    d_.error(Code::WrongType, e.span, fmt::format("{}, found {}", want, kind_words(e)));
+                    d_.error(Code::WrongType, e.span,
+                             fmt::format("{}, found {}", want, kind_words(e)));
                     return std::nullopt;
                 }
                 if (spec.type == T::Integer && *v != std::floor(*v)) {
@@ -419,13 +423,15 @@ private:
                 return stdlib::Value{e.boolean};
             case T::String:
                 if (e.kind != K::String) {
-                    d_.error(Code::WrongType, e.span, fmt::format("{}, found {}", want, kind_words(e)));
+                    d_.error(Code::WrongType, e.span,
+                             fmt::format("{}, found {}", want, kind_words(e)));
                     return std::nullopt;
                 }
                 return stdlib::Value{e.text};
             case T::Choice: {
                 if (e.kind != K::Name) {
-                    d_.error(Code::WrongType, e.span, fmt::format("{}, found {}", want, kind_words(e)),
+                    d_.error(Code::WrongType, e.span,
+                             fmt::format("{}, found {}", want, kind_words(e)),
                              suggestion("", spec.choices));
                     return std::nullopt;
                 }
@@ -484,7 +490,8 @@ private:
         // The step length comes first: durations in ms are converted through it.
         const double outer_dt = dt_ms_;
         dt_ms_ = 0.0;
-        if (const stdlib::ParamSpec* dt = schema.find("dt"); dt && dt->type == stdlib::ParamType::Time) {
+        if (const stdlib::ParamSpec* dt = schema.find("dt");
+            dt && dt->type == stdlib::ParamType::Time) {
             if (base.has("dt"))
                 dt_ms_ = base.real("dt");
             else if (dt->default_value)
@@ -494,14 +501,18 @@ private:
                     if (auto v = value(*f.value, *dt))
                         dt_ms_ = std::get<double>(*v);
         }
+
         struct RestoreDt {
             double& dt;
             double outer;
+
             ~RestoreDt() { dt = outer; }
         } restore{dt_ms_, outer_dt};
+
         for (const auto& f : body) {
             if (auto [it, fresh] = seen.emplace(f.name, &f); !fresh) {
-                auto& e = d_.error(Code::GivenTwice, f.name_span, fmt::format("'{}' is given twice", f.name));
+                auto& e = d_.error(Code::GivenTwice, f.name_span,
+                                   fmt::format("'{}' is given twice", f.name));
                 e.notes.emplace_back(it->second->name_span, "first given here");
                 continue;
             }
@@ -511,7 +522,8 @@ private:
                     others->push_back(&f);
                     continue;
                 }
-                d_.error(Code::UnknownParameter, f.name_span, fmt::format("{} has no parameter '{}'", what, f.name),
+                d_.error(Code::UnknownParameter, f.name_span,
+                         fmt::format("{} has no parameter '{}'", what, f.name),
                          suggestion(f.name, schema.names()));
                 continue;
             }
@@ -525,7 +537,8 @@ private:
         }
         for (const auto& spec : schema.params)
             if (spec.required() && !base.has(spec.name) && !seen.count(spec.name))
-                d_.error(Code::MissingParameter, where, fmt::format("{} needs '{}' ({})", what, spec.name, spec.doc),
+                d_.error(Code::MissingParameter, where,
+                         fmt::format("{} needs '{}' ({})", what, spec.name, spec.doc),
                          fmt::format("add '{} = ...' to the block", spec.name));
         return stdlib::with_defaults(schema, std::move(base));
     }
@@ -535,6 +548,7 @@ private:
     // where it started is a cycle, reported once at each definition in it.
     struct Defining {
         std::vector<const ast::Statement*>& stack;
+
         ~Defining() { stack.pop_back(); }
     };
 
@@ -552,7 +566,8 @@ private:
                            fmt::format("'{}' is defined in terms of itself: {}", s.name, chain));
         for (auto it = at + 1; it != defining_.end(); ++it) {
             cyclic_.insert(*it);
-            e.notes.emplace_back((*it)->head->span, fmt::format("'{}' derives from here", (*it)->name));
+            e.notes.emplace_back((*it)->head->span,
+                                 fmt::format("'{}' derives from here", (*it)->name));
         }
         cyclic_.insert(&s);
         return false;
@@ -584,7 +599,8 @@ private:
                     names.push_back(e->name);
                 for (const auto& n : names_of(ast::Statement::Kind::Task))
                     names.push_back(n);
-                d_.error(Code::UnknownTask, s.head->span, fmt::format("unknown task '{}'", s.head->text),
+                d_.error(Code::UnknownTask, s.head->span,
+                         fmt::format("unknown task '{}'", s.head->text),
                          suggestion(s.head->text, names));
                 return;
             }
@@ -609,29 +625,30 @@ private:
             {"xavier_normal", rt::InitKind::XavierNormal},
             {"orthogonal", rt::InitKind::Orthogonal},
             {"identity", rt::InitKind::Identity}};
-        const std::vector<std::string> known = {
-            "normal",        "uniform",    "zeros",    "constant",      "xavier_uniform",
-            "xavier_normal", "orthogonal", "identity", "fan_in_uniform"};
+        const std::vector<std::string> known = {"normal",     "uniform",        "zeros",
+                                                "constant",   "xavier_uniform", "xavier_normal",
+                                                "orthogonal", "identity",       "fan_in_uniform"};
         if (e.kind == K::Name && (e.text == "zeros" || e.text == "fan_in_uniform"))
             return rt::Initializer{
                 e.text == "zeros" ? rt::InitKind::Zeros : rt::InitKind::FanInUniform, 0, 0};
         if (e.kind == K::Name && gained.count(e.text))
             return rt::Initializer{gained.at(e.text), 1.0, 0};
         if (e.kind != K::Call) {
-            d_.error(Code::BadInitializer, e.span,
-                     fmt::format("expected an initialiser such as normal(0.1), found {}",
-                                 kind_words(e)),
-                     suggestion(e.kind == K::Name ? e.text : "", known));
+            d_.error(
+                Code::BadInitializer, e.span,
+                fmt::format("expected an initialiser such as normal(0.1), found {}", kind_words(e)),
+                suggestion(e.kind == K::Name ? e.text : "", known));
             return std::nullopt;
         }
         const bool takes_gain = gained.count(e.text) != 0;
         std::vector<double> args;
         for (std::size_t i = 0; i < e.items.size(); ++i) {
             if (!e.arg_names[i].empty() && !(takes_gain && e.arg_names[i] == "gain")) {
-                d_.error(Code::InitializerArguments, e.items[i]->span,
-                         takes_gain ? fmt::format("{}() takes only 'gain'", e.text)
-                                    : fmt::format("{}() takes its arguments by position, not by name",
-                                                  e.text));
+                d_.error(
+                    Code::InitializerArguments, e.items[i]->span,
+                    takes_gain
+                        ? fmt::format("{}() takes only 'gain'", e.text)
+                        : fmt::format("{}() takes its arguments by position, not by name", e.text));
                 return std::nullopt;
             }
             const auto v = constant_number(*e.items[i]);
@@ -651,9 +668,9 @@ private:
         };
         if (takes_gain) {
             if (args.size() > 1) {
-                d_.error(Code::InitializerArguments, e.span,
-                         fmt::format("{}() takes at most a gain, e.g. {}(gain: 0.9)", e.text,
-                                     e.text));
+                d_.error(
+                    Code::InitializerArguments, e.span,
+                    fmt::format("{}() takes at most a gain, e.g. {}(gain: 0.9)", e.text, e.text));
                 return std::nullopt;
             }
             return rt::Initializer{gained.at(e.text), args.empty() ? 1.0 : args[0], 0};
@@ -748,7 +765,8 @@ private:
             return std::nullopt;
         }
         if (!values.is_finite()) {
-            d_.error(Code::ArrayShape, where, fmt::format("'{}' holds NaN or infinite values", name));
+            d_.error(Code::ArrayShape, where,
+                     fmt::format("'{}' holds NaN or infinite values", name));
             return std::nullopt;
         }
         return std::make_pair(std::move(values), rt::hex64(rt::hash64(bytes)));
@@ -775,7 +793,8 @@ private:
         for (const auto& m : f.modifiers) {
             auto no_argument = [&] {
                 if (m.argument)
-                    d_.error(Code::ModifierTakesNoArgument, m.argument->span, fmt::format("'{}' takes no argument", m.name));
+                    d_.error(Code::ModifierTakesNoArgument, m.argument->span,
+                             fmt::format("'{}' takes no argument", m.name));
             };
             if (m.name == "fixed") {
                 no_argument();
@@ -785,7 +804,8 @@ private:
                 t.constraint.symmetric = true;
             } else if (m.name == "init") {
                 if (!m.argument) {
-                    d_.error(Code::ModifierNeedsArgument, m.span, "'init' needs an initialiser, e.g. 'init normal(0.1)'");
+                    d_.error(Code::ModifierNeedsArgument, m.span,
+                             "'init' needs an initialiser, e.g. 'init normal(0.1)'");
                     continue;
                 }
                 if (m.argument->kind == K::Call && m.argument->text == "load") {
@@ -805,7 +825,8 @@ private:
                     t.pinned_seed = static_cast<std::uint64_t>(*v);
             } else if (m.name == "stream") {
                 if (!m.argument || m.argument->kind != K::String)
-                    d_.error(Code::ModifierNeedsArgument, m.span, "'stream' needs a name in quotes, e.g. 'stream \"io\"'");
+                    d_.error(Code::ModifierNeedsArgument, m.span,
+                             "'stream' needs a name in quotes, e.g. 'stream \"io\"'");
                 else
                     t.stream = m.argument->text;
             } else if (m.name == "dale") {
@@ -814,11 +835,10 @@ private:
                 // numbers of excitatory and inhibitory units.
                 const double ratio =
                     m.argument ? constant_number(*m.argument).value_or(-1.0) : -1.0;
-                const long columns = f.name == "W_self" && net.params.has("units")
-                                         ? net.params.integer("units")
-                                     : f.name == "W_input" && net.params.has("inputs")
-                                         ? net.params.integer("inputs")
-                                         : 0;
+                const long columns =
+                    f.name == "W_self" && net.params.has("units")     ? net.params.integer("units")
+                    : f.name == "W_input" && net.params.has("inputs") ? net.params.integer("inputs")
+                                                                      : 0;
                 if (f.name != "W_self" && f.name != "W_input") {
                     d_.error(Code::ConflictingConstraints, m.span,
                              fmt::format("Dale's law applies to weight matrices; '{}' is not one",
@@ -828,13 +848,13 @@ private:
                              "'dale' needs the excitatory fraction in (0, 1], e.g. 'dale(0.8)'");
                 } else if (const double e = ratio * static_cast<double>(columns);
                            columns > 0 && std::abs(e - std::round(e)) > 1e-9) {
-                    d_.error(Code::DaleRatio, m.argument->span,
-                             fmt::format("dale({}) with {} presynaptic units gives {:.4g} "
-                                         "excitatory units; it must be a whole number",
-                                         ratio, columns, e),
-                             fmt::format("e.g. dale({}) gives {} excitatory units",
-                                         std::round(e) / static_cast<double>(columns),
-                                         std::lround(e)));
+                    d_.error(
+                        Code::DaleRatio, m.argument->span,
+                        fmt::format("dale({}) with {} presynaptic units gives {:.4g} "
+                                    "excitatory units; it must be a whole number",
+                                    ratio, columns, e),
+                        fmt::format("e.g. dale({}) gives {} excitatory units",
+                                    std::round(e) / static_cast<double>(columns), std::lround(e)));
                 } else {
                     t.constraint.dale = ratio;
                 }
@@ -854,17 +874,17 @@ private:
                 }
                 if (auto values = load_array(*m.argument, f.name, net)) {
                     if (!values->first.is_empty()
-                        && arma::any(arma::vectorise((values->first != 0.0)
-                                                     % (values->first != 1.0)))) {
-                        d_.error(Code::ArrayShape, m.argument->span,
-                                 "a mask holds only 0 and 1");
+                        && arma::any(
+                            arma::vectorise((values->first != 0.0) % (values->first != 1.0)))) {
+                        d_.error(Code::ArrayShape, m.argument->span, "a mask holds only 0 and 1");
                         continue;
                     }
                     t.constraint.mask = std::move(values->first);
                     t.arrays_key += "mask:" + values->second + ",";
                 }
             } else {
-                d_.error(Code::UnknownModifier, m.span, fmt::format("unknown modifier '{}'", m.name),
+                d_.error(Code::UnknownModifier, m.span,
+                         fmt::format("unknown modifier '{}'", m.name),
                          suggestion(m.name, modifiers));
             }
         }
@@ -906,13 +926,14 @@ private:
                     names.push_back(x);
                 if (s.head->text == "gru" || s.head->text == "lstm" || s.head->text == "ctrnn"
                     || s.head->text == "plastic")
-                    d_.error(Code::NotImplemented,
-                        s.head->span,
+                    d_.error(
+                        Code::NotImplemented, s.head->span,
                         fmt::format("the '{}' network kind is not implemented yet in this version",
                                     s.head->text),
                         "the 'rnn' kind is available");
                 else
-                    d_.error(Code::UnknownNetworkKind, s.head->span, fmt::format("unknown network kind '{}'", s.head->text),
+                    d_.error(Code::UnknownNetworkKind, s.head->span,
+                             fmt::format("unknown network kind '{}'", s.head->text),
                              suggestion(s.head->text, names));
                 return;
             }
@@ -924,17 +945,18 @@ private:
         if (p_.networks.count(s.name))
             return;
         std::vector<const ast::Field*> tensor_fields;
-        n.params = fields(s.body, n.entry->schema, fmt::format("the '{}' network kind", n.entry->name),
-                          std::move(base), s.name_span, &tensor_fields);
+        n.params =
+            fields(s.body, n.entry->schema, fmt::format("the '{}' network kind", n.entry->name),
+                   std::move(base), s.name_span, &tensor_fields);
         for (const ast::Field* f : tensor_fields) {
             if (f->kind == ast::Field::Kind::Assign) {
                 std::vector<std::string> names = n.entry->schema.names();
                 for (const auto& t : n.entry->tensors)
                     names.push_back(t.name);
-                d_.error(Code::UnknownParameter,
-                    f->name_span,
-                    fmt::format("the '{}' network kind has no parameter '{}'", n.entry->name, f->name),
-                    suggestion(f->name, names));
+                d_.error(Code::UnknownParameter, f->name_span,
+                         fmt::format("the '{}' network kind has no parameter '{}'", n.entry->name,
+                                     f->name),
+                         suggestion(f->name, names));
                 continue;
             }
             tensor_line(*f, *n.entry, n);
@@ -977,7 +999,8 @@ private:
                      : e.text == "*" ? LossNode::Kind::Mul
                                      : LossNode::Kind::Div;
             if (n.kind == LossNode::Kind::Div && b->kind != LossNode::Kind::Constant) {
-                d_.error(Code::LossDivision, e.items[1]->span, "a loss can only be divided by a constant number");
+                d_.error(Code::LossDivision, e.items[1]->span,
+                         "a loss can only be divided by a constant number");
                 return std::nullopt;
             }
             if (n.kind == LossNode::Kind::Div && b->value == 0.0) {
@@ -993,8 +1016,8 @@ private:
         if (e.kind == K::Name) {
             for (const auto& sig : sc.task->entry->signals)
                 if (sig.name == e.text) {
-                    d_.error(Code::UnreducedSignal,
-                        e.span,
+                    d_.error(
+                        Code::UnreducedSignal, e.span,
                         fmt::format(
                             "the signal '{}' has a value per trial and step; reduce it to a number",
                             e.text),
@@ -1005,9 +1028,10 @@ private:
                     return std::nullopt;
                 }
         }
-        d_.error(Code::NotALossTerm, e.span, fmt::format("expected a loss term (a number, a reduction of a signal, "
-                                     "fixed_point(...), l2(...)), found {}",
-                                     kind_words(e)));
+        d_.error(Code::NotALossTerm, e.span,
+                 fmt::format("expected a loss term (a number, a reduction of a signal, "
+                             "fixed_point(...), l2(...)), found {}",
+                             kind_words(e)));
         return std::nullopt;
     }
 
@@ -1112,7 +1136,8 @@ private:
         }
         if (e.text == "fixed_point") {
             if (e.items.size() != 2 || !e.arg_names[0].empty() || !e.arg_names[1].empty()) {
-                d_.error(Code::CallForm, e.span, "write fixed_point(NETWORK.W_self, TASK.current_pattern)");
+                d_.error(Code::CallForm, e.span,
+                         "write fixed_point(NETWORK.W_self, TASK.current_pattern)");
                 return std::nullopt;
             }
             const auto t = loss_tensor(*e.items[0], sc);
@@ -1140,8 +1165,8 @@ private:
             n.matrix = parts[1];
             return n;
         }
-        d_.error(Code::UnknownLossFunction, e.span, fmt::format("unknown loss function '{}'", e.text),
-                 suggestion(e.text, calls));
+        d_.error(Code::UnknownLossFunction, e.span,
+                 fmt::format("unknown loss function '{}'", e.text), suggestion(e.text, calls));
         return std::nullopt;
     }
 
@@ -1200,7 +1225,8 @@ private:
             const Expr& n = *e.items[1];
             if (n.kind != K::Number || (n.unit != "epochs" && !n.unit.empty()) || n.number < 1
                 || n.number != std::floor(n.number)) {
-                d_.error(Code::StopEpochs, n.span, "expected a whole number of epochs, e.g. 'for 20 epochs'");
+                d_.error(Code::StopEpochs, n.span,
+                         "expected a whole number of epochs, e.g. 'for 20 epochs'");
                 return std::nullopt;
             }
             rule.epochs = static_cast<long>(n.number);
@@ -1220,19 +1246,23 @@ private:
                 const auto rhs = constant_number(*c.items[1]);
                 if (lhs.kind != K::Name
                     || std::find(metrics.begin(), metrics.end(), lhs.text) == metrics.end()) {
-                    d_.error(Code::StopMetric, lhs.span, fmt::format("expected a metric of the task '{}', 'loss' or 'epoch'", task.name),
+                    d_.error(Code::StopMetric, lhs.span,
+                             fmt::format("expected a metric of the task '{}', 'loss' or 'epoch'",
+                                         task.name),
                              suggestion(lhs.kind == K::Name ? lhs.text : "", metrics));
                     return false;
                 }
                 if (!rhs) {
-                    d_.error(Code::StopThreshold, c.items[1]->span, "expected a number to compare the metric with");
+                    d_.error(Code::StopThreshold, c.items[1]->span,
+                             "expected a number to compare the metric with");
                     return false;
                 }
                 rule.all.push_back({lhs.text, c.text, *rhs});
                 return true;
             }
-            d_.error(Code::StopCondition,
-                c.span, "expected a condition such as 'retention >= 0.99', joined with 'and'",
+            d_.error(
+                Code::StopCondition, c.span,
+                "expected a condition such as 'retention >= 0.99', joined with 'and'",
                 c.kind == K::Binary && c.text == "or" ? "'or' is not supported in stop_when" : "");
             return false;
         };
@@ -1258,8 +1288,8 @@ private:
         t.task = task->first;
         compatible(net->second, task->second, s.head->span);
         const LossScope scope{&net->second, &task->second, net->first, task->first};
-        const std::vector<std::string> known = {"updater", "optimizer", "loss",     "schedule",
-                                                "epochs",  "stop_when", "seed",     "clip_norm"};
+        const std::vector<std::string> known = {"updater", "optimizer", "loss", "schedule",
+                                                "epochs",  "stop_when", "seed", "clip_norm"};
         std::set<std::string> given;
         for (const auto& f : s.body) {
             if (!given.insert(f.name).second) {
@@ -1267,8 +1297,8 @@ private:
                 continue;
             }
             if (f.kind != ast::Field::Kind::Assign) {
-                d_.error(Code::ModifiersOutsideNetwork,
-                    f.name_span,
+                d_.error(
+                    Code::ModifiersOutsideNetwork, f.name_span,
                     fmt::format("'{} :' gives tensor modifiers, which belong in a network block",
                                 f.name),
                     f.name == "updater" || f.name == "optimizer" || f.name == "loss"
@@ -1282,9 +1312,9 @@ private:
             const Expr& v = *f.value;
             if (f.name == "updater") {
                 const std::vector<std::string> updaters = {"bptt", "backprop", "dfa", "hebbian"};
-                const bool is_updater = (v.kind == K::Name || v.kind == K::Call)
-                                   && std::find(updaters.begin(), updaters.end(), v.text)
-                                          != updaters.end();
+                const bool is_updater =
+                    (v.kind == K::Name || v.kind == K::Call)
+                    && std::find(updaters.begin(), updaters.end(), v.text) != updaters.end();
                 if (v.kind == K::Name && v.text == "bptt")
                     t.updater = "bptt";
                 else if (is_updater && v.kind == K::Call)
@@ -1298,12 +1328,12 @@ private:
                                          v.text),
                              "use bptt");
                 else
-                    d_.error(Code::UnknownUpdater, v.span,
-                             v.kind == K::Name || v.kind == K::Call
-                                 ? fmt::format("'{}' is not an updater", v.text)
-                                 : fmt::format("expected an updater, found {}", kind_words(v)),
-                             suggestion(v.kind == K::Name || v.kind == K::Call ? v.text : "",
-                                        updaters));
+                    d_.error(
+                        Code::UnknownUpdater, v.span,
+                        v.kind == K::Name || v.kind == K::Call
+                            ? fmt::format("'{}' is not an updater", v.text)
+                            : fmt::format("expected an updater, found {}", kind_words(v)),
+                        suggestion(v.kind == K::Name || v.kind == K::Call ? v.text : "", updaters));
             } else if (f.name == "optimizer") {
                 optimizer(v, t.optimizer);
             } else if (f.name == "clip_norm") {
@@ -1340,12 +1370,14 @@ private:
                 else
                     t.seed = static_cast<std::uint64_t>(*x);
             } else {
-                d_.error(Code::UnknownParameter, f.name_span, fmt::format("a train block has no field '{}'", f.name),
+                d_.error(Code::UnknownParameter, f.name_span,
+                         fmt::format("a train block has no field '{}'", f.name),
                          suggestion(f.name, known));
             }
         }
         if (!given.count("loss"))
-            d_.error(Code::MissingLoss, s.name_span, fmt::format("the training '{}' needs a loss", s.name),
+            d_.error(Code::MissingLoss, s.name_span,
+                     fmt::format("the training '{}' needs a loss", s.name),
                      "add 'loss = ...', e.g. loss = -mean(overlap, during: retain)");
         if (t.schedule.empty() && !task->second.entry->schedules.empty())
             t.schedule = task->second.entry->schedules.front().name;
@@ -1362,7 +1394,8 @@ private:
               {{{"lr", T::Real, Value{1e-3}, 0.0, 10.0, "", "learning rate"},
                 {"beta1", T::Real, Value{0.9}, 0.0, 0.999999, "", "first-moment decay"},
                 {"beta2", T::Real, Value{0.999}, 0.0, 0.99999999, "", "second-moment decay"},
-                {"eps", T::Real, Value{1e-8}, 0.0, 1.0, "", "added to the root of the second moment"},
+                {"eps", T::Real, Value{1e-8}, 0.0, 1.0, "",
+                 "added to the root of the second moment"},
                 {"weight_decay", T::Real, Value{0.0}, 0.0, 10.0, "",
                  "L2 coupled into the gradient, as PyTorch's Adam"}}}}},
             {"adamw",
@@ -1370,7 +1403,8 @@ private:
               {{{"lr", T::Real, Value{1e-3}, 0.0, 10.0, "", "learning rate"},
                 {"beta1", T::Real, Value{0.9}, 0.0, 0.999999, "", "first-moment decay"},
                 {"beta2", T::Real, Value{0.999}, 0.0, 0.99999999, "", "second-moment decay"},
-                {"eps", T::Real, Value{1e-8}, 0.0, 1.0, "", "added to the root of the second moment"},
+                {"eps", T::Real, Value{1e-8}, 0.0, 1.0, "",
+                 "added to the root of the second moment"},
                 {"weight_decay", T::Real, Value{1e-2}, 0.0, 10.0, "",
                  "decoupled: p <- p (1 - lr weight_decay) before the step, as PyTorch's AdamW"}}}}},
             {"sgd",
@@ -1427,22 +1461,24 @@ private:
     // The network's size must match what the task presents.
     void compatible(const NetworkDef& net, const TaskDef& task, const ast::Span& where) {
         // A missing required parameter was reported already; there is nothing to compare.
-        if (task.entry->units_param.empty() || !net.params.has("units")
-            || !net.params.has("inputs") || !task.params.has(task.entry->units_param))
+        if (task.entry->units_param.empty() || !net.params.has("units") || !net.params.has("inputs")
+            || !task.params.has(task.entry->units_param))
             return;
         const long units = net.params.integer("units");
         const long wanted = task.params.integer(task.entry->units_param);
         if (units != wanted) {
-            auto& e = d_.error(Code::UnitsMismatch,
-                where, fmt::format("the network '{}' has {} units but the task '{}' needs {}",
-                                   net.name, units, task.name, wanted));
+            auto& e =
+                d_.error(Code::UnitsMismatch, where,
+                         fmt::format("the network '{}' has {} units but the task '{}' needs {}",
+                                     net.name, units, task.name, wanted));
             e.notes.emplace_back(task.span, "the task is defined here");
         }
         const long inputs = net.params.integer("inputs");
         if (inputs != 0 && inputs != wanted) {
-            auto& e = d_.error(Code::InputsMismatch,
-                where, fmt::format("the network '{}' takes {} inputs but the task '{}' presents {}",
-                                   net.name, inputs, task.name, wanted));
+            auto& e = d_.error(
+                Code::InputsMismatch, where,
+                fmt::format("the network '{}' takes {} inputs but the task '{}' presents {}",
+                            net.name, inputs, task.name, wanted));
             e.notes.emplace_back(task.span, "the task is defined here");
         }
     }
@@ -1451,7 +1487,8 @@ private:
         const ast::Statement* train = reference(*s.head, ast::Statement::Kind::Train, "training");
         const ast::Statement* task = reference(*s.target, ast::Statement::Kind::Task, "task");
         for (const auto& f : s.body)
-            d_.error(Code::UnknownParameter, f.name_span, fmt::format("an evaluate block has no field '{}'", f.name));
+            d_.error(Code::UnknownParameter, f.name_span,
+                     fmt::format("an evaluate block has no field '{}'", f.name));
         if (!train || !task)
             return;
         const auto t = p_.trains.find(train->name);
@@ -1473,8 +1510,9 @@ private:
     std::optional<ArgRef> argument(const Expr& e, const stdlib::ArgSpec& spec) {
         const std::string text = dotted(e);
         if (text.empty()) {
-            d_.error(Code::ExpectedReferenceArgument, e.span, fmt::format("'{}' expects a reference such as fit.W_self, found {}",
-                                         spec.name, kind_words(e)));
+            d_.error(Code::ExpectedReferenceArgument, e.span,
+                     fmt::format("'{}' expects a reference such as fit.W_self, found {}", spec.name,
+                                 kind_words(e)));
             return std::nullopt;
         }
         const auto parts = split_dots(text);
@@ -1486,7 +1524,8 @@ private:
             std::vector<std::string> all;
             for (const auto& [n, x] : declared_)
                 all.push_back(n);
-            d_.error(Code::UnknownName, e.span, fmt::format("nothing named '{}' is defined", parts[0]),
+            d_.error(Code::UnknownName, e.span,
+                     fmt::format("nothing named '{}' is defined", parts[0]),
                      suggestion(parts[0], all));
             return std::nullopt;
         }
@@ -1508,8 +1547,8 @@ private:
             for (const auto& x : p_.networks.at(t->second.network).entry->tensors)
                 tensors.push_back(x.name);
             if (std::find(tensors.begin(), tensors.end(), parts[1]) == tensors.end()) {
-                d_.error(Code::UnknownTensor,
-                    e.span,
+                d_.error(
+                    Code::UnknownTensor, e.span,
                     fmt::format("the trained network '{}' has no tensor '{}'", parts[0], parts[1]),
                     suggestion(parts[1], tensors));
                 return std::nullopt;
@@ -1531,7 +1570,8 @@ private:
                 return std::nullopt;
             }
         } else {
-            d_.error(Code::NotAnArgument, e.span, fmt::format("'{}' cannot be used as an argument here", text),
+            d_.error(Code::NotAnArgument, e.span,
+                     fmt::format("'{}' cannot be used as an argument here", text),
                      "use a training (fit), a trained tensor (fit.W_self), an evaluation (test) or "
                      "a task matrix (memories.patterns)");
             return std::nullopt;
@@ -1543,11 +1583,12 @@ private:
             || (spec.kind == stdlib::ArgKind::Training && r.kind == ArgRef::Kind::Training)
             || (spec.kind == stdlib::ArgKind::Evaluation && r.kind == ArgRef::Kind::Evaluation);
         if (!fits) {
-            d_.error(Code::ArgumentKind, e.span, fmt::format("'{}' expects {}, but '{}' is {}", spec.name,
-                                         with_article(stdlib::arg_kind_name(spec.kind)), text,
-                                         matrix                             ? "a matrix"
-                                         : r.kind == ArgRef::Kind::Training ? "a training"
-                                                                            : "an evaluation"));
+            d_.error(Code::ArgumentKind, e.span,
+                     fmt::format("'{}' expects {}, but '{}' is {}", spec.name,
+                                 with_article(stdlib::arg_kind_name(spec.kind)), text,
+                                 matrix                             ? "a matrix"
+                                 : r.kind == ArgRef::Kind::Training ? "a training"
+                                                                    : "an evaluation"));
             return std::nullopt;
         }
         return r;
@@ -1592,8 +1633,9 @@ private:
                 ok = false;
         }
         if (positional < entry.args.size()) {
-            d_.error(Code::MissingArgument, e.span, fmt::format("'{}' needs the argument '{}' ({})", entry.name,
-                                         entry.args[positional].name, entry.args[positional].doc));
+            d_.error(Code::MissingArgument, e.span,
+                     fmt::format("'{}' needs the argument '{}' ({})", entry.name,
+                                 entry.args[positional].name, entry.args[positional].doc));
             ok = false;
         }
         options = stdlib::with_defaults(entry.schema, std::move(options));
@@ -1643,8 +1685,8 @@ private:
         for (const auto* a : stdlib::analyses())
             names.push_back(a->name);
         if (e.kind != K::Call) {
-            d_.error(Code::ExpectedAnalysisCall,
-                e.span,
+            d_.error(
+                Code::ExpectedAnalysisCall, e.span,
                 fmt::format("expected an analysis call such as hopfield_similarity(...), found {}",
                             kind_words(e)));
             return;
@@ -1669,13 +1711,15 @@ private:
         for (const auto* f : stdlib::figures())
             names.push_back(f->name);
         if (e.kind != K::Call) {
-            d_.error(Code::ExpectedFigureCall, e.span, fmt::format("expected a figure call such as history(fit), found {}",
-                                         kind_words(e)));
+            d_.error(Code::ExpectedFigureCall, e.span,
+                     fmt::format("expected a figure call such as history(fit), found {}",
+                                 kind_words(e)));
             return;
         }
         const stdlib::FigureEntry* entry = stdlib::find_figure(e.text);
         if (!entry) {
-            d_.error(Code::UnknownFigure, e.span, fmt::format("unknown figure '{}'", e.text), suggestion(e.text, names));
+            d_.error(Code::UnknownFigure, e.span, fmt::format("unknown figure '{}'", e.text),
+                     suggestion(e.text, names));
             return;
         }
         PlotDef p;
@@ -1721,12 +1765,12 @@ private:
     std::vector<Instance> instances_;
     std::map<std::string, std::vector<std::string>> families_;
     std::map<std::string, const ast::Statement*> directories_;  // results folder -> definition
-    std::vector<const ast::Statement*> defining_;  // bases being checked, for cycles
+    std::vector<const ast::Statement*> defining_;               // bases being checked, for cycles
     std::set<const ast::Statement*> cyclic_;
     Program p_;
     std::map<std::string, Declared> declared_;
     std::set<std::string> used_;
-    const ast::Statement* first_seed_ = nullptr;    // for "first set here"
+    const ast::Statement* first_seed_ = nullptr;  // for "first set here"
     const ast::Statement* first_output_ = nullptr;
     double dt_ms_ = 0.0;  // the step length of the block being checked (0: none)
 };

@@ -49,9 +49,9 @@ Diagnostic& Diagnostics::warning(Code code, const ast::Span& where, std::string 
 }
 
 void Diagnostics::drop_repeats(std::size_t keep_from) {
-    std::vector<Diagnostic> kept(list_.begin(),
-                                 list_.begin() + static_cast<std::ptrdiff_t>(
-                                                     std::min(keep_from, list_.size())));
+    std::vector<Diagnostic> kept(
+        list_.begin(),
+        list_.begin() + static_cast<std::ptrdiff_t>(std::min(keep_from, list_.size())));
     for (std::size_t i = kept.size(); i < list_.size(); ++i) {
         const Diagnostic& d = list_[i];
         const bool repeat = std::any_of(kept.begin(), kept.end(), [&](const Diagnostic& k) {
@@ -92,7 +92,11 @@ std::string location(const ast::Span& s, const SourceMap& sources) {
 // The length of the valid UTF-8 sequence at `i`, or 0 if the byte there does not start one.
 std::size_t utf8_length(std::string_view text, std::size_t i) {
     const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    std::size_t n = c < 0x80           ? 1
+                    : (c >> 5) == 0x6  ? 2
+                    : (c >> 4) == 0xE  ? 3
+                    : (c >> 3) == 0x1E ? 4
+                                       : 0;
     if (n == 0 || i + n > text.size())
         return 0;
     for (std::size_t k = 1; k < n; ++k)

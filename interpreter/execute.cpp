@@ -55,12 +55,12 @@ std::string initializer_text(const rt::Initializer& i) {
 std::string network_text(const NetworkDef& n) {
     std::string out = fmt::format("kind={};{}", n.entry->name, params_text(n.params));
     for (const auto& [name, t] : n.tensors)
-        out += fmt::format("{}:fixed={},symmetric={},dale={},no_self={},arrays={},init={},seed={},"
-                           "stream={};",
-                           name, t.constraint.fixed, t.constraint.symmetric, t.constraint.dale,
-                           t.constraint.no_self, t.arrays_key,
-                           t.init ? initializer_text(*t.init) : "default",
-                           t.pinned_seed ? fmt::format("{}", *t.pinned_seed) : "-", t.stream);
+        out += fmt::format(
+            "{}:fixed={},symmetric={},dale={},no_self={},arrays={},init={},seed={},"
+            "stream={};",
+            name, t.constraint.fixed, t.constraint.symmetric, t.constraint.dale,
+            t.constraint.no_self, t.arrays_key, t.init ? initializer_text(*t.init) : "default",
+            t.pinned_seed ? fmt::format("{}", *t.pinned_seed) : "-", t.stream);
     return out;
 }
 
@@ -104,8 +104,8 @@ std::string train_text(const TrainDef& t) {
         "nesterov:{};clip_norm={};schedule={};epochs={};seed={};loss=",
         t.updater, rt::optimizer_name(t.optimizer.kind), t.optimizer.lr, t.optimizer.beta1,
         t.optimizer.beta2, t.optimizer.eps, t.optimizer.weight_decay, t.optimizer.momentum,
-        t.optimizer.dampening, t.optimizer.nesterov, t.clip_norm,
-        t.schedule, t.epochs, t.seed ? fmt::format("{}", *t.seed) : "script");
+        t.optimizer.dampening, t.optimizer.nesterov, t.clip_norm, t.schedule, t.epochs,
+        t.seed ? fmt::format("{}", *t.seed) : "script");
     for (const auto& term : t.loss)
         out += fmt::format("{}{};", term.sign < 0 ? "-" : "+", loss_node_text(term.node));
     if (t.stop) {
@@ -381,7 +381,8 @@ private:
         m.insert("seed", static_cast<std::int64_t>(program_.seed));
         m.insert("versions", library_versions());
         if (!opt_.blas_core.empty())
-            m.insert("blas", toml::table{{"core", opt_.blas_core}, {"chosen_by", opt_.blas_choice}});
+            m.insert("blas",
+                     toml::table{{"core", opt_.blas_core}, {"chosen_by", opt_.blas_choice}});
         toml::table nodes;
         for (const auto& n : graph_.nodes) {
             toml::table t{

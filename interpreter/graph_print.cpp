@@ -38,8 +38,8 @@ std::string graph_text(const Graph& graph) {
     for (const auto& n : graph.nodes) {
         std::string inputs;
         for (const std::size_t i : n.inputs)
-            inputs += (inputs.empty() ? "" : ", ") + graph.nodes[i].kind + " "
-                      + label(graph.nodes[i]);
+            inputs +=
+                (inputs.empty() ? "" : ", ") + graph.nodes[i].kind + " " + label(graph.nodes[i]);
         const std::string head = n.kind + " " + label(n);
         out += fmt::format("{:<{}}  key {}{}\n", head, width, rt::hex64(n.key),
                            inputs.empty() ? "" : "  <- " + inputs);

@@ -176,8 +176,7 @@ std::string render_all(const Loaded& loaded, bool color) {
         out += render(d, loaded.sources, color);
     const std::size_t n = loaded.diagnostics.error_count();
     if (n > 0)
-        out += fmt::format("{} error{} in {}\n", n, n == 1 ? "" : "s",
-                           loaded.sources.file(0).path);
+        out += fmt::format("{} error{} in {}\n", n, n == 1 ? "" : "s", loaded.sources.file(0).path);
     return out;
 }
 

@@ -18,7 +18,7 @@ struct LoadOptions {
 };
 
 struct Loaded {
-    SourceMap sources;      // file 0 is the script itself; included files follow
+    SourceMap sources;  // file 0 is the script itself; included files follow
     Diagnostics diagnostics;
     std::optional<Program> program;  // present when there is no error
 };

@@ -37,8 +37,9 @@ std::string node_directory(std::string_view name) {
     for (const char c : name) {
         if (c == ']')
             continue;
-        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                           || c == '-' || c == '_' || (c == '.' && !out.empty());
+        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                           || (c >= '0' && c <= '9') || c == '-' || c == '_'
+                           || (c == '.' && !out.empty());
         out.push_back(plain ? c : '_');
     }
     return out;

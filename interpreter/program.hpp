@@ -29,8 +29,8 @@ struct TensorDef {
     rt::Constraint constraint;
     std::optional<rt::Initializer> init;  // none: the kind's default
     std::optional<std::uint64_t> pinned_seed;
-    std::string stream;     // shared named stream, or ""
-    std::string init_text;  // as written, for the manifest
+    std::string stream;                    // shared named stream, or ""
+    std::string init_text;                 // as written, for the manifest
     std::optional<arma::mat> init_values;  // `init load("file.npy")`: the raw value itself
     std::string arrays_key;  // content hashes of loaded arrays (init, mask), for node keys
 };

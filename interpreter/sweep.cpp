@@ -177,8 +177,8 @@ private:
             t.file = suffixed(s.file, env);
         t.file_span = s.file_span;
         inst.bindings = label;
-        if (!env.empty() && (s.kind == ast::Statement::Kind::Seed
-                             || s.kind == ast::Statement::Kind::Output)) {
+        if (!env.empty()
+            && (s.kind == ast::Statement::Kind::Seed || s.kind == ast::Statement::Kind::Output)) {
             d_.error(Code::TopLevelOnly, s.keyword_span,
                      fmt::format("'{}' belongs at the top level of the file, not in a sweep",
                                  ast::statement_keyword(s.kind)),
@@ -202,10 +202,9 @@ private:
             const std::string text = index_text(*v);
             if (text.empty() || (i->kind == K::Name && !bound(env, i->text))) {
                 d_.error(Code::IndexNotLoopVariable, i->span,
-                         i->kind == K::Name
-                             ? fmt::format("'{}' is not a loop variable of an enclosing sweep",
-                                           i->text)
-                             : "an index must be a loop variable or a literal value",
+                         i->kind == K::Name ? fmt::format(
+                             "'{}' is not a loop variable of an enclosing sweep", i->text)
+                                            : "an index must be a loop variable or a literal value",
                          env.empty() ? "" : fmt::format("index by '{}'", env.back().name));
                 return std::nullopt;
             }
@@ -277,8 +276,8 @@ private:
             const ast::Span at = k < s.loop_spans.size() ? s.loop_spans[k] : iterable->span;
             if (const Binding* outer = bound(env, name); outer || !names.insert(name).second) {
                 auto& e = d_.error(Code::LoopVariableTwice, at,
-                                   fmt::format("the loop variable '{}' is already bound by {}", name,
-                                               outer ? "an enclosing sweep" : "this sweep"),
+                                   fmt::format("the loop variable '{}' is already bound by {}",
+                                               name, outer ? "an enclosing sweep" : "this sweep"),
                                    "give each loop variable its own name");
                 if (outer)
                     e.notes.emplace_back(outer->declared, "bound here");
@@ -297,9 +296,9 @@ private:
                 return;
             combinations *= all[k].size();
             if (combinations * std::max<std::size_t>(out.size(), 1) > kMaxSweepInstances) {
-                d_.error(Code::SweepTooLarge, s.keyword_span,
-                         fmt::format("the sweep expands to more than {} instances",
-                                     kMaxSweepInstances));
+                d_.error(
+                    Code::SweepTooLarge, s.keyword_span,
+                    fmt::format("the sweep expands to more than {} instances", kMaxSweepInstances));
                 failed_ = true;
                 return;
             }

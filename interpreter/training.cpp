@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "runtime/optimizer.hpp"
 #include "runtime/ops.hpp"
+#include "runtime/optimizer.hpp"
 #include "runtime/random.hpp"
 
 namespace rnn::interp {
@@ -56,8 +56,7 @@ public:
                                  static_cast<float>(1.0 / n.children[1].value));
             case Kind::Reduce: {
                 if (n.period.empty())  // no `during:`: the whole trial
-                    return rt::reduce_time(tape_, signal(n.signal), n.reduction, 0,
-                                           task_.steps());
+                    return rt::reduce_time(tape_, signal(n.signal), n.reduction, 0, task_.steps());
                 const stdlib::Period& p = periods_.at(n.period);
                 return rt::reduce_time(tape_, signal(n.signal), n.reduction, p.begin, p.end);
             }
@@ -156,8 +155,8 @@ rt::RnnNetwork<float> build_network(const NetworkDef& def, arma::uword inputs, s
         if (t && t->init_values) {
             if (t->init_values->n_rows != rows || t->init_values->n_cols != cols)
                 throw RuntimeFailure(fmt::format(
-                    "network '{}': the array loaded for {} is {}x{}, the tensor is {}x{}",
-                    def.name, name, t->init_values->n_rows, t->init_values->n_cols, rows, cols));
+                    "network '{}': the array loaded for {} is {}x{}, the tensor is {}x{}", def.name,
+                    name, t->init_values->n_rows, t->init_values->n_cols, rows, cols));
             p.raw = arma::conv_to<arma::fmat>::from(*t->init_values);
         } else {
             rt::initialize(p.raw, t && t->init ? *t->init : fallback, stream);

@@ -1,7 +1,7 @@
 // Training and evaluation of one network on one task: builds the runtime network from its
-// checked definition, runs the epochs (schedule, loss terms, optimizer and clipping, early stopping), and
-// evaluates trained weights on fresh trials. The random streams are named by entity path
-// (docs/architecture.md), so results depend only on the script and its seed.
+// checked definition, runs the epochs (schedule, loss terms, optimizer and clipping, early
+// stopping), and evaluates trained weights on fresh trials. The random streams are named by entity
+// path (docs/architecture.md), so results depend only on the script and its seed.
 #pragma once
 
 #include <functional>

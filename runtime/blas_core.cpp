@@ -9,8 +9,7 @@
 extern "C" char* openblas_get_corename();
 extern "C" void sgemm_(const char* transa, const char* transb, const int* m, const int* n,
                        const int* k, const float* alpha, const float* a, const int* lda,
-                       const float* b, const int* ldb, const float* beta, float* c,
-                       const int* ldc);
+                       const float* b, const int* ldb, const float* beta, float* c, const int* ldc);
 
 namespace rnn::rt {
 
@@ -40,8 +39,8 @@ std::string blas_corename() {
 std::optional<std::string> better_coretype(std::string_view corename, const CpuFeatures& cpu) {
     // The generic and pre-AVX2 cores OpenBLAS falls back to on processors it does not know.
     static constexpr std::array<std::string_view, 12> slow = {
-        "Prescott", "Core2",   "Penryn",    "Dunnington", "Nehalem",  "Atom",
-        "Katmai",   "Banias",  "Northwood", "Sandybridge", "unknown", "Generic"};
+        "Prescott", "Core2",  "Penryn",    "Dunnington",  "Nehalem", "Atom",
+        "Katmai",   "Banias", "Northwood", "Sandybridge", "unknown", "Generic"};
     bool is_slow = false;
     for (const auto s : slow)
         is_slow |= corename == s;

@@ -99,10 +99,9 @@ template <typename T> Var multiply_constant(Tape<T>& tape, Var a, const arma::Ma
     if (v.n_rows != m.n_rows || v.n_cols != m.n_cols)
         throw std::invalid_argument("multiply_constant: shapes differ");
     arma::Mat<T> out = v % m;
-    return tape.record(std::move(out), tape.needs_grad(a),
-                       [a, m](Tape<T>& t, const arma::Mat<T>& g, const arma::Mat<T>&) {
-                           t.grad(a) += g % m;
-                       });
+    return tape.record(
+        std::move(out), tape.needs_grad(a),
+        [a, m](Tape<T>& t, const arma::Mat<T>& g, const arma::Mat<T>&) { t.grad(a) += g % m; });
 }
 
 // phi(A) pointwise.

@@ -57,7 +57,8 @@ extern template class Optimizer<double>;
 // Scales the gradients in place so that their joint L2 norm is at most max_norm (as
 // torch.nn.utils.clip_grad_norm_: by max_norm / (norm + 1e-6) when that is below 1).
 // Returns the norm before clipping.
-template <typename T> double clip_global_norm(const std::vector<arma::Mat<T>*>& grads, double max_norm);
+template <typename T>
+double clip_global_norm(const std::vector<arma::Mat<T>*>& grads, double max_norm);
 
 extern template double clip_global_norm<float>(const std::vector<arma::Mat<float>*>&, double);
 extern template double clip_global_norm<double>(const std::vector<arma::Mat<double>*>&, double);

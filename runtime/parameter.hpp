@@ -14,8 +14,8 @@
 namespace rnn::rt {
 
 // What the effective tensor is allowed to be, made of the raw parameter A in this order:
-// symmetric, then Dale's law, then the mask, then no self-connections. `fixed` decides whether the raw
-// value is trained at all.
+// symmetric, then Dale's law, then the mask, then no self-connections. `fixed` decides whether the
+// raw value is trained at all.
 struct Constraint {
     bool fixed = false;      // never updated; receives no gradient
     bool symmetric = false;  // W = (A + A^T) / 2 of the raw parameter A
@@ -23,15 +23,14 @@ struct Constraint {
     // (unit j's outgoing weights) is +|A_j| for the first round(dale * n) columns, -|A_j|
     // for the rest, so each unit keeps one sign whatever the optimizer does.
     double dale = 0.0;
-    arma::mat mask;        // effective = W ⊙ mask for a 0/1 array of the tensor's shape (empty: none)
+    arma::mat mask;  // effective = W ⊙ mask for a 0/1 array of the tensor's shape (empty: none)
     bool no_self = false;  // the diagonal of the effective value is 0
 
     bool any() const { return symmetric || dale > 0.0 || !mask.empty() || no_self; }
 };
 
 // The sign of each column under Dale's law, as a matrix of the tensor's shape.
-template <typename T>
-arma::Mat<T> dale_signs(arma::uword rows, arma::uword cols, double fraction) {
+template <typename T> arma::Mat<T> dale_signs(arma::uword rows, arma::uword cols, double fraction) {
     const auto excitatory =
         static_cast<arma::uword>(std::llround(fraction * static_cast<double>(cols)));
     arma::Mat<T> s(rows, cols, arma::fill::ones);
@@ -50,8 +49,8 @@ template <typename T> arma::Mat<T> off_diagonal(arma::uword rows, arma::uword co
 // Initialisers with PyTorch's definitions (torch.nn.init); fan_in is a matrix's number of
 // columns (a column vector's length), fan_out its number of rows.
 enum class InitKind {
-    Normal,         // N(0, a^2)
-    Uniform,        // U(a, b)
+    Normal,   // N(0, a^2)
+    Uniform,  // U(a, b)
     Zeros,
     Constant,       // a
     XavierUniform,  // U(+-a sqrt(6 / (fan_in + fan_out))), a the gain

@@ -132,7 +132,8 @@ FigureScript draw_trajectory(const std::vector<ArgValue>& args, const Params& op
         ++object;
     }
     const double from = options.real("from");
-    const double to = options.real("to") > 0.0 ? options.real("to") : static_cast<double>(ev.values.n_cols);
+    const double to =
+        options.real("to") > 0.0 ? options.real("to") : static_cast<double>(ev.values.n_cols);
     body += fmt::format("set xrange [{}:{}]\n", from, to);
     body += "plot ";
     for (arma::uword r = 0; r < ev.values.n_rows; ++r)

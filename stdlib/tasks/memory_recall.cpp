@@ -162,7 +162,9 @@ const TaskEntry& memory_recall_entry() {
                        {"together", "every epoch trains all patterns as one batch"}};
         e.matrices = {{"patterns", "all patterns, units x P"},
                       {"current_pattern", "the clean pattern of each trial in the batch"}};
-        e.trial_steps = [](const Params& p) { return p.integer("present") + p.integer("retain"); };
+        e.trial_steps = [](const Params& p) {
+            return p.integer("present") + p.integer("retain");
+        };
         e.make = [](const Params& p, rt::RandomStream& setup) -> std::unique_ptr<TaskInstance> {
             return std::make_unique<MemoryRecall>(p, setup);
         };

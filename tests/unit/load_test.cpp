@@ -43,13 +43,16 @@ bool has_code(const i::Loaded& l, const char* code) {
 // A fresh directory under the system temp dir, removed at the end of the test.
 struct TempDir {
     fs::path path;
+
     TempDir() {
         path = fs::temp_directory_path()
                / ("rnn_load_test_" + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
         fs::remove_all(path);
         fs::create_directories(path);
     }
+
     ~TempDir() { fs::remove_all(path); }
+
     void write(const std::string& name, const std::string& text) const {
         fs::create_directories((path / name).parent_path());
         std::ofstream(path / name, std::ios::binary) << text;
@@ -61,7 +64,8 @@ struct TempDir {
 TEST_CASE("a sweep expands into one instance per combination, last variable fastest") {
     const auto l = i::load_text("t.rnn", kParts + R"(
 for s in 1..2, lr in [0.01, 0.02] {
-  train fit[s, lr] = hop on memories { optimizer = adam { lr = lr } )" + kLoss + R"( seed = s }
+  train fit[s, lr] = hop on memories { optimizer = adam { lr = lr } )"
+                                             + kLoss + R"( seed = s }
   plot history(fit[s, lr]) to "history_{s}_{lr}.png"
 }
 )");
@@ -70,8 +74,8 @@ for s in 1..2, lr in [0.01, 0.02] {
     std::vector<std::string> names;
     for (const auto& [name, t] : l.program->trains)
         names.push_back(name);
-    CHECK(names == std::vector<std::string>{"fit[1,0.01]", "fit[1,0.02]", "fit[2,0.01]",
-                                            "fit[2,0.02]"});
+    CHECK(names
+          == std::vector<std::string>{"fit[1,0.01]", "fit[1,0.02]", "fit[2,0.01]", "fit[2,0.02]"});
     CHECK(l.program->trains.at("fit[2,0.02]").optimizer.lr == doctest::Approx(0.02));
     CHECK(l.program->trains.at("fit[2,0.02]").seed == 2u);
     REQUIRE(l.program->plots.size() == 4);
@@ -100,7 +104,8 @@ TEST_CASE("results folders: index values joined by '_', nothing that leaves the 
     CHECK(i::node_directory("x[../../etc]") == "x_.._.._etc");
     CHECK(i::node_directory("x[a/b]").find('/') == std::string::npos);
     const auto l = i::load_text("t.rnn", kParts + R"(
-for s in [1] { train fit[s] = hop on memories { )" + kLoss + R"( } }
+for s in [1] { train fit[s] = hop on memories { )"
+                                             + kLoss + R"( } }
 train fit_1 = hop on memories { )" + kLoss + R"( }
 )");
     CHECK(has_code(l, "E0201"));
@@ -110,7 +115,8 @@ TEST_CASE("nested sweeps see the outer variable; ranges may use it") {
     const auto l = i::load_text("t.rnn", kParts + R"(
 for n in [2, 3] {
   for s in 1..n {
-    train fit[n, s] = hop on memories { )" + kLoss + R"( seed = s }
+    train fit[n, s] = hop on memories { )" + kLoss
+                                             + R"( seed = s }
   }
 }
 )");
@@ -137,18 +143,19 @@ for s in 1..3 {
 
 TEST_CASE("sweeps reject unindexed definitions, family references and bad ranges") {
     CHECK(has_code(i::load_text("t.rnn", kParts + "for s in 1..2 { train fit = hop on memories { "
-                                                 + kLoss + " seed = s } }"),
+                                             + kLoss + " seed = s } }"),
                    "E0806"));
-    CHECK(has_code(i::load_text("t.rnn", kParts + "for s in 1..2 { train fit[s] = hop on memories { "
-                                                 + kLoss
-                                                 + " seed = s } }\nplot history(fit) to \"h.png\""),
-                   "E0807"));
+    CHECK(has_code(
+        i::load_text("t.rnn", kParts + "for s in 1..2 { train fit[s] = hop on memories { " + kLoss
+                                  + " seed = s } }\nplot history(fit) to \"h.png\""),
+        "E0807"));
     CHECK(has_code(i::load_text("t.rnn", kParts + "for s in 3..1 { }"), "E0802"));
     CHECK(has_code(i::load_text("t.rnn", kParts + "for s in 1..1e7 { }"), "E0803"));
     CHECK(has_code(i::load_text("t.rnn", kParts + "for s in 0.5..2 { }"), "E0801"));
     CHECK(has_code(i::load_text("t.rnn", kParts + "for s in [1] { for s in [2] { } }"), "E0805"));
-    CHECK(has_code(i::load_text("t.rnn", kParts + "train fit[1] = hop on memories { " + kLoss + "}"),
-                   "E0209"));
+    CHECK(
+        has_code(i::load_text("t.rnn", kParts + "train fit[1] = hop on memories { " + kLoss + "}"),
+                 "E0209"));
 }
 
 TEST_CASE("include splices a shared file; cycles and missing files are errors") {
@@ -167,8 +174,10 @@ TEST_CASE("include splices a shared file; cycles and missing files are errors") 
     // A diamond: both halves include the shared file; it is read once.
     dir.write("left.rnn", "include \"common/parts.rnn\"\n");
     dir.write("right.rnn", "include \"common/../common/parts.rnn\"\n");
-    dir.write("diamond.rnn", "include \"left.rnn\"\ninclude \"right.rnn\"\n"
-                             "train fit = hop on memories { " + kLoss + "}\n");
+    dir.write("diamond.rnn",
+              "include \"left.rnn\"\ninclude \"right.rnn\"\n"
+              "train fit = hop on memories { "
+                  + kLoss + "}\n");
     const auto diamond = i::load_file((dir.path / "diamond.rnn").string());
     INFO(i::render_all(diamond, false));
     CHECK(diamond.program);
@@ -184,13 +193,14 @@ TEST_CASE("include splices a shared file; cycles and missing files are errors") 
     CHECK(i::render_all(missing, false).find("missing.rnn:1:9:") != std::string::npos);
 
     CHECK(has_code(i::load_text("t.rnn", "include \"/etc/hosts\"\n"), "E0103"));
-    CHECK(has_code(i::load_text("t.rnn", "include \"x.rnn\"\n", {.allow_includes = false}),
-                   "E0101"));
+    CHECK(
+        has_code(i::load_text("t.rnn", "include \"x.rnn\"\n", {.allow_includes = false}), "E0101"));
 }
 
 TEST_CASE("a cycle of base definitions is an error, not endless recursion") {
-    const auto l = i::load_text("t.rnn", "task a = b {}\ntask b = c {}\ntask c = a {}\n"
-                                         "task self = self {}\n");
+    const auto l = i::load_text("t.rnn",
+                                "task a = b {}\ntask b = c {}\ntask c = a {}\n"
+                                "task self = self {}\n");
     CHECK_FALSE(l.program);
     const auto all = codes(l);
     CHECK(std::count(all.begin(), all.end(), "E0207") == 2);
@@ -198,10 +208,12 @@ TEST_CASE("a cycle of base definitions is an error, not endless recursion") {
 
 TEST_CASE("durations in ms convert to steps through the task's dt") {
     const auto l = i::load_text(
-        "t.rnn", "task m = memory_recall { units = 8, dt = 2 ms, present = 10 ms, retain = 0.1 s }\n"
-                 "task n = m { present = 30 ms }\n"
-                 "network hop = rnn { units = 8 }\n"
-                 "train f = hop on n { " + kLoss + " }\n");
+        "t.rnn",
+        "task m = memory_recall { units = 8, dt = 2 ms, present = 10 ms, retain = 0.1 s }\n"
+        "task n = m { present = 30 ms }\n"
+        "network hop = rnn { units = 8 }\n"
+        "train f = hop on n { "
+            + kLoss + " }\n");
     INFO(i::render_all(l, false));
     REQUIRE(l.program);
     CHECK(l.program->tasks.at("m").params.integer("present") == 5);
@@ -217,8 +229,8 @@ TEST_CASE("hostile input ends in a diagnostic") {
     CHECK(has_code(i::load_text("t.rnn", std::string("seed 1\n") + '\0'), "E0003"));
     CHECK(has_code(i::load_text("t.rnn", "output \"a\xff\"\n"), "E0002"));
     CHECK(has_code(i::load_text("t.rnn", "output \"\xed\xa0\x80\"\n"), "E0002"));  // a surrogate
-    CHECK(i::load_text("t.rnn", "output \"caf\xc3\xa9\"\n").program);               // UTF-8 is fine
-    CHECK(i::load_text("t.rnn", "\xef\xbb\xbfseed 3\n").program->seed == 3);        // a BOM too
+    CHECK(i::load_text("t.rnn", "output \"caf\xc3\xa9\"\n").program);              // UTF-8 is fine
+    CHECK(i::load_text("t.rnn", "\xef\xbb\xbfseed 3\n").program->seed == 3);       // a BOM too
     const std::string field = "task m = memory_recall { units = ";
     CHECK(has_code(i::load_text("t.rnn", field + std::string(100000, '-') + "1 }"), "E0004"));
     CHECK(has_code(i::load_text("t.rnn", field + "1" + std::string(5000, '+') + " }"), "E0025"));
@@ -290,7 +302,8 @@ task memories = memory_recall { units = 8, patterns = 2, present = 5 steps, reta
 network hop = rnn { units = 8, inputs = 8
   W_self : )";
     const std::string tail = " }\ntrain fit = hop on memories { " + kLoss + " epochs = 3 }\n";
-    dir.write("ok.rnn", head + R"(mask(load("arrays/mask.npy")), init load("arrays/w0.npy"))" + tail);
+    dir.write("ok.rnn",
+              head + R"(mask(load("arrays/mask.npy")), init load("arrays/w0.npy"))" + tail);
     const auto ok = i::load_file((dir.path / "ok.rnn").string());
     INFO(i::render_all(ok, false));
     REQUIRE(ok.program);

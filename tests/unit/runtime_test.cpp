@@ -88,7 +88,8 @@ double descend(const rt::OptimizerConfig& c, int steps) {
 
 TEST_CASE("Adam takes PyTorch's steps") {
     // By hand with torch.optim.Adam's formulas, lr 0.1: 1.0 -> 0.9 -> 0.800411 -> 0.701585.
-    CHECK(descend(config(rt::OptimizerKind::Adam, 0.1), 3) == doctest::Approx(0.701585).epsilon(1e-5));
+    CHECK(descend(config(rt::OptimizerKind::Adam, 0.1), 3)
+          == doctest::Approx(0.701585).epsilon(1e-5));
     // Coupled weight decay adds wd * p to the gradient.
     rt::Optimizer<double> decayed(config(rt::OptimizerKind::Adam, 0.1, 0.5));
     arma::mat q(1, 1, arma::fill::ones), zero(1, 1, arma::fill::zeros);
@@ -155,12 +156,14 @@ TEST_CASE(".npy files round-trip and reject bad input") {
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("a faster OpenBLAS core is chosen only over a slow fallback, and only if the CPU has it") {
-    const rt::CpuFeatures avx512{true, true, true}, avx2{true, true, false}, old{false, false, false};
+TEST_CASE(
+    "a faster OpenBLAS core is chosen only over a slow fallback, and only if the CPU has it") {
+    const rt::CpuFeatures avx512{true, true, true}, avx2{true, true, false},
+        old{false, false, false};
     CHECK(rt::better_coretype("Prescott", avx512) == std::optional<std::string>("SkylakeX"));
     CHECK(rt::better_coretype("Prescott", avx2) == std::optional<std::string>("Haswell"));
     CHECK(rt::better_coretype("Nehalem", avx2) == std::optional<std::string>("Haswell"));
-    CHECK_FALSE(rt::better_coretype("Prescott", old));  // never a kernel the CPU lacks
+    CHECK_FALSE(rt::better_coretype("Prescott", old));       // never a kernel the CPU lacks
     CHECK_FALSE(rt::better_coretype("Cooperlake", avx512));  // recognised: left alone
     CHECK_FALSE(rt::better_coretype("Haswell", avx512));
     CHECK_FALSE(rt::better_coretype("Zen", avx2));
@@ -176,7 +179,8 @@ TEST_CASE("initialisers follow torch.nn.init: xavier, orthogonal, identity, fan-
     CHECK(arma::abs(w).max() <= xu);
     CHECK(arma::abs(w).max() > 0.99 * xu);
     rt::initialize(w, {rt::InitKind::XavierNormal, 1.0, 0}, stream);
-    CHECK(arma::stddev(arma::vectorise(w)) == doctest::Approx(std::sqrt(2.0 / 500.0)).epsilon(0.02));
+    CHECK(arma::stddev(arma::vectorise(w))
+          == doctest::Approx(std::sqrt(2.0 / 500.0)).epsilon(0.02));
     arma::mat tall(40, 10), wide(10, 40);
     rt::initialize(tall, {rt::InitKind::Orthogonal, 0.5, 0}, stream);
     rt::initialize(wide, {rt::InitKind::Orthogonal, 0.5, 0}, stream);
