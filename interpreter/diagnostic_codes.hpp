@@ -19,7 +19,7 @@ namespace rnn::interp {
     X(CannotRead, "E0001", "the script file cannot be read (missing, a directory, no permission)") \
     X(NotUtf8, "E0002", "the file is not valid UTF-8 text")                                        \
     X(NulByte, "E0003", "the file contains a NUL byte, so it is binary data, not a script")        \
-    X(NestingTooDeep, "E0004", "brackets are nested more than 64 levels deep")                     \
+    X(NestingTooDeep, "E0004", "brackets, operators or expressions nested or chained too deeply")  \
     X(ExpectedStatement, "E0010", "a statement was expected: task, network, train, ...")           \
     X(ExpectedNumber, "E0011", "a number was expected")                                            \
     X(ExpectedString, "E0012", "a string in double quotes was expected")                           \
