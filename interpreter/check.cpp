@@ -1068,14 +1068,9 @@ private:
         LossNode n;
         n.span = e.span;
         const std::vector<std::string> calls = {"mean", "max", "min", "sum", "fixed_point", "l2"};
-        const std::map<std::string, rt::TimeReduction> reductions = {
-            {"mean", rt::TimeReduction::Mean},
-            {"max", rt::TimeReduction::Max},
-            {"min", rt::TimeReduction::Min},
-            {"sum", rt::TimeReduction::Sum}};
-        if (const auto r = reductions.find(e.text); r != reductions.end()) {
+        if (const auto r = rt::time_reduction_from_name(e.text)) {
             n.kind = LossNode::Kind::Reduce;
-            n.reduction = r->second;
+            n.reduction = *r;
             const bool whole_trial = e.items.size() == 1 && e.arg_names[0].empty();
             if (!whole_trial
                 && (e.items.size() != 2 || !e.arg_names[0].empty() || e.arg_names[1] != "during")) {
@@ -1188,10 +1183,7 @@ private:
         std::function<std::string(const LossNode&)> label = [&](const LossNode& x) -> std::string {
             switch (x.kind) {
                 case LossNode::Kind::Reduce: {
-                    const char* r = x.reduction == rt::TimeReduction::Mean  ? "mean"
-                                    : x.reduction == rt::TimeReduction::Max ? "max"
-                                    : x.reduction == rt::TimeReduction::Min ? "min"
-                                                                            : "sum";
+                    const std::string_view r = rt::time_reduction_name(x.reduction);
                     return x.period.empty() ? fmt::format("{}_{}", r, x.signal)
                                             : fmt::format("{}_{}_{}", r, x.signal, x.period);
                 }

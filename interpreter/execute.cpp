@@ -84,11 +84,9 @@ std::string loss_node_text(const LossNode& n) {
         case Kind::Neg:
             return "-" + loss_node_text(n.children[0]);
         case Kind::Reduce: {
-            const char* r = n.reduction == rt::TimeReduction::Mean  ? "mean"
-                            : n.reduction == rt::TimeReduction::Max ? "max"
-                            : n.reduction == rt::TimeReduction::Min ? "min"
-                                                                    : "sum";
-            return fmt::format("{}({}, during: {})", r, n.signal, n.period);
+            const std::string_view r = rt::time_reduction_name(n.reduction);
+            return n.period.empty() ? fmt::format("{}({})", r, n.signal)
+                                    : fmt::format("{}({}, during: {})", r, n.signal, n.period);
         }
         case Kind::FixedPoint:
             return fmt::format("fixed_point({}, {})", n.tensor, n.matrix);

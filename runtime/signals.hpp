@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cmath>
+#include <optional>
 #include <stdexcept>
+#include <string_view>
 
 #include <armadillo>
 
@@ -45,6 +47,29 @@ Var overlap(Tape<T>& tape, Var states, const arma::Mat<T>& patterns, bool signed
 }
 
 enum class TimeReduction { Mean, Max, Min, Sum };
+
+// The name scripts use for each reduction (`mean(overlap, during: retain)`).
+inline constexpr std::string_view time_reduction_name(TimeReduction r) {
+    switch (r) {
+        case TimeReduction::Mean:
+            return "mean";
+        case TimeReduction::Max:
+            return "max";
+        case TimeReduction::Min:
+            return "min";
+        case TimeReduction::Sum:
+            return "sum";
+    }
+    return "?";
+}
+
+inline std::optional<TimeReduction> time_reduction_from_name(std::string_view name) {
+    for (const auto r :
+         {TimeReduction::Mean, TimeReduction::Max, TimeReduction::Min, TimeReduction::Sum})
+        if (time_reduction_name(r) == name)
+            return r;
+    return std::nullopt;
+}
 
 // Reduces a signal over steps [begin, end) within each trial, then averages over trials:
 // the batch mean of the per-trial reduction, as a 1 x 1 scalar. Max/min pass the gradient
