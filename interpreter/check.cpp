@@ -2,10 +2,8 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -737,15 +735,12 @@ private:
             (std::filesystem::path(sources_->file(where.file).path).parent_path() / name)
                 .lexically_normal();
         arma::mat values;
-        std::string bytes;
+        std::string why;
+        const auto bytes = rt::read_file(path, why);
         try {
-            std::ifstream in(path, std::ios::binary);
-            if (!in)
-                throw std::runtime_error("no such file");
-            std::ostringstream buf;
-            buf << in.rdbuf();
-            bytes = buf.str();
-            values = rt::load_npy(path);
+            if (!bytes)
+                throw std::runtime_error(why);
+            values = rt::parse_npy(*bytes, name);
         } catch (const std::exception& ex) {
             d_.error(Code::ArrayFile, where,
                      fmt::format("cannot load '{}': {}", path.string(), ex.what()),
@@ -769,7 +764,7 @@ private:
                      fmt::format("'{}' holds NaN or infinite values", name));
             return std::nullopt;
         }
-        return std::make_pair(std::move(values), rt::hex64(rt::hash64(bytes)));
+        return std::make_pair(std::move(values), rt::hex64(rt::hash64(*bytes)));
     }
 
     void tensor_line(const ast::Field& f, const stdlib::NetworkEntry& entry, NetworkDef& net) {

@@ -4,9 +4,7 @@
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -90,18 +88,13 @@ int cmd_fmt(const std::vector<std::string>& args) {
     }
     // Formatting needs only the syntax: a file that does not check yet can still be laid out.
     rnn::interp::SourceMap sources;
-    std::string text;
-    {
-        std::ifstream in(file, std::ios::binary);
-        std::error_code ec;
-        if (!in || std::filesystem::is_directory(file, ec)) {
-            fmt::print(stderr, "{}: error: cannot read the script [E0001]\n", file);
-            return kScriptError;
-        }
-        std::ostringstream buf;
-        buf << in.rdbuf();
-        text = buf.str();
+    std::string why;
+    const auto read = rnn::rt::read_file(file, why);
+    if (!read) {
+        fmt::print(stderr, "{}: error: cannot read the script: {} [E0001]\n", file, why);
+        return kScriptError;
     }
+    const std::string& text = *read;
     const std::uint32_t id = sources.add(file, text);
     std::string formatted;
     try {

@@ -1,14 +1,13 @@
 #include "interpreter/load.hpp"
 
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "grammar/parser.hpp"
 #include "interpreter/check.hpp"
+#include "runtime/files.hpp"
 
 namespace rnn::interp {
 
@@ -17,23 +16,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kMaxIncludeDepth = 32;
-
-// The contents of a file, or the reason it cannot be read.
-std::optional<std::string> read_text(const fs::path& path, std::string& why) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-        why = "it is a directory";
-        return std::nullopt;
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        why = fs::exists(path, ec) ? "it cannot be read" : "no such file";
-        return std::nullopt;
-    }
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    return buf.str();
-}
 
 class Loader {
 public:
@@ -114,7 +96,7 @@ private:
         if (!included_.insert(canonical).second)
             return true;
         std::string why;
-        auto text = read_text(path, why);
+        auto text = rt::read_file(path, why);
         if (!text) {
             out_.diagnostics.error(Code::IncludeMissing, s.head->span,
                                    fmt::format("cannot include '{}': {}", path.string(), why),
@@ -152,7 +134,7 @@ void check_loaded(Loaded& out, const LoadOptions& options) {
 Loaded load_file(const std::string& path, const LoadOptions& options) {
     Loaded out;
     std::string why;
-    auto text = read_text(path, why);
+    auto text = rt::read_file(path, why);
     const std::uint32_t id = out.sources.add(path, text ? std::move(*text) : std::string());
     if (!text) {
         out.diagnostics.error(Code::CannotRead, ast::Span{id, 0, 0, 0, 0},

@@ -74,16 +74,33 @@ std::string header_value(const std::string& header, const std::string& key) {
 }
 }  // namespace
 
-arma::Mat<double> load_npy(const std::filesystem::path& path) {
+std::optional<std::string> read_file(const std::filesystem::path& path, std::string& why) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        why = "it is a directory";
+        return std::nullopt;
+    }
     std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw std::runtime_error(fmt::format("cannot open '{}'", path.string()));
+    if (!in) {
+        why = std::filesystem::exists(path, ec) ? "it cannot be read" : "no such file";
+        return std::nullopt;
+    }
     std::ostringstream buffer;
     buffer << in.rdbuf();
-    const std::string bytes = buffer.str();
+    return buffer.str();
+}
+
+arma::Mat<double> load_npy(const std::filesystem::path& path) {
+    std::string why;
+    const auto bytes = read_file(path, why);
+    if (!bytes)
+        throw std::runtime_error(fmt::format("cannot open '{}': {}", path.string(), why));
+    return parse_npy(*bytes, path.string());
+}
+
+arma::Mat<double> parse_npy(std::string_view bytes, const std::string& name) {
     const auto bad = [&](std::string_view why) {
-        return std::runtime_error(
-            fmt::format("'{}' is not a usable .npy file: {}", path.string(), why));
+        return std::runtime_error(fmt::format("'{}' is not a usable .npy file: {}", name, why));
     };
     if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0)
         throw bad("no .npy magic");
@@ -105,7 +122,7 @@ arma::Mat<double> load_npy(const std::filesystem::path& path) {
     }
     if (bytes.size() < offset + header_len)
         throw bad("truncated header");
-    const std::string header = bytes.substr(offset, header_len);
+    const std::string header(bytes.substr(offset, header_len));
     const std::string descr = header_value(header, "descr");
     const bool fortran = header_value(header, "fortran_order").starts_with("True");
     const std::string shape = header_value(header, "shape");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,8 +23,16 @@ template <typename T> void save_npy(const std::filesystem::path& path, const arm
     write_file_atomically(path, npy_bytes(m));
 }
 
-// Reads a 1-D or 2-D little-endian float32/float64 .npy file (either order) as a matrix;
-// a 1-D array becomes a column. Throws std::runtime_error saying what is wrong.
+// The bytes of a file, or nothing with the reason in `why` ("no such file", "it is a
+// directory", "it cannot be read"). Scripts, included files and arrays are read this way.
+std::optional<std::string> read_file(const std::filesystem::path& path, std::string& why);
+
+// Parses the bytes of a 1-D or 2-D little-endian float32/float64 .npy file (either order)
+// as a matrix; a 1-D array becomes a column. `name` is used in messages. Throws
+// std::runtime_error saying what is wrong.
+arma::Mat<double> parse_npy(std::string_view bytes, const std::string& name);
+
+// read_file, then parse_npy.
 arma::Mat<double> load_npy(const std::filesystem::path& path);
 
 }  // namespace rnn::rt
