@@ -708,6 +708,56 @@ private:
         return std::nullopt;
     }
 
+    // The runtime layout of a network's tensors with the options given so far (empty when
+    // a required option is missing; columns are 0 where they depend on the task).
+    static std::vector<rt::TensorLayout> layout_of(const NetworkDef& net) {
+        if (net.entry == nullptr || !net.params.has("units"))
+            return {};
+        const stdlib::Params p = stdlib::with_defaults(net.entry->schema, net.params);
+        return rt::tensor_layout(stdlib::network_shape(*net.entry, p, 0));
+    }
+
+    static const rt::TensorLayout* find_layout(const std::vector<rt::TensorLayout>& layout,
+                                               const std::string& name) {
+        for (const auto& l : layout)
+            if (l.name == name)
+                return &l;
+        return nullptr;
+    }
+
+    // The names of the tensors a network has with its options, for references and hints.
+    static std::vector<std::string> tensor_names(const NetworkDef& net) {
+        std::vector<std::string> names;
+        const auto layout = layout_of(net);
+        if (layout.empty())
+            for (const auto& t : net.entry->tensors)
+                names.push_back(t.name);
+        for (const auto& l : layout)
+            names.push_back(l.name);
+        return names;
+    }
+
+    // Why a tensor cannot be symmetric or lose its diagonal: only the square recurrent
+    // matrix (rnn W_self, ctrnn G) can.
+    static std::string not_square_message(const std::string& name, const rt::TensorLayout* shape,
+                                          const char* what) {
+        if (shape != nullptr && shape->cols > 0 && !shape->square())
+            return fmt::format("'{}' is {}x{}, not square, so it cannot be {}", name, shape->rows,
+                               shape->cols, what);
+        if (shape != nullptr && shape->cols > 0)
+            return fmt::format("only the recurrent matrix can be {}; '{}' is not it", what, name);
+        return fmt::format("'{}' is not square, so it cannot be {}", name, what);
+    }
+
+    // Why a tensor of the kind is absent with these options.
+    static std::string absent_tensor_hint(const std::string& name) {
+        if (name == "W_out" || name == "w")
+            return "it exists when the network has a readout: set 'outputs' > 0";
+        if (name == "b_out")
+            return "it exists with 'outputs' > 0 and 'readout_bias = true'";
+        return "it exists with 'bias = true'";
+    }
+
     // The array of `load("file.npy")`, read relative to the file that names it, with its
     // shape checked against the tensor where the shape is known here (W_input's columns
     // may come from the task), and a hash of its bytes for the node keys.
@@ -747,10 +797,10 @@ private:
                      "arrays are .npy files (float32 or float64), relative to the script");
             return std::nullopt;
         }
-        const long units = net.params.has("units") ? net.params.integer("units") : 0;
-        const long inputs = net.params.has("inputs") ? net.params.integer("inputs") : 0;
-        const long rows = units;
-        const long cols = tensor == "W_self" ? units : tensor == "W_input" ? inputs : 1;
+        const auto layout = layout_of(net);
+        const rt::TensorLayout* l = find_layout(layout, tensor);
+        const long rows = l ? static_cast<long>(l->rows) : 0;
+        const long cols = l ? static_cast<long>(l->cols) : 0;
         if (rows > 0 && cols > 0
             && (static_cast<long>(values.n_rows) != rows
                 || static_cast<long>(values.n_cols) != cols)) {
@@ -768,23 +818,46 @@ private:
     }
 
     void tensor_line(const ast::Field& f, const stdlib::NetworkEntry& entry, NetworkDef& net) {
-        std::vector<std::string> tensor_names;
+        std::vector<std::string> kind_tensors;
         for (const auto& t : entry.tensors)
-            tensor_names.push_back(t.name);
+            kind_tensors.push_back(t.name);
         bool known_tensor = false;
-        for (const auto& n : tensor_names)
+        for (const auto& n : kind_tensors)
             known_tensor |= n == f.name;
         if (!known_tensor) {
             d_.error(Code::UnknownTensor, f.name_span,
                      fmt::format("the '{}' network kind has no tensor '{}'", entry.name, f.name),
-                     suggestion(f.name, tensor_names));
+                     suggestion(f.name, kind_tensors));
             return;
         }
-        TensorDef t = net.tensors.count(f.name) ? net.tensors[f.name] : TensorDef{};
+        const auto layout = layout_of(net);
+        const rt::TensorLayout* shape = find_layout(layout, f.name);
+        if (!layout.empty() && shape == nullptr) {
+            d_.error(Code::UnknownTensor, f.name_span,
+                     fmt::format("the network '{}' has no tensor '{}' with these options", net.name,
+                                 f.name),
+                     absent_tensor_hint(f.name));
+            return;
+        }
+        // A square recurrent matrix (rnn W_self, ctrnn G) can be symmetric or lose its
+        // diagonal; gate matrices (gru, lstm W_self) are not square.
+        const bool square_recurrent =
+            shape != nullptr && shape->role == rt::TensorRole::Recurrent && shape->square();
+        const bool weight_matrix =
+            shape != nullptr
+            && (shape->role == rt::TensorRole::Recurrent || shape->role == rt::TensorRole::Input
+                || shape->role == rt::TensorRole::Readout);
+        TensorDef t;
+        if (net.tensors.count(f.name))
+            t = net.tensors[f.name];
+        else if (shape != nullptr)
+            t.constraint.fixed = shape->fixed;  // h0 and c0 stay fixed unless made trainable
         t.name = f.name;
-        const std::vector<std::string> modifiers = {"fixed",  "symmetric", "init", "seed",
-                                                    "stream", "no_self",   "dale", "mask"};
+        const std::vector<std::string> modifiers = {
+            "fixed", "trainable", "symmetric", "init", "seed", "stream", "no_self", "dale", "mask"};
         const ast::Modifier* dale = nullptr;
+        const ast::Modifier* fixed = nullptr;
+        const ast::Modifier* trainable = nullptr;
         for (const auto& m : f.modifiers) {
             auto no_argument = [&] {
                 if (m.argument)
@@ -793,7 +866,12 @@ private:
             };
             if (m.name == "fixed") {
                 no_argument();
+                fixed = &m;
                 t.constraint.fixed = true;
+            } else if (m.name == "trainable") {
+                no_argument();
+                trainable = &m;
+                t.constraint.fixed = false;
             } else if (m.name == "symmetric") {
                 no_argument();
                 t.constraint.symmetric = true;
@@ -830,11 +908,8 @@ private:
                 // numbers of excitatory and inhibitory units.
                 const double ratio =
                     m.argument ? constant_number(*m.argument).value_or(-1.0) : -1.0;
-                const long columns =
-                    f.name == "W_self" && net.params.has("units")     ? net.params.integer("units")
-                    : f.name == "W_input" && net.params.has("inputs") ? net.params.integer("inputs")
-                                                                      : 0;
-                if (f.name != "W_self" && f.name != "W_input") {
+                const long columns = shape != nullptr ? static_cast<long>(shape->cols) : 0;
+                if (!weight_matrix) {
                     d_.error(Code::ConflictingConstraints, m.span,
                              fmt::format("Dale's law applies to weight matrices; '{}' is not one",
                                          f.name));
@@ -855,11 +930,9 @@ private:
                 }
             } else if (m.name == "no_self") {
                 no_argument();
-                if (f.name != "W_self")
+                if (!square_recurrent)
                     d_.error(Code::NotSquare, m.span,
-                             fmt::format("'no_self' needs the square recurrent matrix; '{}' is "
-                                         "not square",
-                                         f.name));
+                             not_square_message(f.name, shape, "without self-connections"));
                 t.constraint.no_self = true;
             } else if (m.name == "mask") {
                 if (!m.argument || m.argument->kind != K::Call || m.argument->text != "load") {
@@ -889,9 +962,12 @@ private:
             d_.error(Code::ConflictingConstraints, dale->span,
                      fmt::format("'{}' cannot be both symmetric and obey Dale's law", f.name),
                      "keep one of the two constraints");
-        if (t.constraint.symmetric && f.name != "W_self")
-            d_.error(Code::NotSquare, f.name_span,
-                     fmt::format("'{}' is not square, so it cannot be symmetric", f.name));
+        if (t.constraint.symmetric && !square_recurrent)
+            d_.error(Code::NotSquare, f.name_span, not_square_message(f.name, shape, "symmetric"));
+        if (fixed != nullptr && trainable != nullptr)
+            d_.error(Code::ConflictingConstraints, trainable->span,
+                     fmt::format("'{}' cannot be both fixed and trainable", f.name),
+                     "keep one of the two");
         net.tensors[f.name] = t;
     }
 
@@ -919,13 +995,12 @@ private:
                 std::vector<std::string> names = {"rnn", "gru", "lstm", "ctrnn", "plastic"};
                 for (const auto& x : names_of(ast::Statement::Kind::Network))
                     names.push_back(x);
-                if (s.head->text == "gru" || s.head->text == "lstm" || s.head->text == "ctrnn"
-                    || s.head->text == "plastic")
+                if (s.head->text == "plastic")
                     d_.error(
                         Code::NotImplemented, s.head->span,
                         fmt::format("the '{}' network kind is not implemented yet in this version",
                                     s.head->text),
-                        "the 'rnn' kind is available");
+                        "the 'rnn', 'gru', 'lstm' and 'ctrnn' kinds are available");
                 else
                     d_.error(Code::UnknownNetworkKind, s.head->span,
                              fmt::format("unknown network kind '{}'", s.head->text),
@@ -1033,9 +1108,7 @@ private:
     // `net.TENSOR` or `net.TENSOR.raw` inside a loss: the tensor name.
     std::optional<std::pair<std::string, bool>> loss_tensor(const Expr& e, const LossScope& sc) {
         const auto parts = split_dots(dotted(e));
-        std::vector<std::string> tensors;
-        for (const auto& t : sc.net->entry->tensors)
-            tensors.push_back(t.name);
+        const std::vector<std::string> tensors = tensor_names(*sc.net);
         if (parts.size() >= 2 && parts[0] == sc.net_name) {
             const bool raw = parts.size() == 3 && parts[2] == "raw";
             if (parts.size() == 2 || raw) {
@@ -1133,6 +1206,13 @@ private:
             const auto t = loss_tensor(*e.items[0], sc);
             if (!t)
                 return std::nullopt;
+            if (sc.net->entry->kind != rt::CellKind::Rnn) {
+                d_.error(Code::FixedPointTensor, e.span,
+                         fmt::format("fixed_point is defined for the 'rnn' kind, whose fixed "
+                                     "points are phi(W_self m) = m; '{}' is a '{}'",
+                                     sc.net_name, sc.net->entry->name));
+                return std::nullopt;
+            }
             if (t->first != "W_self" || t->second) {
                 d_.error(Code::FixedPointTensor, e.items[0]->span,
                          "fixed_point needs the effective recurrent matrix, e.g. hop.W_self");
@@ -1530,9 +1610,8 @@ private:
             const auto t = p_.trains.find(parts[0]);
             if (t == p_.trains.end())
                 return std::nullopt;
-            std::vector<std::string> tensors;
-            for (const auto& x : p_.networks.at(t->second.network).entry->tensors)
-                tensors.push_back(x.name);
+            const std::vector<std::string> tensors =
+                tensor_names(p_.networks.at(t->second.network));
             if (std::find(tensors.begin(), tensors.end(), parts[1]) == tensors.end()) {
                 d_.error(
                     Code::UnknownTensor, e.span,

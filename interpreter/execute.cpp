@@ -230,12 +230,12 @@ private:
                         secs));
         const auto dir = opt_.out_dir / node_directory(node.name);
         std::filesystem::create_directories(dir);
-        for (auto* p : result.net.parameters())
-            rt::save_npy(dir / (p->name + ".npy"), rt::effective_value(*p));
+        for (const auto& p : result.net.params)
+            rt::save_npy(dir / (p.name + ".npy"), rt::effective_value(p));
         // A constrained tensor also gets its raw parameter A (what the optimizer updates).
-        for (auto* p : result.net.parameters())
-            if (p->constraint.any())
-                rt::save_npy(dir / (p->name + ".raw.npy"), p->raw);
+        for (const auto& p : result.net.params)
+            if (p.constraint.any())
+                rt::save_npy(dir / (p.name + ".raw.npy"), p.raw);
         std::string csv;
         for (std::size_t i = 0; i < result.history.columns.size(); ++i)
             csv += (i ? "," : "") + result.history.columns[i];

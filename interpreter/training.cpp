@@ -27,7 +27,7 @@ public:
         const auto it = signals_.find(name);
         if (it != signals_.end())
             return it->second;
-        const rt::Var v = task_.signal(name, tape_, vars_.states, batch_);
+        const rt::Var v = task_.signal(name, tape_, vars_, batch_);
         signals_[name] = v;
         return v;
     }
@@ -130,58 +130,54 @@ std::uint64_t task_setup_key(const Program& program, const std::string& task_nam
     return rt::stream_key(program.seed, "task " + task_name + " / setup");
 }
 
-rt::RnnNetwork<float> build_network(const NetworkDef& def, arma::uword inputs, std::uint64_t seed) {
-    rt::RnnNetwork<float> net;
-    const auto units = static_cast<arma::uword>(def.params.integer("units"));
-    const long declared_inputs = def.params.integer("inputs");
-    if (declared_inputs != 0)
-        inputs = static_cast<arma::uword>(declared_inputs);
-    net.activation = *rt::activation_from_name(def.params.text("activation"));
-    const double bound = 1.0 / std::sqrt(static_cast<double>(units));
-    auto make = [&](const std::string& name, arma::uword rows, arma::uword cols,
-                    rt::Initializer fallback) {
-        rt::Parameter<float> p;
-        p.name = name;
-        p.raw.set_size(rows, cols);
+rt::Network<float> build_network(const NetworkDef& def, arma::uword inputs, std::uint64_t seed) {
+    const rt::NetworkShape shape = stdlib::network_shape(*def.entry, def.params, inputs);
+    auto stream_for = [&](const std::string& name) {
         const auto it = def.tensors.find(name);
         const TensorDef* t = it == def.tensors.end() ? nullptr : &it->second;
         const std::string path = fmt::format("network {} / {}", def.name, name);
-        std::uint64_t key = rt::stream_key(seed, path);
         if (t && t->pinned_seed)
-            key = rt::stream_key(*t->pinned_seed, path);
-        else if (t && !t->stream.empty())
-            key = rt::stream_key(seed, "stream " + t->stream);
-        rt::RandomStream stream(key);
-        if (t && t->init_values) {
-            if (t->init_values->n_rows != rows || t->init_values->n_cols != cols)
+            return rt::RandomStream(rt::stream_key(*t->pinned_seed, path));
+        if (t && !t->stream.empty())  // a shared stream, re-seeded for every tensor (seed 002)
+            return rt::RandomStream(rt::stream_key(seed, "stream " + t->stream));
+        return rt::RandomStream(rt::stream_key(seed, path));
+    };
+    rt::Network<float> net = rt::default_network<float>(shape, stream_for);
+    if (def.params.has("activation"))
+        net.activation = *rt::activation_from_name(def.params.text("activation"));
+    if (shape.kind == rt::CellKind::Ctrnn) {
+        net.alpha = def.params.real("dt") / def.params.real("tau");
+        net.gain = def.params.real("gain");
+    }
+    net.noise = def.params.real("noise");
+    for (auto& p : net.params) {
+        const auto it = def.tensors.find(p.name);
+        if (it == def.tensors.end())
+            continue;
+        const TensorDef& t = it->second;
+        const arma::uword rows = p.raw.n_rows, cols = p.raw.n_cols;
+        if (t.init_values) {
+            if (t.init_values->n_rows != rows || t.init_values->n_cols != cols)
                 throw RuntimeFailure(fmt::format(
                     "network '{}': the array loaded for {} is {}x{}, the tensor is {}x{}", def.name,
-                    name, t->init_values->n_rows, t->init_values->n_cols, rows, cols));
-            p.raw = arma::conv_to<arma::fmat>::from(*t->init_values);
-        } else {
-            rt::initialize(p.raw, t && t->init ? *t->init : fallback, stream);
+                    p.name, t.init_values->n_rows, t.init_values->n_cols, rows, cols));
+            p.raw = arma::conv_to<arma::fmat>::from(*t.init_values);
+        } else if (t.init) {
+            rt::RandomStream stream = stream_for(p.name);
+            rt::initialize(p.raw, *t.init, stream);
         }
-        if (t && !t->constraint.mask.empty()
-            && (t->constraint.mask.n_rows != rows || t->constraint.mask.n_cols != cols))
+        if (!t.constraint.mask.empty()
+            && (t.constraint.mask.n_rows != rows || t.constraint.mask.n_cols != cols))
             throw RuntimeFailure(fmt::format(
-                "network '{}': the mask of {} is {}x{}, the tensor is {}x{}", def.name, name,
-                t->constraint.mask.n_rows, t->constraint.mask.n_cols, rows, cols));
-        if (t)
-            p.constraint = t->constraint;
-        return p;
-    };
-    const rt::Initializer pytorch{rt::InitKind::Uniform, -bound, bound};
-    net.w_self = make("W_self", units, units, pytorch);
-    net.w_input = make("W_input", units, inputs, pytorch);
-    if (def.params.flag("bias"))
-        net.bias = make("b", units, 1, rt::Initializer{rt::InitKind::Zeros, 0, 0});
-    else
-        net.bias.name = "b";
+                "network '{}': the mask of {} is {}x{}, the tensor is {}x{}", def.name, p.name,
+                t.constraint.mask.n_rows, t.constraint.mask.n_cols, rows, cols));
+        p.constraint = t.constraint;
+    }
     return net;
 }
 
 TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::TaskInstance& task,
-                     const EpochCallback& on_epoch) {
+                     const EpochCallback& on_epoch, const TrainCheckpoints& checkpoints) {
     const std::uint64_t seed = training_seed(program, def);
     const NetworkDef& net_def = program.networks.at(def.network);
     const TaskDef& task_def = program.tasks.at(def.task);
@@ -203,12 +199,61 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
     for (const auto& m : task_def.entry->metrics)
         out.history.columns.push_back(m.name);
 
+    rt::RandomStream noise_stream(rt::stream_key(seed, "train " + def.name + " / noise"));
+    arma::fmat noise;
     rt::Tape<float> tape;
     long streak = 0;
-    for (long epoch = 0; epoch < def.epochs; ++epoch) {
+    long first_epoch = 0;
+    if (checkpoints.resume != nullptr) {
+        const rt::Checkpoint& c = *checkpoints.resume;
+        if (c.get_string("training") != def.name)
+            throw RuntimeFailure(fmt::format("train '{}': the checkpoint is of the training '{}'",
+                                             def.name, c.get_string("training")));
+        for (auto& p : out.net.params) {
+            const arma::fmat& raw = c.get_array<float>("param." + p.name);
+            if (arma::size(raw) != arma::size(p.raw))
+                throw RuntimeFailure(fmt::format(
+                    "train '{}': the checkpoint's {} is {}x{}, the network's {}x{}", def.name,
+                    p.name, raw.n_rows, raw.n_cols, p.raw.n_rows, p.raw.n_cols));
+            p.raw = raw;
+        }
+        rt::restore_optimizer(c, "optimizer", optimizer);
+        trials.restore(rt::load_random_state(c, "stream.trials"));
+        noise_stream.restore(rt::load_random_state(c, "stream.noise"));
+        first_epoch = c.get_int("epochs_done");
+        streak = c.get_int("stop_streak");
+        const arma::mat& rows = c.get_array<double>("history");
+        for (arma::uword r = 0; r < rows.n_rows; ++r)
+            out.history.rows.push_back(arma::conv_to<std::vector<double>>::from(rows.row(r)));
+        out.epochs_run = first_epoch;
+        out.final_loss = c.get_double("final_loss");
+    }
+    auto checkpoint = [&](long epochs_done) {
+        rt::Checkpoint c;
+        c.set_string("training", def.name);
+        for (const auto& p : out.net.params)
+            c.set_array("param." + p.name, p.raw);
+        rt::save_optimizer(c, "optimizer", optimizer);
+        rt::save_random_state(c, "stream.trials", trials.state());
+        rt::save_random_state(c, "stream.noise", noise_stream.state());
+        c.set_int("epochs_done", epochs_done);
+        c.set_int("stop_streak", streak);
+        arma::mat rows(out.history.rows.size(), out.history.columns.size());
+        for (arma::uword r = 0; r < rows.n_rows; ++r)
+            rows.row(r) = arma::rowvec(out.history.rows[r]);
+        c.set_array("history", std::move(rows));
+        c.set_double("final_loss", out.final_loss);
+        return c;
+    };
+    for (long epoch = first_epoch; epoch < def.epochs; ++epoch) {
         const stdlib::TrialBatch batch = task.training_batch(epoch, def.schedule, trials);
         tape.clear();
-        const rt::NetworkVars vars = rt::forward(tape, out.net, batch.inputs, batch.batch);
+        if (out.net.noise > 0.0) {
+            noise.set_size(out.net.units(), batch.inputs.n_cols);
+            noise_stream.fill_normal(noise, 0.0, out.net.noise);
+        }
+        const rt::NetworkVars vars = rt::forward(tape, out.net, batch.inputs, batch.batch,
+                                                 out.net.noise > 0.0 ? &noise : nullptr);
         LossBuilder builder(tape, vars, task, batch, out.net.activation);
         std::vector<rt::Var> terms;
         rt::Var total;
@@ -241,16 +286,16 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
         tape.backward(total);
         std::vector<arma::fmat*> params;
         std::vector<arma::fmat*> grads;
-        for (auto* p : out.net.parameters()) {
-            if (!p->trainable())
+        for (auto& p : out.net.params) {
+            if (!p.trainable())
                 continue;
-            const rt::Var raw = vars.raw.at(p->name);
+            const rt::Var raw = vars.raw.at(p.name);
             arma::fmat& g = tape.grad(raw);
             if (!g.is_finite())
                 throw RuntimeFailure(
                     fmt::format("train '{}': the gradient of {} is not finite at epoch {}",
-                                def.name, p->name, epoch + 1));
-            params.push_back(&p->raw);
+                                def.name, p.name, epoch + 1));
+            params.push_back(&p.raw);
             grads.push_back(&g);
         }
         if (def.clip_norm > 0.0)
@@ -274,6 +319,15 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
                 break;
             }
         }
+        if (checkpoints.after_epoch && epoch + 1 < def.epochs) {
+            const AfterEpoch next = checkpoints.after_epoch(epoch + 1);
+            if (next != AfterEpoch::Continue && checkpoints.save)
+                checkpoints.save(checkpoint(epoch + 1));
+            if (next == AfterEpoch::CheckpointAndStop) {
+                out.interrupted = true;
+                break;
+            }
+        }
     }
     return out;
 }
@@ -283,16 +337,16 @@ Evaluation evaluate(const Program& program, const EvaluateDef& def, const Traine
     rt::RandomStream trials(rt::stream_key(program.seed, "evaluate " + def.name + " / trials"));
     const stdlib::TrialBatch batch = task.evaluation_batch(trials);
     rt::Tape<float> tape;
-    rt::RnnNetwork<float> net = trained.net;
-    for (auto* p : net.parameters())
-        p->constraint.fixed = true;  // no gradients wanted
+    rt::Network<float> net = trained.net;
+    for (auto& p : net.params)
+        p.constraint.fixed = true;  // no gradients wanted
     // Keep symmetric parametrisation: fixed only stops training, constrain still applies.
     const rt::NetworkVars vars = rt::forward(tape, net, batch.inputs, batch.batch);
     Evaluation ev;
     ev.condition = batch.condition;
     ev.periods = task.periods();
     for (const auto& s : task_def.entry->signals)
-        ev.signals[s.name] = tape.value(task.signal(s.name, tape, vars.states, batch));
+        ev.signals[s.name] = tape.value(task.signal(s.name, tape, vars, batch));
     for (const auto& m : task_def.entry->metrics) {
         ev.metric_names.push_back(m.name);
         for (const auto& p : ev.periods)
@@ -303,11 +357,7 @@ Evaluation evaluate(const Program& program, const EvaluateDef& def, const Traine
 }
 
 arma::fmat trained_tensor(const TrainedNetwork& trained, const std::string& name) {
-    auto& net = const_cast<rt::RnnNetwork<float>&>(trained.net);
-    for (auto* p : net.parameters())
-        if (p->name == name)
-            return rt::effective_value(*p);
-    throw std::logic_error("no tensor " + name);
+    return rt::effective_value(trained.net.at(name));
 }
 
 }  // namespace rnn::interp

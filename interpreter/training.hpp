@@ -11,7 +11,8 @@
 #include <string>
 
 #include "interpreter/program.hpp"
-#include "runtime/rnn_network.hpp"
+#include "runtime/checkpoint.hpp"
+#include "runtime/network.hpp"
 #include "stdlib/results.hpp"
 
 namespace rnn::interp {
@@ -23,10 +24,11 @@ public:
 };
 
 struct TrainedNetwork {
-    rt::RnnNetwork<float> net;
+    rt::Network<float> net;
     stdlib::History history;
     long epochs_run = 0;
     bool stopped_early = false;
+    bool interrupted = false;  // stopped by TrainCheckpoints::after_epoch, with a checkpoint
     double final_loss = 0.0;
 };
 
@@ -42,11 +44,25 @@ struct Evaluation {
 using EpochCallback = std::function<void(long, long, double, const std::map<std::string, double>&)>;
 
 // The initial network of a definition, for a task's input size, drawn from the streams of
-// (seed, "network NAME / TENSOR").
-rt::RnnNetwork<float> build_network(const NetworkDef& def, arma::uword inputs, std::uint64_t seed);
+// (seed, "network NAME / TENSOR"), a pinned seed or a shared named stream.
+rt::Network<float> build_network(const NetworkDef& def, arma::uword inputs, std::uint64_t seed);
+
+// Checkpointing of one training. A checkpoint holds everything the next epoch depends on
+// (raw parameters, optimizer moments and step count, the trial and noise streams, the
+// epoch counter, the early-stop streak, the history so far), so a training resumed from
+// it ends bit-identical to one never interrupted. The data cursor of a task is its epoch
+// index plus the trial stream. (Fast weights join it with the plastic network.)
+enum class AfterEpoch { Continue, Checkpoint, CheckpointAndStop };
+
+struct TrainCheckpoints {
+    const rt::Checkpoint* resume = nullptr;  // go on from this checkpoint of the same training
+    // Asked after each epoch with the number of epochs done (not after the last one).
+    std::function<AfterEpoch(long)> after_epoch;
+    std::function<void(const rt::Checkpoint&)> save;  // called for Checkpoint*
+};
 
 TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::TaskInstance& task,
-                     const EpochCallback& on_epoch);
+                     const EpochCallback& on_epoch, const TrainCheckpoints& checkpoints = {});
 
 Evaluation evaluate(const Program& program, const EvaluateDef& def, const TrainedNetwork& trained,
                     const stdlib::TaskInstance& task, const TaskDef& task_def);

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <type_traits>
 #include <unistd.h>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -98,7 +99,17 @@ arma::Mat<double> load_npy(const std::filesystem::path& path) {
     return parse_npy(*bytes, path.string());
 }
 
-arma::Mat<double> parse_npy(std::string_view bytes, const std::string& name) {
+namespace {
+// Where an .npy file's data lies and how it is laid out, from its header.
+struct NpyLayout {
+    std::size_t elem = 0;  // 4 (float32) or 8 (float64)
+    std::size_t rows = 0, cols = 0;
+    std::size_t ndim = 0;
+    bool fortran = false;
+    std::size_t data = 0;  // offset of the first element
+};
+
+NpyLayout parse_npy_layout(std::string_view bytes, const std::string& name) {
     const auto bad = [&](std::string_view why) {
         return std::runtime_error(fmt::format("'{}' is not a usable .npy file: {}", name, why));
     };
@@ -124,13 +135,13 @@ arma::Mat<double> parse_npy(std::string_view bytes, const std::string& name) {
         throw bad("truncated header");
     const std::string header(bytes.substr(offset, header_len));
     const std::string descr = header_value(header, "descr");
-    const bool fortran = header_value(header, "fortran_order").starts_with("True");
+    NpyLayout layout;
+    layout.fortran = header_value(header, "fortran_order").starts_with("True");
     const std::string shape = header_value(header, "shape");
-    std::size_t elem = 0;
     if (descr == "'<f4'")
-        elem = 4;
+        layout.elem = 4;
     else if (descr == "'<f8'")
-        elem = 8;
+        layout.elem = 8;
     else
         throw bad(fmt::format("element type {} (only little-endian float32/float64)", descr));
     std::vector<std::size_t> dims;
@@ -149,30 +160,57 @@ arma::Mat<double> parse_npy(std::string_view bytes, const std::string& name) {
     }
     if (dims.empty() || dims.size() > 2)
         throw bad("only 1-D and 2-D arrays are supported");
-    const std::size_t rows = dims[0];
-    const std::size_t cols = dims.size() == 2 ? dims[1] : 1;
-    if (rows != 0 && cols > (std::size_t{1} << 40) / rows)
+    layout.ndim = dims.size();
+    layout.rows = dims[0];
+    layout.cols = dims.size() == 2 ? dims[1] : 1;
+    if (layout.rows != 0 && layout.cols > (std::size_t{1} << 40) / layout.rows)
         throw bad("shape too large");
-    const std::size_t data = offset + header_len;
-    if (bytes.size() - data != rows * cols * elem)
+    layout.data = offset + header_len;
+    if (bytes.size() - layout.data != layout.rows * layout.cols * layout.elem)
         throw bad("data size does not match the shape");
-    arma::Mat<double> m(rows, cols);
-    for (std::size_t i = 0; i < rows * cols; ++i) {
-        double v = 0.0;
-        if (elem == 4) {
-            float f;
-            std::memcpy(&f, bytes.data() + data + 4 * i, 4);
-            v = f;
-        } else {
-            std::memcpy(&v, bytes.data() + data + 8 * i, 8);
-        }
+    return layout;
+}
+
+// Copies the elements (stored as S) into m, converting to T.
+template <typename S, typename T>
+void copy_npy_data(std::string_view bytes, const NpyLayout& layout, arma::Mat<T>& m) {
+    const std::size_t n = layout.rows * layout.cols;
+    for (std::size_t i = 0; i < n; ++i) {
+        S v;
+        std::memcpy(&v, bytes.data() + layout.data + sizeof(S) * i, sizeof(S));
         // Fortran order is Armadillo's own; C order is row-major.
-        if (fortran || dims.size() == 1)
-            m(i % rows, i / rows) = v;
+        if (layout.fortran || layout.ndim == 1)
+            m(i % layout.rows, i / layout.rows) = static_cast<T>(v);
         else
-            m(i / cols, i % cols) = v;
+            m(i / layout.cols, i % layout.cols) = static_cast<T>(v);
     }
+}
+}  // namespace
+
+arma::Mat<double> parse_npy(std::string_view bytes, const std::string& name) {
+    const NpyLayout layout = parse_npy_layout(bytes, name);
+    arma::Mat<double> m(layout.rows, layout.cols);
+    if (layout.elem == 4)
+        copy_npy_data<float>(bytes, layout, m);
+    else
+        copy_npy_data<double>(bytes, layout, m);
     return m;
 }
+
+template <typename T>
+arma::Mat<T> parse_npy_exact(std::string_view bytes, const std::string& name) {
+    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>);
+    const NpyLayout layout = parse_npy_layout(bytes, name);
+    if (layout.elem != sizeof(T))
+        throw std::runtime_error(fmt::format("'{}' holds {} values, not {}", name,
+                                             layout.elem == 4 ? "float32" : "float64",
+                                             sizeof(T) == 4 ? "float32" : "float64"));
+    arma::Mat<T> m(layout.rows, layout.cols);
+    copy_npy_data<T>(bytes, layout, m);
+    return m;
+}
+
+template arma::Mat<float> parse_npy_exact(std::string_view, const std::string&);
+template arma::Mat<double> parse_npy_exact(std::string_view, const std::string&);
 
 }  // namespace rnn::rt

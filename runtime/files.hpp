@@ -32,6 +32,11 @@ std::optional<std::string> read_file(const std::filesystem::path& path, std::str
 // std::runtime_error saying what is wrong.
 arma::Mat<double> parse_npy(std::string_view bytes, const std::string& name);
 
+// Parses an .npy file whose element type is T's (float32 for float, float64 for double)
+// and copies the stored bits unchanged: no detour through double, which would quiet a
+// signalling NaN. Checkpoints read arrays this way. Throws std::runtime_error otherwise.
+template <typename T> arma::Mat<T> parse_npy_exact(std::string_view bytes, const std::string& name);
+
 // read_file, then parse_npy.
 arma::Mat<double> load_npy(const std::filesystem::path& path);
 

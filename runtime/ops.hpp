@@ -27,6 +27,48 @@ template <typename T> Var matmul(Tape<T>& tape, Var a, Var b) {
                        });
 }
 
+// A^T * B, without forming A^T (seed 002's readout w^T r with w units x outputs).
+template <typename T> Var matmul_transposed(Tape<T>& tape, Var a, Var b) {
+    if (tape.value(a).n_rows != tape.value(b).n_rows)
+        throw std::invalid_argument("matmul_transposed: A and B need the same number of rows");
+    arma::Mat<T> out = tape.value(a).t() * tape.value(b);
+    return tape.record(std::move(out), tape.needs_grad(a) || tape.needs_grad(b),
+                       [a, b](Tape<T>& t, const arma::Mat<T>& g, const arma::Mat<T>&) {
+                           if (t.needs_grad(a))
+                               t.grad(a) += t.value(b) * g.t();
+                           if (t.needs_grad(b))
+                               t.grad(b) += t.value(a) * g;
+                       });
+}
+
+// A + c 1^T: the column c added to every column of A (a bias over a batch of steps).
+template <typename T> Var add_column(Tape<T>& tape, Var a, Var c) {
+    const arma::Mat<T>& cv = tape.value(c);
+    if (cv.n_cols != 1 || cv.n_rows != tape.value(a).n_rows)
+        throw std::invalid_argument("add_column: the column must be rows(A) x 1");
+    arma::Mat<T> out = tape.value(a);
+    out.each_col() += arma::Col<T>(const_cast<T*>(cv.memptr()), cv.n_rows, false, true);
+    return tape.record(std::move(out), tape.needs_grad(a) || tape.needs_grad(c),
+                       [a, c](Tape<T>& t, const arma::Mat<T>& g, const arma::Mat<T>&) {
+                           if (t.needs_grad(a))
+                               t.grad(a) += g;
+                           if (t.needs_grad(c))
+                               t.grad(c) += arma::sum(g, 1);
+                       });
+}
+
+// The column c repeated `copies` times (an initial state shared by every trial of a batch).
+template <typename T> Var repeat_columns(Tape<T>& tape, Var c, arma::uword copies) {
+    const arma::Mat<T>& cv = tape.value(c);
+    if (cv.n_cols != 1)
+        throw std::invalid_argument("repeat_columns: expected a column");
+    arma::Mat<T> out = arma::repmat(cv, 1, copies);
+    return tape.record(std::move(out), tape.needs_grad(c),
+                       [c](Tape<T>& t, const arma::Mat<T>& g, const arma::Mat<T>&) {
+                           t.grad(c) += arma::sum(g, 1);
+                       });
+}
+
 // alpha * A + beta * B (same shapes).
 template <typename T> Var linear_combination(Tape<T>& tape, T alpha, Var a, T beta, Var b) {
     if (arma::size(tape.value(a)) != arma::size(tape.value(b)))

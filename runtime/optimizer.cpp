@@ -2,6 +2,9 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <utility>
+
+#include <fmt/format.h>
 
 namespace rnn::rt {
 
@@ -30,6 +33,11 @@ void Optimizer<T>::step(const std::vector<arma::Mat<T>*>& params,
     }
     if (m_.size() != params.size())
         throw std::invalid_argument("optimizer: parameter list changed");
+    // A restored state may not fit these parameters; the updates index without checks.
+    for (std::size_t i = 0; i < params.size(); ++i)
+        if (arma::size(m_[i]) != arma::size(*params[i])
+            || arma::size(*grads[i]) != arma::size(*params[i]))
+            throw std::invalid_argument("optimizer: a parameter or gradient changed shape");
     ++step_;
     for (std::size_t i = 0; i < params.size(); ++i) {
         if (config_.kind == OptimizerKind::Sgd)
@@ -37,6 +45,25 @@ void Optimizer<T>::step(const std::vector<arma::Mat<T>*>& params,
         else
             adam(*params[i], *grads[i], i);
     }
+}
+
+template <typename T> void Optimizer<T>::restore(OptimizerState<T> state) {
+    if (state.kind != config_.kind)
+        throw std::invalid_argument(
+            fmt::format("optimizer: the state is of {}, this optimizer is {}",
+                        optimizer_name(state.kind), optimizer_name(config_.kind)));
+    if (state.steps < 0)
+        throw std::invalid_argument("optimizer: negative step count");
+    if (state.m.size() != state.v.size())
+        throw std::invalid_argument(
+            "optimizer: the state has different numbers of m and v buffers");
+    for (std::size_t i = 0; i < state.m.size(); ++i)
+        if (arma::size(state.m[i]) != arma::size(state.v[i]))
+            throw std::invalid_argument(
+                fmt::format("optimizer: the state's buffers for parameter {} differ in shape", i));
+    step_ = state.steps;
+    m_ = std::move(state.m);
+    v_ = std::move(state.v);
 }
 
 template <typename T>

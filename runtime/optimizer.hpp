@@ -29,6 +29,16 @@ struct OptimizerConfig {
     bool nesterov = false;      // SGD
 };
 
+// What an optimizer carries from step to step, for checkpoints (checkpoint.hpp stores it):
+// restoring it into an optimizer of the same configuration continues training bit for bit.
+template <typename T> struct OptimizerState {
+    OptimizerKind kind = OptimizerKind::Adam;
+    long steps = 0;
+    // Per parameter, in step()'s order: Adam's first and second moments; SGD's momentum
+    // buffer in m (v unused). Both empty before the first step.
+    std::vector<arma::Mat<T>> m, v;
+};
+
 template <typename T> class Optimizer {
 public:
     explicit Optimizer(OptimizerConfig config) : config_(config) {}
@@ -41,6 +51,14 @@ public:
     long steps_taken() const { return step_; }
 
     const OptimizerConfig& config() const { return config_; }
+
+    OptimizerState<T> state() const { return {config_.kind, step_, m_, v_}; }
+
+    // Replaces the step count and buffers. Throws std::invalid_argument when the state is
+    // of another kind of optimizer, has a negative step count, or its buffers do not pair
+    // up (m and v of different counts or shapes); step() then checks them against the
+    // parameters it is given.
+    void restore(OptimizerState<T> state);
 
 private:
     void sgd(arma::Mat<T>& p, const arma::Mat<T>& g, std::size_t i);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <stdexcept>
 
 #include "runtime/hash.hpp"
 
@@ -75,6 +76,17 @@ std::int64_t RandomStream::uniform_int(std::int64_t low, std::int64_t high) {
         if (r < limit)
             return low + static_cast<std::int64_t>(r % range);
     }
+}
+
+void RandomStream::restore(const RandomState& s) {
+    if (s.buffered > 4)
+        throw std::invalid_argument("RandomStream::restore: more than 4 buffered words");
+    key_ = s.key;
+    counter_ = s.counter;
+    block_ = s.block;
+    buffered_ = s.buffered;
+    has_spare_normal_ = s.has_spare_normal;
+    spare_normal_ = s.spare_normal;
 }
 
 double RandomStream::normal() {

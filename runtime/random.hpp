@@ -19,6 +19,20 @@ namespace rnn::rt {
 std::uint64_t stream_key(std::uint64_t script_seed, std::string_view entity_path,
                          std::uint64_t sweep_index = 0);
 
+// Everything a stream's future draws depend on, for checkpoints: restoring it continues
+// the stream exactly, including a half-used Philox block and Box-Muller's spare normal
+// (a counter alone would skip the remaining words of the block and the spare).
+struct RandomState {
+    std::uint64_t key = 0;
+    std::uint64_t counter = 0;  // blocks generated so far
+    std::array<std::uint32_t, 4> block{};
+    unsigned buffered = 0;  // unused words at the end of block (0-4)
+    bool has_spare_normal = false;
+    double spare_normal = 0.0;
+
+    bool operator==(const RandomState&) const = default;
+};
+
 class RandomStream {
 public:
     explicit RandomStream(std::uint64_t key) : key_(key) {}
@@ -50,12 +64,21 @@ public:
 
     std::uint64_t key() const { return key_; }
 
-    // Checkpoints restore a stream by its key and counter.
+    // Moves to the start of block `counter`, dropping buffered words and the spare normal.
+    // To resume a stream exactly, use state() and restore().
     void set_position(std::uint64_t counter) {
         counter_ = counter;
         buffered_ = 0;
         has_spare_normal_ = false;
     }
+
+    RandomState state() const {
+        return {key_, counter_, block_, buffered_, has_spare_normal_, spare_normal_};
+    }
+
+    // Continues exactly where the stream that gave `s` was. Throws std::invalid_argument
+    // if s.buffered > 4.
+    void restore(const RandomState& s);
 
 private:
     void refill();

@@ -1,11 +1,13 @@
 // Network kinds as the language sees them: a schema of options and the tensors a network
-// of that kind has, with their shapes and default initialisers. The numbers live in
-// runtime/ (rnn_cell.hpp); this is the description the checker and docs use.
+// of that kind has, in words for the docs. The numbers (shapes, default initialisers, the
+// cells themselves) live in runtime/network.hpp; network_shape() is the one bridge from a
+// checked parameter set to the runtime's description.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "runtime/network.hpp"
 #include "stdlib/schema.hpp"
 
 namespace rnn::stdlib {
@@ -19,6 +21,7 @@ struct TensorSpec {
 
 struct NetworkEntry {
     std::string name;
+    rt::CellKind kind = rt::CellKind::Rnn;
     std::string doc;
     std::string equation;
     Schema schema;
@@ -26,5 +29,13 @@ struct NetworkEntry {
 };
 
 const NetworkEntry& rnn_network_entry();
+const NetworkEntry& gru_network_entry();
+const NetworkEntry& lstm_network_entry();
+const NetworkEntry& ctrnn_network_entry();
+
+// The runtime shape of a network of this kind with these (complete) parameters; `inputs`
+// is used when the script leaves the input size to the task (inputs = 0).
+rt::NetworkShape network_shape(const NetworkEntry& entry, const Params& params,
+                               arma::uword task_inputs);
 
 }  // namespace rnn::stdlib

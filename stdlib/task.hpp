@@ -12,6 +12,7 @@
 
 #include <armadillo>
 
+#include "runtime/network.hpp"
 #include "runtime/random.hpp"
 #include "runtime/signals.hpp"
 #include "runtime/tape.hpp"
@@ -72,11 +73,12 @@ public:
     // One trial per condition, for evaluation.
     virtual TrialBatch evaluation_batch(rt::RandomStream& trials) const = 0;
 
-    // A signal (batch x steps) from the network's outputs (units x (batch * steps)).
-    virtual rt::Var signal(std::string_view name, rt::Tape<float>& tape, rt::Var outputs,
+    // A signal (batch x steps) from the network's forward pass (its states, rates and
+    // readout, each features x (batch * steps)).
+    virtual rt::Var signal(std::string_view name, rt::Tape<float>& tape, const rt::NetworkVars& net,
                            const TrialBatch& trials) const = 0;
-    virtual rt::Var signal(std::string_view name, rt::Tape<double>& tape, rt::Var outputs,
-                           const TrialBatch& trials) const = 0;
+    virtual rt::Var signal(std::string_view name, rt::Tape<double>& tape,
+                           const rt::NetworkVars& net, const TrialBatch& trials) const = 0;
 
     // A named constant matrix of the task ("patterns"), or of a batch ("current_pattern").
     virtual arma::fmat matrix(std::string_view name, const TrialBatch* trials) const = 0;

@@ -55,14 +55,14 @@ public:
         return make_trials(which, trials);
     }
 
-    rt::Var signal(std::string_view name, rt::Tape<float>& tape, rt::Var outputs,
+    rt::Var signal(std::string_view name, rt::Tape<float>& tape, const rt::NetworkVars& net,
                    const TrialBatch& trials) const override {
-        return signal_impl(name, tape, outputs, trials);
+        return signal_impl(name, tape, net.states, trials);
     }
 
-    rt::Var signal(std::string_view name, rt::Tape<double>& tape, rt::Var outputs,
+    rt::Var signal(std::string_view name, rt::Tape<double>& tape, const rt::NetworkVars& net,
                    const TrialBatch& trials) const override {
-        return signal_impl(name, tape, outputs, trials);
+        return signal_impl(name, tape, net.states, trials);
     }
 
     arma::fmat matrix(std::string_view name, const TrialBatch* trials) const override {
@@ -75,11 +75,11 @@ public:
 
 private:
     template <typename T>
-    rt::Var signal_impl(std::string_view name, rt::Tape<T>& tape, rt::Var outputs,
+    rt::Var signal_impl(std::string_view name, rt::Tape<T>& tape, rt::Var states,
                         const TrialBatch& trials) const {
         if (name != "overlap")
             throw std::logic_error("memory_recall has no signal '" + std::string(name) + "'");
-        return rt::overlap(tape, outputs, arma::conv_to<arma::Mat<T>>::from(trials.targets),
+        return rt::overlap(tape, states, arma::conv_to<arma::Mat<T>>::from(trials.targets),
                            signed_);
     }
 

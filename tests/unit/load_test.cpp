@@ -111,7 +111,7 @@ train fit_1 = hop on memories { )" + kLoss + R"( }
     CHECK(has_code(l, "E0201"));
 }
 
-TEST_CASE("nested sweeps see the outer variable; ranges may use it") {
+TEST_CASE("nested sweeps see the outer variable, and ranges may use it") {
     const auto l = i::load_text("t.rnn", kParts + R"(
 for n in [2, 3] {
   for s in 1..n {
@@ -158,7 +158,7 @@ TEST_CASE("sweeps reject unindexed definitions, family references and bad ranges
                  "E0209"));
 }
 
-TEST_CASE("include splices a shared file; cycles and missing files are errors") {
+TEST_CASE("include splices a shared file, and cycles and missing files are errors") {
     TempDir dir;
     dir.write("common/parts.rnn", kParts + "task spare = memories { patterns = 3 }\n");
     dir.write("main.rnn",
@@ -264,7 +264,7 @@ plot trajectory(test, to: 16 steps) to "t.png"
                    "E0714"));
 }
 
-TEST_CASE("a reduction without 'during:' covers the whole trial; stop_when reads loss and epoch") {
+TEST_CASE("a reduction without 'during:' covers the whole trial, and stop_when reads loss and epoch") {
     const auto l = i::load_text("t.rnn", kParts + R"(
 train fit = hop on memories {
   loss      = -mean(overlap) + 0.1 * max(overlap, during: present)
@@ -312,11 +312,11 @@ network hop = rnn { units = 8, inputs = 8
     rnn::rt::RandomStream setup(i::task_setup_key(*ok.program, "memories"));
     const auto task = task_def.entry->make(task_def.params, setup);
     const i::TrainedNetwork trained = i::train(*ok.program, def, *task, nullptr);
-    const arma::fmat w = rnn::rt::effective_value(trained.net.w_self);
+    const arma::fmat w = rnn::rt::effective_value(trained.net.at("W_self"));
     CHECK(w(0, 7) == 0.0F);
     CHECK(w(3, 3) == 0.0F);
     CHECK(w(1, 2) != 0.0F);
-    CHECK(trained.net.w_self.raw(1, 2) != 0.01F);  // trained away from the loaded start
+    CHECK(trained.net.at("W_self").raw(1, 2) != 0.01F);  // trained away from the loaded start
 
     dir.write("shape.rnn", head + R"(init load("arrays/bad.npy"))" + tail);
     CHECK(has_code(i::load_file((dir.path / "shape.rnn").string()), "E0512"));

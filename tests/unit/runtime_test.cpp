@@ -13,7 +13,7 @@
 
 namespace rt = rnn::rt;
 
-TEST_CASE("a stream is fixed by its key: same key, same numbers; other path, other numbers") {
+TEST_CASE("a stream is fixed by its key: same key, same numbers, other path, other numbers") {
     rt::RandomStream a(rt::stream_key(42, "network hop / W_self"));
     rt::RandomStream b(rt::stream_key(42, "network hop / W_self"));
     rt::RandomStream c(rt::stream_key(42, "network hop / W_input"));

@@ -1,0 +1,159 @@
+// Training through the interpreter for every cell kind: networks built from their
+// definitions (tensors, defaults, trainable initial states, noise), trained on a task, and
+// resumed from a checkpoint bit for bit.
+#include "interpreter/training.hpp"
+
+#include <filesystem>
+#include <string>
+
+#include <doctest/doctest.h>
+
+#include "interpreter/load.hpp"
+#include "runtime/random.hpp"
+
+namespace i = rnn::interp;
+namespace rt = rnn::rt;
+
+namespace {
+
+struct Setup {
+    i::Loaded loaded;
+    std::unique_ptr<rnn::stdlib::TaskInstance> task;
+
+    const i::Program& program() const { return *loaded.program; }
+
+    const i::TrainDef& def(const std::string& name = "fit") const {
+        return program().trains.at(name);
+    }
+};
+
+Setup setup(const std::string& network, const std::string& train_fields = "epochs = 20") {
+    Setup s;
+    s.loaded = i::load_text("training_test.rnn",
+                            "seed 5\n"
+                            "task memories = memory_recall { units = 8, patterns = 2, present = "
+                            "5 steps, retain = 10 steps }\n"
+                                + network
+                                + "\ntrain fit = net on memories { loss = -mean(overlap, during: "
+                                  "retain)\n optimizer = adam { lr = 0.01 }\n"
+                                + train_fields + " }\n");
+    INFO(i::render_all(s.loaded, false));
+    REQUIRE(s.loaded.program);
+    const auto& task_def = s.program().tasks.at("memories");
+    rt::RandomStream stream(i::task_setup_key(s.program(), "memories"));
+    s.task = task_def.entry->make(task_def.params, stream);
+    return s;
+}
+
+double column_mean(const rnn::stdlib::History& h, std::size_t first, std::size_t count,
+                   std::size_t column) {
+    double sum = 0.0;
+    for (std::size_t r = first; r < first + count; ++r)
+        sum += h.rows.at(r).at(column);
+    return sum / static_cast<double>(count);
+}
+
+}  // namespace
+
+TEST_CASE("every cell kind builds its tensors from the definition and learns the task") {
+    const std::vector<std::pair<std::string, std::vector<std::string>>> kinds = {
+        {"network net = rnn { units = 8 }", {"W_self", "W_input", "b", "h0"}},
+        {"network net = gru { units = 8 }", {"W_self", "W_input", "b_self", "b_input", "h0"}},
+        {"network net = lstm { units = 8, outputs = 3 }",
+         {"W_self", "W_input", "b_self", "b_input", "W_out", "b_out", "h0", "c0"}},
+        {"network net = ctrnn { units = 8, tau = 10 ms, gain = 1.2, outputs = 2 }",
+         {"G", "I", "w", "h0"}},
+    };
+    for (const auto& [text, names] : kinds) {
+        INFO(text);
+        const Setup s = setup(text);
+        const i::TrainedNetwork t = i::train(s.program(), s.def(), *s.task, nullptr);
+        std::vector<std::string> got;
+        for (const auto& p : t.net.params)
+            got.push_back(p.name);
+        CHECK(got == names);
+        CHECK(t.net.at("h0").constraint.fixed);  // zero and fixed unless made trainable
+        CHECK(arma::all(arma::vectorise(t.net.at("h0").raw) == 0.0F));
+        // The loss is -overlap: it falls from the first epochs to the last.
+        REQUIRE(t.history.rows.size() == 20);
+        CHECK(column_mean(t.history, 15, 5, 1) < column_mean(t.history, 0, 5, 1) - 0.01);
+    }
+}
+
+TEST_CASE("the shapes and defaults follow the kind: gate stacks, PyTorch bounds, seed 002") {
+    const Setup g = setup("network net = gru { units = 8, outputs = 2 }", "epochs = 1");
+    const rt::Network<float> gru =
+        i::build_network(g.program().networks.at("net"), g.task->input_size(), 5);
+    CHECK(arma::size(gru.at("W_self").raw) == arma::size(24, 8));
+    CHECK(arma::size(gru.at("W_input").raw) == arma::size(24, 8));
+    CHECK(arma::size(gru.at("W_out").raw) == arma::size(2, 8));
+    const float bound = 1.0F / std::sqrt(8.0F);
+    for (const char* name : {"W_self", "W_input", "b_self", "b_input", "W_out", "b_out"}) {
+        INFO(name);
+        CHECK(arma::abs(gru.at(name).raw).max() <= bound);
+        CHECK(arma::abs(gru.at(name).raw).max() > 0.5F * bound);
+    }
+    // seed 002: I and w share one re-seeded stream, so I = sqrt(N) w / (1/sqrt(N) * sqrt(N)).
+    const Setup c = setup(
+        "network net = ctrnn { units = 8, inputs = 8, outputs = 8\n"
+        "  I : init normal(1.0), stream \"io\"\n"
+        "  w : init normal(0.5), stream \"io\" }",
+        "epochs = 1");
+    const rt::Network<float> ctrnn =
+        i::build_network(c.program().networks.at("net"), c.task->input_size(), 5);
+    CHECK(arma::approx_equal(ctrnn.at("I").raw, 2.0F * ctrnn.at("w").raw, "absdiff", 1e-6F));
+    CHECK(ctrnn.alpha == doctest::Approx(1.0 / 100.0));  // dt = 1 ms, tau = 100 ms defaults
+}
+
+TEST_CASE("a trainable initial state learns, and noise changes training and is drawn reproducibly") {
+    const Setup s = setup("network net = rnn { units = 8\n  h0 : trainable, init constant(0.1) }",
+                          "epochs = 5");
+    const i::TrainedNetwork t = i::train(s.program(), s.def(), *s.task, nullptr);
+    CHECK_FALSE(t.net.at("h0").constraint.fixed);
+    CHECK(arma::any(arma::vectorise(arma::abs(t.net.at("h0").raw - 0.1F)) > 1e-4F));
+
+    const Setup quiet = setup("network net = gru { units = 8 }", "epochs = 5");
+    const Setup noisy = setup("network net = gru { units = 8, noise = 0.1 }", "epochs = 5");
+    const auto a = i::train(quiet.program(), quiet.def(), *quiet.task, nullptr);
+    const auto b = i::train(noisy.program(), noisy.def(), *noisy.task, nullptr);
+    const auto b2 = i::train(noisy.program(), noisy.def(), *noisy.task, nullptr);
+    CHECK(a.history.rows.back()[1] != b.history.rows.back()[1]);
+    CHECK(b.history.rows == b2.history.rows);
+}
+
+TEST_CASE("a training resumed from a checkpoint ends bit-identical to an uninterrupted one") {
+    // Noise, Adam moments, the trial stream and an early-stop streak all carry state.
+    const Setup s = setup("network net = lstm { units = 8, noise = 0.05 }",
+                          "epochs = 12\n stop_when = loss < 100 for 50 epochs");
+    const i::TrainedNetwork whole = i::train(s.program(), s.def(), *s.task, nullptr);
+
+    const auto dir = std::filesystem::temp_directory_path() / "rnnlab_training_test_ckpt";
+    std::filesystem::remove_all(dir);
+    i::TrainCheckpoints first;
+    first.after_epoch = [](long done) {
+        return done == 5 ? i::AfterEpoch::CheckpointAndStop : i::AfterEpoch::Continue;
+    };
+    first.save = [&](const rt::Checkpoint& c) {
+        c.save(dir);
+    };
+    const i::TrainedNetwork part = i::train(s.program(), s.def(), *s.task, nullptr, first);
+    CHECK(part.interrupted);
+    CHECK(part.epochs_run == 5);
+
+    const rt::Checkpoint saved = rt::Checkpoint::load(dir);
+    i::TrainCheckpoints second;
+    second.resume = &saved;
+    long epochs_trained = 0;
+    const i::TrainedNetwork rest = i::train(
+        s.program(), s.def(), *s.task,
+        [&](long, long, double, const std::map<std::string, double>&) { ++epochs_trained; },
+        second);
+    CHECK(epochs_trained == 7);  // it went on from epoch 5, not from the start
+    CHECK(rest.epochs_run == 12);
+    CHECK(rest.history.rows == whole.history.rows);
+    for (const auto& p : whole.net.params) {
+        INFO(p.name);
+        CHECK(arma::approx_equal(p.raw, rest.net.at(p.name).raw, "absdiff", 0.0F));
+    }
+    std::filesystem::remove_all(dir);
+}
