@@ -18,6 +18,7 @@
 #include "runtime/losses.hpp"
 #include "runtime/network.hpp"
 #include "runtime/optimizer.hpp"
+#include "runtime/vector_math.hpp"
 
 namespace rt = rnn::rt;
 
@@ -38,6 +39,7 @@ double step_flops(rt::CellKind kind, double n, double b, double t, double in, do
 
 int main(int argc, char** argv) {
     const rt::BlasChoice blas = rt::choose_blas_kernels(argv);
+    rt::configure_compute_thread();
     if (argc != 9) {
         std::fprintf(
             stderr,
@@ -78,7 +80,7 @@ int main(int argc, char** argv) {
 
     rt::Optimizer<float> adam(rt::OptimizerConfig{});
     rt::Tape<float> tape;
-    std::vector<double> times;
+    std::vector<double> times, forward_times, backward_times;
     for (int r = 0; r < repeats + 2; ++r) {  // two warm-up steps
         const auto t0 = std::chrono::steady_clock::now();
         tape.clear();
@@ -86,7 +88,9 @@ int main(int argc, char** argv) {
         const rt::Var loss =
             ce ? rt::masked_cross_entropy(tape, v.outputs, classes, weights)
                : rt::mean_squares(tape, rt::sub(tape, v.outputs, tape.constant(target)));
+        const auto t2 = std::chrono::steady_clock::now();
         tape.backward(loss);
+        const auto t3 = std::chrono::steady_clock::now();
         std::vector<arma::fmat*> params;
         std::vector<const arma::fmat*> grads;
         for (auto& p : net.params)
@@ -97,9 +101,16 @@ int main(int argc, char** argv) {
         adam.step(params, grads);
         const double s =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        if (r >= 2)
+        if (r >= 2) {
             times.push_back(s);
+            forward_times.push_back(std::chrono::duration<double>(t2 - t0).count());
+            backward_times.push_back(std::chrono::duration<double>(t3 - t2).count());
+        }
     }
+    auto median_of = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v[v.size() / 2];
+    };
     std::sort(times.begin(), times.end());
     const double median = times[times.size() / 2];
 
@@ -110,8 +121,11 @@ int main(int argc, char** argv) {
         step_flops(*kind, static_cast<double>(shape.units), static_cast<double>(batch),
                    static_cast<double>(steps), static_cast<double>(shape.inputs),
                    static_cast<double>(shape.outputs));
-    std::printf("impl=rnnlab median_ms=%.3f min_ms=%.3f gflops=%.2f maxrss_mb=%.1f blas=%s\n",
-                median * 1e3, times.front() * 1e3, flops / median * 1e-9,
-                static_cast<double>(usage.ru_maxrss) / 1024.0, blas.corename.c_str());
+    std::printf(
+        "impl=rnnlab median_ms=%.3f min_ms=%.3f forward_ms=%.3f backward_ms=%.3f "
+        "gflops=%.2f maxrss_mb=%.1f blas=%s\n",
+        median * 1e3, times.front() * 1e3, median_of(forward_times) * 1e3,
+        median_of(backward_times) * 1e3, flops / median * 1e-9,
+        static_cast<double>(usage.ru_maxrss) / 1024.0, blas.corename.c_str());
     return 0;
 }

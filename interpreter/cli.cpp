@@ -18,6 +18,7 @@
 #include "interpreter/version.hpp"
 #include "runtime/blas_core.hpp"
 #include "runtime/files.hpp"
+#include "runtime/vector_math.hpp"
 #include "stdlib/registry.hpp"
 
 namespace {
@@ -274,6 +275,7 @@ int cmd_doc(const std::vector<std::string>& args) {
 int main(int argc, char** argv) {
     // May re-execute the program with faster OpenBLAS kernels (runtime/blas_core.hpp).
     g_blas = rnn::rt::choose_blas_kernels(argv);
+    rnn::rt::configure_compute_thread();
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) {
         fmt::print(stderr, "{}", kHelp);

@@ -8,6 +8,8 @@
 
 #include <armadillo>
 
+#include "runtime/vector_math.hpp"
+
 namespace rnn::rt {
 
 enum class Activation { Tanh, Relu, Linear, Sigmoid, Softplus };
@@ -18,7 +20,7 @@ std::string_view activation_name(Activation a);
 template <typename T> void apply_activation(Activation a, arma::Mat<T>& x) {
     switch (a) {
         case Activation::Tanh:
-            x.transform([](T v) { return std::tanh(v); });
+            tanh_inplace(x.memptr(), x.n_elem);
             break;
         case Activation::Relu:
             x.transform([](T v) { return v > T(0) ? v : T(0); });
@@ -26,7 +28,7 @@ template <typename T> void apply_activation(Activation a, arma::Mat<T>& x) {
         case Activation::Linear:
             break;
         case Activation::Sigmoid:
-            x.transform([](T v) { return T(1) / (T(1) + std::exp(-v)); });
+            sigmoid_inplace(x.memptr(), x.n_elem);
             break;
         case Activation::Softplus:
             // log(1 + e^v) without overflow for large v.

@@ -25,6 +25,7 @@
 
 #include "runtime/rnn_cell.hpp"
 #include "runtime/tape.hpp"
+#include "runtime/vector_math.hpp"
 
 namespace rnn::rt {
 
@@ -45,17 +46,19 @@ void gru_pointwise(arma::uword units, arma::uword batch, const T* xp, const T* h
         T* g = gates + b * u3;
         T* hn = hn_out + b * units;
         T* h = h_out + b * units;
+        // r and z (contiguous rows), then n from r, each gate evaluated over the whole column.
+        for (arma::uword j = 0; j < 2 * units; ++j)
+            g[j] = xpb[j] + hpb[j];
+        sigmoid_inplace(g, 2 * units);
         for (arma::uword j = 0; j < units; ++j) {
-            const T r = sigmoid(xpb[j] + hpb[j]);
-            const T z = sigmoid(xpb[units + j] + hpb[units + j]);
-            const T hn_j = hpb[2 * units + j] + bhn[j];
-            const T nn = std::tanh(xpb[2 * units + j] + r * hn_j);
-            g[j] = r;
-            g[units + j] = z;
-            g[2 * units + j] = nn;
-            hn[j] = hn_j;
-            h[j] = nn + z * (hprev[j] - nn);
+            hn[j] = hpb[2 * units + j] + bhn[j];
+            g[2 * units + j] = xpb[2 * units + j] + g[j] * hn[j];
         }
+        tanh_inplace(g + 2 * units, units);
+        const T* z = g + units;
+        const T* nn = g + 2 * units;
+        for (arma::uword j = 0; j < units; ++j)
+            h[j] = nn[j] + z[j] * (hprev[j] - nn[j]);
         if (noise != nullptr) {
             const T* nz = noise + b * units;
             for (arma::uword j = 0; j < units; ++j)
@@ -80,6 +83,31 @@ void gru_add_biases(arma::Mat<T>& xp, const arma::Mat<T>* b_input, const arma::M
             for (arma::uword j = 0; j < u2; ++j)
                 col[j] += bs[j];
         }
+    }
+}
+
+// The reverse pass of one step for one trial: from dL/dh_t (gh + the carry from step t + 1)
+// to the gradients of the input projections (dx: r, z, n rows) and of the recurrent ones
+// (dh: the n rows gated by r), and the direct part z * dh of dL/dh_{t-1} (into carry).
+// Restrict parameters, one per gate segment, let the compiler vectorise the loop.
+template <typename T>
+void gru_backward_column(arma::uword units, const T* __restrict r, const T* __restrict z,
+                         const T* __restrict n, const T* __restrict hn, const T* __restrict gh,
+                         const T* __restrict h_prev, T* __restrict carry, T* __restrict dx_r,
+                         T* __restrict dx_z, T* __restrict dx_n, T* __restrict dh_r,
+                         T* __restrict dh_z, T* __restrict dh_n) {
+    for (arma::uword j = 0; j < units; ++j) {
+        const T dh = gh[j] + carry[j];
+        const T da_n = dh * (T(1) - z[j]) * (T(1) - n[j] * n[j]);
+        const T da_z = dh * (h_prev[j] - n[j]) * z[j] * (T(1) - z[j]);
+        const T da_r = da_n * hn[j] * r[j] * (T(1) - r[j]);
+        dx_r[j] = da_r;
+        dx_z[j] = da_z;
+        dx_n[j] = da_n;
+        dh_r[j] = da_r;
+        dh_z[j] = da_z;
+        dh_n[j] = da_n * r[j];
+        carry[j] = dh * z[j];
     }
 }
 
@@ -177,26 +205,12 @@ Var gru_unroll(Tape<T>& tape, Var w_input, Var w_self, Var b_input, Var b_self, 
                                const T* prev_all = s == 0 ? H0v.memptr() : Hs.colptr(c0 - batch);
                                for (arma::uword b = 0; b < batch; ++b) {
                                    const T* g = cache->gates.colptr(c0 + b);
-                                   const T* hn = cache->hn.colptr(c0 + b);
-                                   const T* gh = dH.colptr(c0 + b);
-                                   const T* hprev = prev_all + b * nu;
-                                   T* cr = carry.colptr(b);
                                    T* dx = dXP.colptr(c0 + b);
                                    T* dh_rec = dHP.colptr(c0 + b);
-                                   for (arma::uword j = 0; j < nu; ++j) {
-                                       const T r = g[j], z = g[nu + j], nn = g[2 * nu + j];
-                                       const T dh = gh[j] + cr[j];
-                                       const T da_n = dh * (T(1) - z) * (T(1) - nn * nn);
-                                       const T da_z = dh * (hprev[j] - nn) * z * (T(1) - z);
-                                       const T da_r = da_n * hn[j] * r * (T(1) - r);
-                                       dx[j] = da_r;
-                                       dx[nu + j] = da_z;
-                                       dx[2 * nu + j] = da_n;
-                                       dh_rec[j] = da_r;
-                                       dh_rec[nu + j] = da_z;
-                                       dh_rec[2 * nu + j] = da_n * r;
-                                       cr[j] = dh * z;
-                                   }
+                                   detail::gru_backward_column(
+                                       nu, g, g + nu, g + 2 * nu, cache->hn.colptr(c0 + b),
+                                       dH.colptr(c0 + b), prev_all + b * nu, carry.colptr(b), dx,
+                                       dx + nu, dx + 2 * nu, dh_rec, dh_rec + nu, dh_rec + 2 * nu);
                                }
                                carry += Wsv.t() * detail::block(dHP.colptr(c0), nu3, batch);
                            }

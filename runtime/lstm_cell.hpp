@@ -16,6 +16,7 @@
 // per step; the weight gradients are single GEMMs over all steps.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <stdexcept>
@@ -24,6 +25,7 @@
 
 #include "runtime/rnn_cell.hpp"
 #include "runtime/tape.hpp"
+#include "runtime/vector_math.hpp"
 
 namespace rnn::rt {
 
@@ -47,19 +49,20 @@ void lstm_pointwise(arma::uword units, arma::uword batch, T* a, const T* c_prev,
         T* c = c_out + b * units;
         T* tc = tc_out + b * units;
         T* h = h_out + b * units;
-        for (arma::uword j = 0; j < units; ++j) {
-            const T ig = sigmoid(g[j]);
-            const T fg = sigmoid(g[units + j]);
-            const T gg = std::tanh(g[2 * units + j]);
-            const T og = sigmoid(g[3 * units + j]);
-            g[j] = ig;
-            g[units + j] = fg;
-            g[2 * units + j] = gg;
-            g[3 * units + j] = og;
-            c[j] = fg * cp[j] + ig * gg;
-            tc[j] = std::tanh(c[j]);
-            h[j] = og * tc[j];
-        }
+        // Gates in place: sigmoid on i and f (contiguous), tanh on g, sigmoid on o.
+        sigmoid_inplace(g, 2 * units);
+        tanh_inplace(g + 2 * units, units);
+        sigmoid_inplace(g + 3 * units, units);
+        const T* ig = g;
+        const T* fg = g + units;
+        const T* gg = g + 2 * units;
+        const T* og = g + 3 * units;
+        for (arma::uword j = 0; j < units; ++j)
+            c[j] = fg[j] * cp[j] + ig[j] * gg[j];
+        std::copy(c, c + units, tc);
+        tanh_inplace(tc, units);
+        for (arma::uword j = 0; j < units; ++j)
+            h[j] = og[j] * tc[j];
         if (noise != nullptr) {
             const T* nz = noise + b * units;
             for (arma::uword j = 0; j < units; ++j)
@@ -76,6 +79,26 @@ template <typename T> void add_to_columns(arma::Mat<T>& m, const arma::Mat<T>* b
         T* col = m.colptr(c);
         for (arma::uword j = 0; j < m.n_rows; ++j)
             col[j] += bv[j];
+    }
+}
+
+// The reverse pass of one step for one trial: from dL/dh_t (gh + carry_h) and the cell-state
+// carry to the gate pre-activation gradients (i, f, g, o rows), and the cell-state part
+// f * dc of dL/dc_{t-1} (into carry_c). Restrict parameters let the loop vectorise.
+template <typename T>
+void lstm_backward_column(arma::uword units, const T* __restrict ig, const T* __restrict fg,
+                          const T* __restrict gg, const T* __restrict og, const T* __restrict tc,
+                          const T* __restrict gh, const T* __restrict c_prev,
+                          const T* __restrict carry_h, T* __restrict carry_c, T* __restrict da_i,
+                          T* __restrict da_f, T* __restrict da_g, T* __restrict da_o) {
+    for (arma::uword j = 0; j < units; ++j) {
+        const T dh = gh[j] + carry_h[j];
+        const T dc = carry_c[j] + dh * og[j] * (T(1) - tc[j] * tc[j]);
+        da_i[j] = dc * gg[j] * ig[j] * (T(1) - ig[j]);
+        da_f[j] = dc * c_prev[j] * fg[j] * (T(1) - fg[j]);
+        da_g[j] = dc * ig[j] * (T(1) - gg[j] * gg[j]);
+        da_o[j] = dh * tc[j] * og[j] * (T(1) - og[j]);
+        carry_c[j] = dc * fg[j];
     }
 }
 
@@ -171,22 +194,11 @@ Var lstm_unroll(Tape<T>& tape, Var w_input, Var w_self, Var b_input, Var b_self,
                 const T* cprev_all = s == 0 ? C0v.memptr() : cache->c.colptr(c0i - batch);
                 for (arma::uword b = 0; b < batch; ++b) {
                     const T* g = cache->gates.colptr(c0i + b);
-                    const T* tc = cache->tc.colptr(c0i + b);
-                    const T* gh = dH.colptr(c0i + b);
-                    const T* cprev = cprev_all + b * nu;
-                    const T* ch = carry_h.colptr(b);
-                    T* cc = carry_c.colptr(b);
                     T* da = dA.colptr(c0i + b);
-                    for (arma::uword j = 0; j < nu; ++j) {
-                        const T ig = g[j], fg = g[nu + j], gg = g[2 * nu + j], og = g[3 * nu + j];
-                        const T dh = gh[j] + ch[j];
-                        const T dc = cc[j] + dh * og * (T(1) - tc[j] * tc[j]);
-                        da[j] = dc * gg * ig * (T(1) - ig);
-                        da[nu + j] = dc * cprev[j] * fg * (T(1) - fg);
-                        da[2 * nu + j] = dc * ig * (T(1) - gg * gg);
-                        da[3 * nu + j] = dh * tc[j] * og * (T(1) - og);
-                        cc[j] = dc * fg;
-                    }
+                    detail::lstm_backward_column(
+                        nu, g, g + nu, g + 2 * nu, g + 3 * nu, cache->tc.colptr(c0i + b),
+                        dH.colptr(c0i + b), cprev_all + b * nu, carry_h.colptr(b),
+                        carry_c.colptr(b), da, da + nu, da + 2 * nu, da + 3 * nu);
                 }
                 carry_h = Wsv.t() * detail::block(dA.colptr(c0i), nu4, batch);
             }

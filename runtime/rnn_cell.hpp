@@ -46,10 +46,6 @@ template <typename T> std::shared_ptr<const arma::Mat<T>> keep_noise(const arma:
     return noise == nullptr ? nullptr : std::make_shared<const arma::Mat<T>>(*noise);
 }
 
-template <typename T> T sigmoid(T v) {
-    return T(1) / (T(1) + std::exp(-v));
-}
-
 template <typename T>
 void check_bias(const Tape<T>& tape, Var b, arma::uword rows, const char* what) {
     if (b.valid() && (tape.value(b).n_rows != rows || tape.value(b).n_cols != 1))

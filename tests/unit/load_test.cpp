@@ -264,7 +264,8 @@ plot trajectory(test, to: 16 steps) to "t.png"
                    "E0714"));
 }
 
-TEST_CASE("a reduction without 'during:' covers the whole trial, and stop_when reads loss and epoch") {
+TEST_CASE(
+    "a reduction without 'during:' covers the whole trial, and stop_when reads loss and epoch") {
     const auto l = i::load_text("t.rnn", kParts + R"(
 train fit = hop on memories {
   loss      = -mean(overlap) + 0.1 * max(overlap, during: present)

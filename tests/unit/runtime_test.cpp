@@ -1,6 +1,11 @@
-// Random streams, optimizers and .npy files.
+// Random streams, optimizers, .npy files and the vectorised pointwise functions.
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <limits>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -10,6 +15,7 @@
 #include "runtime/optimizer.hpp"
 #include "runtime/parameter.hpp"
 #include "runtime/random.hpp"
+#include "runtime/vector_math.hpp"
 
 namespace rt = rnn::rt;
 
@@ -195,4 +201,59 @@ TEST_CASE("initialisers follow torch.nn.init: xavier, orthogonal, identity, fan-
     CHECK(arma::abs(fan).max() <= 0.25);  // 1 / sqrt(16 columns)
     CHECK(arma::abs(fan).max() > 0.24);
     CHECK(arma::abs(bias).max() <= 0.125);  // a vector: 1 / sqrt(its 64 entries)
+}
+
+namespace {
+
+// Distance in units in the last place between two finite floats of the same sign.
+long ulp_distance(float a, float b) {
+    std::int32_t ia, ib;
+    std::memcpy(&ia, &a, sizeof a);
+    std::memcpy(&ib, &b, sizeof b);
+    if ((ia < 0) != (ib < 0))
+        return a == b ? 0 : std::numeric_limits<long>::max();
+    return std::labs(static_cast<long>(ia) - static_cast<long>(ib));
+}
+
+}  // namespace
+
+TEST_CASE("the vectorised tanh and sigmoid are within 4 ulp of the correctly rounded values") {
+    std::vector<float> xs;
+    for (float x = -20.0F; x <= 20.0F; x += 1.0F / 1024.0F)
+        xs.push_back(x);
+    for (const float tiny : {1e-30F, 1e-12F, 1e-6F, 3e-4F, 0.0F})
+        for (const float s : {1.0F, -1.0F})
+            xs.push_back(s * tiny);
+    std::vector<float> t = xs;
+    rnn::rt::tanh_inplace(t.data(), t.size());
+    long worst = 0;
+    float at = 0.0F;
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+        const auto exact = static_cast<float>(std::tanh(static_cast<double>(xs[i])));
+        const long d = ulp_distance(t[i], exact);
+        if (d > worst) {
+            worst = d;
+            at = xs[i];
+        }
+    }
+    INFO("tanh worst at x = " << at);
+    CHECK(worst <= 4);
+    CHECK(t[0] == -1.0F);  // saturates exactly
+
+    std::vector<float> sx;
+    for (float x = -80.0F; x <= 40.0F; x += 1.0F / 256.0F)
+        sx.push_back(x);
+    std::vector<float> s = sx;
+    rnn::rt::sigmoid_inplace(s.data(), s.size());
+    worst = 0;
+    for (std::size_t i = 0; i < sx.size(); ++i) {
+        const auto exact = static_cast<float>(1.0 / (1.0 + std::exp(-static_cast<double>(sx[i]))));
+        const long d = ulp_distance(s[i], exact);
+        if (d > worst) {
+            worst = d;
+            at = sx[i];
+        }
+    }
+    INFO("sigmoid worst at x = " << at);
+    CHECK(worst <= 4);
 }

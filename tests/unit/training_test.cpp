@@ -105,7 +105,8 @@ TEST_CASE("the shapes and defaults follow the kind: gate stacks, PyTorch bounds,
     CHECK(ctrnn.alpha == doctest::Approx(1.0 / 100.0));  // dt = 1 ms, tau = 100 ms defaults
 }
 
-TEST_CASE("a trainable initial state learns, and noise changes training and is drawn reproducibly") {
+TEST_CASE(
+    "a trainable initial state learns, and noise changes training and is drawn reproducibly") {
     const Setup s = setup("network net = rnn { units = 8\n  h0 : trainable, init constant(0.1) }",
                           "epochs = 5");
     const i::TrainedNetwork t = i::train(s.program(), s.def(), *s.task, nullptr);
