@@ -24,15 +24,33 @@ namespace rt = rnn::rt;
 
 namespace {
 
-// Multiply-adds of the GEMMs in one step (forward, backward through the states, weight
-// gradients), the same count for both implementations.
-double step_flops(rt::CellKind kind, double n, double b, double t, double in, double out) {
+// Floating-point operations of the GEMMs in one step, counted the same way for both
+// implementations: forward (the input projections of all steps, the recurrent product of
+// each step, the readout), backward (the recurrent product of each step, the weight
+// gradients of the recurrent matrix when it is trained, of the input matrix and of the
+// readout, and the readout's gradient to the rates).
+double step_flops(rt::CellKind kind, double n, double b, double t, double in, double out,
+                  bool recurrent_trained) {
     const double gates = kind == rt::CellKind::Gru ? 3 : kind == rt::CellKind::Lstm ? 4 : 1;
-    const double recurrent = 2 * gates * n * n * b * t;  // W h per step
-    const double input = 2 * gates * n * in * b * t;     // U x over all steps
+    const double recurrent = 2 * gates * n * n * b * t;
+    const double input = 2 * gates * n * in * b * t;
     const double readout = 2 * out * n * b * t;
-    // Backward: dW, dh (recurrent), dU (input), dW_out and dr (readout); input grads skipped.
-    return recurrent * 3 + input * 2 + readout * 3;
+    return recurrent * (recurrent_trained ? 3 : 2) + input * 2 + readout * 3;
+}
+
+// OpenBLAS's sgemm rate on the shape of one step's recurrent product, (gates * n) x n
+// times n x batch: the ceiling for the per-step part of a training step.
+double sgemm_gflops(rt::CellKind kind, arma::uword n, arma::uword batch) {
+    const arma::uword gates = kind == rt::CellKind::Gru ? 3 : kind == rt::CellKind::Lstm ? 4 : 1;
+    arma::fmat w(gates * n, n, arma::fill::ones), h(n, batch, arma::fill::ones),
+        out(gates * n, batch);
+    const int reps = 200;
+    out = w * h;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int r = 0; r < reps; ++r)
+        out = w * h;
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return 2.0 * static_cast<double>(gates * n * n * batch) * reps / s * 1e-9;
 }
 
 }  // namespace
@@ -120,12 +138,13 @@ int main(int argc, char** argv) {
     const double flops =
         step_flops(*kind, static_cast<double>(shape.units), static_cast<double>(batch),
                    static_cast<double>(steps), static_cast<double>(shape.inputs),
-                   static_cast<double>(shape.outputs));
+                   static_cast<double>(shape.outputs), *kind != rt::CellKind::Ctrnn);
     std::printf(
         "impl=rnnlab median_ms=%.3f min_ms=%.3f forward_ms=%.3f backward_ms=%.3f "
-        "gflops=%.2f maxrss_mb=%.1f blas=%s\n",
+        "gflops=%.2f sgemm_gflops=%.2f maxrss_mb=%.1f blas=%s\n",
         median * 1e3, times.front() * 1e3, median_of(forward_times) * 1e3,
         median_of(backward_times) * 1e3, flops / median * 1e-9,
-        static_cast<double>(usage.ru_maxrss) / 1024.0, blas.corename.c_str());
+        sgemm_gflops(*kind, shape.units, batch), static_cast<double>(usage.ru_maxrss) / 1024.0,
+        blas.corename.c_str());
     return 0;
 }

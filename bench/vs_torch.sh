@@ -14,16 +14,16 @@ theirs="/usr/bin/python3 $here/torch_train_step.py"
 
 field() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
-echo "| workload | threads | rnnlab ms | PyTorch ms | ratio | rnnlab GFLOP/s | rnnlab MB | PyTorch MB |"
-echo "|---|---|---|---|---|---|---|---|"
-run() {  # name, args..., repeats scale
+echo "| workload | threads | rnnlab ms (fwd + bwd) | PyTorch ms | ratio | rnnlab GFLOP/s | sgemm GFLOP/s | rnnlab MB | PyTorch MB |"
+echo "|---|---|---|---|---|---|---|---|---|"
+run() {  # name, then the arguments of both programs
   name=$1; shift
   for threads in 1 2; do
     a=$(OPENBLAS_NUM_THREADS=$threads OMP_NUM_THREADS=$threads "$ours" "$@")
     b=$(RNN_BENCH_THREADS=$threads OMP_NUM_THREADS=$threads $theirs "$@")
     ma=$(field "$a" median_ms); mb=$(field "$b" median_ms)
     ratio=$(awk "BEGIN { printf \"%.3f\", $ma / $mb }")
-    echo "| $name | $threads | $ma | $mb | $ratio | $(field "$a" gflops) | $(field "$a" maxrss_mb) | $(field "$b" maxrss_mb) |"
+    echo "| $name | $threads | $ma ($(field "$a" forward_ms) + $(field "$a" backward_ms)) | $mb | $ratio | $(field "$a" gflops) | $(field "$a" sgemm_gflops) | $(field "$a" maxrss_mb) | $(field "$b" maxrss_mb) |"
   done
 }
 run "rnn N=64 B=1 T=1000 (seed 000)"        rnn   64  1 1000 64 64 mse "$repeats"

@@ -1100,7 +1100,7 @@ private:
         }
         d_.error(Code::NotALossTerm, e.span,
                  fmt::format("expected a loss term (a number, a reduction of a signal, "
-                             "fixed_point(...), l2(...)), found {}",
+                             "fixed_point(...), l2(...), l1(...), rate_l2(...)), found {}",
                              kind_words(e)));
         return std::nullopt;
     }
@@ -1135,7 +1135,8 @@ private:
     std::optional<LossNode> loss_call(const Expr& e, const LossScope& sc) {
         LossNode n;
         n.span = e.span;
-        const std::vector<std::string> calls = {"mean", "max", "min", "sum", "fixed_point", "l2"};
+        const std::vector<std::string> calls = {"mean",        "max", "min", "sum",
+                                                "fixed_point", "l2",  "l1",  "rate_l2"};
         if (const auto r = rt::time_reduction_from_name(e.text)) {
             n.kind = LossNode::Kind::Reduce;
             n.reduction = *r;
@@ -1184,15 +1185,26 @@ private:
             n.period = per.text;
             return n;
         }
-        if (e.text == "l2") {
+        if (e.text == "rate_l2") {
+            if (e.items.size() != 1 || !e.arg_names[0].empty() || e.items[0]->kind != K::Name
+                || e.items[0]->text != "rates") {
+                d_.error(Code::CallForm, e.span,
+                         "write rate_l2(rates): the mean squared rate of the network being "
+                         "trained");
+                return std::nullopt;
+            }
+            n.kind = LossNode::Kind::RateL2;
+            return n;
+        }
+        if (e.text == "l2" || e.text == "l1") {
             if (e.items.size() != 1 || !e.arg_names[0].empty()) {
-                d_.error(Code::CallForm, e.span, "write l2(NETWORK.TENSOR)");
+                d_.error(Code::CallForm, e.span, fmt::format("write {}(NETWORK.TENSOR)", e.text));
                 return std::nullopt;
             }
             const auto t = loss_tensor(*e.items[0], sc);
             if (!t)
                 return std::nullopt;
-            n.kind = LossNode::Kind::L2;
+            n.kind = e.text == "l2" ? LossNode::Kind::L2 : LossNode::Kind::L1;
             n.tensor = t->first;
             n.raw = t->second;
             return n;
@@ -1266,6 +1278,10 @@ private:
                     return "fixed_point";
                 case LossNode::Kind::L2:
                     return "l2";
+                case LossNode::Kind::L1:
+                    return "l1";
+                case LossNode::Kind::RateL2:
+                    return "rate_l2";
                 case LossNode::Kind::Constant:
                     return {};
                 default:

@@ -92,6 +92,10 @@ std::string loss_node_text(const LossNode& n) {
             return fmt::format("fixed_point({}, {})", n.tensor, n.matrix);
         case Kind::L2:
             return fmt::format("l2({}{})", n.tensor, n.raw ? ".raw" : "");
+        case Kind::L1:
+            return fmt::format("l1({}{})", n.tensor, n.raw ? ".raw" : "");
+        case Kind::RateL2:
+            return "rate_l2";
     }
     return "?";
 }

@@ -45,14 +45,14 @@ struct NetworkDef {
 
 // A loss expression, typed: every node is a scalar.
 struct LossNode {
-    enum class Kind { Constant, Add, Sub, Mul, Div, Neg, Reduce, FixedPoint, L2 };
+    enum class Kind { Constant, Add, Sub, Mul, Div, Neg, Reduce, FixedPoint, L2, L1, RateL2 };
     Kind kind = Kind::Constant;
     double value = 0.0;              // Constant
     std::vector<LossNode> children;  // Add/Sub/Mul/Div: 2, Neg: 1
     std::string signal, period;      // Reduce
     rt::TimeReduction reduction = rt::TimeReduction::Mean;
-    std::string tensor;  // FixedPoint, L2
-    bool raw = false;    // L2 of the raw (unconstrained) parameter
+    std::string tensor;  // FixedPoint, L2, L1
+    bool raw = false;    // L2, L1 of the raw (unconstrained) parameter
     std::string matrix;  // FixedPoint: the task matrix of patterns
     ast::Span span;
 };

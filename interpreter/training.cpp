@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "runtime/losses.hpp"
 #include "runtime/ops.hpp"
 #include "runtime/optimizer.hpp"
 #include "runtime/random.hpp"
@@ -70,6 +71,11 @@ public:
             case Kind::L2:
                 return rt::sum_squares(
                     tape_, n.raw ? vars_.raw.at(n.tensor) : vars_.effective.at(n.tensor));
+            case Kind::L1:
+                return rt::sum_abs(tape_,
+                                   n.raw ? vars_.raw.at(n.tensor) : vars_.effective.at(n.tensor));
+            case Kind::RateL2:
+                return rt::mean_squares(tape_, vars_.rates);
         }
         throw std::logic_error("unknown loss node");
     }

@@ -27,16 +27,15 @@ struct Setup {
     }
 };
 
-Setup setup(const std::string& network, const std::string& train_fields = "epochs = 20") {
+Setup setup(const std::string& network, const std::string& train_fields = "epochs = 20",
+            const std::string& loss = "loss = -mean(overlap, during: retain)") {
     Setup s;
     s.loaded = i::load_text("training_test.rnn",
                             "seed 5\n"
                             "task memories = memory_recall { units = 8, patterns = 2, present = "
                             "5 steps, retain = 10 steps }\n"
-                                + network
-                                + "\ntrain fit = net on memories { loss = -mean(overlap, during: "
-                                  "retain)\n optimizer = adam { lr = 0.01 }\n"
-                                + train_fields + " }\n");
+                                + network + "\ntrain fit = net on memories { " + loss
+                                + "\n optimizer = adam { lr = 0.01 }\n" + train_fields + " }\n");
     INFO(i::render_all(s.loaded, false));
     REQUIRE(s.loaded.program);
     const auto& task_def = s.program().tasks.at("memories");
@@ -157,4 +156,21 @@ TEST_CASE("a training resumed from a checkpoint ends bit-identical to an uninter
         CHECK(arma::approx_equal(p.raw, rest.net.at(p.name).raw, "absdiff", 0.0F));
     }
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("l1 and rate_l2 loss terms are the sum of |W| and the mean squared rate") {
+    const Setup s = setup("network net = ctrnn { units = 8, tau = 10 ms }", "epochs = 1",
+                          "loss = 0.5 * l1(net.I) + rate_l2(rates)");
+    const i::TrainedNetwork t = i::train(s.program(), s.def(), *s.task, nullptr);
+    const auto& cols = t.history.columns;
+    REQUIRE(cols.size() >= 4);
+    CHECK(cols[2] == "loss_l1");
+    CHECK(cols[3] == "loss_rate_l2");
+    // Epoch 1 is evaluated at the initial weights, drawn as build_network draws them.
+    const rt::Network<float> net =
+        i::build_network(s.program().networks.at("net"), s.task->input_size(), 5);
+    const double l1 = arma::accu(arma::abs(arma::conv_to<arma::mat>::from(net.at("I").raw)));
+    CHECK(t.history.rows[0][2] == doctest::Approx(0.5 * l1).epsilon(1e-5));
+    CHECK(t.history.rows[0][3] > 0.0);
+    CHECK(t.history.rows[0][3] < 1.0);  // tanh rates
 }
