@@ -99,46 +99,46 @@ Var ctrnn_unroll(Tape<T>& tape, Var G, Var I, Var bias, Var x, Var h0, arma::uwo
     const bool needs = tape.needs_grad(G) || tape.needs_grad(I)
                        || (bias.valid() && tape.needs_grad(bias)) || tape.needs_grad(x)
                        || tape.needs_grad(h0);
-    return tape.record(std::move(H), needs,
-                       [G, I, bias, x, h0, batch, alpha, leak, coupling, phi, rates](
-                           Tape<T>& t, const arma::Mat<T>& dH, const arma::Mat<T>& Hs) {
-                           const arma::Mat<T>& Gt = t.value(G);
-                           const arma::uword nu = Gt.n_rows;
-                           const arma::uword ncols = Hs.n_cols, nsteps = ncols / batch;
-                           const arma::uword nel = nu * batch;
-                           // D holds the total dL/dh_t (through all later steps) for every step.
-                           arma::Mat<T> D(nu, ncols);
-                           arma::Mat<T> carry(nu, batch, arma::fill::zeros);
-                           arma::Mat<T> back(nu, batch);  // phi'(h_{t-1}) ⊙ G^T dL/dh_t
-                           for (arma::uword s = nsteps; s-- > 0;) {
-                               const arma::uword c0 = s * batch;
-                               arma::Mat<T> d = detail::block(D.colptr(c0), nu, batch);
-                               const T* g = dH.colptr(c0);
-                               T* dp = d.memptr();
-                               const T* cp = carry.memptr();
-                               for (arma::uword k = 0; k < nel; ++k)
-                                   dp[k] = g[k] + cp[k];
-                               back = Gt.t() * d;
-                               multiply_by_derivative(
-                                   phi, detail::block(rates->colptr(c0), nu, batch), back);
-                               T* cw = carry.memptr();
-                               const T* bp = back.memptr();
-                               for (arma::uword k = 0; k < nel; ++k)
-                                   cw[k] = leak * dp[k] + coupling * bp[k];
-                           }
-                           if (nsteps == 0)
-                               return;
-                           if (t.needs_grad(G))
-                               t.grad(G) += coupling * D * rates->t();
-                           if (t.needs_grad(I))
-                               t.grad(I) += alpha * D * t.value(x).t();
-                           if (bias.valid() && t.needs_grad(bias))
-                               t.grad(bias) += alpha * arma::sum(D, 1);
-                           if (t.needs_grad(x))
-                               t.grad(x) += alpha * t.value(I).t() * D;
-                           if (t.needs_grad(h0))
-                               t.grad(h0) += carry;
-                       });
+    return tape.record(
+        std::move(H), needs,
+        [G, I, bias, x, h0, batch, alpha, leak, coupling, phi, rates](
+            Tape<T>& t, const arma::Mat<T>& dH, const arma::Mat<T>& Hs) {
+            const arma::Mat<T>& Gt = t.value(G);
+            const arma::uword nu = Gt.n_rows;
+            const arma::uword ncols = Hs.n_cols, nsteps = ncols / batch;
+            const arma::uword nel = nu * batch;
+            // D holds the total dL/dh_t (through all later steps) for every step.
+            arma::Mat<T> D(nu, ncols, arma::fill::none);
+            arma::Mat<T> carry(nu, batch, arma::fill::zeros);
+            arma::Mat<T> back(nu, batch, arma::fill::none);  // phi'(h_{t-1}) ⊙ G^T dL/dh_t
+            for (arma::uword s = nsteps; s-- > 0;) {
+                const arma::uword c0 = s * batch;
+                arma::Mat<T> d = detail::block(D.colptr(c0), nu, batch);
+                const T* g = dH.colptr(c0);
+                T* dp = d.memptr();
+                const T* cp = carry.memptr();
+                for (arma::uword k = 0; k < nel; ++k)
+                    dp[k] = g[k] + cp[k];
+                back = Gt.t() * d;
+                multiply_by_derivative(phi, detail::block(rates->colptr(c0), nu, batch), back);
+                T* cw = carry.memptr();
+                const T* bp = back.memptr();
+                for (arma::uword k = 0; k < nel; ++k)
+                    cw[k] = leak * dp[k] + coupling * bp[k];
+            }
+            if (nsteps == 0)
+                return;
+            if (t.needs_grad(G))
+                t.grad(G) += coupling * D * rates->t();
+            if (t.needs_grad(I))
+                t.grad(I) += alpha * D * t.value(x).t();
+            if (bias.valid() && t.needs_grad(bias))
+                t.grad(bias) += alpha * detail::row_sums(D);
+            if (t.needs_grad(x))
+                t.grad(x) += alpha * t.value(I).t() * D;
+            if (t.needs_grad(h0))
+                t.grad(h0) += carry;
+        });
 }
 
 }  // namespace rnn::rt

@@ -171,8 +171,8 @@ Var gru_unroll(Tape<T>& tape, Var w_input, Var w_self, Var b_input, Var b_self, 
     auto cache = std::make_shared<Cache>();
     cache->gates.set_size(u3, total);
     cache->hn.set_size(units, total);
-    arma::Mat<T> H(units, total);
-    arma::Mat<T> hp(u3, batch);
+    arma::Mat<T> H(units, total, arma::fill::none);
+    arma::Mat<T> hp(u3, batch, arma::fill::none);
     for (arma::uword t = 0; t < steps; ++t) {
         const T* prev = t == 0 ? H0.memptr() : H.colptr((t - 1) * batch);
         hp = Ws * detail::block(prev, units, batch);
@@ -196,7 +196,8 @@ Var gru_unroll(Tape<T>& tape, Var w_input, Var w_self, Var b_input, Var b_self, 
                            // Gradients w.r.t. the input projections (W_i x + b_i) and the recurrent
                            // ones (W_s h + b_s) of every step; they differ only in the n rows,
                            // where the recurrent term is gated by r.
-                           arma::Mat<T> dXP(nu3, ncols), dHP(nu3, ncols);
+                           arma::Mat<T> dXP(nu3, ncols, arma::fill::none),
+                               dHP(nu3, ncols, arma::fill::none);
                            // dL/dh_{t-1} flowing back from step t, first the direct z ⊙ dh part,
                            // then the GEMM through W_self adds onto it.
                            arma::Mat<T> carry(nu, batch, arma::fill::zeros);
@@ -226,9 +227,9 @@ Var gru_unroll(Tape<T>& tape, Var w_input, Var w_self, Var b_input, Var b_self, 
                            if (t.needs_grad(w_input))
                                t.grad(w_input) += dXP * t.value(x).t();
                            if (b_input.valid() && t.needs_grad(b_input))
-                               t.grad(b_input) += arma::sum(dXP, 1);
+                               t.grad(b_input) += detail::row_sums(dXP);
                            if (b_self.valid() && t.needs_grad(b_self))
-                               t.grad(b_self) += arma::sum(dHP, 1);
+                               t.grad(b_self) += detail::row_sums(dHP);
                            if (t.needs_grad(x))
                                t.grad(x) += t.value(w_input).t() * dXP;
                            if (t.needs_grad(h0))

@@ -160,7 +160,7 @@ Var lstm_unroll(Tape<T>& tape, Var w_input, Var w_self, Var b_input, Var b_self,
     detail::add_to_columns<T>(cache->gates, b_self.valid() ? &tape.value(b_self) : nullptr);
     cache->c.set_size(units, total);
     cache->tc.set_size(units, total);
-    arma::Mat<T> H(units, total);
+    arma::Mat<T> H(units, total, arma::fill::none);
     for (arma::uword t = 0; t < steps; ++t) {
         const arma::uword c0i = t * batch;
         const T* hprev = t == 0 ? H0.memptr() : H.colptr(c0i - batch);
@@ -186,7 +186,7 @@ Var lstm_unroll(Tape<T>& tape, Var w_input, Var w_self, Var b_input, Var b_self,
             const arma::uword nu = Wsv.n_cols, nu4 = 4 * nu;
             const arma::uword ncols = Hs.n_cols, nsteps = ncols / batch;
             // dL/d(pre-activation) of every gate and step.
-            arma::Mat<T> dA(nu4, ncols);
+            arma::Mat<T> dA(nu4, ncols, arma::fill::none);
             arma::Mat<T> carry_h(nu, batch, arma::fill::zeros);
             arma::Mat<T> carry_c(nu, batch, arma::fill::zeros);
             for (arma::uword s = nsteps; s-- > 0;) {
@@ -216,7 +216,7 @@ Var lstm_unroll(Tape<T>& tape, Var w_input, Var w_self, Var b_input, Var b_self,
             const bool bi = b_input.valid() && t.needs_grad(b_input);
             const bool bs = b_self.valid() && t.needs_grad(b_self);
             if (bi || bs) {
-                const arma::Col<T> db = arma::sum(dA, 1);
+                const arma::Col<T> db = detail::row_sums(dA);
                 if (bi)
                     t.grad(b_input) += db;
                 if (bs)

@@ -46,6 +46,12 @@ template <typename T> std::shared_ptr<const arma::Mat<T>> keep_noise(const arma:
     return noise == nullptr ? nullptr : std::make_shared<const arma::Mat<T>>(*noise);
 }
 
+// The sum of each row over all columns (a bias gradient over every step and trial), as one
+// GEMV: Armadillo's sum(A, 1) adds the columns one by one.
+template <typename T> arma::Col<T> row_sums(const arma::Mat<T>& a) {
+    return a * arma::Col<T>(a.n_cols, arma::fill::ones);
+}
+
 template <typename T>
 void check_bias(const Tape<T>& tape, Var b, arma::uword rows, const char* what) {
     if (b.valid() && (tape.value(b).n_rows != rows || tape.value(b).n_cols != 1))
@@ -113,7 +119,7 @@ Var rnn_unroll(Tape<T>& tape, Var w_rec, Var w_in, Var bias, Var x, Var h0, arma
             const arma::uword nsteps = total / batch;
             const arma::uword elems = units * batch;
             // dA holds dL/d(pre-activation) for every step.
-            arma::Mat<T> dA(units, total);
+            arma::Mat<T> dA(units, total, arma::fill::none);
             arma::Mat<T> carry(units, batch, arma::fill::zeros);
             arma::Mat<T> clean;  // the activation output before the noise, one step
             if (kept)
@@ -147,7 +153,7 @@ Var rnn_unroll(Tape<T>& tape, Var w_rec, Var w_in, Var bias, Var x, Var h0, arma
             if (t.needs_grad(w_in))
                 t.grad(w_in) += dA * t.value(x).t();
             if (bias.valid() && t.needs_grad(bias))
-                t.grad(bias) += arma::sum(dA, 1);
+                t.grad(bias) += detail::row_sums(dA);
             if (t.needs_grad(x))
                 t.grad(x) += t.value(w_in).t() * dA;
             if (t.needs_grad(h0))
