@@ -327,6 +327,47 @@ private:
         };
         const std::string want = fmt::format("'{}' expects {}", spec.name,
                                              with_article(stdlib::param_type_name(spec.type)));
+        // A duration in whole steps (ms and s through dt), without the range check.
+        auto to_steps = [&](const Expr& x) -> std::optional<double> {
+            if (x.kind != K::Number || x.unit.empty()) {
+                d_.error(Code::DurationNeedsUnit, x.span,
+                         fmt::format("'{}' is a duration: give its unit, e.g. '{} = 200 steps'",
+                                     spec.name, spec.name));
+                return std::nullopt;
+            }
+            double steps = x.number;
+            if (x.unit == "ms" || x.unit == "s") {
+                if (dt_ms_ <= 0.0) {
+                    d_.error(Code::DurationNeedsDt, x.span,
+                             fmt::format("'{}' is given in {}, but no dt converts it to steps",
+                                         spec.name, x.unit),
+                             "give the duration in steps, or set the task's step length, "
+                             "e.g. 'dt = 1 ms'");
+                    return std::nullopt;
+                }
+                const double ms = x.unit == "s" ? x.number * 1000.0 : x.number;
+                steps = ms / dt_ms_;
+                if (std::abs(steps - std::round(steps)) > 1e-9 * std::max(1.0, steps)) {
+                    d_.error(Code::NotWholeSteps, x.span,
+                             fmt::format("'{}' = {} {} is {:.4g} steps of dt = {} ms; a "
+                                         "duration must be a whole number of steps",
+                                         spec.name, x.number, x.unit, steps, dt_ms_));
+                    return std::nullopt;
+                }
+                steps = std::round(steps);
+            } else if (x.unit != "steps") {
+                d_.error(Code::NotATimeUnit, x.span,
+                         fmt::format("'{}' is a duration; '{}' is not a unit of time", spec.name,
+                                     x.unit),
+                         "use steps, ms or s");
+                return std::nullopt;
+            } else if (x.number != std::floor(x.number)) {
+                d_.error(Code::NotWholeSteps, x.span,
+                         fmt::format("'{}' must be a whole number of steps", spec.name));
+                return std::nullopt;
+            }
+            return steps;
+        };
         switch (spec.type) {
             case T::Integer:
             case T::Real: {
@@ -354,46 +395,28 @@ private:
                 return stdlib::Value{*v};
             }
             case T::Steps: {
-                if (e.kind != K::Number || e.unit.empty()) {
-                    d_.error(Code::DurationNeedsUnit, e.span,
-                             fmt::format("'{}' is a duration: give its unit, e.g. '{} = 200 steps'",
-                                         spec.name, spec.name));
+                const auto steps = to_steps(e);
+                if (!steps || !range_ok(*steps, e.span))
                     return std::nullopt;
-                }
-                double steps = e.number;
-                if (e.unit == "ms" || e.unit == "s") {
-                    if (dt_ms_ <= 0.0) {
-                        d_.error(Code::DurationNeedsDt, e.span,
-                                 fmt::format("'{}' is given in {}, but no dt converts it to steps",
-                                             spec.name, e.unit),
-                                 "give the duration in steps, or set the task's step length, "
-                                 "e.g. 'dt = 1 ms'");
+                return stdlib::Value{*steps};
+            }
+            case T::JitteredSteps: {
+                if (e.kind != K::Jitter) {
+                    const auto steps = to_steps(e);
+                    if (!steps || !range_ok(*steps, e.span))
                         return std::nullopt;
-                    }
-                    const double ms = e.unit == "s" ? e.number * 1000.0 : e.number;
-                    steps = ms / dt_ms_;
-                    if (std::abs(steps - std::round(steps)) > 1e-9 * std::max(1.0, steps)) {
-                        d_.error(Code::NotWholeSteps, e.span,
-                                 fmt::format("'{}' = {} {} is {:.4g} steps of dt = {} ms; a "
-                                             "duration must be a whole number of steps",
-                                             spec.name, e.number, e.unit, steps, dt_ms_));
-                        return std::nullopt;
-                    }
-                    steps = std::round(steps);
-                } else if (e.unit != "steps") {
-                    d_.error(Code::NotATimeUnit, e.span,
-                             fmt::format("'{}' is a duration; '{}' is not a unit of time",
-                                         spec.name, e.unit),
-                             "use steps, ms or s");
-                    return std::nullopt;
-                } else if (e.number != std::floor(e.number)) {
-                    d_.error(Code::NotWholeSteps, e.span,
-                             fmt::format("'{}' must be a whole number of steps", spec.name));
-                    return std::nullopt;
+                    return stdlib::Value{*steps};
                 }
-                if (!range_ok(steps, e.span))
+                const auto mean = to_steps(*e.items[0]);
+                const auto spread = to_steps(*e.items[1]);
+                if (!mean || !spread)
                     return std::nullopt;
-                return stdlib::Value{steps};
+                if (*spread < 0.0 || !range_ok(*mean - *spread, e.span)
+                    || !range_ok(*mean + *spread - (*spread > 0.0 ? 1.0 : 0.0), e.span))
+                    return std::nullopt;
+                if (*spread == 0.0)
+                    return stdlib::Value{*mean};
+                return stdlib::Value{stdlib::UniformDraw{*mean - *spread, *mean + *spread}};
             }
             case T::Time: {
                 if (e.kind != K::Number || (e.unit != "ms" && e.unit != "s")) {
@@ -1371,8 +1394,9 @@ private:
         t.task = task->first;
         compatible(net->second, task->second, s.head->span);
         const LossScope scope{&net->second, &task->second, net->first, task->first};
-        const std::vector<std::string> known = {"updater", "optimizer", "loss", "schedule",
-                                                "epochs",  "stop_when", "seed", "clip_norm"};
+        const std::vector<std::string> known = {"updater", "optimizer", "loss",    "schedule",
+                                                "epochs",  "batch",     "batches", "stop_when",
+                                                "seed",    "clip_norm"};
         std::set<std::string> given;
         for (const auto& f : s.body) {
             if (!given.insert(f.name).second) {
@@ -1444,6 +1468,11 @@ private:
                                              1.0, 1e9, "", "");
                 if (auto x = value(v, spec))
                     t.epochs = std::lround(std::get<double>(*x));
+            } else if (f.name == "batch" || f.name == "batches") {
+                const stdlib::ParamSpec spec(f.name, stdlib::ParamType::Integer, std::nullopt, 1.0,
+                                             1e7, "", "");
+                if (auto x = value(v, spec))
+                    (f.name == "batch" ? t.batch : t.batches) = std::lround(std::get<double>(*x));
             } else if (f.name == "stop_when") {
                 t.stop = stop_rule(v, task->second);
             } else if (f.name == "seed") {

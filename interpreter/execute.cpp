@@ -103,11 +103,11 @@ std::string loss_node_text(const LossNode& n) {
 std::string train_text(const TrainDef& t) {
     std::string out = fmt::format(
         "updater={};optimizer={}:lr:{},beta1:{},beta2:{},eps:{},wd:{},momentum:{},dampening:{},"
-        "nesterov:{};clip_norm={};schedule={};epochs={};seed={};loss=",
+        "nesterov:{};clip_norm={};schedule={};epochs={};batch={};batches={};seed={};loss=",
         t.updater, rt::optimizer_name(t.optimizer.kind), t.optimizer.lr, t.optimizer.beta1,
         t.optimizer.beta2, t.optimizer.eps, t.optimizer.weight_decay, t.optimizer.momentum,
-        t.optimizer.dampening, t.optimizer.nesterov, t.clip_norm, t.schedule, t.epochs,
-        t.seed ? fmt::format("{}", *t.seed) : "script");
+        t.optimizer.dampening, t.optimizer.nesterov, t.clip_norm, t.schedule, t.epochs, t.batch,
+        t.batches, t.seed ? fmt::format("{}", *t.seed) : "script");
     for (const auto& term : t.loss)
         out += fmt::format("{}{};", term.sign < 0 ? "-" : "+", loss_node_text(term.node));
     if (t.stop) {

@@ -87,6 +87,8 @@ struct TrainDef {
     std::vector<LossTerm> loss;
     std::string schedule;
     long epochs = 100;
+    long batch = 1;    // trials per optimizer step (tasks whose schedule fixes it ignore it)
+    long batches = 1;  // optimizer steps per epoch
     std::optional<StopRule> stop;
     std::optional<std::uint64_t> seed;  // replaces the script seed for this training's draws
     ast::Span span;

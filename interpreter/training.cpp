@@ -252,61 +252,73 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
         return c;
     };
     for (long epoch = first_epoch; epoch < def.epochs; ++epoch) {
-        const stdlib::TrialBatch batch = task.training_batch(epoch, def.schedule, trials);
-        tape.clear();
-        if (out.net.noise > 0.0) {
-            noise.set_size(out.net.units(), batch.inputs.n_cols);
-            noise_stream.fill_normal(noise, 0.0, out.net.noise);
-        }
-        const rt::NetworkVars vars = rt::forward(tape, out.net, batch.inputs, batch.batch,
-                                                 out.net.noise > 0.0 ? &noise : nullptr);
-        LossBuilder builder(tape, vars, task, batch, out.net.activation);
-        std::vector<rt::Var> terms;
-        rt::Var total;
-        for (const auto& t : def.loss) {
-            const rt::Var v = builder.build(t.node);
-            terms.push_back(v);
-            const rt::Var signed_term = t.sign < 0 ? rt::scale(tape, v, -1.0F) : v;
-            total = total.valid() ? rt::add(tape, total, signed_term) : signed_term;
-        }
-        const double loss = tape.value(total)(0, 0);
-        std::vector<double> row = {static_cast<double>(epoch + 1), loss};
-        for (std::size_t i = 0; i < terms.size(); ++i) {
-            const double v = def.loss[i].sign * tape.value(terms[i])(0, 0);
-            if (!std::isfinite(v))
-                throw RuntimeFailure(
-                    fmt::format("train '{}': the loss term {} became {} at epoch {}", def.name,
-                                def.loss[i].name, v, epoch + 1));
-            row.push_back(v);
-        }
+        // An epoch is `batches` optimizer steps; its history row holds the means over them.
+        std::vector<double> term_sums(def.loss.size(), 0.0);
         std::map<std::string, double> metrics;
-        for (const auto& m : task_def.entry->metrics) {
-            const arma::fmat sig = tape.value(builder.signal(m.signal));
-            const auto per = metric_per_trial(m, sig, period(m.period));
-            double mean = 0.0;
-            for (const double v : per)
-                mean += v / static_cast<double>(per.size());
-            metrics[m.name] = mean;
-            row.push_back(mean);
+        double loss = 0.0;
+        for (long k = 0; k < def.batches; ++k) {
+            const stdlib::BatchRequest request{epoch, epoch * def.batches + k,
+                                               static_cast<arma::uword>(def.batch), def.schedule};
+            const stdlib::TrialBatch batch = task.training_batch(request, trials);
+            tape.clear();
+            if (out.net.noise > 0.0) {
+                noise.set_size(out.net.units(), batch.inputs.n_cols);
+                noise_stream.fill_normal(noise, 0.0, out.net.noise);
+            }
+            const rt::NetworkVars vars =
+                rt::forward(tape, out.net, batch.inputs, batch.batch,
+                            out.net.noise > 0.0 ? &noise : nullptr, batch.initial_state);
+            LossBuilder builder(tape, vars, task, batch, out.net.activation);
+            std::vector<rt::Var> terms;
+            rt::Var total;
+            for (const auto& t : def.loss) {
+                const rt::Var v = builder.build(t.node);
+                terms.push_back(v);
+                const rt::Var signed_term = t.sign < 0 ? rt::scale(tape, v, -1.0F) : v;
+                total = total.valid() ? rt::add(tape, total, signed_term) : signed_term;
+            }
+            const double per = 1.0 / static_cast<double>(def.batches);
+            loss += per * tape.value(total)(0, 0);
+            for (std::size_t i = 0; i < terms.size(); ++i) {
+                const double v = def.loss[i].sign * tape.value(terms[i])(0, 0);
+                if (!std::isfinite(v))
+                    throw RuntimeFailure(fmt::format(
+                        "train '{}': the loss term {} became {} at epoch {}{}", def.name,
+                        def.loss[i].name, v, epoch + 1,
+                        def.batches > 1 ? fmt::format(", batch {}", k + 1) : std::string()));
+                term_sums[i] += per * v;
+            }
+            for (const auto& m : task_def.entry->metrics) {
+                const arma::fmat sig = tape.value(builder.signal(m.signal));
+                const auto values = metric_per_trial(m, sig, period(m.period));
+                double mean = 0.0;
+                for (const double v : values)
+                    mean += v / static_cast<double>(values.size());
+                metrics[m.name] += per * mean;
+            }
+            tape.backward(total);
+            std::vector<arma::fmat*> params;
+            std::vector<arma::fmat*> grads;
+            for (auto& p : out.net.params) {
+                if (!p.trainable())
+                    continue;
+                const rt::Var raw = vars.raw.at(p.name);
+                arma::fmat& g = tape.grad(raw);
+                if (!g.is_finite())
+                    throw RuntimeFailure(
+                        fmt::format("train '{}': the gradient of {} is not finite at epoch {}",
+                                    def.name, p.name, epoch + 1));
+                params.push_back(&p.raw);
+                grads.push_back(&g);
+            }
+            if (def.clip_norm > 0.0)
+                rt::clip_global_norm(grads, def.clip_norm);
+            optimizer.step(params, {grads.begin(), grads.end()});
         }
-        tape.backward(total);
-        std::vector<arma::fmat*> params;
-        std::vector<arma::fmat*> grads;
-        for (auto& p : out.net.params) {
-            if (!p.trainable())
-                continue;
-            const rt::Var raw = vars.raw.at(p.name);
-            arma::fmat& g = tape.grad(raw);
-            if (!g.is_finite())
-                throw RuntimeFailure(
-                    fmt::format("train '{}': the gradient of {} is not finite at epoch {}",
-                                def.name, p.name, epoch + 1));
-            params.push_back(&p.raw);
-            grads.push_back(&g);
-        }
-        if (def.clip_norm > 0.0)
-            rt::clip_global_norm(grads, def.clip_norm);
-        optimizer.step(params, {grads.begin(), grads.end()});
+        std::vector<double> row = {static_cast<double>(epoch + 1), loss};
+        row.insert(row.end(), term_sums.begin(), term_sums.end());
+        for (const auto& m : task_def.entry->metrics)
+            row.push_back(metrics[m.name]);
         out.history.rows.push_back(row);
         out.epochs_run = epoch + 1;
         out.final_loss = loss;
@@ -347,7 +359,9 @@ Evaluation evaluate(const Program& program, const EvaluateDef& def, const Traine
     for (auto& p : net.params)
         p.constraint.fixed = true;  // no gradients wanted
     // Keep symmetric parametrisation: fixed only stops training, constrain still applies.
-    const rt::NetworkVars vars = rt::forward(tape, net, batch.inputs, batch.batch);
+    const rt::NetworkVars vars =
+        rt::forward(tape, net, batch.inputs, batch.batch, static_cast<const arma::fmat*>(nullptr),
+                    batch.initial_state);
     Evaluation ev;
     ev.condition = batch.condition;
     ev.periods = task.periods();

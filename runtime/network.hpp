@@ -123,10 +123,13 @@ struct NetworkVars {
 };
 
 // The forward pass over a batch of trials (inputs: inputs x (batch * steps)). noise, when
-// given, is the already scaled state noise (units x (batch * steps)).
+// given, is the already scaled state noise (units x (batch * steps)); initial_state, when
+// given, starts every unit of every trial there instead of at the network's h0 (a task's
+// probe trial; h0 then gets no gradient).
 template <typename T>
 NetworkVars forward(Tape<T>& tape, const Network<T>& net, const arma::Mat<T>& inputs,
-                    arma::uword batch, const arma::Mat<T>* noise = nullptr) {
+                    arma::uword batch, const arma::Mat<T>* noise = nullptr,
+                    std::optional<T> initial_state = std::nullopt) {
     NetworkVars v;
     for (const Parameter<T>& p : net.params) {
         const Var raw = raw_leaf(tape, p);
@@ -138,7 +141,9 @@ NetworkVars forward(Tape<T>& tape, const Network<T>& net, const arma::Mat<T>& in
         return it == v.effective.end() ? Var{} : it->second;
     };
     const Var x = tape.constant(inputs);
-    const Var h0 = repeat_columns(tape, eff("h0"), batch);
+    const Var h0 = initial_state
+                       ? tape.constant(arma::Mat<T>(net.units(), batch).fill(*initial_state))
+                       : repeat_columns(tape, eff("h0"), batch);
     switch (net.shape.kind) {
         case CellKind::Rnn:
             v.states = rnn_unroll(tape, eff("W_self"), eff("W_input"), eff("b"), x, h0, batch,

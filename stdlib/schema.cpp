@@ -25,6 +25,8 @@ std::string_view param_type_name(ParamType t) {
             return "name";
         case ParamType::Draw:
             return "number or uniform(low, high)";
+        case ParamType::JitteredSteps:
+            return "duration or duration +- duration";
     }
     return "?";
 }

@@ -31,6 +31,10 @@ enum class ParamType {
     String,
     Choice,  // one name out of `choices`
     Draw,    // a number, or uniform(low, high) drawn per trial
+    // A duration as Steps, or `m +- s` (both durations): whole steps drawn per trial from
+    // m - s to m + s - 1, stored as UniformDraw{m - s, m + s} (high excluded); a plain
+    // duration n is stored as n.
+    JitteredSteps,
 };
 
 std::string_view param_type_name(ParamType t);

@@ -6,6 +6,8 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,12 +30,27 @@ struct Period {
 };
 
 struct TrialBatch {
-    arma::fmat inputs;            // input_size x (batch * steps), column t * batch + b
-    arma::fmat targets;           // per-trial reference vectors (memory_recall: the clean
-                                  // pattern of each trial), units x batch
+    arma::fmat inputs;   // input_size x (batch * steps), column t * batch + b
+    arma::fmat targets;  // per-trial reference vectors (memory_recall: the clean
+                         // pattern of each trial), units x batch
+    // The target of the readout at every step, output_size x (batch * steps), for tasks
+    // trained through a readout (empty otherwise).
+    arma::fmat step_targets;
     std::vector<long> condition;  // which condition (pattern, class) each trial shows
     arma::uword batch = 0;
     arma::uword steps = 0;
+    // The initial state of every unit in these trials, when the task sets one (seed 002's
+    // spontaneous trial starts at h0 = 0.1); otherwise the network's own h0.
+    std::optional<float> initial_state;
+};
+
+// What the training loop asks of a task: the trials of step `step` (0-based, counted over
+// the whole training) of epoch `epoch`, `batch_size` trials (the train's `batch`).
+struct BatchRequest {
+    long epoch = 0;
+    long step = 0;
+    arma::uword batch_size = 1;
+    std::string_view schedule;
 };
 
 struct SignalSpec {
@@ -65,9 +82,12 @@ public:
     virtual std::vector<Period> periods() const = 0;
     virtual arma::uword conditions() const = 0;
 
-    // The trials of training epoch `epoch` under the named schedule (checked beforehand
+    // The size of the readout the task's targets need (0: the task reads the states).
+    virtual arma::uword output_size() const { return 0; }
+
+    // The trials of one training step under the named schedule (checked beforehand
     // against the entry's schedule list). Random draws come from `trials`.
-    virtual TrialBatch training_batch(long epoch, std::string_view schedule,
+    virtual TrialBatch training_batch(const BatchRequest& request,
                                       rt::RandomStream& trials) const = 0;
 
     // One trial per condition, for evaluation.
@@ -82,6 +102,13 @@ public:
 
     // A named constant matrix of the task ("patterns"), or of a batch ("current_pattern").
     virtual arma::fmat matrix(std::string_view name, const TrialBatch* trials) const = 0;
+
+    // A named mask over the steps of a batch (TaskEntry::masks), 1 x (batch * steps): which
+    // steps a masked loss counts.
+    virtual arma::fmat mask(std::string_view name, const TrialBatch& trials) const {
+        (void)trials;
+        throw std::logic_error("the task has no mask '" + std::string(name) + "'");
+    }
 };
 
 struct TaskEntry {
@@ -94,6 +121,9 @@ struct TaskEntry {
     std::vector<MetricSpec> metrics;
     std::vector<NamedDoc> schedules;  // the first is the default
     std::vector<NamedDoc> matrices;   // names usable as `task.NAME` in expressions
+    std::vector<NamedDoc> masks;      // for masked losses: masked_mse(output, target, mask: M)
+    // The readout size the task's targets need with these parameters (0: none).
+    std::function<long(const Params&)> output_size;
     // Which parameter says how many units the network's state must have (or "").
     std::string units_param;
     // The number of steps of one trial with these parameters (for checking time windows).

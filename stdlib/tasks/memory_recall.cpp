@@ -36,10 +36,12 @@ public:
         return {{"present", 0, present_}, {"retain", present_, present_ + retain_}};
     }
 
-    TrialBatch training_batch(long epoch, std::string_view schedule,
+    // The schedule decides the trials; the train's batch size does not apply.
+    TrialBatch training_batch(const BatchRequest& request,
                               rt::RandomStream& trials) const override {
         std::vector<long> which;
-        if (schedule == "together") {
+        const long epoch = request.epoch;
+        if (request.schedule == "together") {
             for (arma::uword i = 0; i < patterns_.n_cols; ++i)
                 which.push_back(static_cast<long>(i));
         } else {  // alternate: epoch e trains pattern e mod P alone
