@@ -1158,8 +1158,9 @@ private:
     std::optional<LossNode> loss_call(const Expr& e, const LossScope& sc) {
         LossNode n;
         n.span = e.span;
-        const std::vector<std::string> calls = {"mean",        "max", "min", "sum",
-                                                "fixed_point", "l2",  "l1",  "rate_l2"};
+        const std::vector<std::string> calls = {"mean",        "max",          "min", "sum",
+                                                "fixed_point", "l2",           "l1",  "rate_l2",
+                                                "masked_mse",  "cross_entropy"};
         if (const auto r = rt::time_reduction_from_name(e.text)) {
             n.kind = LossNode::Kind::Reduce;
             n.reduction = *r;
@@ -1206,6 +1207,91 @@ private:
                 return std::nullopt;
             n.signal = sig.text;
             n.period = per.text;
+            return n;
+        }
+        if (e.text == "masked_mse" || e.text == "cross_entropy") {
+            const bool mse = e.text == "masked_mse";
+            const char* form = mse ? "write masked_mse(output, target, mask: MASK), optionally "
+                                     "with per: pooled"
+                                   : "write cross_entropy(logits, target), optionally with "
+                                     "mask: MASK and ignore: -1";
+            const char* first = mse ? "output" : "logits";
+            if (e.items.size() < 2 || !e.arg_names[0].empty() || !e.arg_names[1].empty()
+                || e.items[0]->kind != K::Name || e.items[0]->text != first
+                || e.items[1]->kind != K::Name || e.items[1]->text != "target") {
+                d_.error(Code::CallForm, e.span, form);
+                return std::nullopt;
+            }
+            n.kind = mse ? LossNode::Kind::MaskedMse : LossNode::Kind::CrossEntropy;
+            std::vector<std::string> masks;
+            for (const auto& m : sc.task->entry->masks)
+                masks.push_back(m.name);
+            bool ok = true;
+            for (std::size_t i = 2; i < e.items.size(); ++i) {
+                const std::string& name = e.arg_names[i];
+                const Expr& a = *e.items[i];
+                if (name == "mask") {
+                    if (a.kind != K::Name
+                        || std::find(masks.begin(), masks.end(), a.text) == masks.end()) {
+                        d_.error(
+                            Code::UnknownMask, a.span,
+                            fmt::format("the task '{}' has no mask {}", sc.task_name,
+                                        a.kind == K::Name ? "'" + a.text + "'" : kind_words(a)),
+                            masks.empty() ? std::string("it trains no readout")
+                                          : suggestion(a.kind == K::Name ? a.text : "", masks));
+                        ok = false;
+                    } else {
+                        n.mask = a.text;
+                    }
+                } else if (mse && name == "per") {
+                    if (a.kind == K::Name && (a.text == "trial" || a.text == "pooled"))
+                        n.pooled = a.text == "pooled";
+                    else {
+                        d_.error(Code::CallForm, a.span,
+                                 "'per' is 'trial' (the mean of per-trial means, seed 002) or "
+                                 "'pooled' (one mean over all masked steps)");
+                        ok = false;
+                    }
+                } else if (!mse && name == "ignore") {
+                    if (const auto x = constant_number(a))
+                        n.ignore = *x;
+                    else {
+                        d_.error(Code::CallForm, a.span, "'ignore' is a number, e.g. ignore: -1");
+                        ok = false;
+                    }
+                } else {
+                    d_.error(Code::CallForm, a.span, form);
+                    ok = false;
+                }
+            }
+            if (mse && n.mask.empty() && ok) {
+                d_.error(Code::CallForm, e.span, form,
+                         masks.empty() ? std::string()
+                                       : fmt::format("the task '{}' has the masks {}", sc.task_name,
+                                                     fmt::join(masks, ", ")));
+                ok = false;
+            }
+            if (!ok)
+                return std::nullopt;
+            // The readout must have the width of the task's targets.
+            const long want =
+                sc.task->entry->output_size ? sc.task->entry->output_size(sc.task->params) : 0;
+            const long have = sc.net->params.has("outputs") ? sc.net->params.integer("outputs") : 0;
+            if (want == 0) {
+                d_.error(Code::OutputsMismatch, e.span,
+                         fmt::format("the task '{}' has no targets for a readout", sc.task_name),
+                         "its loss is written over its signals, e.g. mean(SIGNAL, during: P)");
+                return std::nullopt;
+            }
+            if (have != want) {
+                auto& err = d_.error(
+                    Code::OutputsMismatch, e.span,
+                    fmt::format("the network '{}' has {} outputs, the targets of '{}' need {}",
+                                sc.net_name, have, sc.task_name, want),
+                    fmt::format("set 'outputs = {}' in the network", want));
+                err.notes.emplace_back(sc.net->span, "the network is defined here");
+                return std::nullopt;
+            }
             return n;
         }
         if (e.text == "rate_l2") {
@@ -1305,6 +1391,10 @@ private:
                     return "l1";
                 case LossNode::Kind::RateL2:
                     return "rate_l2";
+                case LossNode::Kind::MaskedMse:
+                    return "masked_mse";
+                case LossNode::Kind::CrossEntropy:
+                    return "cross_entropy";
                 case LossNode::Kind::Constant:
                     return {};
                 default:

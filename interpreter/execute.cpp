@@ -96,6 +96,10 @@ std::string loss_node_text(const LossNode& n) {
             return fmt::format("l1({}{})", n.tensor, n.raw ? ".raw" : "");
         case Kind::RateL2:
             return "rate_l2";
+        case Kind::MaskedMse:
+            return fmt::format("masked_mse(mask:{},per:{})", n.mask, n.pooled ? "pooled" : "trial");
+        case Kind::CrossEntropy:
+            return fmt::format("cross_entropy(mask:{},ignore:{})", n.mask, n.ignore);
     }
     return "?";
 }

@@ -45,15 +45,32 @@ struct NetworkDef {
 
 // A loss expression, typed: every node is a scalar.
 struct LossNode {
-    enum class Kind { Constant, Add, Sub, Mul, Div, Neg, Reduce, FixedPoint, L2, L1, RateL2 };
+    enum class Kind {
+        Constant,
+        Add,
+        Sub,
+        Mul,
+        Div,
+        Neg,
+        Reduce,
+        FixedPoint,
+        L2,
+        L1,
+        RateL2,
+        MaskedMse,     // masked_mse(output, target, mask: M [, per: trial | pooled])
+        CrossEntropy,  // cross_entropy(logits, target [, mask: M] [, ignore: -1])
+    };
     Kind kind = Kind::Constant;
     double value = 0.0;              // Constant
     std::vector<LossNode> children;  // Add/Sub/Mul/Div: 2, Neg: 1
     std::string signal, period;      // Reduce
     rt::TimeReduction reduction = rt::TimeReduction::Mean;
-    std::string tensor;  // FixedPoint, L2, L1
-    bool raw = false;    // L2, L1 of the raw (unconstrained) parameter
-    std::string matrix;  // FixedPoint: the task matrix of patterns
+    std::string tensor;    // FixedPoint, L2, L1
+    bool raw = false;      // L2, L1 of the raw (unconstrained) parameter
+    std::string matrix;    // FixedPoint: the task matrix of patterns
+    std::string mask;      // MaskedMse, CrossEntropy: the task's mask ("" for CrossEntropy: all)
+    bool pooled = false;   // MaskedMse: one mean over all masked steps instead of per trial
+    double ignore = -1.0;  // CrossEntropy: the target value that is not evaluated
     ast::Span span;
 };
 

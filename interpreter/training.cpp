@@ -76,6 +76,21 @@ public:
                                    n.raw ? vars_.raw.at(n.tensor) : vars_.effective.at(n.tensor));
             case Kind::RateL2:
                 return rt::mean_squares(tape_, vars_.rates);
+            case Kind::MaskedMse: {
+                const arma::fmat m = task_.mask(n.mask, batch_);
+                // The task's mask is per step; every output of a step shares it.
+                const arma::fmat weights = arma::repmat(m, batch_.step_targets.n_rows, 1);
+                return rt::masked_mse(
+                    tape_, vars_.outputs, batch_.step_targets, weights, batch_.batch,
+                    n.pooled ? rt::MseNormalization::Pooled : rt::MseNormalization::PerTrial);
+            }
+            case Kind::CrossEntropy: {
+                const arma::fmat m =
+                    n.mask.empty() ? arma::fmat(1, batch_.step_targets.n_cols, arma::fill::ones)
+                                   : task_.mask(n.mask, batch_);
+                return rt::masked_cross_entropy(tape_, vars_.outputs, batch_.step_targets, m,
+                                                static_cast<float>(n.ignore));
+            }
         }
         throw std::logic_error("unknown loss node");
     }

@@ -46,6 +46,57 @@ Var overlap(Tape<T>& tape, Var states, const arma::Mat<T>& patterns, bool signed
                        });
 }
 
+// One row of a readout as a signal: s[b, t] = Y(row, t * batch + b).
+template <typename T>
+Var output_signal(Tape<T>& tape, Var outputs, arma::uword row, arma::uword batch) {
+    const arma::Mat<T>& Y = tape.value(outputs);
+    if (row >= Y.n_rows || batch == 0 || Y.n_cols % batch != 0)
+        throw std::invalid_argument("output_signal: no such row, or a partial batch");
+    const arma::uword steps = Y.n_cols / batch;
+    arma::Mat<T> out(batch, steps, arma::fill::none);
+    for (arma::uword t = 0; t < steps; ++t)
+        for (arma::uword b = 0; b < batch; ++b)
+            out(b, t) = Y(row, t * batch + b);
+    return tape.record(
+        std::move(out), tape.needs_grad(outputs),
+        [outputs, row, batch](Tape<T>& t, const arma::Mat<T>& g, const arma::Mat<T>&) {
+            arma::Mat<T>& dY = t.grad(outputs);
+            for (arma::uword s = 0; s < g.n_cols; ++s)
+                for (arma::uword b = 0; b < batch; ++b)
+                    dY(row, s * batch + b) += g(b, s);
+        });
+}
+
+// The squared error of a readout per trial and step, summed over outputs:
+// s[b, t] = sum_o (Y(o, c) - target(o, c))^2 with c = t * batch + b.
+template <typename T>
+Var squared_error_signal(Tape<T>& tape, Var outputs, const arma::Mat<T>& target,
+                         arma::uword batch) {
+    const arma::Mat<T>& Y = tape.value(outputs);
+    if (arma::size(Y) != arma::size(target) || batch == 0 || Y.n_cols % batch != 0)
+        throw std::invalid_argument("squared_error_signal: the targets do not match the outputs");
+    const arma::uword steps = Y.n_cols / batch;
+    arma::Mat<T> out(batch, steps, arma::fill::zeros);
+    for (arma::uword t = 0; t < steps; ++t)
+        for (arma::uword b = 0; b < batch; ++b)
+            for (arma::uword o = 0; o < Y.n_rows; ++o) {
+                const T d = Y(o, t * batch + b) - target(o, t * batch + b);
+                out(b, t) += d * d;
+            }
+    return tape.record(
+        std::move(out), tape.needs_grad(outputs),
+        [outputs, target, batch](Tape<T>& t, const arma::Mat<T>& g, const arma::Mat<T>&) {
+            arma::Mat<T>& dY = t.grad(outputs);
+            const arma::Mat<T>& Yv = t.value(outputs);
+            for (arma::uword s = 0; s < g.n_cols; ++s)
+                for (arma::uword b = 0; b < batch; ++b)
+                    for (arma::uword o = 0; o < Yv.n_rows; ++o) {
+                        const arma::uword c = s * batch + b;
+                        dY(o, c) += T(2) * (Yv(o, c) - target(o, c)) * g(b, s);
+                    }
+        });
+}
+
 enum class TimeReduction { Mean, Max, Min, Sum };
 
 // The name scripts use for each reduction (`mean(overlap, during: retain)`).

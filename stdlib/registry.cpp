@@ -4,12 +4,14 @@
 
 #include "stdlib/analyses/hopfield_similarity.hpp"
 #include "stdlib/figures/basic_figures.hpp"
+#include "stdlib/tasks/integration_memory.hpp"
 #include "stdlib/tasks/memory_recall.hpp"
 
 namespace rnn::stdlib {
 
 const std::vector<const TaskEntry*>& tasks() {
-    static const std::vector<const TaskEntry*> all = {&memory_recall_entry()};
+    static const std::vector<const TaskEntry*> all = {&memory_recall_entry(),
+                                                      &integration_memory_entry()};
     return all;
 }
 

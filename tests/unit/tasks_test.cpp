@@ -1,0 +1,122 @@
+// Seed task generators against the digest: integration_memory (seed 002, DIGEST 3.2-3.4).
+#include <set>
+
+#include <doctest/doctest.h>
+
+#include "runtime/random.hpp"
+#include "stdlib/registry.hpp"
+#include "stdlib/tasks/integration_memory.hpp"
+
+namespace s = rnn::stdlib;
+namespace rt = rnn::rt;
+
+namespace {
+
+std::unique_ptr<s::TaskInstance> pulses(s::Params p, std::uint64_t seed = 7) {
+    rt::RandomStream setup(rt::stream_key(seed, "task pulses / setup"));
+    return s::integration_memory_entry().make(
+        s::with_defaults(s::integration_memory_entry().schema, std::move(p)), setup);
+}
+
+// The steps of trial b at which row 0 of m (1 x batch*steps) equals v.
+std::vector<long> steps_where(const arma::fmat& m, arma::uword b, arma::uword batch, float v) {
+    std::vector<long> out;
+    for (arma::uword t = 0; t < m.n_cols / batch; ++t)
+        if (m(0, t * batch + b) == v)
+            out.push_back(static_cast<long>(t));
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("integration_memory trials follow seed 002's data1 step by step") {
+    s::Params p;
+    p.set("length", 60.0);
+    p.set("onset", s::Value{s::UniformDraw{10.0, 20.0}});   // 15 +- 5: t_on in 10..19
+    p.set("duration", s::Value{s::UniformDraw{3.0, 9.0}});  // 6 +- 3: D in 3..8
+    p.set("cost_onset", 40.0);
+    p.set("no_cue", 0.25);
+    p.set("pool", 400.0);
+    const auto task = pulses(p);
+    CHECK(task->input_size() == 1);
+    CHECK(task->output_size() == 1);
+    rt::RandomStream trials(rt::stream_key(1, "train fit / trials"));
+    const s::TrialBatch b = task->training_batch({0, 0, 400, "pool"}, trials);
+    REQUIRE(b.inputs.n_cols == 400 * 60);
+    std::set<long> onsets, durations;
+    int no_cue = 0;
+    for (arma::uword k = 0; k < b.batch; ++k) {
+        const auto on = steps_where(b.inputs, k, b.batch, 2.0F);
+        if (on.empty()) {  // a no-cue trial: target 0 everywhere
+            ++no_cue;
+            CHECK(steps_where(b.step_targets, k, b.batch, 0.0F).size() == 60);
+            continue;
+        }
+        // D + 1 contiguous input samples from t_on (both ends inclusive).
+        const long t_on = on.front(), d = static_cast<long>(on.size()) - 1;
+        CHECK(on.back() == t_on + d);
+        onsets.insert(t_on);
+        durations.insert(d);
+        // Target: 0 before t_on, -1 until the cost onset, then 0.007 * D.
+        CHECK(steps_where(b.step_targets, k, b.batch, 0.0F).size() == static_cast<size_t>(t_on));
+        CHECK(steps_where(b.step_targets, k, b.batch, -1.0F).size()
+              == static_cast<size_t>(40 - t_on));
+        CHECK(steps_where(b.step_targets, k, b.batch, 0.007F * static_cast<float>(d)).size() == 20);
+    }
+    // randint's exclusive upper bound: 10..19 and 3..8, every value reached.
+    CHECK(*onsets.begin() == 10);
+    CHECK(*onsets.rbegin() == 19);
+    CHECK(onsets.size() == 10);
+    CHECK(*durations.begin() == 3);
+    CHECK(*durations.rbegin() == 8);
+    CHECK(no_cue > 60);  // 25 % of 400 = 100 expected
+    CHECK(no_cue < 140);
+
+    // The masks of the two losses: every step but the -1s, and the plateau of cue trials.
+    const arma::fmat keep = task->mask("not_minus_one", b);
+    const arma::fmat plateau = task->mask("positive", b);
+    CHECK(arma::accu(keep) == arma::accu(b.step_targets != -1.0F));
+    CHECK(arma::accu(plateau) == 20.0F * static_cast<float>(400 - no_cue));
+}
+
+TEST_CASE("integration_memory: D samples without inclusive_end, and a pool fixed by the seed") {
+    s::Params p;
+    p.set("length", 30.0);
+    p.set("onset", 5.0);
+    p.set("duration", 4.0);
+    p.set("cost_onset", 20.0);
+    p.set("no_cue", 0.0);
+    p.set("pool", 10.0);
+    p.set("inclusive_end", false);
+    const auto task = pulses(p);
+    rt::RandomStream trials(rt::stream_key(1, "t"));
+    const s::TrialBatch b = task->training_batch({0, 0, 3, "pool"}, trials);
+    for (arma::uword k = 0; k < 3; ++k)
+        CHECK(steps_where(b.inputs, k, 3, 2.0F) == std::vector<long>{5, 6, 7, 8});
+
+    // Golden data: the first trials of the default task for seed 7 (onset, duration, cue).
+    const auto defaults = pulses(s::Params{});
+    rt::RandomStream pick(rt::stream_key(1, "t"));
+    const s::TrialBatch g = defaults->training_batch({0, 0, 500, "pool"}, pick);
+    std::set<long> distinct;
+    for (arma::uword k = 0; k < 500; ++k) {
+        const auto on = steps_where(g.inputs, k, 500, 2.0F);
+        distinct.insert(on.empty() ? -1 : on.front() * 1000 + static_cast<long>(on.size()));
+        if (!on.empty()) {
+            CHECK(on.front() >= 2000);
+            CHECK(on.front() <= 3999);  // 3000 +- 1000: U{2000..3999}, as DIGEST 3.2 step 2
+            CHECK(on.size() >= 51);  // D in 50..249, D + 1 samples
+            CHECK(on.size() <= 250);
+        }
+    }
+    CHECK(distinct.size() > 400);  // a batch of the whole pool holds each trial once
+    const auto again = pulses(s::Params{});
+    rt::RandomStream pick2(rt::stream_key(1, "t"));
+    CHECK(arma::approx_equal(again->training_batch({0, 0, 500, "pool"}, pick2).inputs, g.inputs,
+                             "absdiff", 0.0F));
+    const auto other = pulses(s::Params{}, 8);
+    rt::RandomStream pick3(rt::stream_key(1, "t"));
+    CHECK_FALSE(arma::approx_equal(other->training_batch({0, 0, 500, "pool"}, pick3).inputs,
+                                   g.inputs, "absdiff", 0.0F));
+    CHECK_THROWS_AS(defaults->training_batch({0, 0, 501, "pool"}, pick), std::invalid_argument);
+}
