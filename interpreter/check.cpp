@@ -400,6 +400,31 @@ private:
                     return std::nullopt;
                 return stdlib::Value{*steps};
             }
+            case T::IntegerList: {
+                std::vector<const Expr*> items;
+                if (e.kind == K::List)
+                    for (const auto& item : e.items)
+                        items.push_back(item.get());
+                else
+                    items.push_back(&e);
+                if (items.empty()) {
+                    d_.error(Code::WrongType, e.span, fmt::format("{}; the list is empty", want));
+                    return std::nullopt;
+                }
+                std::vector<double> values;
+                for (const Expr* item : items) {
+                    const auto v = constant_number(*item);
+                    if (!v || *v != std::floor(*v)) {
+                        d_.error(Code::WrongType, item->span,
+                                 fmt::format("{}, found {}", want, kind_words(*item)));
+                        return std::nullopt;
+                    }
+                    if (!range_ok(*v, item->span))
+                        return std::nullopt;
+                    values.push_back(*v);
+                }
+                return stdlib::Value{std::move(values)};
+            }
             case T::JitteredSteps: {
                 if (e.kind != K::Jitter) {
                     const auto steps = to_steps(e);

@@ -20,7 +20,7 @@ public:
                 const stdlib::TaskInstance& task, const stdlib::TrialBatch& batch,
                 rt::Activation activation)
         : tape_(tape), vars_(vars), task_(task), batch_(batch), activation_(activation) {
-        for (const auto& p : task.periods())
+        for (const auto& p : stdlib::periods_of(task, batch))
             periods_[p.name] = p;
     }
 
@@ -57,7 +57,7 @@ public:
                                  static_cast<float>(1.0 / n.children[1].value));
             case Kind::Reduce: {
                 if (n.period.empty())  // no `during:`: the whole trial
-                    return rt::reduce_time(tape_, signal(n.signal), n.reduction, 0, task_.steps());
+                    return rt::reduce_time(tape_, signal(n.signal), n.reduction, 0, batch_.steps);
                 const stdlib::Period& p = periods_.at(n.period);
                 return rt::reduce_time(tape_, signal(n.signal), n.reduction, p.begin, p.end);
             }
@@ -206,9 +206,8 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
     out.net = build_network(net_def, task.input_size(), seed);
     rt::Optimizer<float> optimizer(def.optimizer);
     rt::RandomStream trials(rt::stream_key(seed, "train " + def.name + " / trials"));
-    const auto periods = task.periods();
-    auto period = [&](const std::string& name) {
-        for (const auto& p : periods)
+    auto period = [&](const stdlib::TrialBatch& batch, const std::string& name) {
+        for (const auto& p : stdlib::periods_of(task, batch))
             if (p.name == name)
                 return p;
         throw std::logic_error("no period " + name);
@@ -305,7 +304,7 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
             }
             for (const auto& m : task_def.entry->metrics) {
                 const arma::fmat sig = tape.value(builder.signal(m.signal));
-                const auto values = metric_per_trial(m, sig, period(m.period));
+                const auto values = metric_per_trial(m, sig, period(batch, m.period));
                 double mean = 0.0;
                 for (const double v : values)
                     mean += v / static_cast<double>(values.size());
@@ -379,7 +378,7 @@ Evaluation evaluate(const Program& program, const EvaluateDef& def, const Traine
                     batch.initial_state);
     Evaluation ev;
     ev.condition = batch.condition;
-    ev.periods = task.periods();
+    ev.periods = stdlib::periods_of(task, batch);
     for (const auto& s : task_def.entry->signals)
         ev.signals[s.name] = tape.value(task.signal(s.name, tape, vars, batch));
     for (const auto& m : task_def.entry->metrics) {

@@ -6,12 +6,13 @@
 #include "stdlib/figures/basic_figures.hpp"
 #include "stdlib/tasks/integration_memory.hpp"
 #include "stdlib/tasks/memory_recall.hpp"
+#include "stdlib/tasks/sequence_wm.hpp"
 
 namespace rnn::stdlib {
 
 const std::vector<const TaskEntry*>& tasks() {
-    static const std::vector<const TaskEntry*> all = {&memory_recall_entry(),
-                                                      &integration_memory_entry()};
+    static const std::vector<const TaskEntry*> all = {
+        &memory_recall_entry(), &integration_memory_entry(), &sequence_wm_entry()};
     return all;
 }
 

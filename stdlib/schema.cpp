@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace rnn::stdlib {
 
@@ -27,6 +28,8 @@ std::string_view param_type_name(ParamType t) {
             return "number or uniform(low, high)";
         case ParamType::JitteredSteps:
             return "duration or duration +- duration";
+        case ParamType::IntegerList:
+            return "list of whole numbers";
     }
     return "?";
 }
@@ -86,6 +89,16 @@ UniformDraw Params::draw(const std::string& name) const {
     throw std::logic_error("parameter '" + name + "' is not a draw");
 }
 
+std::vector<long> Params::integers(const std::string& name) const {
+    const auto* v = std::get_if<std::vector<double>>(&get(name));
+    if (v == nullptr)
+        throw std::logic_error("parameter '" + name + "' is not a list");
+    std::vector<long> out;
+    for (const double x : *v)
+        out.push_back(std::lround(x));
+    return out;
+}
+
 Params with_defaults(const Schema& schema, Params given) {
     for (const auto& p : schema.params)
         if (!given.has(p.name) && p.default_value)
@@ -103,6 +116,10 @@ std::string format_value(const Value& v) {
 
         std::string operator()(const UniformDraw& d) const {
             return fmt::format("uniform({}, {})", d.low, d.high);
+        }
+
+        std::string operator()(const std::vector<double>& list) const {
+            return fmt::format("[{}]", fmt::join(list, ", "));
         }
     };
 

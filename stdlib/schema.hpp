@@ -19,8 +19,8 @@ struct UniformDraw {
 };
 
 // The value of a parameter after checking: numbers (integers are stored exactly in a
-// double), booleans, strings (and enumeration choices), per-trial draws.
-using Value = std::variant<double, bool, std::string, UniformDraw>;
+// double), booleans, strings (and enumeration choices), per-trial draws, lists of numbers.
+using Value = std::variant<double, bool, std::string, UniformDraw, std::vector<double>>;
 
 enum class ParamType {
     Integer,  // a whole number
@@ -35,6 +35,7 @@ enum class ParamType {
     // m - s to m + s - 1, stored as UniformDraw{m - s, m + s} (high excluded); a plain
     // duration n is stored as n.
     JitteredSteps,
+    IntegerList,  // [a, b, ...] of whole numbers (a single number n is [n]); not empty
 };
 
 std::string_view param_type_name(ParamType t);
@@ -87,6 +88,7 @@ public:
     bool flag(const std::string& name) const;
     const std::string& text(const std::string& name) const;
     UniformDraw draw(const std::string& name) const;  // a plain number n gives [n, n]
+    std::vector<long> integers(const std::string& name) const;
 
     const std::map<std::string, Value>& values() const { return values_; }
 

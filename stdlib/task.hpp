@@ -42,6 +42,9 @@ struct TrialBatch {
     // The initial state of every unit in these trials, when the task sets one (seed 002's
     // spontaneous trial starts at h0 = 0.1); otherwise the network's own h0.
     std::optional<float> initial_state;
+    // The periods of these trials when their timing differs from batch to batch (sequence
+    // lengths); empty: TaskInstance::periods().
+    std::vector<Period> periods;
 };
 
 // What the training loop asks of a task: the trials of step `step` (0-based, counted over
@@ -130,5 +133,10 @@ struct TaskEntry {
     std::function<long(const Params&)> trial_steps;
     std::function<std::unique_ptr<TaskInstance>(const Params&, rt::RandomStream& setup)> make;
 };
+
+// The periods that apply to a batch.
+inline std::vector<Period> periods_of(const TaskInstance& task, const TrialBatch& batch) {
+    return batch.periods.empty() ? task.periods() : batch.periods;
+}
 
 }  // namespace rnn::stdlib

@@ -1,4 +1,5 @@
-// Seed task generators against the digest: integration_memory (seed 002, DIGEST 3.2-3.4).
+// Seed task generators against the digest: integration_memory (seed 002, DIGEST 3.2-3.4) and
+// sequence_wm (seed 004, DIGEST 4.1).
 #include <set>
 
 #include <doctest/doctest.h>
@@ -6,6 +7,7 @@
 #include "runtime/random.hpp"
 #include "stdlib/registry.hpp"
 #include "stdlib/tasks/integration_memory.hpp"
+#include "stdlib/tasks/sequence_wm.hpp"
 
 namespace s = rnn::stdlib;
 namespace rt = rnn::rt;
@@ -105,7 +107,7 @@ TEST_CASE("integration_memory: D samples without inclusive_end, and a pool fixed
         if (!on.empty()) {
             CHECK(on.front() >= 2000);
             CHECK(on.front() <= 3999);  // 3000 +- 1000: U{2000..3999}, as DIGEST 3.2 step 2
-            CHECK(on.size() >= 51);  // D in 50..249, D + 1 samples
+            CHECK(on.size() >= 51);     // D in 50..249, D + 1 samples
             CHECK(on.size() <= 250);
         }
     }
@@ -119,4 +121,59 @@ TEST_CASE("integration_memory: D samples without inclusive_end, and a pool fixed
     CHECK_FALSE(arma::approx_equal(other->training_batch({0, 0, 500, "pool"}, pick3).inputs,
                                    g.inputs, "absdiff", 0.0F));
     CHECK_THROWS_AS(defaults->training_batch({0, 0, 501, "pool"}, pick), std::invalid_argument);
+}
+
+TEST_CASE("sequence_wm trials have DIGEST 4.1's timing, channel layout and targets") {
+    rt::RandomStream setup(rt::stream_key(1, "task seqs / setup"));
+    const auto task = s::sequence_wm_entry().make(
+        s::with_defaults(s::sequence_wm_entry().schema, s::Params{}), setup);
+    CHECK(task->input_size() == 15);  // 8 items + fixation, stimulus, delay + 4 cues
+    CHECK(task->output_size() == 8);
+    rt::RandomStream trials(rt::stream_key(1, "train fit / trials"));
+    std::set<arma::uword> lengths_seen;
+    for (long step = 0; step < 30; ++step) {
+        const s::TrialBatch b = task->training_batch({0, step, 16, "uniform"}, trials);
+        const arma::uword len = (b.steps - 15) / 10;  // L(s) = 15 + 10 s
+        REQUIRE(b.steps == 15 + 10 * len);
+        lengths_seen.insert(len);
+        REQUIRE(b.periods.size() == 4);
+        CHECK(b.periods[3].name == "response");
+        CHECK(b.periods[3].begin == 15 + 5 * len);
+        CHECK(b.periods[3].end == b.steps);
+        const arma::fmat mask = task->mask("response", b);
+        CHECK(arma::accu(mask) == static_cast<float>(16 * 5 * len));
+        for (arma::uword k = 0; k < 16; ++k) {
+            auto x = [&](arma::uword ch, arma::uword t) {
+                return b.inputs(ch, t * 16 + k);
+            };
+            std::set<long> items;
+            for (arma::uword t = 0; t < b.steps; ++t) {
+                // Fixation only in the first 5 steps; the delay channel only in the delay.
+                CHECK(x(8, t) == (t < 5 ? 1.0F : 0.0F));
+                CHECK(x(10, t) == (t >= 5 + 5 * len && t < 15 + 5 * len ? 1.0F : 0.0F));
+                const bool stim = t >= 5 && t < 5 + 5 * len;
+                CHECK(x(9, t) == (stim ? 1.0F : 0.0F));
+                const float target = b.step_targets(0, t * 16 + k);
+                if (stim) {
+                    const arma::uword pos = (t - 5) / 5;
+                    const arma::uword item =
+                        arma::fvec(b.inputs.col(t * 16 + k)).head(8).index_max();
+                    CHECK(x(item, t) == 1.0F);
+                    items.insert(static_cast<long>(item));
+                    // The same item is the target of response window pos.
+                    CHECK(b.step_targets(0, (15 + 5 * len + 5 * pos + (t - 5) % 5) * 16 + k)
+                          == static_cast<float>(item));
+                }
+                if (t >= 15 + 5 * len) {
+                    const arma::uword pos = (t - 15 - 5 * len) / 5;
+                    CHECK(x(11 + pos, t) == 1.0F);
+                    CHECK(target >= 0.0F);
+                } else {
+                    CHECK(target == -1.0F);
+                }
+            }
+            CHECK(items.size() == len);  // drawn without replacement
+        }
+    }
+    CHECK(lengths_seen == std::set<arma::uword>{2, 3, 4});
 }

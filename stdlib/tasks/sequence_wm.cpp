@@ -1,0 +1,226 @@
+#include "stdlib/tasks/sequence_wm.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+namespace rnn::stdlib {
+
+namespace {
+
+class SequenceWm final : public TaskInstance {
+public:
+    explicit SequenceWm(const Params& p)
+        : stimuli_(static_cast<arma::uword>(p.integer("stimuli")))
+        , lengths_(p.integers("lengths"))
+        , fixation_(static_cast<arma::uword>(p.integer("fixation")))
+        , stimulus_(static_cast<arma::uword>(p.integer("stimulus")))
+        , delay_(static_cast<arma::uword>(p.integer("delay")))
+        , response_(static_cast<arma::uword>(p.integer("response")))
+        , positions_(static_cast<arma::uword>(p.integer("positions"))) {
+        // The seed's curriculum assumes sorted lengths (DIGEST 4.4); sorting is harmless
+        // for a uniform draw.
+        std::sort(lengths_.begin(), lengths_.end());
+        if (static_cast<arma::uword>(lengths_.back()) > stimuli_)
+            throw std::invalid_argument("sequence_wm: a sequence of "
+                                        + std::to_string(lengths_.back())
+                                        + " distinct items needs at least as many stimuli");
+    }
+
+    // Items one-hot, then fixation, stimulus-on, delay, and one response cue per position.
+    arma::uword input_size() const override { return stimuli_ + 3 + positions_; }
+
+    arma::uword output_size() const override { return stimuli_; }
+
+    // The longest trial (the timing of a batch is in its own periods).
+    arma::uword steps() const override { return steps_for(lengths_.back()); }
+
+    arma::uword conditions() const override { return stimuli_; }
+
+    std::vector<Period> periods() const override { return periods_for(lengths_.back()); }
+
+    // `uniform`: one length per batch, drawn uniformly from `lengths`.
+    TrialBatch training_batch(const BatchRequest& request,
+                              rt::RandomStream& trials) const override {
+        const long length = lengths_[static_cast<std::size_t>(
+            trials.uniform_int(0, static_cast<std::int64_t>(lengths_.size()) - 1))];
+        return make_batch(length, request.batch_size, trials);
+    }
+
+    // 200 fresh trials of the longest length (a task variant with `lengths = [L]`
+    // evaluates another).
+    TrialBatch evaluation_batch(rt::RandomStream& trials) const override {
+        return make_batch(lengths_.back(), 200, trials);
+    }
+
+    rt::Var signal(std::string_view name, rt::Tape<float>& tape, const rt::NetworkVars& net,
+                   const TrialBatch& trials) const override {
+        return signal_impl(name, tape, net, trials);
+    }
+
+    rt::Var signal(std::string_view name, rt::Tape<double>& tape, const rt::NetworkVars& net,
+                   const TrialBatch& trials) const override {
+        return signal_impl(name, tape, net, trials);
+    }
+
+    arma::fmat matrix(std::string_view name, const TrialBatch*) const override {
+        throw std::logic_error("sequence_wm has no matrix '" + std::string(name) + "'");
+    }
+
+    // response: the 5 * length response steps, where the targets are.
+    arma::fmat mask(std::string_view name, const TrialBatch& trials) const override {
+        if (name != "response")
+            return TaskInstance::mask(name, trials);
+        arma::fmat m(1, trials.step_targets.n_cols, arma::fill::zeros);
+        for (arma::uword i = 0; i < m.n_cols; ++i)
+            if (trials.step_targets(0, i) >= 0.0F)
+                m(0, i) = 1.0F;
+        return m;
+    }
+
+private:
+    arma::uword steps_for(long length) const {
+        const auto s = static_cast<arma::uword>(length);
+        return fixation_ + s * stimulus_ + delay_ + s * response_;
+    }
+
+    std::vector<Period> periods_for(long length) const {
+        const auto s = static_cast<arma::uword>(length);
+        const arma::uword a = fixation_, b = a + s * stimulus_, c = b + delay_,
+                          d = c + s * response_;
+        return {{"fixation", 0, a}, {"stimulus", a, b}, {"delay", b, c}, {"response", c, d}};
+    }
+
+    // Trials of one length: items without replacement, DIGEST 4.1's channel layout,
+    // targets the item of each response window and -1 elsewhere.
+    TrialBatch make_batch(long length, arma::uword count, rt::RandomStream& trials) const {
+        TrialBatch batch;
+        batch.batch = count;
+        batch.steps = steps_for(length);
+        batch.periods = periods_for(length);
+        batch.inputs.zeros(input_size(), count * batch.steps);
+        batch.step_targets.set_size(1, count * batch.steps);
+        batch.step_targets.fill(-1.0F);
+        const auto s = static_cast<arma::uword>(length);
+        const arma::uword fix_ch = stimuli_, stim_ch = stimuli_ + 1, delay_ch = stimuli_ + 2,
+                          cue_ch = stimuli_ + 3;
+        auto on = [&](arma::uword channel, arma::uword t, arma::uword b) {
+            batch.inputs(channel, t * count + b) = 1.0F;
+        };
+        for (arma::uword b = 0; b < count; ++b) {
+            std::vector<long> items(stimuli_);
+            std::iota(items.begin(), items.end(), 0L);
+            for (arma::uword k = 0; k < s; ++k) {  // a partial Fisher-Yates shuffle
+                const auto j = static_cast<std::size_t>(trials.uniform_int(
+                    static_cast<std::int64_t>(k), static_cast<std::int64_t>(stimuli_) - 1));
+                std::swap(items[k], items[j]);
+            }
+            batch.condition.push_back(items[0]);
+            for (arma::uword t = 0; t < fixation_; ++t)
+                on(fix_ch, t, b);
+            for (arma::uword k = 0; k < s; ++k)
+                for (arma::uword u = 0; u < stimulus_; ++u) {
+                    const arma::uword t = fixation_ + k * stimulus_ + u;
+                    on(static_cast<arma::uword>(items[k]), t, b);
+                    on(stim_ch, t, b);
+                }
+            const arma::uword delay_start = fixation_ + s * stimulus_;
+            for (arma::uword t = delay_start; t < delay_start + delay_; ++t)
+                on(delay_ch, t, b);
+            const arma::uword response_start = delay_start + delay_;
+            for (arma::uword k = 0; k < s; ++k)
+                for (arma::uword u = 0; u < response_; ++u) {
+                    const arma::uword t = response_start + k * response_ + u;
+                    on(cue_ch + k, t, b);
+                    batch.step_targets(0, t * count + b) = static_cast<float>(items[k]);
+                }
+        }
+        return batch;
+    }
+
+    template <typename T>
+    rt::Var signal_impl(std::string_view name, rt::Tape<T>& tape, const rt::NetworkVars& net,
+                        const TrialBatch& trials) const {
+        if (name != "correct")
+            throw std::logic_error("sequence_wm has no signal '" + std::string(name) + "'");
+        // 1 where the largest logit is the target item, 0 elsewhere (and where no target).
+        const arma::Mat<T>& y = tape.value(net.outputs);
+        arma::Mat<T> out(trials.batch, trials.steps, arma::fill::zeros);
+        for (arma::uword t = 0; t < trials.steps; ++t)
+            for (arma::uword b = 0; b < trials.batch; ++b) {
+                const arma::uword c = t * trials.batch + b;
+                const float target = trials.step_targets(0, c);
+                if (target >= 0.0F && y.col(c).index_max() == static_cast<arma::uword>(target))
+                    out(b, t) = T(1);
+            }
+        return tape.constant(std::move(out));
+    }
+
+    arma::uword stimuli_;
+    std::vector<long> lengths_;
+    arma::uword fixation_, stimulus_, delay_, response_, positions_;
+};
+
+}  // namespace
+
+const TaskEntry& sequence_wm_entry() {
+    static const TaskEntry entry = [] {
+        TaskEntry e;
+        e.name = "sequence_wm";
+        e.doc =
+            "Show a sequence of distinct items, wait, then report each item in order on its "
+            "response cue.";
+        e.reference = "seed 004 (DIGEST section 4.1, 4.3): SequenceWorkingMemoryTask";
+        e.schema.params = {
+            {"stimuli", ParamType::Integer, Value{8.0}, 1.0, 1000.0, "", "number of items"},
+            {"lengths", ParamType::IntegerList, Value{std::vector<double>{2.0, 3.0, 4.0}}, 1.0,
+             1000.0, "", "sequence lengths; each batch has one, drawn uniformly"},
+            {"positions", ParamType::Integer, Value{4.0}, 1.0, 1000.0, "",
+             "response-cue channels (the seed's max_seq_len): inputs = stimuli + 3 + positions, "
+             "so variants with other lengths keep the input width"},
+            {"dt", ParamType::Time, Value{0.0}, 0.0, 1e6, "ms",
+             "the length of one step, when durations are given in ms or s"},
+            {"fixation", ParamType::Steps, Value{5.0}, 0.0, 1e6, "steps",
+             "fixation period; channel `stimuli` is on"},
+            {"stimulus", ParamType::Steps, Value{5.0}, 1.0, 1e6, "steps",
+             "steps per item; the item's channel and the stimulus-on channel are on"},
+            {"delay", ParamType::Steps, Value{10.0}, 0.0, 1e6, "steps",
+             "delay; the delay channel is on"},
+            {"response", ParamType::Steps, Value{5.0}, 1.0, 1e6, "steps",
+             "steps per response window; the cue of position i is on and the target is item i"},
+        };
+        e.signals = {{"correct", "1 where the largest logit is the target item (no gradient)"}};
+        e.periods = {{"fixation", "the fixation steps"},
+                     {"stimulus", "all item presentations"},
+                     {"delay", "the delay"},
+                     {"response", "all response windows"}};
+        e.metrics = {
+            {"item_accuracy", "correct", rt::TimeReduction::Mean, "response",
+             "fraction of response steps whose largest logit is the target (seed 004's "
+             "item_acc)"},
+            {"sequence_accuracy", "correct", rt::TimeReduction::Min, "response",
+             "1 when every response step is right (seed 004's seq_acc)"},
+        };
+        e.schedules = {{"uniform",
+                        "each step: one batch of `batch` trials at a length drawn "
+                        "uniformly from `lengths`"}};
+        e.masks = {{"response", "the response steps (where the target is an item)"}};
+        e.trial_steps = [](const Params& p) {
+            const auto lengths = p.integers("lengths");
+            const long s = *std::max_element(lengths.begin(), lengths.end());
+            return p.integer("fixation") + s * p.integer("stimulus") + p.integer("delay")
+                   + s * p.integer("response");
+        };
+        e.output_size = [](const Params& p) {
+            return p.integer("stimuli");
+        };
+        e.make = [](const Params& p, rt::RandomStream&) -> std::unique_ptr<TaskInstance> {
+            return std::make_unique<SequenceWm>(p);
+        };
+        return e;
+    }();
+    return entry;
+}
+
+}  // namespace rnn::stdlib
