@@ -1713,9 +1713,19 @@ private:
     void evaluate_def(const ast::Statement& s) {
         const ast::Statement* train = reference(*s.head, ast::Statement::Kind::Train, "training");
         const ast::Statement* task = reference(*s.target, ast::Statement::Kind::Task, "task");
-        for (const auto& f : s.body)
+        EvaluateDef def{s.name, train ? train->name : "", task ? task->name : "", 0, s.span};
+        for (const auto& f : s.body) {
+            if (f.name == "trials" && f.kind == ast::Field::Kind::Assign) {
+                const stdlib::ParamSpec spec("trials", stdlib::ParamType::Integer, std::nullopt,
+                                             1.0, 1e7, "trials", "");
+                if (auto x = value(*f.value, spec))
+                    def.trials = std::lround(std::get<double>(*x));
+                continue;
+            }
             d_.error(Code::UnknownParameter, f.name_span,
-                     fmt::format("an evaluate block has no field '{}'", f.name));
+                     fmt::format("an evaluate block has no field '{}'", f.name),
+                     suggestion(f.name, {"trials"}));
+        }
         if (!train || !task)
             return;
         const auto t = p_.trains.find(train->name);
@@ -1730,7 +1740,7 @@ private:
             return;
         }
         compatible(p_.networks.at(t->second.network), k->second, s.target->span);
-        p_.evaluates.emplace(s.name, EvaluateDef{s.name, train->name, task->name, s.span});
+        p_.evaluates.emplace(s.name, std::move(def));
     }
 
     // --- analysis and figure arguments ------------------------------------------------

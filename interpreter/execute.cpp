@@ -153,7 +153,8 @@ Graph lower(const Program& program) {
         add("train", name, {index.at("task " + t.task)},
             seed + "network=" + network_text(program.networks.at(t.network)) + ";" + train_text(t));
     for (const auto& [name, e] : program.evaluates)
-        add("evaluate", name, {index.at("train " + e.train), index.at("task " + e.task)}, seed);
+        add("evaluate", name, {index.at("train " + e.train), index.at("task " + e.task)},
+            seed + fmt::format("trials={}", e.trials));
     auto deps = [&](const std::vector<ArgRef>& args) {
         std::vector<std::size_t> out;
         std::set<std::size_t> seen;

@@ -115,6 +115,7 @@ struct EvaluateDef {
     std::string name;
     std::string train;
     std::string task;
+    long trials = 0;  // fresh trials; 0: the task's own number
     ast::Span span;
 };
 

@@ -367,7 +367,8 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
 Evaluation evaluate(const Program& program, const EvaluateDef& def, const TrainedNetwork& trained,
                     const stdlib::TaskInstance& task, const TaskDef& task_def) {
     rt::RandomStream trials(rt::stream_key(program.seed, "evaluate " + def.name + " / trials"));
-    const stdlib::TrialBatch batch = task.evaluation_batch(trials);
+    const stdlib::TrialBatch batch =
+        task.evaluation_batch(trials, static_cast<arma::uword>(def.trials));
     rt::Tape<float> tape;
     rt::Network<float> net = trained.net;
     for (auto& p : net.params)

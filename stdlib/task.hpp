@@ -93,8 +93,9 @@ public:
     virtual TrialBatch training_batch(const BatchRequest& request,
                                       rt::RandomStream& trials) const = 0;
 
-    // One trial per condition, for evaluation.
-    virtual TrialBatch evaluation_batch(rt::RandomStream& trials) const = 0;
+    // Fresh trials for evaluation: `count` of them, or the task's own number when count is
+    // 0 (memory_recall: one per pattern).
+    virtual TrialBatch evaluation_batch(rt::RandomStream& trials, arma::uword count) const = 0;
 
     // A signal (batch x steps) from the network's forward pass (its states, rates and
     // readout, each features x (batch * steps)).

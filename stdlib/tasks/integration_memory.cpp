@@ -80,10 +80,10 @@ public:
         return make_batch(chosen);
     }
 
-    // Fresh trials (never from the pool): 100 of them, from the evaluation's stream.
-    TrialBatch evaluation_batch(rt::RandomStream& trials) const override {
+    // Fresh trials (never from the pool), 100 unless asked, from the evaluation's stream.
+    TrialBatch evaluation_batch(rt::RandomStream& trials, arma::uword count) const override {
         std::vector<Pulse> fresh;
-        for (int k = 0; k < 100; ++k)
+        for (arma::uword k = 0; k < (count > 0 ? count : 100); ++k)
             fresh.push_back(draw(trials));
         return make_batch(fresh);
     }

@@ -50,10 +50,11 @@ public:
         return make_trials(which, trials);
     }
 
-    TrialBatch evaluation_batch(rt::RandomStream& trials) const override {
+    // One trial per pattern, or `count` trials cycling through the patterns.
+    TrialBatch evaluation_batch(rt::RandomStream& trials, arma::uword count) const override {
         std::vector<long> which;
-        for (arma::uword i = 0; i < patterns_.n_cols; ++i)
-            which.push_back(static_cast<long>(i));
+        for (arma::uword i = 0; i < (count > 0 ? count : patterns_.n_cols); ++i)
+            which.push_back(static_cast<long>(i % patterns_.n_cols));
         return make_trials(which, trials);
     }
 

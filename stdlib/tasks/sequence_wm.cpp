@@ -48,10 +48,10 @@ public:
         return make_batch(length, request.batch_size, trials);
     }
 
-    // 200 fresh trials of the longest length (a task variant with `lengths = [L]`
-    // evaluates another).
-    TrialBatch evaluation_batch(rt::RandomStream& trials) const override {
-        return make_batch(lengths_.back(), 200, trials);
+    // Fresh trials of the longest length, 200 unless asked (a task variant with
+    // `lengths = [L]` evaluates another length).
+    TrialBatch evaluation_batch(rt::RandomStream& trials, arma::uword count) const override {
+        return make_batch(lengths_.back(), count > 0 ? count : 200, trials);
     }
 
     rt::Var signal(std::string_view name, rt::Tape<float>& tape, const rt::NetworkVars& net,

@@ -47,7 +47,7 @@ TEST_CASE("memory_recall shows gain * pattern while presenting and nothing after
     }
     const s::TrialBatch together = task->training_batch({0, 0, 1, "together"}, trials);
     CHECK(together.batch == 3);
-    const s::TrialBatch eval = task->evaluation_batch(trials);
+    const s::TrialBatch eval = task->evaluation_batch(trials, 0);
     CHECK(eval.condition == std::vector<long>{0, 1, 2});
 }
 

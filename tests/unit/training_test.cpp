@@ -174,3 +174,27 @@ TEST_CASE("l1 and rate_l2 loss terms are the sum of |W| and the mean squared rat
     CHECK(t.history.rows[0][3] > 0.0);
     CHECK(t.history.rows[0][3] < 1.0);  // tanh rates
 }
+
+TEST_CASE("evaluate { trials = N } evaluates N fresh trials") {
+    const i::Loaded loaded =
+        i::load_text("eval.rnn",
+                     "task memories = memory_recall { units = 8, patterns = 2, present = 5 "
+                     "steps, retain = 10 steps }\n"
+                     "network net = rnn { units = 8 }\n"
+                     "train fit = net on memories { loss = -mean(overlap, during: retain), "
+                     "epochs = 2 }\n"
+                     "evaluate five = fit on memories { trials = 5 }\n"
+                     "evaluate each = fit on memories\n");
+    INFO(i::render_all(loaded, false));
+    REQUIRE(loaded.program);
+    const i::Program& p = *loaded.program;
+    const auto& task_def = p.tasks.at("memories");
+    rt::RandomStream stream(i::task_setup_key(p, "memories"));
+    const auto task = task_def.entry->make(task_def.params, stream);
+    const auto trained = i::train(p, p.trains.at("fit"), *task, nullptr);
+    const auto five = i::evaluate(p, p.evaluates.at("five"), trained, *task, task_def);
+    const auto each = i::evaluate(p, p.evaluates.at("each"), trained, *task, task_def);
+    CHECK(five.per_trial.at("retention").size() == 5);
+    CHECK(five.condition == std::vector<long>{0, 1, 0, 1, 0});
+    CHECK(each.per_trial.at("retention").size() == 2);  // one per pattern
+}
