@@ -1509,9 +1509,10 @@ private:
         t.task = task->first;
         compatible(net->second, task->second, s.head->span);
         const LossScope scope{&net->second, &task->second, net->first, task->first};
-        const std::vector<std::string> known = {"updater", "optimizer", "loss",    "schedule",
-                                                "epochs",  "batch",     "batches", "stop_when",
-                                                "seed",    "clip_norm"};
+        const std::vector<std::string> known = {"updater",   "optimizer",      "loss",
+                                                "schedule",  "epochs",         "batch",
+                                                "batches",   "validate_every", "validate_trials",
+                                                "stop_when", "seed",           "clip_norm"};
         std::set<std::string> given;
         for (const auto& f : s.body) {
             if (!given.insert(f.name).second) {
@@ -1570,8 +1571,12 @@ private:
                 std::vector<std::string> names;
                 for (const auto& x : task->second.entry->schedules)
                     names.push_back(x.name);
-                if (v.kind == K::Name
-                    && std::find(names.begin(), names.end(), v.text) != names.end())
+                const bool known_schedule =
+                    (v.kind == K::Name || v.kind == K::BlockCall)
+                    && std::find(names.begin(), names.end(), v.text) != names.end();
+                if (known_schedule && v.text == "curriculum")
+                    t.curriculum = curriculum(v, task->second);
+                if (known_schedule)
                     t.schedule = v.text;
                 else
                     d_.error(Code::UnknownSchedule, v.span,
@@ -1583,6 +1588,12 @@ private:
                                              1.0, 1e9, "", "");
                 if (auto x = value(v, spec))
                     t.epochs = std::lround(std::get<double>(*x));
+            } else if (f.name == "validate_every" || f.name == "validate_trials") {
+                const stdlib::ParamSpec spec(f.name, stdlib::ParamType::Integer, std::nullopt,
+                                             f.name == "validate_every" ? 0.0 : 1.0, 1e9, "", "");
+                if (auto x = value(v, spec))
+                    (f.name == "validate_every" ? t.validate_every : t.validate_trials) =
+                        std::lround(std::get<double>(*x));
             } else if (f.name == "batch" || f.name == "batches") {
                 const stdlib::ParamSpec spec(f.name, stdlib::ParamType::Integer, std::nullopt, 1.0,
                                              1e7, "", "");
@@ -1608,7 +1619,45 @@ private:
                      "add 'loss = ...', e.g. loss = -mean(overlap, during: retain)");
         if (t.schedule.empty() && !task->second.entry->schedules.empty())
             t.schedule = task->second.entry->schedules.front().name;
+        if (t.curriculum && t.validate_every == 0)
+            d_.error(Code::CurriculumNeedsValidation, s.name_span,
+                     fmt::format("the curriculum of '{}' advances on validations, and none is "
+                                 "asked for",
+                                 s.name),
+                     "add e.g. 'validate_every = 20'");
         p_.trains.emplace(s.name, std::move(t));
+    }
+
+    // `curriculum { threshold, patience, mix, metric }` or `curriculum` with the defaults.
+    std::optional<CurriculumDef> curriculum(const Expr& v, const TaskDef& task) {
+        using T = stdlib::ParamType;
+        std::vector<std::string> metrics;
+        for (const auto& m : task.entry->metrics)
+            metrics.push_back(m.name);
+        const stdlib::Schema schema{{
+            {"threshold", T::Real, stdlib::Value{0.9}, 0.0, 1.0, "",
+             "validation metric needed at the current level"},
+            {"patience", T::Integer, stdlib::Value{5.0}, 1.0, 1e6, "validations",
+             "validations in a row at or above the threshold before the next level"},
+            {"mix", T::Real, stdlib::Value{0.3}, 0.0, 0.99, "",
+             "fraction of each batch replayed at earlier levels"},
+            {"metric", T::Choice,
+             metrics.empty() ? std::nullopt
+                             : std::optional<stdlib::Value>(stdlib::Value{metrics.front()}),
+             std::nullopt, std::nullopt, "", "the validation metric that decides", metrics},
+        }};
+        const std::size_t errors = d_.error_count();
+        const stdlib::Params p = v.kind == K::BlockCall
+                                     ? fields(v.fields, schema, "curriculum", {}, v.span)
+                                     : stdlib::with_defaults(schema, {});
+        if (d_.error_count() > errors)
+            return std::nullopt;
+        CurriculumDef c;
+        c.threshold = p.real("threshold");
+        c.patience = p.integer("patience");
+        c.mix = p.real("mix");
+        c.metric = p.text("metric");
+        return c;
     }
 
     // `adam { ... }`, `adamw { ... }` or `sgd { ... }`, each with PyTorch's defaults.

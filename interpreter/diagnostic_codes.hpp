@@ -116,6 +116,8 @@ namespace rnn::interp {
     X(EvaluateTaskKind, "E0623", "a training is evaluated on a task of another kind")              \
     X(OutputsMismatch, "E0624", "the network's readout does not match the task's targets")         \
     X(UnknownMask, "E0625", "the task has no mask of this name")                                   \
+    X(CurriculumNeedsValidation, "E0626",                                                          \
+      "a curriculum advances on validations: set validate_every")                                  \
     X(ExpectedReferenceArgument, "E0701", "an argument must be a reference such as fit.W_self")    \
     X(UnknownMatrix, "E0702", "the task has no matrix of this name")                               \
     X(NotAnArgument, "E0703", "the reference cannot be an argument")                               \

@@ -94,6 +94,18 @@ struct StopRule {
     long epochs = 1;
 };
 
+// Seed 004's curriculum (DIGEST 4.4): training starts at the shortest length; after
+// `patience` validations in a row with `metric` >= `threshold` at the current length, the
+// next length is added. With earlier lengths active, an epoch is one step on
+// floor(batch (1 - mix)) trials of the current length, then one step per earlier length on
+// max(1, floor(rest / (#active - 1))) trials (replay as separate steps).
+struct CurriculumDef {
+    double threshold = 0.9;
+    long patience = 5;
+    double mix = 0.3;
+    std::string metric;  // a metric of the task, validated at the current length
+};
+
 struct TrainDef {
     std::string name;
     std::string network;
@@ -106,6 +118,9 @@ struct TrainDef {
     long epochs = 100;
     long batch = 1;    // trials per optimizer step (tasks whose schedule fixes it ignore it)
     long batches = 1;  // optimizer steps per epoch
+    std::optional<CurriculumDef> curriculum;  // with schedule "curriculum"
+    long validate_every = 0;                  // epochs between validations; 0: never
+    long validate_trials = 0;                 // trials per validation batch; 0: batch
     std::optional<StopRule> stop;
     std::optional<std::uint64_t> seed;  // replaces the script seed for this training's draws
     ast::Span span;

@@ -1,6 +1,8 @@
 #include "interpreter/training.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -218,6 +220,24 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
         out.history.columns.push_back(t.name);
     for (const auto& m : task_def.entry->metrics)
         out.history.columns.push_back(m.name);
+    // Validation: the loss and metrics on fresh trials at every level (one set of columns
+    // for tasks without levels); NaN in the epochs without a validation.
+    const std::vector<long> levels = task.levels();
+    const std::vector<long> validated = levels.empty() ? std::vector<long>{0} : levels;
+    auto val_prefix = [&](long level) {
+        return level > 0 ? fmt::format("val{}_", level) : std::string("val_");
+    };
+    if (def.validate_every > 0)
+        for (const long level : validated) {
+            out.history.columns.push_back(val_prefix(level) + "loss");
+            for (const auto& m : task_def.entry->metrics)
+                out.history.columns.push_back(val_prefix(level) + m.name);
+        }
+    if (def.curriculum)
+        out.history.columns.push_back("level");
+    rt::RandomStream validation(rt::stream_key(seed, "train " + def.name + " / validation"));
+    long level = levels.empty() ? 0 : levels.front();  // the curriculum's current level
+    long level_streak = 0;
 
     rt::RandomStream noise_stream(rt::stream_key(seed, "train " + def.name + " / noise"));
     arma::fmat noise;
@@ -240,6 +260,9 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
         rt::restore_optimizer(c, "optimizer", optimizer);
         trials.restore(rt::load_random_state(c, "stream.trials"));
         noise_stream.restore(rt::load_random_state(c, "stream.noise"));
+        validation.restore(rt::load_random_state(c, "stream.validation"));
+        level = c.get_int("curriculum.level");
+        level_streak = c.get_int("curriculum.streak");
         first_epoch = c.get_int("epochs_done");
         streak = c.get_int("stop_streak");
         const arma::mat& rows = c.get_array<double>("history");
@@ -256,6 +279,9 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
         rt::save_optimizer(c, "optimizer", optimizer);
         rt::save_random_state(c, "stream.trials", trials.state());
         rt::save_random_state(c, "stream.noise", noise_stream.state());
+        rt::save_random_state(c, "stream.validation", validation.state());
+        c.set_int("curriculum.level", level);
+        c.set_int("curriculum.streak", level_streak);
         c.set_int("epochs_done", epochs_done);
         c.set_int("stop_streak", streak);
         arma::mat rows(out.history.rows.size(), out.history.columns.size());
@@ -265,33 +291,88 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
         c.set_double("final_loss", out.final_loss);
         return c;
     };
+
+    // One forward pass of a batch with the loss terms on the tape.
+    struct Pass {
+        rt::NetworkVars vars;
+        std::vector<rt::Var> terms;
+        rt::Var total;
+    };
+
+    // The builder keeps a reference to pass.vars: both live in the caller.
+    auto run_pass = [&](const rt::Network<float>& net, const stdlib::TrialBatch& batch,
+                        bool with_noise, Pass& pass, std::unique_ptr<LossBuilder>& builder) {
+        tape.clear();
+        if (with_noise && net.noise > 0.0) {
+            noise.set_size(net.units(), batch.inputs.n_cols);
+            noise_stream.fill_normal(noise, 0.0, net.noise);
+        }
+        pass = Pass{};
+        pass.vars =
+            rt::forward(tape, net, batch.inputs, batch.batch,
+                        with_noise && net.noise > 0.0 ? &noise : nullptr, batch.initial_state);
+        builder = std::make_unique<LossBuilder>(tape, pass.vars, task, batch, net.activation);
+        for (const auto& t : def.loss) {
+            const rt::Var v = builder->build(t.node);
+            pass.terms.push_back(v);
+            const rt::Var signed_term = t.sign < 0 ? rt::scale(tape, v, -1.0F) : v;
+            pass.total = pass.total.valid() ? rt::add(tape, pass.total, signed_term) : signed_term;
+        }
+    };
+    auto batch_metrics = [&](LossBuilder& builder, const stdlib::TrialBatch& batch) {
+        std::map<std::string, double> values;
+        for (const auto& m : task_def.entry->metrics) {
+            const arma::fmat sig = tape.value(builder.signal(m.signal));
+            const auto per = metric_per_trial(m, sig, period(batch, m.period));
+            double mean = 0.0;
+            for (const double v : per)
+                mean += v / static_cast<double>(per.size());
+            values[m.name] = mean;
+        }
+        return values;
+    };
+    const auto batch_size = static_cast<arma::uword>(def.batch);
     for (long epoch = first_epoch; epoch < def.epochs; ++epoch) {
-        // An epoch is `batches` optimizer steps; its history row holds the means over them.
+        // The steps of the epoch as (level, trials): `batches` steps of `batch` trials, or
+        // the curriculum's step at the current level followed by its replay steps.
+        std::vector<std::pair<long, arma::uword>> plan;
+        for (long k = 0; k < def.batches; ++k) {
+            if (!def.curriculum) {
+                plan.emplace_back(0, batch_size);
+                continue;
+            }
+            std::vector<long> earlier;
+            for (const long l : levels)
+                if (l < level)
+                    earlier.push_back(l);
+            if (earlier.empty() || def.curriculum->mix <= 0.0) {
+                plan.emplace_back(level, batch_size);
+                continue;
+            }
+            const auto current = static_cast<arma::uword>(
+                std::floor(static_cast<double>(batch_size) * (1.0 - def.curriculum->mix)));
+            const arma::uword rest = batch_size - current;
+            const arma::uword each = std::max<arma::uword>(1, rest / earlier.size());
+            plan.emplace_back(level, std::max<arma::uword>(1, current));
+            for (const long l : earlier)
+                plan.emplace_back(l, each);
+        }
+        // The epoch's history row holds the means over its steps.
         std::vector<double> term_sums(def.loss.size(), 0.0);
         std::map<std::string, double> metrics;
         double loss = 0.0;
-        for (long k = 0; k < def.batches; ++k) {
-            const stdlib::BatchRequest request{epoch, epoch * def.batches + k,
-                                               static_cast<arma::uword>(def.batch), def.schedule};
+        for (std::size_t k = 0; k < plan.size(); ++k) {
+            const stdlib::BatchRequest request{
+                epoch, epoch * static_cast<long>(plan.size()) + static_cast<long>(k),
+                plan[k].second, def.schedule, plan[k].first};
             const stdlib::TrialBatch batch = task.training_batch(request, trials);
-            tape.clear();
-            if (out.net.noise > 0.0) {
-                noise.set_size(out.net.units(), batch.inputs.n_cols);
-                noise_stream.fill_normal(noise, 0.0, out.net.noise);
-            }
-            const rt::NetworkVars vars =
-                rt::forward(tape, out.net, batch.inputs, batch.batch,
-                            out.net.noise > 0.0 ? &noise : nullptr, batch.initial_state);
-            LossBuilder builder(tape, vars, task, batch, out.net.activation);
-            std::vector<rt::Var> terms;
-            rt::Var total;
-            for (const auto& t : def.loss) {
-                const rt::Var v = builder.build(t.node);
-                terms.push_back(v);
-                const rt::Var signed_term = t.sign < 0 ? rt::scale(tape, v, -1.0F) : v;
-                total = total.valid() ? rt::add(tape, total, signed_term) : signed_term;
-            }
-            const double per = 1.0 / static_cast<double>(def.batches);
+            std::unique_ptr<LossBuilder> builder;
+            Pass pass;
+            run_pass(out.net, batch, true, pass, builder);
+            const rt::NetworkVars& vars = pass.vars;
+            const std::vector<rt::Var>& terms = pass.terms;
+            const rt::Var total = pass.total;
+            const double per = 1.0 / static_cast<double>(plan.size());
             loss += per * tape.value(total)(0, 0);
             for (std::size_t i = 0; i < terms.size(); ++i) {
                 const double v = def.loss[i].sign * tape.value(terms[i])(0, 0);
@@ -299,17 +380,11 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
                     throw RuntimeFailure(fmt::format(
                         "train '{}': the loss term {} became {} at epoch {}{}", def.name,
                         def.loss[i].name, v, epoch + 1,
-                        def.batches > 1 ? fmt::format(", batch {}", k + 1) : std::string()));
+                        plan.size() > 1 ? fmt::format(", step {}", k + 1) : std::string()));
                 term_sums[i] += per * v;
             }
-            for (const auto& m : task_def.entry->metrics) {
-                const arma::fmat sig = tape.value(builder.signal(m.signal));
-                const auto values = metric_per_trial(m, sig, period(batch, m.period));
-                double mean = 0.0;
-                for (const double v : values)
-                    mean += v / static_cast<double>(values.size());
-                metrics[m.name] += per * mean;
-            }
+            for (const auto& [name, value] : batch_metrics(*builder, batch))
+                metrics[name] += per * value;
             tape.backward(total);
             std::vector<arma::fmat*> params;
             std::vector<arma::fmat*> grads;
@@ -333,6 +408,44 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
         row.insert(row.end(), term_sums.begin(), term_sums.end());
         for (const auto& m : task_def.entry->metrics)
             row.push_back(metrics[m.name]);
+        const long level_trained = level;
+        if (def.validate_every > 0) {
+            const bool now = (epoch + 1) % def.validate_every == 0;
+            rt::Network<float> frozen = out.net;
+            for (auto& p : frozen.params)
+                p.constraint.fixed = true;
+            const auto trials_per =
+                static_cast<arma::uword>(def.validate_trials > 0 ? def.validate_trials : def.batch);
+            for (const long l : validated) {
+                if (!now) {
+                    row.insert(row.end(), 1 + task_def.entry->metrics.size(),
+                               std::numeric_limits<double>::quiet_NaN());
+                    continue;
+                }
+                const stdlib::TrialBatch batch =
+                    task.training_batch({epoch, -1, trials_per, def.schedule, l}, validation);
+                std::unique_ptr<LossBuilder> builder;
+                Pass pass;
+                run_pass(frozen, batch, false, pass, builder);
+                row.push_back(tape.value(pass.total)(0, 0));
+                const auto values = batch_metrics(*builder, batch);
+                for (const auto& m : task_def.entry->metrics)
+                    row.push_back(values.at(m.name));
+                // The curriculum judges the current level (seed 004's scheduler.update).
+                if (def.curriculum && l == level) {
+                    if (values.at(def.curriculum->metric) >= def.curriculum->threshold) {
+                        if (++level_streak >= def.curriculum->patience && l < levels.back()) {
+                            level = *std::upper_bound(levels.begin(), levels.end(), l);
+                            level_streak = 0;
+                        }
+                    } else {
+                        level_streak = 0;
+                    }
+                }
+            }
+        }
+        if (def.curriculum)
+            row.push_back(static_cast<double>(level_trained));
         out.history.rows.push_back(row);
         out.epochs_run = epoch + 1;
         out.final_loss = loss;

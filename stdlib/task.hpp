@@ -54,6 +54,7 @@ struct BatchRequest {
     long step = 0;
     arma::uword batch_size = 1;
     std::string_view schedule;
+    long level = 0;  // for tasks with levels(): the level (sequence length) to use; 0: any
 };
 
 struct SignalSpec {
@@ -84,6 +85,10 @@ public:
     virtual arma::uword steps() const = 0;
     virtual std::vector<Period> periods() const = 0;
     virtual arma::uword conditions() const = 0;
+
+    // The difficulty levels a curriculum steps through, ascending (sequence_wm: its
+    // lengths); empty for tasks without.
+    virtual std::vector<long> levels() const { return {}; }
 
     // The size of the readout the task's targets need (0: the task reads the states).
     virtual arma::uword output_size() const { return 0; }

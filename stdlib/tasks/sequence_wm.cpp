@@ -40,11 +40,16 @@ public:
 
     std::vector<Period> periods() const override { return periods_for(lengths_.back()); }
 
-    // `uniform`: one length per batch, drawn uniformly from `lengths`.
+    std::vector<long> levels() const override { return lengths_; }
+
+    // One length per batch: the requested level (the curriculum's), or drawn uniformly
+    // from `lengths`.
     TrialBatch training_batch(const BatchRequest& request,
                               rt::RandomStream& trials) const override {
-        const long length = lengths_[static_cast<std::size_t>(
-            trials.uniform_int(0, static_cast<std::int64_t>(lengths_.size()) - 1))];
+        const long length = request.level > 0
+                                ? request.level
+                                : lengths_[static_cast<std::size_t>(trials.uniform_int(
+                                    0, static_cast<std::int64_t>(lengths_.size()) - 1))];
         return make_batch(length, request.batch_size, trials);
     }
 
@@ -203,8 +208,13 @@ const TaskEntry& sequence_wm_entry() {
              "1 when every response step is right (seed 004's seq_acc)"},
         };
         e.schedules = {{"uniform",
-                        "each step: one batch of `batch` trials at a length drawn "
-                        "uniformly from `lengths`"}};
+                        "each step: one batch of `batch` trials at a length drawn uniformly "
+                        "from `lengths`"},
+                       {"curriculum",
+                        "curriculum { threshold, patience, mix, metric }: from the shortest "
+                        "length, the next is added after `patience` validations in a row "
+                        "reach `threshold`; earlier lengths are replayed as separate steps "
+                        "(seed 004)"}};
         e.masks = {{"response", "the response steps (where the target is an item)"}};
         e.trial_steps = [](const Params& p) {
             const auto lengths = p.integers("lengths");
