@@ -57,7 +57,9 @@ std::string schema_table(const Schema& schema) {
             for (std::size_t i = 0; i < p.choices.size(); ++i)
                 range += (i ? ", " : "") + p.choices[i];
         }
-        std::string def = p.default_value ? format_value(*p.default_value) : "required";
+        std::string def = p.default_value ? format_value(*p.default_value)
+                          : p.optional    ? "none"
+                                          : "required";
         if (def.empty())
             def = "\"\"";
         out += fmt::format("| `{}` | {} | `{}` | {} | {} | {} |\n", p.name, param_type_name(p.type),

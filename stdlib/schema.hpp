@@ -61,8 +61,11 @@ struct ParamSpec {
     std::string unit;                  // shown in docs and messages ("steps", "trials", "")
     std::string doc;                   // one line
     std::vector<std::string> choices;  // for Choice
+    // Without a default, the parameter is required unless it is optional: then it may be
+    // left out, and Params::has() says whether it was given.
+    bool optional = false;
 
-    bool required() const { return !default_value.has_value(); }
+    bool required() const { return !default_value.has_value() && !optional; }
 };
 
 struct Schema {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -38,6 +39,7 @@ public:
         , cost_onset_(p.integer("cost_onset"))
         , no_cue_(p.real("no_cue"))
         , inclusive_end_(p.flag("inclusive_end"))
+        , h0_(p.has("h0") ? std::optional<float>(static_cast<float>(p.real("h0"))) : std::nullopt)
         , key_(setup.key()) {
         // The pool: trial i is drawn from its own stream, so the pool is a function of the
         // seed, the task and i only.
@@ -132,6 +134,7 @@ public:
         batch.inputs.zeros(1, batch.batch * steps_);
         batch.step_targets.zeros(1, batch.batch * steps_);
         batch.condition.assign(batch.batch, 0);
+        batch.initial_state = h0_;
         const auto T = static_cast<long>(steps_);
         for (arma::uword b = 0; b < batch.batch; ++b) {
             const Pulse& p = pulses[b];
@@ -175,6 +178,7 @@ private:
     long cost_onset_;
     double no_cue_;
     bool inclusive_end_;
+    std::optional<float> h0_;
     std::uint64_t key_;
     std::vector<Pulse> pool_;
 };
@@ -211,7 +215,11 @@ const TaskEntry& integration_memory_entry() {
             {"inclusive_end", ParamType::Bool, Value{true}, std::nullopt, std::nullopt, "",
              "the input is on for t_on <= t <= t_on + D, D + 1 steps as the seed's code; "
              "false: D steps"},
+            {"h0", ParamType::Real, std::nullopt, -1e6, 1e6, "",
+             "the initial state of every unit in these trials (seed 002's spontaneous trial: "
+             "0.1); none: the network's h0"},
         };
+        e.schema.params.back().optional = true;
         e.signals = {{"output", "the readout y_t per trial and step"},
                      {"squared_error", "(y_t - target_t)^2 per trial and step"}};
         e.periods = {{"before_cost", "state indices [0, cost_onset)"},

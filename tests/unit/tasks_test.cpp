@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include "runtime/network.hpp"
 #include "runtime/random.hpp"
 #include "stdlib/registry.hpp"
 #include "stdlib/tasks/integration_memory.hpp"
@@ -121,6 +122,20 @@ TEST_CASE("integration_memory: D samples without inclusive_end, and a pool fixed
     CHECK_FALSE(arma::approx_equal(other->training_batch({0, 0, 500, "pool"}, pick3).inputs,
                                    g.inputs, "absdiff", 0.0F));
     CHECK_THROWS_AS(defaults->training_batch({0, 0, 501, "pool"}, pick), std::invalid_argument);
+
+    // Golden data: the first batch of 4 for seed 7, as (onset, input samples = D + 1,
+    // plateau = 0.007 D). A change here changes every seed-002 result.
+    rt::RandomStream first(rt::stream_key(1, "t"));
+    const s::TrialBatch f = defaults->training_batch({0, 0, 4, "pool"}, first);
+    const long golden[4][2] = {{3440, 168}, {2765, 137}, {3326, 221}, {3468, 167}};
+    for (arma::uword k = 0; k < 4; ++k) {
+        const auto on = steps_where(f.inputs, k, 4, 2.0F);
+        REQUIRE(!on.empty());
+        CHECK(on.front() == golden[k][0]);
+        CHECK(static_cast<long>(on.size()) == golden[k][1]);
+        CHECK(f.step_targets(0, (f.steps - 1) * 4 + k)
+              == doctest::Approx(0.007 * static_cast<double>(golden[k][1] - 1)));
+    }
 }
 
 TEST_CASE("sequence_wm trials have DIGEST 4.1's timing, channel layout and targets") {
@@ -176,4 +191,38 @@ TEST_CASE("sequence_wm trials have DIGEST 4.1's timing, channel layout and targe
         }
     }
     CHECK(lengths_seen == std::set<arma::uword>{2, 3, 4});
+}
+
+TEST_CASE("integration_memory's h0 starts its trials there, and none leaves the network's") {
+    s::Params p;
+    p.set("length", 20.0);
+    p.set("onset", 5.0);
+    p.set("duration", 2.0);
+    p.set("cost_onset", 10.0);
+    p.set("pool", 4.0);
+    rt::RandomStream t1(rt::stream_key(1, "t"));
+    CHECK_FALSE(pulses(p)->training_batch({0, 0, 2, "pool"}, t1).initial_state.has_value());
+    p.set("h0", 0.1);
+    const auto task = pulses(p);
+    rt::RandomStream t2(rt::stream_key(1, "t"));
+    const s::TrialBatch b = task->training_batch({0, 0, 2, "pool"}, t2);
+    REQUIRE(b.initial_state.has_value());
+    CHECK(*b.initial_state == 0.1F);
+
+    // The network starts there: a leaky unit without input or recurrence decays from 0.1.
+    rt::NetworkShape shape;
+    shape.kind = rt::CellKind::Ctrnn;
+    shape.units = 3;
+    shape.inputs = 1;
+    shape.bias = false;
+    rt::Network<float> net =
+        rt::default_network<float>(shape, [](const std::string&) { return rt::RandomStream(1); });
+    net.alpha = 0.25;
+    net.find("G")->raw.zeros();
+    net.find("I")->raw.zeros();
+    rt::Tape<float> tape;
+    const rt::NetworkVars v = rt::forward(tape, net, b.inputs, b.batch,
+                                          static_cast<const arma::fmat*>(nullptr), b.initial_state);
+    CHECK(tape.value(v.states)(0, 0) == doctest::Approx(0.1 * 0.75));
+    CHECK(tape.value(v.states)(2, 2 * 2 + 1) == doctest::Approx(0.1 * 0.75 * 0.75 * 0.75));
 }
