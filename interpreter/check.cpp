@@ -426,6 +426,21 @@ private:
                 return stdlib::Value{std::move(values)};
             }
             case T::JitteredSteps: {
+                if (e.kind == K::List) {
+                    std::vector<double> values;
+                    for (const auto& item : e.items) {
+                        const auto steps = to_steps(*item);
+                        if (!steps || !range_ok(*steps, item->span))
+                            return std::nullopt;
+                        values.push_back(*steps);
+                    }
+                    if (values.empty()) {
+                        d_.error(Code::WrongType, e.span,
+                                 fmt::format("{}; the list is empty", want));
+                        return std::nullopt;
+                    }
+                    return stdlib::Value{std::move(values)};
+                }
                 if (e.kind != K::Jitter) {
                     const auto steps = to_steps(e);
                     if (!steps || !range_ok(*steps, e.span))

@@ -27,7 +27,7 @@ std::string_view param_type_name(ParamType t) {
         case ParamType::Draw:
             return "number or uniform(low, high)";
         case ParamType::JitteredSteps:
-            return "duration or duration +- duration";
+            return "duration, duration +- duration, or a list of durations";
         case ParamType::IntegerList:
             return "list of whole numbers";
     }

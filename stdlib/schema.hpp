@@ -33,7 +33,8 @@ enum class ParamType {
     Draw,    // a number, or uniform(low, high) drawn per trial
     // A duration as Steps, or `m +- s` (both durations): whole steps drawn per trial from
     // m - s to m + s - 1, stored as UniformDraw{m - s, m + s} (high excluded); a plain
-    // duration n is stored as n.
+    // duration n is stored as n; a list of durations [a, b, ...] (probe trials, one per
+    // element) as a list of steps.
     JitteredSteps,
     IntegerList,  // [a, b, ...] of whole numbers (a single number n is [n]); not empty
 };

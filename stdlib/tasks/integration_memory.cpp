@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <variant>
 
 #include "runtime/signals.hpp"
 
@@ -33,7 +34,12 @@ public:
     IntegrationMemory(const Params& p, rt::RandomStream& setup)
         : steps_(static_cast<arma::uword>(p.integer("length")))
         , onset_(p.draw("onset"))
-        , duration_(p.draw("duration"))
+        , duration_(std::holds_alternative<std::vector<double>>(p.get("duration"))
+                        ? UniformDraw{}
+                        : p.draw("duration"))
+        , probes_(std::holds_alternative<std::vector<double>>(p.get("duration"))
+                      ? p.integers("duration")
+                      : std::vector<long>{})
         , strength_(static_cast<float>(p.real("strength")))
         , slope_(static_cast<float>(p.real("slope")))
         , cost_onset_(p.integer("cost_onset"))
@@ -54,7 +60,7 @@ public:
 
     arma::uword steps() const override { return steps_; }
 
-    arma::uword conditions() const override { return 1; }
+    arma::uword conditions() const override { return probes_.empty() ? 1 : probes_.size(); }
 
     std::vector<Period> periods() const override {
         const auto cost =
@@ -83,11 +89,20 @@ public:
     }
 
     // Fresh trials (never from the pool), 100 unless asked, from the evaluation's stream.
+    // With a list of durations (probe trials): one trial per duration, or `count` trials
+    // cycling through them; the condition is the duration's index.
     TrialBatch evaluation_batch(rt::RandomStream& trials, arma::uword count) const override {
         std::vector<Pulse> fresh;
-        for (arma::uword k = 0; k < (count > 0 ? count : 100); ++k)
-            fresh.push_back(draw(trials));
-        return make_batch(fresh);
+        std::vector<long> condition;
+        const arma::uword n = count > 0 ? count : probes_.empty() ? 100 : probes_.size();
+        for (arma::uword k = 0; k < n; ++k) {
+            fresh.push_back(
+                draw(trials, probes_.empty() ? -1 : static_cast<long>(k % probes_.size())));
+            condition.push_back(probes_.empty() ? 0 : static_cast<long>(k % probes_.size()));
+        }
+        TrialBatch batch = make_batch(fresh);
+        batch.condition = condition;
+        return batch;
     }
 
     rt::Var signal(std::string_view name, rt::Tape<float>& tape, const rt::NetworkVars& net,
@@ -152,11 +167,19 @@ public:
     }
 
 private:
-    Pulse draw(rt::RandomStream& s) const {
+    // A trial; with probe durations, the one of index `probe` (or one drawn uniformly when
+    // probe < 0).
+    Pulse draw(rt::RandomStream& s, long probe = -1) const {
         Pulse p;
         p.cue = !(s.uniform_double() < no_cue_);
         p.onset = draw_steps(onset_, s);
-        p.duration = draw_steps(duration_, s);
+        if (probes_.empty())
+            p.duration = draw_steps(duration_, s);
+        else if (probe >= 0)
+            p.duration = probes_[static_cast<std::size_t>(probe)];
+        else
+            p.duration = probes_[static_cast<std::size_t>(
+                s.uniform_int(0, static_cast<std::int64_t>(probes_.size()) - 1))];
         return p;
     }
 
@@ -174,6 +197,7 @@ private:
 
     arma::uword steps_;
     UniformDraw onset_, duration_;
+    std::vector<long> probes_;  // durations of probe trials, when `duration` is a list
     float strength_, slope_;
     long cost_onset_;
     double no_cue_;
@@ -200,7 +224,9 @@ const TaskEntry& integration_memory_entry() {
             {"onset", ParamType::JitteredSteps, Value{UniformDraw{2000.0, 4000.0}}, 0.0, 1e7,
              "steps", "pulse onset t_on; m +- s draws whole steps m - s .. m + s - 1 per trial"},
             {"duration", ParamType::JitteredSteps, Value{UniformDraw{50.0, 250.0}}, 0.0, 1e7,
-             "steps", "nominal pulse duration D, jittered like onset"},
+             "steps",
+             "nominal pulse duration D, jittered like onset; a list [a, b, ...] makes probe "
+             "trials, one per duration when evaluated, drawn from the list when trained"},
             {"strength", ParamType::Real, Value{2.0}, -1e6, 1e6, "",
              "input value while the pulse is on"},
             {"slope", ParamType::Real, Value{0.007}, -1e6, 1e6, "",

@@ -226,3 +226,31 @@ TEST_CASE("integration_memory's h0 starts its trials there, and none leaves the 
     CHECK(tape.value(v.states)(0, 0) == doctest::Approx(0.1 * 0.75));
     CHECK(tape.value(v.states)(2, 2 * 2 + 1) == doctest::Approx(0.1 * 0.75 * 0.75 * 0.75));
 }
+
+TEST_CASE("integration_memory with a list of durations evaluates one probe trial per duration") {
+    s::Params p;
+    p.set("length", 40.0);
+    p.set("onset", 5.0);
+    p.set("duration", s::Value{std::vector<double>{2.0, 6.0, 9.0}});
+    p.set("cost_onset", 25.0);
+    p.set("no_cue", 0.0);
+    p.set("pool", 20.0);
+    const auto task = pulses(p);
+    CHECK(task->conditions() == 3);
+    rt::RandomStream t(rt::stream_key(1, "evaluate e / trials"));
+    const s::TrialBatch b = task->evaluation_batch(t, 0);
+    REQUIRE(b.batch == 3);
+    CHECK(b.condition == std::vector<long>{0, 1, 2});
+    const long d[3] = {2, 6, 9};
+    for (arma::uword k = 0; k < 3; ++k) {
+        CHECK(steps_where(b.inputs, k, 3, 2.0F).size() == static_cast<size_t>(d[k] + 1));
+        CHECK(b.step_targets(0, 39 * 3 + k) == doctest::Approx(0.007 * static_cast<double>(d[k])));
+    }
+    // Training draws from the list.
+    rt::RandomStream pick(rt::stream_key(1, "t"));
+    const s::TrialBatch train = task->training_batch({0, 0, 20, "pool"}, pick);
+    for (arma::uword k = 0; k < 20; ++k) {
+        const auto n = static_cast<long>(steps_where(train.inputs, k, 20, 2.0F).size()) - 1;
+        CHECK((n == 2 || n == 6 || n == 9));
+    }
+}
