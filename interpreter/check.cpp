@@ -1524,10 +1524,10 @@ private:
         t.task = task->first;
         compatible(net->second, task->second, s.head->span);
         const LossScope scope{&net->second, &task->second, net->first, task->first};
-        const std::vector<std::string> known = {"updater",   "optimizer",      "loss",
-                                                "schedule",  "epochs",         "batch",
-                                                "batches",   "validate_every", "validate_trials",
-                                                "stop_when", "seed",           "clip_norm"};
+        const std::vector<std::string> known = {
+            "updater", "optimizer", "loss",           "schedule",        "epochs",
+            "batch",   "batches",   "validate_every", "validate_trials", "stop_when",
+            "seed",    "clip_norm", "on_nan"};
         std::set<std::string> given;
         for (const auto& f : s.body) {
             if (!given.insert(f.name).second) {
@@ -1603,6 +1603,12 @@ private:
                                              1.0, 1e9, "", "");
                 if (auto x = value(v, spec))
                     t.epochs = std::lround(std::get<double>(*x));
+            } else if (f.name == "on_nan") {
+                const stdlib::ParamSpec spec("on_nan", stdlib::ParamType::Choice, std::nullopt,
+                                             std::nullopt, std::nullopt, "", "",
+                                             {"stop", "end_epoch"});
+                if (auto x = value(v, spec))
+                    t.nan_ends_epoch = std::get<std::string>(*x) == "end_epoch";
             } else if (f.name == "validate_every" || f.name == "validate_trials") {
                 const stdlib::ParamSpec spec(f.name, stdlib::ParamType::Integer, std::nullopt,
                                              f.name == "validate_every" ? 0.0 : 1.0, 1e9, "", "");

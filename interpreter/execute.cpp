@@ -120,6 +120,11 @@ std::string train_text(const TrainDef& t) {
             out += fmt::format("{}{}{},", c.metric, c.op, c.threshold);
         out += fmt::format("for{};", t.stop->epochs);
     }
+    out += fmt::format("validate={},{};on_nan={};", t.validate_every, t.validate_trials,
+                       t.nan_ends_epoch ? "end_epoch" : "stop");
+    if (t.curriculum)
+        out += fmt::format("curriculum={},{},{},{};", t.curriculum->threshold,
+                           t.curriculum->patience, t.curriculum->mix, t.curriculum->metric);
     return out;
 }
 
@@ -258,6 +263,8 @@ private:
         auto table = std::make_unique<toml::table>();
         table->insert("epochs_run", result.epochs_run);
         table->insert("stopped_early", result.stopped_early);
+        if (def.nan_ends_epoch)
+            table->insert("nan_epochs", result.nan_epochs);
         table->insert("final_loss", result.final_loss);
         metrics_.insert(node.name, std::move(*table));
         trained_[node.name] = std::move(result);

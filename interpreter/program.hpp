@@ -121,6 +121,9 @@ struct TrainDef {
     std::optional<CurriculumDef> curriculum;  // with schedule "curriculum"
     long validate_every = 0;                  // epochs between validations; 0: never
     long validate_trials = 0;                 // trials per validation batch; 0: batch
+    // on_nan = end_epoch: a non-finite loss or gradient ends the epoch without a step
+    // (seed 002); otherwise (on_nan = stop) it ends the run with an error.
+    bool nan_ends_epoch = false;
     std::optional<StopRule> stop;
     std::optional<std::uint64_t> seed;  // replaces the script seed for this training's draws
     ast::Span span;

@@ -361,6 +361,7 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
         std::vector<double> term_sums(def.loss.size(), 0.0);
         std::map<std::string, double> metrics;
         double loss = 0.0;
+        std::size_t done = 0;  // steps taken (fewer when a NaN ends the epoch)
         for (std::size_t k = 0; k < plan.size(); ++k) {
             const stdlib::BatchRequest request{
                 epoch, epoch * static_cast<long>(plan.size()) + static_cast<long>(k),
@@ -372,19 +373,22 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
             const rt::NetworkVars& vars = pass.vars;
             const std::vector<rt::Var>& terms = pass.terms;
             const rt::Var total = pass.total;
-            const double per = 1.0 / static_cast<double>(plan.size());
-            loss += per * tape.value(total)(0, 0);
+            std::vector<double> values;
+            bool finite = true;
             for (std::size_t i = 0; i < terms.size(); ++i) {
                 const double v = def.loss[i].sign * tape.value(terms[i])(0, 0);
-                if (!std::isfinite(v))
+                if (!std::isfinite(v) && !def.nan_ends_epoch)
                     throw RuntimeFailure(fmt::format(
                         "train '{}': the loss term {} became {} at epoch {}{}", def.name,
                         def.loss[i].name, v, epoch + 1,
                         plan.size() > 1 ? fmt::format(", step {}", k + 1) : std::string()));
-                term_sums[i] += per * v;
+                finite = finite && std::isfinite(v);
+                values.push_back(v);
             }
-            for (const auto& [name, value] : batch_metrics(*builder, batch))
-                metrics[name] += per * value;
+            if (!finite) {  // on_nan = end_epoch: no step, the rest of the epoch is skipped
+                ++out.nan_epochs;
+                break;
+            }
             tape.backward(total);
             std::vector<arma::fmat*> params;
             std::vector<arma::fmat*> grads;
@@ -393,17 +397,36 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
                     continue;
                 const rt::Var raw = vars.raw.at(p.name);
                 arma::fmat& g = tape.grad(raw);
-                if (!g.is_finite())
+                if (!g.is_finite() && !def.nan_ends_epoch)
                     throw RuntimeFailure(
                         fmt::format("train '{}': the gradient of {} is not finite at epoch {}",
                                     def.name, p.name, epoch + 1));
+                finite = finite && g.is_finite();
                 params.push_back(&p.raw);
                 grads.push_back(&g);
+            }
+            if (!finite) {
+                ++out.nan_epochs;
+                break;
             }
             if (def.clip_norm > 0.0)
                 rt::clip_global_norm(grads, def.clip_norm);
             optimizer.step(params, {grads.begin(), grads.end()});
+            // Recorded only for steps taken; the row holds their means.
+            loss += tape.value(total)(0, 0);
+            for (std::size_t i = 0; i < values.size(); ++i)
+                term_sums[i] += values[i];
+            for (const auto& [name, value] : batch_metrics(*builder, batch))
+                metrics[name] += value;
+            ++done;
         }
+        const double scale =
+            done > 0 ? 1.0 / static_cast<double>(done) : std::numeric_limits<double>::quiet_NaN();
+        loss *= scale;
+        for (double& v : term_sums)
+            v *= scale;
+        for (const auto& m : task_def.entry->metrics)
+            metrics[m.name] *= scale;  // NaN when no step was taken
         std::vector<double> row = {static_cast<double>(epoch + 1), loss};
         row.insert(row.end(), term_sums.begin(), term_sums.end());
         for (const auto& m : task_def.entry->metrics)

@@ -29,6 +29,7 @@ struct TrainedNetwork {
     long epochs_run = 0;
     bool stopped_early = false;
     bool interrupted = false;  // stopped by TrainCheckpoints::after_epoch, with a checkpoint
+    long nan_epochs = 0;       // epochs cut short by a non-finite loss (on_nan = end_epoch)
     double final_loss = 0.0;
 };
 

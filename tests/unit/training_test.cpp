@@ -198,3 +198,35 @@ TEST_CASE("evaluate { trials = N } evaluates N fresh trials") {
     CHECK(five.condition == std::vector<long>{0, 1, 0, 1, 0});
     CHECK(each.per_trial.at("retention").size() == 2);  // one per pattern
 }
+
+TEST_CASE("on_nan = end_epoch skips the step and the rest of the epoch, and training goes on") {
+    // A linear network with W ~ N(0, 25) overflows within the first trial.
+    const std::string script = R"(
+task m = memory_recall { units = 4, present = 5 steps, retain = 400 steps }
+network n = rnn { units = 4, activation = linear
+  W_self : init normal(5) }
+train f = n on m { loss = -mean(overlap, during: retain), epochs = 3, batches = 2, ON_NAN }
+)";
+    auto load = [&](const std::string& on_nan) {
+        std::string text = script;
+        text.replace(text.find("ON_NAN"), 6, on_nan);
+        return i::load_text("nan.rnn", text);
+    };
+    const i::Loaded stop = load("on_nan = stop");
+    const i::Loaded skip = load("on_nan = end_epoch");
+    REQUIRE(stop.program);
+    REQUIRE(skip.program);
+    const auto& task_def = skip.program->tasks.at("m");
+    rt::RandomStream stream(i::task_setup_key(*skip.program, "m"));
+    const auto task = task_def.entry->make(task_def.params, stream);
+    CHECK_THROWS_AS(i::train(*stop.program, stop.program->trains.at("f"), *task, nullptr),
+                    i::RuntimeFailure);
+    const i::TrainedNetwork t =
+        i::train(*skip.program, skip.program->trains.at("f"), *task, nullptr);
+    CHECK(t.epochs_run == 3);
+    CHECK(t.nan_epochs == 3);  // no step is ever taken: the weights never change
+    CHECK(std::isnan(t.history.rows[0][1]));
+    const rt::Network<float> start =
+        i::build_network(skip.program->networks.at("n"), task->input_size(), 0);
+    CHECK(arma::approx_equal(start.at("W_self").raw, t.net.at("W_self").raw, "absdiff", 0.0F));
+}
