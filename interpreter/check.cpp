@@ -1859,6 +1859,8 @@ private:
                     suggestion(parts[1], tensors));
                 return std::nullopt;
             }
+        } else if (decl->kind == SK::Task && parts.size() == 1) {
+            r.kind = ArgRef::Kind::Task;
         } else if (decl->kind == SK::Task && parts.size() == 2) {
             r.kind = ArgRef::Kind::TaskMatrix;
             r.member = parts[1];
@@ -1887,13 +1889,15 @@ private:
         const bool fits =
             (spec.kind == stdlib::ArgKind::Matrix && matrix)
             || (spec.kind == stdlib::ArgKind::Training && r.kind == ArgRef::Kind::Training)
-            || (spec.kind == stdlib::ArgKind::Evaluation && r.kind == ArgRef::Kind::Evaluation);
+            || (spec.kind == stdlib::ArgKind::Evaluation && r.kind == ArgRef::Kind::Evaluation)
+            || (spec.kind == stdlib::ArgKind::Task && r.kind == ArgRef::Kind::Task);
         if (!fits) {
             d_.error(Code::ArgumentKind, e.span,
                      fmt::format("'{}' expects {}, but '{}' is {}", spec.name,
                                  with_article(stdlib::arg_kind_name(spec.kind)), text,
                                  matrix                             ? "a matrix"
                                  : r.kind == ArgRef::Kind::Training ? "a training"
+                                 : r.kind == ArgRef::Kind::Task     ? "a task"
                                                                     : "an evaluation"));
             return std::nullopt;
         }

@@ -164,9 +164,10 @@ Graph lower(const Program& program) {
         std::vector<std::size_t> out;
         std::set<std::size_t> seen;
         for (const auto& a : args) {
-            const std::string kind = a.kind == ArgRef::Kind::TaskMatrix   ? "task"
-                                     : a.kind == ArgRef::Kind::Evaluation ? "evaluate"
-                                                                          : "train";
+            const std::string kind =
+                a.kind == ArgRef::Kind::TaskMatrix || a.kind == ArgRef::Kind::Task ? "task"
+                : a.kind == ArgRef::Kind::Evaluation                               ? "evaluate"
+                                                                                   : "train";
             const std::size_t i = index.at(kind + " " + a.definition);
             if (seen.insert(i).second)
                 out.push_back(i);
@@ -318,6 +319,20 @@ private:
                     out.emplace_back(
                         stdlib::TrainingArg{a.label, trained_.at(a.definition).history});
                     break;
+                case ArgRef::Kind::Task: {
+                    // The first evaluation trial of the task, from its own stream.
+                    const stdlib::TaskInstance& task = *tasks_.at(a.definition);
+                    rt::RandomStream s(
+                        rt::stream_key(program_.seed, "plot / task " + a.definition));
+                    const stdlib::TrialBatch b = task.evaluation_batch(s, 1);
+                    stdlib::TaskTrialArg arg{
+                        a.label, b.inputs, b.step_targets, {}, stdlib::periods_of(task, b)};
+                    const auto& masks = program_.tasks.at(a.definition).entry->masks;
+                    if (!masks.empty() && !b.step_targets.empty())
+                        arg.mask = task.mask(masks.front().name, b);
+                    out.emplace_back(std::move(arg));
+                    break;
+                }
                 case ArgRef::Kind::Evaluation: {
                     const Evaluation& ev = evaluations_.at(a.definition);
                     // The first signal of the task (memory_recall: overlap).

@@ -139,7 +139,7 @@ struct EvaluateDef {
 
 // A reference used as an analysis or figure argument.
 struct ArgRef {
-    enum class Kind { TrainedTensor, TaskMatrix, Training, Evaluation };
+    enum class Kind { TrainedTensor, TaskMatrix, Training, Evaluation, Task };
     Kind kind = Kind::Training;
     std::string definition;  // the train / task / evaluate name
     std::string member;      // tensor or matrix name

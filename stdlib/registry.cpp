@@ -29,7 +29,8 @@ const std::vector<const AnalysisEntry*>& analyses() {
 
 const std::vector<const FigureEntry*>& figures() {
     static const std::vector<const FigureEntry*> all = {
-        &history_figure_entry(), &heatmap_figure_entry(), &trajectory_figure_entry()};
+        &history_figure_entry(), &heatmap_figure_entry(), &trajectory_figure_entry(),
+        &trial_figure_entry()};
     return all;
 }
 
@@ -162,6 +163,8 @@ std::string_view arg_kind_name(ArgKind k) {
             return "training";
         case ArgKind::Evaluation:
             return "evaluation";
+        case ArgKind::Task:
+            return "task";
     }
     return "?";
 }

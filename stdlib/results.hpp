@@ -37,9 +37,20 @@ struct EvaluationArg {
     std::vector<Period> periods;
 };
 
-using ArgValue = std::variant<MatrixArg, TrainingArg, EvaluationArg>;
+// One trial of a task, as the network sees it: inputs (channels x steps), the readout's
+// targets (rows x steps; empty for tasks without) and the mask of the task's first masked
+// loss (1 x steps; empty without), with its periods.
+struct TaskTrialArg {
+    std::string label;
+    arma::fmat inputs;
+    arma::fmat targets;
+    arma::fmat mask;
+    std::vector<Period> periods;
+};
 
-enum class ArgKind { Matrix, Training, Evaluation };
+using ArgValue = std::variant<MatrixArg, TrainingArg, EvaluationArg, TaskTrialArg>;
+
+enum class ArgKind { Matrix, Training, Evaluation, Task };
 
 std::string_view arg_kind_name(ArgKind k);
 

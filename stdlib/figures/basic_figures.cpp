@@ -144,6 +144,102 @@ FigureScript draw_trajectory(const std::vector<ArgValue>& args, const Params& op
     return fig;
 }
 
+// One trial of a task: its inputs as an image (channel x step) above its targets and mask,
+// with the task's periods marked on both.
+FigureScript draw_trial(const std::vector<ArgValue>& args, const Params& options,
+                        const std::string& stem) {
+    const auto& trial = std::get<TaskTrialArg>(args.at(0));
+    FigureScript fig;
+    fig.height = trial.targets.empty() ? 420 : 720;
+    const arma::uword steps = trial.inputs.n_cols;
+    std::string inputs;
+    for (arma::uword i = 0; i < trial.inputs.n_rows; ++i) {
+        for (arma::uword t = 0; t < steps; ++t)
+            inputs += fmt::format("{}{:.7g}", t ? " " : "", trial.inputs(i, t));
+        inputs += "\n";
+    }
+    const std::string input_file = stem + "_inputs.dat";
+    fig.data.push_back({input_file, inputs});
+    std::string periods;
+    int object = 1;
+    for (const auto& p : trial.periods) {
+        periods += fmt::format(
+            "set arrow {} from {},graph 0 to {},graph 1 nohead dt 2 lc rgb "
+            "'#777777'\n",
+            object, static_cast<double>(p.begin) - 0.5, static_cast<double>(p.begin) - 0.5);
+        periods += fmt::format("set label {} {} at {},graph 1.03 left font ',9'\n", object,
+                               gnuplot_quote(p.name), static_cast<double>(p.begin));
+        ++object;
+    }
+    std::string body =
+        fmt::format("set multiplot layout {},1 title {}\n", trial.targets.empty() ? 1 : 2,
+                    title_option(options, "one trial of " + trial.label));
+    body += periods;
+    if (trial.inputs.n_rows <= 4) {
+        // Few channels (a pulse): one line each reads better than an image.
+        std::string lines = "# step";
+        for (arma::uword i = 0; i < trial.inputs.n_rows; ++i)
+            lines += fmt::format(" input{}", i + 1);
+        lines += "\n";
+        for (arma::uword t = 0; t < steps; ++t) {
+            lines += fmt::format("{}", t);
+            for (arma::uword i = 0; i < trial.inputs.n_rows; ++i)
+                lines += fmt::format(" {:.7g}", trial.inputs(i, t));
+            lines += "\n";
+        }
+        fig.data.back() = {input_file, lines};
+        body += "set key outside right\nset grid\nset tics out\n";
+        body += fmt::format("set xrange [-0.5:{}]\n", static_cast<double>(steps) - 0.5);
+        body += "set xlabel 'step'\nset ylabel 'input'\nplot ";
+        for (arma::uword i = 0; i < trial.inputs.n_rows; ++i)
+            body += fmt::format("{}{} using 1:{} with steps lw 1.5 title {}", i ? ", " : "",
+                                gnuplot_quote(input_file), i + 2,
+                                gnuplot_quote(fmt::format("input {}", i + 1)));
+        body += "\n";
+    } else {
+        body += "set palette defined (0 '#ffffff', 1 '#2166ac')\nunset key\nset tics out\n";
+        body += fmt::format("set xrange [-0.5:{}]\nset yrange [{}:-0.5]\n",
+                            static_cast<double>(steps) - 0.5,
+                            static_cast<double>(trial.inputs.n_rows) - 0.5);
+        body += "set xlabel 'step'\nset ylabel 'input channel'\n";
+        body += fmt::format("plot {} matrix with image\n", gnuplot_quote(input_file));
+        body += "unset colorbox\n";
+    }
+    if (!trial.targets.empty()) {
+        std::string rows = "# step";
+        for (arma::uword r = 0; r < trial.targets.n_rows; ++r)
+            rows += fmt::format(" target{}", r + 1);
+        rows += trial.mask.empty() ? "\n" : " mask\n";
+        for (arma::uword t = 0; t < steps; ++t) {
+            rows += fmt::format("{}", t);
+            for (arma::uword r = 0; r < trial.targets.n_rows; ++r)
+                rows += fmt::format(" {:.7g}", trial.targets(r, t));
+            if (!trial.mask.empty())
+                rows += fmt::format(" {:.7g}", trial.mask(0, t));
+            rows += "\n";
+        }
+        const std::string target_file = stem + "_targets.dat";
+        fig.data.push_back({target_file, rows});
+        body += "set autoscale y\nset key outside right\nset grid\n";
+        body += "set ylabel 'target'\nset y2label 'mask'\nset y2range [-0.05:1.5]\n";
+        body += "set y2tics 0, 1, 1\nset ytics nomirror\n";
+        body += "plot ";
+        for (arma::uword r = 0; r < trial.targets.n_rows; ++r)
+            body += fmt::format("{}{} using 1:{} with steps lw 1.5 title {}", r ? ", " : "",
+                                gnuplot_quote(target_file), r + 2,
+                                gnuplot_quote(fmt::format("target {}", r + 1)));
+        if (!trial.mask.empty())
+            body += fmt::format(
+                ", {} using 1:{} axes x1y2 with steps lc rgb '#999999' title "
+                "'mask'",
+                gnuplot_quote(target_file), trial.targets.n_rows + 2);
+        body += "\n";
+    }
+    body += "unset multiplot\n";
+    fig.body = body;
+    return fig;
+}
+
 ParamSpec title_param() {
     return {"title",
             ParamType::String,
@@ -197,6 +293,21 @@ const FigureEntry& trajectory_figure_entry() {
              "step where the drawing ends; 0: the end of the trial"},
         };
         e.draw = draw_trajectory;
+        return e;
+    }();
+    return entry;
+}
+
+const FigureEntry& trial_figure_entry() {
+    static const FigureEntry entry = [] {
+        FigureEntry e;
+        e.name = "trial";
+        e.doc =
+            "One trial of a task: its inputs (channel x step), its targets and the mask of "
+            "its first masked loss, with the periods marked.";
+        e.args = {{"task", ArgKind::Task, "a task definition, e.g. pulses"}};
+        e.schema.params = {title_param()};
+        e.draw = draw_trial;
         return e;
     }();
     return entry;

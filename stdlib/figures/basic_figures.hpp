@@ -9,5 +9,6 @@ namespace rnn::stdlib {
 const FigureEntry& history_figure_entry();
 const FigureEntry& heatmap_figure_entry();
 const FigureEntry& trajectory_figure_entry();
+const FigureEntry& trial_figure_entry();
 
 }  // namespace rnn::stdlib

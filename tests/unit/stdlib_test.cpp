@@ -84,3 +84,28 @@ TEST_CASE("every stdlib entry documents every parameter") {
     CHECK(md.find("### `memory_recall`") != std::string::npos);
     CHECK(md.find("### `hopfield_similarity(matrix, patterns)`") != std::string::npos);
 }
+
+TEST_CASE("the trial figure draws inputs as lines or an image, and targets with their mask") {
+    const s::FigureEntry* fig = s::find_figure("trial");
+    REQUIRE(fig != nullptr);
+    const s::Params options = s::with_defaults(fig->schema, {});
+    s::TaskTrialArg pulse{"pulses",
+                          arma::fmat(1, 10, arma::fill::zeros),
+                          arma::fmat(1, 10, arma::fill::ones),
+                          arma::fmat(1, 10, arma::fill::ones),
+                          {{"before_cost", 0, 6}, {"plateau", 6, 10}}};
+    pulse.inputs(0, 3) = 2.0F;
+    const s::FigureScript a = fig->draw({pulse}, options, "trial");
+    CHECK(a.body.find("with steps") != std::string::npos);
+    CHECK(a.body.find("matrix with image") == std::string::npos);
+    CHECK(a.body.find("axes x1y2") != std::string::npos);  // the mask
+    REQUIRE(a.data.size() == 2);
+    CHECK(a.data[0].name == "trial_inputs.dat");
+    CHECK(a.data[0].text.find("3 2\n") != std::string::npos);
+    CHECK(a.data[1].text.find("\n9 1 1\n") != std::string::npos);
+
+    const s::TaskTrialArg many{"seqs", arma::fmat(15, 35, arma::fill::zeros), {}, {}, {}};
+    const s::FigureScript b = fig->draw({many}, options, "t");
+    CHECK(b.body.find("matrix with image") != std::string::npos);
+    CHECK(b.data.size() == 1);  // no targets: no second panel
+}
