@@ -237,6 +237,27 @@ private:
         return it == declared_.end() ? nullptr : &it->second;
     }
 
+    // `TASK.inputs` or `TASK.outputs`: the input width or readout size a task's trials
+    // have (e.g. `inputs = seqs.inputs`); nothing for other expressions, -1 after an error.
+    std::optional<long> task_size(const Expr& e) {
+        const std::string text = dotted(e);
+        const auto parts = split_dots(text);
+        if (parts.size() != 2 || (parts[1] != "inputs" && parts[1] != "outputs"))
+            return std::nullopt;
+        const Declared* decl = lookup(parts[0]);
+        if (decl == nullptr || decl->kind != ast::Statement::Kind::Task)
+            return std::nullopt;
+        used_.insert(parts[0]);
+        if (!p_.tasks.count(parts[0]))
+            task_def(*decl->stmt);
+        const auto it = p_.tasks.find(parts[0]);
+        if (it == p_.tasks.end())
+            return -1;  // the task has errors, reported there
+        const auto& size =
+            parts[1] == "inputs" ? it->second.entry->input_size : it->second.entry->output_size;
+        return size ? size(it->second.params) : 0;
+    }
+
     // A name that is a sweep's family rather than one definition: reports it and returns true.
     bool family_reference(const std::string& name, const ast::Span& where) {
         const auto f = families_.find(name);
@@ -327,6 +348,12 @@ private:
         };
         const std::string want = fmt::format("'{}' expects {}", spec.name,
                                              with_article(stdlib::param_type_name(spec.type)));
+        if (spec.type == T::Integer)
+            if (const auto derived = task_size(e)) {
+                if (*derived < 0 || !range_ok(static_cast<double>(*derived), e.span))
+                    return std::nullopt;
+                return stdlib::Value{static_cast<double>(*derived)};
+            }
         // A duration in whole steps (ms and s through dt), without the range check.
         auto to_steps = [&](const Expr& x) -> std::optional<double> {
             if (x.kind != K::Number || x.unit.empty()) {

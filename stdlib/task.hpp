@@ -133,6 +133,8 @@ struct TaskEntry {
     std::vector<NamedDoc> masks;      // for masked losses: masked_mse(output, target, mask: M)
     // The readout size the task's targets need with these parameters (0: none).
     std::function<long(const Params&)> output_size;
+    // The input width of its trials with these parameters (`TASK.inputs` in scripts).
+    std::function<long(const Params&)> input_size;
     // Which parameter says how many units the network's state must have (or "").
     std::string units_param;
     // The number of steps of one trial with these parameters (for checking time windows).

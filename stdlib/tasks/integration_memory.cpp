@@ -264,6 +264,9 @@ const TaskEntry& integration_memory_entry() {
         e.output_size = [](const Params&) {
             return 1L;
         };
+        e.input_size = [](const Params&) {
+            return 1L;
+        };
         e.make = [](const Params& p, rt::RandomStream& setup) -> std::unique_ptr<TaskInstance> {
             return std::make_unique<IntegrationMemory>(p, setup);
         };

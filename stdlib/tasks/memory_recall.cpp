@@ -165,6 +165,9 @@ const TaskEntry& memory_recall_entry() {
                        {"together", "every epoch trains all patterns as one batch"}};
         e.matrices = {{"patterns", "all patterns, units x P"},
                       {"current_pattern", "the clean pattern of each trial in the batch"}};
+        e.input_size = [](const Params& p) {
+            return p.integer("units");
+        };
         e.trial_steps = [](const Params& p) {
             return p.integer("present") + p.integer("retain");
         };

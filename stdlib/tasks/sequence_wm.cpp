@@ -225,6 +225,9 @@ const TaskEntry& sequence_wm_entry() {
         e.output_size = [](const Params& p) {
             return p.integer("stimuli");
         };
+        e.input_size = [](const Params& p) {
+            return p.integer("stimuli") + 3 + p.integer("positions");
+        };
         e.make = [](const Params& p, rt::RandomStream&) -> std::unique_ptr<TaskInstance> {
             return std::make_unique<SequenceWm>(p);
         };

@@ -230,3 +230,15 @@ train f = n on m { loss = -mean(overlap, during: retain), epochs = 3, batches = 
         i::build_network(skip.program->networks.at("n"), task->input_size(), 0);
     CHECK(arma::approx_equal(start.at("W_self").raw, t.net.at("W_self").raw, "absdiff", 0.0F));
 }
+
+TEST_CASE("TASK.inputs and TASK.outputs give a network the task's widths") {
+    const i::Loaded l = i::load_text(
+        "widths.rnn",
+        "task seqs = sequence_wm { lengths = [2], positions = 3 }\n"
+        "network net = gru { units = 16, inputs = seqs.inputs, outputs = seqs.outputs }\n"
+        "train fit = net on seqs { loss = cross_entropy(logits, target, mask: response) }\n");
+    INFO(i::render_all(l, false));
+    REQUIRE(l.program);
+    CHECK(l.program->networks.at("net").params.integer("inputs") == 8 + 3 + 3);
+    CHECK(l.program->networks.at("net").params.integer("outputs") == 8);
+}
