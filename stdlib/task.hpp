@@ -110,7 +110,10 @@ public:
                            const rt::NetworkVars& net, const TrialBatch& trials) const = 0;
 
     // A named constant matrix of the task ("patterns"), or of a batch ("current_pattern").
-    virtual arma::fmat matrix(std::string_view name, const TrialBatch* trials) const = 0;
+    virtual arma::fmat matrix(std::string_view name, const TrialBatch* trials) const {
+        (void)trials;
+        throw std::logic_error("the task has no matrix '" + std::string(name) + "'");
+    }
 
     // A named mask over the steps of a batch (TaskEntry::masks), 1 x (batch * steps): which
     // steps a masked loss counts.
@@ -140,6 +143,21 @@ struct TaskEntry {
     // The number of steps of one trial with these parameters (for checking time windows).
     std::function<long(const Params&)> trial_steps;
     std::function<std::unique_ptr<TaskInstance>(const Params&, rt::RandomStream& setup)> make;
+};
+
+// The two signal overloads of a task written once: Derived::signal_impl<T>(name, tape,
+// net, trials) serves both the float (training) and the double (gradient check) tape.
+template <typename Derived> class TaskWithSignals : public TaskInstance {
+public:
+    rt::Var signal(std::string_view name, rt::Tape<float>& tape, const rt::NetworkVars& net,
+                   const TrialBatch& trials) const override {
+        return static_cast<const Derived&>(*this).signal_impl(name, tape, net, trials);
+    }
+
+    rt::Var signal(std::string_view name, rt::Tape<double>& tape, const rt::NetworkVars& net,
+                   const TrialBatch& trials) const override {
+        return static_cast<const Derived&>(*this).signal_impl(name, tape, net, trials);
+    }
 };
 
 // The periods that apply to a batch.

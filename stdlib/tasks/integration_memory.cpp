@@ -29,7 +29,9 @@ long draw_steps(const UniformDraw& d, rt::RandomStream& s) {
     return high > low ? static_cast<long>(s.uniform_int(low, high - 1)) : low;
 }
 
-class IntegrationMemory final : public TaskInstance {
+class IntegrationMemory final : public TaskWithSignals<IntegrationMemory> {
+    friend class TaskWithSignals<IntegrationMemory>;  // calls signal_impl
+
 public:
     IntegrationMemory(const Params& p, rt::RandomStream& setup)
         : steps_(static_cast<arma::uword>(p.integer("length")))
@@ -103,20 +105,6 @@ public:
         TrialBatch batch = make_batch(fresh);
         batch.condition = condition;
         return batch;
-    }
-
-    rt::Var signal(std::string_view name, rt::Tape<float>& tape, const rt::NetworkVars& net,
-                   const TrialBatch& trials) const override {
-        return signal_impl(name, tape, net, trials);
-    }
-
-    rt::Var signal(std::string_view name, rt::Tape<double>& tape, const rt::NetworkVars& net,
-                   const TrialBatch& trials) const override {
-        return signal_impl(name, tape, net, trials);
-    }
-
-    arma::fmat matrix(std::string_view name, const TrialBatch*) const override {
-        throw std::logic_error("integration_memory has no matrix '" + std::string(name) + "'");
     }
 
     // not_minus_one: every step with a target (seed 002's mse_loss1); positive: the

@@ -9,7 +9,9 @@ namespace rnn::stdlib {
 
 namespace {
 
-class MemoryRecall final : public TaskInstance {
+class MemoryRecall final : public TaskWithSignals<MemoryRecall> {
+    friend class TaskWithSignals<MemoryRecall>;  // calls signal_impl
+
 public:
     MemoryRecall(const Params& p, rt::RandomStream& setup)
         : units_(static_cast<arma::uword>(p.integer("units")))
@@ -58,16 +60,6 @@ public:
         return make_trials(which, trials);
     }
 
-    rt::Var signal(std::string_view name, rt::Tape<float>& tape, const rt::NetworkVars& net,
-                   const TrialBatch& trials) const override {
-        return signal_impl(name, tape, net.states, trials);
-    }
-
-    rt::Var signal(std::string_view name, rt::Tape<double>& tape, const rt::NetworkVars& net,
-                   const TrialBatch& trials) const override {
-        return signal_impl(name, tape, net.states, trials);
-    }
-
     arma::fmat matrix(std::string_view name, const TrialBatch* trials) const override {
         if (name == "patterns")
             return patterns_;
@@ -78,11 +70,11 @@ public:
 
 private:
     template <typename T>
-    rt::Var signal_impl(std::string_view name, rt::Tape<T>& tape, rt::Var states,
+    rt::Var signal_impl(std::string_view name, rt::Tape<T>& tape, const rt::NetworkVars& net,
                         const TrialBatch& trials) const {
         if (name != "overlap")
             throw std::logic_error("memory_recall has no signal '" + std::string(name) + "'");
-        return rt::overlap(tape, states, arma::conv_to<arma::Mat<T>>::from(trials.targets),
+        return rt::overlap(tape, net.states, arma::conv_to<arma::Mat<T>>::from(trials.targets),
                            signed_);
     }
 

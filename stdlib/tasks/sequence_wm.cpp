@@ -9,7 +9,9 @@ namespace rnn::stdlib {
 
 namespace {
 
-class SequenceWm final : public TaskInstance {
+class SequenceWm final : public TaskWithSignals<SequenceWm> {
+    friend class TaskWithSignals<SequenceWm>;  // calls signal_impl
+
 public:
     explicit SequenceWm(const Params& p)
         : stimuli_(static_cast<arma::uword>(p.integer("stimuli")))
@@ -57,20 +59,6 @@ public:
     // `lengths = [L]` evaluates another length).
     TrialBatch evaluation_batch(rt::RandomStream& trials, arma::uword count) const override {
         return make_batch(lengths_.back(), count > 0 ? count : 200, trials);
-    }
-
-    rt::Var signal(std::string_view name, rt::Tape<float>& tape, const rt::NetworkVars& net,
-                   const TrialBatch& trials) const override {
-        return signal_impl(name, tape, net, trials);
-    }
-
-    rt::Var signal(std::string_view name, rt::Tape<double>& tape, const rt::NetworkVars& net,
-                   const TrialBatch& trials) const override {
-        return signal_impl(name, tape, net, trials);
-    }
-
-    arma::fmat matrix(std::string_view name, const TrialBatch*) const override {
-        throw std::logic_error("sequence_wm has no matrix '" + std::string(name) + "'");
     }
 
     // response: the 5 * length response steps, where the targets are.

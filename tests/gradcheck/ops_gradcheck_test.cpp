@@ -202,7 +202,8 @@ TEST_CASE("absolute, multiply_constant and every constraint match finite differe
     }
 }
 
-TEST_CASE("Dale's law fixes each column's sign, and no_self zeroes the diagonal, on the tape and off") {
+TEST_CASE(
+    "Dale's law fixes each column's sign, and no_self zeroes the diagonal, on the tape and off") {
     rt::Parameter<double> p{"W_self", random_matrix(4, 4, 23), rt::Constraint{}};
     p.constraint.dale = 0.75;
     p.constraint.no_self = true;
