@@ -434,9 +434,12 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
         const long level_trained = level;
         if (def.validate_every > 0) {
             const bool now = (epoch + 1) % def.validate_every == 0;
-            rt::Network<float> frozen = out.net;
-            for (auto& p : frozen.params)
-                p.constraint.fixed = true;
+            rt::Network<float> frozen;  // the trained network without gradients, when validating
+            if (now) {
+                frozen = out.net;
+                for (auto& p : frozen.params)
+                    p.constraint.fixed = true;
+            }
             const auto trials_per =
                 static_cast<arma::uword>(def.validate_trials > 0 ? def.validate_trials : def.batch);
             for (const long l : validated) {

@@ -224,3 +224,40 @@ TEST_CASE(
     const Var on_tape = rt::constrain(tape, tape.leaf(p.raw), p.constraint);
     CHECK(arma::approx_equal(tape.value(on_tape), w, "absdiff", 0.0));
 }
+
+TEST_CASE("the readout ops match finite differences: A^T B, column bias, repeated columns") {
+    const arma::mat A = random_matrix(5, 3, 40), B = random_matrix(5, 4, 41);
+    check_gradients(
+        {A, B},
+        [](Tape& t, const std::vector<Var>& v) { return rt::matmul_transposed(t, v[0], v[1]); },
+        "matmul_transposed");
+    const arma::mat Y = random_matrix(3, 6, 42), c = random_matrix(3, 1, 43);
+    check_gradients(
+        {Y, c}, [](Tape& t, const std::vector<Var>& v) { return rt::add_column(t, v[0], v[1]); },
+        "add_column");
+    check_gradients(
+        {c}, [](Tape& t, const std::vector<Var>& v) { return rt::repeat_columns(t, v[0], 4); },
+        "repeat_columns");
+}
+
+TEST_CASE("readout signals match finite differences: one output row, squared error") {
+    const arma::uword batch = 2, steps = 3;
+    const arma::mat Y = random_matrix(2, batch * steps, 44),
+                    target = random_matrix(2, batch * steps, 45);
+    check_gradients(
+        {Y},
+        [batch](Tape& t, const std::vector<Var>& v) {
+            return rt::output_signal(t, v[0], 1, batch);
+        },
+        "output_signal");
+    check_gradients(
+        {Y},
+        [batch, target](Tape& t, const std::vector<Var>& v) {
+            return rt::squared_error_signal(t, v[0], target, batch);
+        },
+        "squared_error_signal");
+    // The layout: s[b, t] reads column t * batch + b.
+    Tape t;
+    const arma::mat s = t.value(rt::output_signal(t, t.constant(Y), 1, batch));
+    CHECK(s(1, 2) == Y(1, 2 * batch + 1));
+}
