@@ -681,6 +681,7 @@ private:
                     return;  // the base has errors
                 t.entry = it->second.entry;
                 base = it->second.params;
+                t.data_origin = it->second.data_origin;
             } else {
                 std::vector<std::string> names;
                 for (const auto* e : stdlib::tasks())
@@ -699,6 +700,8 @@ private:
         }
         if (p_.tasks.count(s.name))
             return;  // already checked as a base
+        if (t.data_origin.empty())
+            t.data_origin = s.name;
         t.params = fields(s.body, t.entry->schema, fmt::format("task '{}'", t.entry->name),
                           std::move(base), s.name_span);
         p_.tasks.emplace(s.name, std::move(t));

@@ -153,7 +153,7 @@ Graph lower(const Program& program) {
     };
     const std::string seed = fmt::format("seed={};", program.seed);
     for (const auto& [name, t] : program.tasks)
-        add("task", name, {}, seed + "entry=" + t.entry->name + ";" + params_text(t.params));
+        add("task", name, {}, seed + "entry=" + t.entry->name + ";data=" + t.data_origin + ";" + params_text(t.params));
     for (const auto& [name, t] : program.trains)
         add("train", name, {index.at("task " + t.task)},
             seed + "network=" + network_text(program.networks.at(t.network)) + ";" + train_text(t));
@@ -218,9 +218,7 @@ private:
     }
 
     void run_task(const GraphNode& node) {
-        const TaskDef& def = program_.tasks.at(node.name);
-        rt::RandomStream setup(task_setup_key(program_, node.name));
-        tasks_[node.name] = def.entry->make(def.params, setup);
+        tasks_[node.name] = make_task(program_, program_.tasks.at(node.name));
     }
 
     void run_train(const GraphNode& node) {
@@ -322,9 +320,9 @@ private:
                 case ArgRef::Kind::Task: {
                     // The first evaluation trial of the task, from its own stream.
                     const stdlib::TaskInstance& task = *tasks_.at(a.definition);
-                    rt::RandomStream s(
-                        rt::stream_key(program_.seed, "plot / task " + a.definition));
-                    const stdlib::TrialBatch b = task.evaluation_batch(s, 1);
+                    const stdlib::TrialDraws draws(
+                        rt::stream_key(program_.seed, "plot / task " + a.definition), 0);
+                    const stdlib::TrialBatch b = task.evaluation_batch(draws, 1);
                     stdlib::TaskTrialArg arg{
                         a.label, b.inputs, b.step_targets, {}, stdlib::periods_of(task, b)};
                     const auto& masks = program_.tasks.at(a.definition).entry->masks;

@@ -22,6 +22,9 @@ struct TaskDef {
     const stdlib::TaskEntry* entry = nullptr;
     stdlib::Params params;  // complete: defaults filled in
     ast::Span span;
+    // Whose fixed data (patterns, pool) the task draws: the root of its variant chain, so
+    // that a model can be evaluated on a variant (noisier input) of the task it learned.
+    std::string data_origin;
 };
 
 struct TensorDef {

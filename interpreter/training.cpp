@@ -153,6 +153,11 @@ std::uint64_t task_setup_key(const Program& program, const std::string& task_nam
     return rt::stream_key(program.seed, "task " + task_name + " / setup");
 }
 
+std::unique_ptr<stdlib::TaskInstance> make_task(const Program& program, const TaskDef& def) {
+    rt::RandomStream setup(task_setup_key(program, def.data_origin));
+    return def.entry->make(def.params, setup);
+}
+
 rt::Network<float> build_network(const NetworkDef& def, arma::uword inputs, std::uint64_t seed) {
     const rt::NetworkShape shape = stdlib::network_shape(*def.entry, def.params, inputs);
     auto stream_for = [&](const std::string& name) {
@@ -207,7 +212,10 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
     TrainedNetwork out;
     out.net = build_network(net_def, task.input_size(), seed);
     rt::Optimizer<float> optimizer(def.optimizer);
-    rt::RandomStream trials(rt::stream_key(seed, "train " + def.name + " / trials"));
+    // Training trials are numbered over the whole training (and validation trials over all
+    // validations): trial i is the same whatever the batch sizes before it.
+    const std::uint64_t trials_key = rt::stream_key(seed, "train " + def.name + " / trials");
+    std::uint64_t next_trial = 0;
     auto period = [&](const stdlib::TrialBatch& batch, const std::string& name) {
         for (const auto& p : stdlib::periods_of(task, batch))
             if (p.name == name)
@@ -235,7 +243,9 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
         }
     if (def.curriculum)
         out.history.columns.push_back("level");
-    rt::RandomStream validation(rt::stream_key(seed, "train " + def.name + " / validation"));
+    const std::uint64_t validation_key =
+        rt::stream_key(seed, "train " + def.name + " / validation");
+    std::uint64_t next_validation_trial = 0;
     long level = levels.empty() ? 0 : levels.front();  // the curriculum's current level
     long level_streak = 0;
 
@@ -258,9 +268,9 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
             p.raw = raw;
         }
         rt::restore_optimizer(c, "optimizer", optimizer);
-        trials.restore(rt::load_random_state(c, "stream.trials"));
+        next_trial = static_cast<std::uint64_t>(c.get_int("trials.next"));
         noise_stream.restore(rt::load_random_state(c, "stream.noise"));
-        validation.restore(rt::load_random_state(c, "stream.validation"));
+        next_validation_trial = static_cast<std::uint64_t>(c.get_int("validation.next"));
         level = c.get_int("curriculum.level");
         level_streak = c.get_int("curriculum.streak");
         first_epoch = c.get_int("epochs_done");
@@ -277,9 +287,9 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
         for (const auto& p : out.net.params)
             c.set_array("param." + p.name, p.raw);
         rt::save_optimizer(c, "optimizer", optimizer);
-        rt::save_random_state(c, "stream.trials", trials.state());
+        c.set_int("trials.next", static_cast<long>(next_trial));
         rt::save_random_state(c, "stream.noise", noise_stream.state());
-        rt::save_random_state(c, "stream.validation", validation.state());
+        c.set_int("validation.next", static_cast<long>(next_validation_trial));
         c.set_int("curriculum.level", level);
         c.set_int("curriculum.streak", level_streak);
         c.set_int("epochs_done", epochs_done);
@@ -366,7 +376,9 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
             const stdlib::BatchRequest request{
                 epoch, epoch * static_cast<long>(plan.size()) + static_cast<long>(k),
                 plan[k].second, def.schedule, plan[k].first};
-            const stdlib::TrialBatch batch = task.training_batch(request, trials);
+            const stdlib::TrialBatch batch =
+                task.training_batch(request, stdlib::TrialDraws(trials_key, next_trial));
+            next_trial += batch.batch;
             std::unique_ptr<LossBuilder> builder;
             Pass pass;
             run_pass(out.net, batch, true, pass, builder);
@@ -449,7 +461,9 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
                     continue;
                 }
                 const stdlib::TrialBatch batch =
-                    task.training_batch({epoch, -1, trials_per, def.schedule, l}, validation);
+                    task.training_batch({epoch, -1, trials_per, def.schedule, l},
+                                        stdlib::TrialDraws(validation_key, next_validation_trial));
+                next_validation_trial += batch.batch;
                 std::unique_ptr<LossBuilder> builder;
                 Pass pass;
                 run_pass(frozen, batch, false, pass, builder);
@@ -505,9 +519,10 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
 
 Evaluation evaluate(const Program& program, const EvaluateDef& def, const TrainedNetwork& trained,
                     const stdlib::TaskInstance& task, const TaskDef& task_def) {
-    rt::RandomStream trials(rt::stream_key(program.seed, "evaluate " + def.name + " / trials"));
+    const stdlib::TrialDraws draws(
+        rt::stream_key(program.seed, "evaluate " + def.name + " / trials"), 0);
     const stdlib::TrialBatch batch =
-        task.evaluation_batch(trials, static_cast<arma::uword>(def.trials));
+        task.evaluation_batch(draws, static_cast<arma::uword>(def.trials));
     rt::Tape<float> tape;
     rt::Network<float> net = trained.net;
     for (auto& p : net.params)

@@ -74,4 +74,7 @@ arma::fmat trained_tensor(const TrainedNetwork& trained, const std::string& name
 // The stream key of a task's setup draws (fixed patterns and the like).
 std::uint64_t task_setup_key(const Program& program, const std::string& task_name);
 
+// The task of a definition, its fixed data drawn from the root of its variant chain.
+std::unique_ptr<stdlib::TaskInstance> make_task(const Program& program, const TaskDef& def);
+
 }  // namespace rnn::interp

@@ -47,6 +47,31 @@ struct TrialBatch {
     std::vector<Period> periods;
 };
 
+// Where the random draws of a batch come from. Trial i of a batch draws from its own
+// stream, keyed by (the batch source's key, the trial's index counted over the whole
+// source), so every trial is a function of (seed, the path of whoever asks, trial index):
+// the same whatever was drawn before it, whatever the batch size, the thread count or the
+// order in which trials are built. Draws that concern a whole batch (which sequence
+// length, which trials of a fixed pool) come from the stream of the batch itself.
+class TrialDraws {
+public:
+    TrialDraws(std::uint64_t key, std::uint64_t first_trial) : key_(key), first_(first_trial) {}
+
+    // The stream of the batch's trial i (global index first_trial + i).
+    rt::RandomStream trial(arma::uword i) const {
+        return rt::RandomStream(rt::stream_key(key_, "trial", first_ + i));
+    }
+
+    // The stream of the batch-level draws.
+    rt::RandomStream batch() const { return rt::RandomStream(rt::stream_key(key_, "batch", first_)); }
+
+    std::uint64_t first_trial() const { return first_; }
+
+private:
+    std::uint64_t key_;
+    std::uint64_t first_;
+};
+
 // What the training loop asks of a task: the trials of step `step` (0-based, counted over
 // the whole training) of epoch `epoch`, `batch_size` trials (the train's `batch`).
 struct BatchRequest {
@@ -94,13 +119,14 @@ public:
     virtual arma::uword output_size() const { return 0; }
 
     // The trials of one training step under the named schedule (checked beforehand
-    // against the entry's schedule list). Random draws come from `trials`.
+    // against the entry's schedule list). Random draws come from `draws`; the caller
+    // advances its trial index by the batch's size.
     virtual TrialBatch training_batch(const BatchRequest& request,
-                                      rt::RandomStream& trials) const = 0;
+                                      const TrialDraws& draws) const = 0;
 
     // Fresh trials for evaluation: `count` of them, or the task's own number when count is
     // 0 (memory_recall: one per pattern).
-    virtual TrialBatch evaluation_batch(rt::RandomStream& trials, arma::uword count) const = 0;
+    virtual TrialBatch evaluation_batch(const TrialDraws& draws, arma::uword count) const = 0;
 
     // A signal (batch x steps) from the network's forward pass (its states, rates and
     // readout, each features x (batch * steps)).

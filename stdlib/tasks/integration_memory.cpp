@@ -72,7 +72,7 @@ public:
 
     // `pool`: `batch` distinct trials of the pool, drawn uniformly; batches independent.
     TrialBatch training_batch(const BatchRequest& request,
-                              rt::RandomStream& trials) const override {
+                              const TrialDraws& draws) const override {
         if (request.batch_size > pool_.size())
             throw std::invalid_argument(
                 "integration_memory: a batch of " + std::to_string(request.batch_size)
@@ -81,8 +81,9 @@ public:
         std::vector<long> index(pool_.size());
         std::iota(index.begin(), index.end(), 0L);
         std::vector<Pulse> chosen;
+        rt::RandomStream pick = draws.batch();
         for (arma::uword k = 0; k < request.batch_size; ++k) {
-            const auto j = static_cast<std::size_t>(trials.uniform_int(
+            const auto j = static_cast<std::size_t>(pick.uniform_int(
                 static_cast<std::int64_t>(k), static_cast<std::int64_t>(index.size()) - 1));
             std::swap(index[k], index[j]);
             chosen.push_back(pool_[static_cast<std::size_t>(index[k])]);
@@ -90,16 +91,17 @@ public:
         return make_batch(chosen);
     }
 
-    // Fresh trials (never from the pool), 100 unless asked, from the evaluation's stream.
+    // Fresh trials (never from the pool), 100 unless asked, each from its own stream.
     // With a list of durations (probe trials): one trial per duration, or `count` trials
     // cycling through them; the condition is the duration's index.
-    TrialBatch evaluation_batch(rt::RandomStream& trials, arma::uword count) const override {
+    TrialBatch evaluation_batch(const TrialDraws& draws, arma::uword count) const override {
         std::vector<Pulse> fresh;
         std::vector<long> condition;
         const arma::uword n = count > 0 ? count : probes_.empty() ? 100 : probes_.size();
         for (arma::uword k = 0; k < n; ++k) {
+            rt::RandomStream trial = draws.trial(k);
             fresh.push_back(
-                draw(trials, probes_.empty() ? -1 : static_cast<long>(k % probes_.size())));
+                draw(trial, probes_.empty() ? -1 : static_cast<long>(k % probes_.size())));
             condition.push_back(probes_.empty() ? 0 : static_cast<long>(k % probes_.size()));
         }
         TrialBatch batch = make_batch(fresh);

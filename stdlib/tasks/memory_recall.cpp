@@ -40,7 +40,7 @@ public:
 
     // The schedule decides the trials; the train's batch size does not apply.
     TrialBatch training_batch(const BatchRequest& request,
-                              rt::RandomStream& trials) const override {
+                              const TrialDraws& draws) const override {
         std::vector<long> which;
         const long epoch = request.epoch;
         if (request.schedule == "together") {
@@ -49,15 +49,15 @@ public:
         } else {  // alternate: epoch e trains pattern e mod P alone
             which.push_back(epoch % static_cast<long>(patterns_.n_cols));
         }
-        return make_trials(which, trials);
+        return make_trials(which, draws);
     }
 
     // One trial per pattern, or `count` trials cycling through the patterns.
-    TrialBatch evaluation_batch(rt::RandomStream& trials, arma::uword count) const override {
+    TrialBatch evaluation_batch(const TrialDraws& draws, arma::uword count) const override {
         std::vector<long> which;
         for (arma::uword i = 0; i < (count > 0 ? count : patterns_.n_cols); ++i)
             which.push_back(static_cast<long>(i % patterns_.n_cols));
-        return make_trials(which, trials);
+        return make_trials(which, draws);
     }
 
     arma::fmat matrix(std::string_view name, const TrialBatch* trials) const override {
@@ -80,7 +80,7 @@ private:
 
     // Trials showing the given patterns: input = gain * (possibly corrupted) pattern during
     // the presentation steps, zero afterwards. The gain is drawn once per trial.
-    TrialBatch make_trials(const std::vector<long>& which, rt::RandomStream& trials) const {
+    TrialBatch make_trials(const std::vector<long>& which, const TrialDraws& draws) const {
         TrialBatch batch;
         batch.batch = which.size();
         batch.steps = steps();
@@ -88,17 +88,18 @@ private:
         batch.targets.set_size(units_, batch.batch);
         batch.inputs.zeros(units_, batch.batch * batch.steps);
         for (arma::uword b = 0; b < batch.batch; ++b) {
+            rt::RandomStream trial = draws.trial(b);
             const arma::fvec clean = patterns_.col(static_cast<arma::uword>(which[b]));
             batch.targets.col(b) = clean;
             arma::fvec shown = clean;
             if (noise_ > 0.0)
                 for (auto& x : shown)
-                    x = std::clamp(static_cast<float>(x + noise_ * trials.normal()), -1.0F, 1.0F);
+                    x = std::clamp(static_cast<float>(x + noise_ * trial.normal()), -1.0F, 1.0F);
             if (flip_ > 0.0)
                 for (auto& x : shown)
-                    if (trials.uniform_double() < flip_)
+                    if (trial.uniform_double() < flip_)
                         x = -x;
-            const auto gain = static_cast<float>(trials.uniform(gain_.low, gain_.high));
+            const auto gain = static_cast<float>(trial.uniform(gain_.low, gain_.high));
             shown *= gain;
             for (arma::uword t = 0; t < present_; ++t)
                 batch.inputs.col(t * batch.batch + b) = shown;

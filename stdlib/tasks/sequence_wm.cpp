@@ -47,18 +47,18 @@ public:
     // One length per batch: the requested level (the curriculum's), or drawn uniformly
     // from `lengths`.
     TrialBatch training_batch(const BatchRequest& request,
-                              rt::RandomStream& trials) const override {
+                              const TrialDraws& draws) const override {
         const long length = request.level > 0
                                 ? request.level
-                                : lengths_[static_cast<std::size_t>(trials.uniform_int(
+                                : lengths_[static_cast<std::size_t>(draws.batch().uniform_int(
                                     0, static_cast<std::int64_t>(lengths_.size()) - 1))];
-        return make_batch(length, request.batch_size, trials);
+        return make_batch(length, request.batch_size, draws);
     }
 
     // Fresh trials of the longest length, 200 unless asked (a task variant with
     // `lengths = [L]` evaluates another length).
-    TrialBatch evaluation_batch(rt::RandomStream& trials, arma::uword count) const override {
-        return make_batch(lengths_.back(), count > 0 ? count : 200, trials);
+    TrialBatch evaluation_batch(const TrialDraws& draws, arma::uword count) const override {
+        return make_batch(lengths_.back(), count > 0 ? count : 200, draws);
     }
 
     // response: the 5 * length response steps, where the targets are.
@@ -87,7 +87,7 @@ private:
 
     // Trials of one length: items without replacement, DIGEST 4.1's channel layout,
     // targets the item of each response window and -1 elsewhere.
-    TrialBatch make_batch(long length, arma::uword count, rt::RandomStream& trials) const {
+    TrialBatch make_batch(long length, arma::uword count, const TrialDraws& draws) const {
         TrialBatch batch;
         batch.batch = count;
         batch.steps = steps_for(length);
@@ -102,10 +102,11 @@ private:
             batch.inputs(channel, t * count + b) = 1.0F;
         };
         for (arma::uword b = 0; b < count; ++b) {
+            rt::RandomStream trial = draws.trial(b);
             std::vector<long> items(stimuli_);
             std::iota(items.begin(), items.end(), 0L);
             for (arma::uword k = 0; k < s; ++k) {  // a partial Fisher-Yates shuffle
-                const auto j = static_cast<std::size_t>(trials.uniform_int(
+                const auto j = static_cast<std::size_t>(trial.uniform_int(
                     static_cast<std::int64_t>(k), static_cast<std::int64_t>(stimuli_) - 1));
                 std::swap(items[k], items[j]);
             }

@@ -26,12 +26,13 @@ std::unique_ptr<s::TaskInstance> recall_task(double units, double patterns) {
 
 TEST_CASE("memory_recall shows gain * pattern while presenting and nothing after") {
     const auto task = recall_task(6, 3);
-    rt::RandomStream trials(rt::stream_key(1, "trials"));
+    const std::uint64_t trials = rt::stream_key(1, "trials");
     CHECK(task->steps() == 7);
     const arma::fmat patterns = task->matrix("patterns", nullptr);
     CHECK(arma::all(arma::vectorise(arma::abs(patterns)) == 1.0F));
     for (long epoch = 0; epoch < 5; ++epoch) {
-        const s::TrialBatch b = task->training_batch({epoch, epoch, 1, "alternate"}, trials);
+        const s::TrialBatch b = task->training_batch({epoch, epoch, 1, "alternate"},
+                                                        s::TrialDraws(trials, static_cast<std::uint64_t>(epoch)));
         REQUIRE(b.batch == 1);
         CHECK(b.condition[0] == epoch % 3);  // alternate: pattern e mod P
         const arma::fvec first = b.inputs.col(0);
@@ -45,9 +46,9 @@ TEST_CASE("memory_recall shows gain * pattern while presenting and nothing after
         for (arma::uword t = 3; t < 7; ++t)
             CHECK(arma::all(b.inputs.col(t) == 0.0F));
     }
-    const s::TrialBatch together = task->training_batch({0, 0, 1, "together"}, trials);
+    const s::TrialBatch together = task->training_batch({0, 0, 1, "together"}, s::TrialDraws(trials, 5));
     CHECK(together.batch == 3);
-    const s::TrialBatch eval = task->evaluation_batch(trials, 0);
+    const s::TrialBatch eval = task->evaluation_batch(s::TrialDraws(trials, 0), 0);
     CHECK(eval.condition == std::vector<long>{0, 1, 2});
 }
 

@@ -43,7 +43,7 @@ TEST_CASE("integration_memory trials follow seed 002's data1 step by step") {
     const auto task = pulses(p);
     CHECK(task->input_size() == 1);
     CHECK(task->output_size() == 1);
-    rt::RandomStream trials(rt::stream_key(1, "train fit / trials"));
+    const s::TrialDraws trials(rt::stream_key(1, "train fit / trials"), 0);
     const s::TrialBatch b = task->training_batch({0, 0, 400, "pool"}, trials);
     REQUIRE(b.inputs.n_cols == 400 * 60);
     std::set<long> onsets, durations;
@@ -92,14 +92,14 @@ TEST_CASE("integration_memory: D samples without inclusive_end, and a pool fixed
     p.set("pool", 10.0);
     p.set("inclusive_end", false);
     const auto task = pulses(p);
-    rt::RandomStream trials(rt::stream_key(1, "t"));
+    const s::TrialDraws trials(rt::stream_key(1, "t"), 0);
     const s::TrialBatch b = task->training_batch({0, 0, 3, "pool"}, trials);
     for (arma::uword k = 0; k < 3; ++k)
         CHECK(steps_where(b.inputs, k, 3, 2.0F) == std::vector<long>{5, 6, 7, 8});
 
     // Golden data: the first trials of the default task for seed 7 (onset, duration, cue).
     const auto defaults = pulses(s::Params{});
-    rt::RandomStream pick(rt::stream_key(1, "t"));
+    const s::TrialDraws pick(rt::stream_key(1, "t"), 0);
     const s::TrialBatch g = defaults->training_batch({0, 0, 500, "pool"}, pick);
     std::set<long> distinct;
     for (arma::uword k = 0; k < 500; ++k) {
@@ -114,27 +114,27 @@ TEST_CASE("integration_memory: D samples without inclusive_end, and a pool fixed
     }
     CHECK(distinct.size() > 400);  // a batch of the whole pool holds each trial once
     const auto again = pulses(s::Params{});
-    rt::RandomStream pick2(rt::stream_key(1, "t"));
+    const s::TrialDraws pick2(rt::stream_key(1, "t"), 0);
     CHECK(arma::approx_equal(again->training_batch({0, 0, 500, "pool"}, pick2).inputs, g.inputs,
                              "absdiff", 0.0F));
     const auto other = pulses(s::Params{}, 8);
-    rt::RandomStream pick3(rt::stream_key(1, "t"));
+    const s::TrialDraws pick3(rt::stream_key(1, "t"), 0);
     CHECK_FALSE(arma::approx_equal(other->training_batch({0, 0, 500, "pool"}, pick3).inputs,
                                    g.inputs, "absdiff", 0.0F));
     CHECK_THROWS_AS(defaults->training_batch({0, 0, 501, "pool"}, pick), std::invalid_argument);
 
     // Golden data: the first batch of 4 for seed 7, as (onset, input samples = D + 1,
-    // plateau = 0.007 D). A change here changes every seed-002 result.
-    rt::RandomStream first(rt::stream_key(1, "t"));
+    // plateau = 0.007 D), onset -1 for a trial without cue (no input, target 0). A change
+    // here changes every seed-002 result.
+    const s::TrialDraws first(rt::stream_key(1, "t"), 0);
     const s::TrialBatch f = defaults->training_batch({0, 0, 4, "pool"}, first);
-    const long golden[4][2] = {{3440, 168}, {2765, 137}, {3326, 221}, {3468, 167}};
+    const long golden[4][2] = {{2765, 137}, {-1, 0}, {2565, 164}, {2961, 143}};
     for (arma::uword k = 0; k < 4; ++k) {
         const auto on = steps_where(f.inputs, k, 4, 2.0F);
-        REQUIRE(!on.empty());
-        CHECK(on.front() == golden[k][0]);
+        CHECK((on.empty() ? -1L : on.front()) == golden[k][0]);
         CHECK(static_cast<long>(on.size()) == golden[k][1]);
         CHECK(f.step_targets(0, (f.steps - 1) * 4 + k)
-              == doctest::Approx(0.007 * static_cast<double>(golden[k][1] - 1)));
+              == doctest::Approx(on.empty() ? 0.0 : 0.007 * static_cast<double>(golden[k][1] - 1)));
     }
 }
 
@@ -144,10 +144,11 @@ TEST_CASE("sequence_wm trials have DIGEST 4.1's timing, channel layout and targe
         s::with_defaults(s::sequence_wm_entry().schema, s::Params{}), setup);
     CHECK(task->input_size() == 15);  // 8 items + fixation, stimulus, delay + 4 cues
     CHECK(task->output_size() == 8);
-    rt::RandomStream trials(rt::stream_key(1, "train fit / trials"));
+    const std::uint64_t trials = rt::stream_key(1, "train fit / trials");
     std::set<arma::uword> lengths_seen;
     for (long step = 0; step < 30; ++step) {
-        const s::TrialBatch b = task->training_batch({0, step, 16, "uniform"}, trials);
+        const s::TrialBatch b = task->training_batch(
+            {0, step, 16, "uniform"}, s::TrialDraws(trials, static_cast<std::uint64_t>(step) * 16));
         const arma::uword len = (b.steps - 15) / 10;  // L(s) = 15 + 10 s
         REQUIRE(b.steps == 15 + 10 * len);
         lengths_seen.insert(len);
@@ -200,11 +201,11 @@ TEST_CASE("integration_memory's h0 starts its trials there, and none leaves the 
     p.set("duration", 2.0);
     p.set("cost_onset", 10.0);
     p.set("pool", 4.0);
-    rt::RandomStream t1(rt::stream_key(1, "t"));
+    const s::TrialDraws t1(rt::stream_key(1, "t"), 0);
     CHECK_FALSE(pulses(p)->training_batch({0, 0, 2, "pool"}, t1).initial_state.has_value());
     p.set("h0", 0.1);
     const auto task = pulses(p);
-    rt::RandomStream t2(rt::stream_key(1, "t"));
+    const s::TrialDraws t2(rt::stream_key(1, "t"), 0);
     const s::TrialBatch b = task->training_batch({0, 0, 2, "pool"}, t2);
     REQUIRE(b.initial_state.has_value());
     CHECK(*b.initial_state == 0.1F);
@@ -237,7 +238,7 @@ TEST_CASE("integration_memory with a list of durations evaluates one probe trial
     p.set("pool", 20.0);
     const auto task = pulses(p);
     CHECK(task->conditions() == 3);
-    rt::RandomStream t(rt::stream_key(1, "evaluate e / trials"));
+    const s::TrialDraws t(rt::stream_key(1, "evaluate e / trials"), 0);
     const s::TrialBatch b = task->evaluation_batch(t, 0);
     REQUIRE(b.batch == 3);
     CHECK(b.condition == std::vector<long>{0, 1, 2});
@@ -247,10 +248,44 @@ TEST_CASE("integration_memory with a list of durations evaluates one probe trial
         CHECK(b.step_targets(0, 39 * 3 + k) == doctest::Approx(0.007 * static_cast<double>(d[k])));
     }
     // Training draws from the list.
-    rt::RandomStream pick(rt::stream_key(1, "t"));
+    const s::TrialDraws pick(rt::stream_key(1, "t"), 0);
     const s::TrialBatch train = task->training_batch({0, 0, 20, "pool"}, pick);
     for (arma::uword k = 0; k < 20; ++k) {
         const auto n = static_cast<long>(steps_where(train.inputs, k, 20, 2.0F).size()) - 1;
         CHECK((n == 2 || n == 6 || n == 9));
     }
+}
+
+TEST_CASE("a trial is a function of its index, whatever the batch it is built in") {
+    // Trials 2 and 3 built as the tail of a batch of 4 and as a batch of 2 of their own.
+    const std::uint64_t key = rt::stream_key(5, "train fit / trials");
+    rt::RandomStream setup(rt::stream_key(1, "task seqs / setup"));
+    const auto seqs = s::sequence_wm_entry().make(
+        s::with_defaults(s::sequence_wm_entry().schema, s::Params{}), setup);
+    const s::TrialBatch four = seqs->training_batch({0, 0, 4, "uniform", 3}, s::TrialDraws(key, 0));
+    const s::TrialBatch two = seqs->training_batch({0, 1, 2, "uniform", 3}, s::TrialDraws(key, 2));
+    REQUIRE(four.steps == two.steps);
+    for (arma::uword t = 0; t < two.steps; ++t)
+        for (arma::uword b = 0; b < 2; ++b)
+            CHECK(arma::approx_equal(two.inputs.col(t * 2 + b), four.inputs.col(t * 4 + b + 2),
+                                     "absdiff", 0.0F));
+    // ... and differ from trials 0 and 1 (in the items shown or their order).
+    bool differs = false;
+    for (arma::uword t = 0; t < two.steps; ++t)
+        for (arma::uword b = 0; b < 2; ++b)
+            differs = differs || arma::any(two.inputs.col(t * 2 + b) != four.inputs.col(t * 4 + b));
+    CHECK(differs);
+
+    // The same for evaluation trials of integration_memory.
+    s::Params p;
+    p.set("length", 60.0);
+    p.set("cost_onset", 40.0);
+    p.set("onset", s::Value{s::UniformDraw{10.0, 30.0}});
+    p.set("duration", s::Value{s::UniformDraw{3.0, 9.0}});
+    p.set("pool", 8.0);
+    const auto task = pulses(p);
+    const s::TrialBatch many = task->evaluation_batch(s::TrialDraws(key, 10), 5);
+    const s::TrialBatch later = task->evaluation_batch(s::TrialDraws(key, 13), 2);
+    for (arma::uword b = 0; b < 2; ++b)
+        CHECK(steps_where(later.inputs, b, 2, 2.0F) == steps_where(many.inputs, b + 3, 5, 2.0F));
 }

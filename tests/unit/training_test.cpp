@@ -242,3 +242,28 @@ TEST_CASE("TASK.inputs and TASK.outputs give a network the task's widths") {
     CHECK(l.program->networks.at("net").params.integer("inputs") == 8 + 3 + 3);
     CHECK(l.program->networks.at("net").params.integer("outputs") == 8);
 }
+
+TEST_CASE("a task variant shows its parent's patterns, so a model is tested on noisier input") {
+    const i::Loaded loaded =
+        i::load_text("variant_test.rnn",
+                     "seed 3\n"
+                     "task memories = memory_recall { units = 8, patterns = 3, present = 2 "
+                     "steps, retain = 2 steps }\n"
+                     "task noisy = memories { noise = 0.5 }\n"
+                     "task flipped = noisy { noise = 0, flip = 0.2 }\n"
+                     "task more = memories { patterns = 5 }\n"
+                     "task other = memory_recall { units = 8, patterns = 3, present = 2 steps, "
+                     "retain = 2 steps }\n");
+    INFO(i::render_all(loaded, false));
+    REQUIRE(loaded.program);
+    const i::Program& p = *loaded.program;
+    CHECK(p.tasks.at("flipped").data_origin == "memories");
+    auto patterns = [&](const std::string& name) {
+        return i::make_task(p, p.tasks.at(name))->matrix("patterns", nullptr);
+    };
+    const arma::fmat base = patterns("memories");
+    CHECK(arma::approx_equal(patterns("noisy"), base, "absdiff", 0.0F));
+    CHECK(arma::approx_equal(patterns("flipped"), base, "absdiff", 0.0F));
+    CHECK(arma::approx_equal(patterns("more").cols(0, 2), base, "absdiff", 0.0F));
+    CHECK_FALSE(arma::approx_equal(patterns("other"), base, "absdiff", 0.0F));
+}
