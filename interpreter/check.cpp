@@ -1696,6 +1696,15 @@ private:
              metrics.empty() ? std::nullopt
                              : std::optional<stdlib::Value>(stdlib::Value{metrics.front()}),
              std::nullopt, std::nullopt, "", "the validation metric that decides", metrics},
+            {"replay",
+             T::Choice,
+             stdlib::Value{std::string("separate")},
+             std::nullopt,
+             std::nullopt,
+             "",
+             "earlier levels as separate steps after the current one (seed 004), or mixed "
+             "into the same batch",
+             {"separate", "mixed"}},
         }};
         const std::size_t errors = d_.error_count();
         const stdlib::Params p = v.kind == K::BlockCall
@@ -1708,6 +1717,7 @@ private:
         c.patience = p.integer("patience");
         c.mix = p.real("mix");
         c.metric = p.text("metric");
+        c.mixed_replay = p.text("replay") == "mixed";
         return c;
     }
 

@@ -123,8 +123,9 @@ std::string train_text(const TrainDef& t) {
     out += fmt::format("validate={},{};on_nan={};", t.validate_every, t.validate_trials,
                        t.nan_ends_epoch ? "end_epoch" : "stop");
     if (t.curriculum)
-        out += fmt::format("curriculum={},{},{},{};", t.curriculum->threshold,
-                           t.curriculum->patience, t.curriculum->mix, t.curriculum->metric);
+        out += fmt::format("curriculum={},{},{},{},{};", t.curriculum->threshold,
+                           t.curriculum->patience, t.curriculum->mix, t.curriculum->metric,
+                           t.curriculum->mixed_replay ? "mixed" : "separate");
     return out;
 }
 
@@ -153,7 +154,9 @@ Graph lower(const Program& program) {
     };
     const std::string seed = fmt::format("seed={};", program.seed);
     for (const auto& [name, t] : program.tasks)
-        add("task", name, {}, seed + "entry=" + t.entry->name + ";data=" + t.data_origin + ";" + params_text(t.params));
+        add("task", name, {},
+            seed + "entry=" + t.entry->name + ";data=" + t.data_origin + ";"
+                + params_text(t.params));
     for (const auto& [name, t] : program.trains)
         add("train", name, {index.at("task " + t.task)},
             seed + "network=" + network_text(program.networks.at(t.network)) + ";" + train_text(t));

@@ -107,6 +107,7 @@ struct CurriculumDef {
     long patience = 5;
     double mix = 0.3;
     std::string metric;  // a metric of the task, validated at the current length
+    bool mixed_replay = false;  // replay earlier levels inside the batch, not as own steps
 };
 
 struct TrainDef {

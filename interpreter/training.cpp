@@ -61,7 +61,12 @@ public:
                 if (n.period.empty())  // no `during:`: the whole trial
                     return rt::reduce_time(tape_, signal(n.signal), n.reduction, 0, batch_.steps);
                 const stdlib::Period& p = periods_.at(n.period);
-                return rt::reduce_time(tape_, signal(n.signal), n.reduction, p.begin, p.end);
+                arma::uvec begins(batch_.batch), ends(batch_.batch);
+                for (arma::uword b = 0; b < batch_.batch; ++b) {
+                    begins(b) = p.begin_of(b);
+                    ends(b) = p.end_of(b);
+                }
+                return rt::reduce_time(tape_, signal(n.signal), n.reduction, begins, ends);
             }
             case Kind::FixedPoint: {
                 // mean over (pattern, unit) of (phi(W m) - m)^2
@@ -112,7 +117,7 @@ std::vector<double> metric_per_trial(const stdlib::MetricSpec& m, const arma::fm
                                      const stdlib::Period& p) {
     std::vector<double> out;
     for (arma::uword b = 0; b < signal.n_rows; ++b) {
-        const arma::frowvec w = signal.row(b).cols(p.begin, p.end - 1);
+        const arma::frowvec w = signal.row(b).cols(p.begin_of(b), p.end_of(b) - 1);
         double v = 0.0;
         switch (m.reduction) {
             case rt::TimeReduction::Mean:
@@ -343,12 +348,19 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
     };
     const auto batch_size = static_cast<arma::uword>(def.batch);
     for (long epoch = first_epoch; epoch < def.epochs; ++epoch) {
-        // The steps of the epoch as (level, trials): `batches` steps of `batch` trials, or
-        // the curriculum's step at the current level followed by its replay steps.
-        std::vector<std::pair<long, arma::uword>> plan;
+        // The steps of the epoch: `batches` steps of `batch` trials, or the curriculum's
+        // step at the current level followed by its replay of earlier levels, as separate
+        // steps (seed 004) or inside the same batch (replay = mixed).
+        struct PlannedStep {
+            long level = 0;
+            arma::uword trials = 0;
+            std::vector<long> trial_levels;  // mixed replay: the level of each trial
+        };
+
+        std::vector<PlannedStep> plan;
         for (long k = 0; k < def.batches; ++k) {
             if (!def.curriculum) {
-                plan.emplace_back(0, batch_size);
+                plan.push_back({0, batch_size, {}});
                 continue;
             }
             std::vector<long> earlier;
@@ -356,16 +368,25 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
                 if (l < level)
                     earlier.push_back(l);
             if (earlier.empty() || def.curriculum->mix <= 0.0) {
-                plan.emplace_back(level, batch_size);
+                plan.push_back({level, batch_size, {}});
                 continue;
             }
-            const auto current = static_cast<arma::uword>(
-                std::floor(static_cast<double>(batch_size) * (1.0 - def.curriculum->mix)));
-            const arma::uword rest = batch_size - current;
+            const auto current = std::max<arma::uword>(
+                1, static_cast<arma::uword>(
+                       std::floor(static_cast<double>(batch_size) * (1.0 - def.curriculum->mix))));
+            const arma::uword rest = batch_size > current ? batch_size - current : 0;
             const arma::uword each = std::max<arma::uword>(1, rest / earlier.size());
-            plan.emplace_back(level, std::max<arma::uword>(1, current));
+            if (def.curriculum->mixed_replay) {
+                PlannedStep step{level, 0, std::vector<long>(current, level)};
+                for (const long l : earlier)
+                    step.trial_levels.insert(step.trial_levels.end(), each, l);
+                step.trials = step.trial_levels.size();
+                plan.push_back(std::move(step));
+                continue;
+            }
+            plan.push_back({level, current, {}});
             for (const long l : earlier)
-                plan.emplace_back(l, each);
+                plan.push_back({l, each, {}});
         }
         // The epoch's history row holds the means over its steps.
         std::vector<double> term_sums(def.loss.size(), 0.0);
@@ -374,8 +395,9 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
         std::size_t done = 0;  // steps taken (fewer when a NaN ends the epoch)
         for (std::size_t k = 0; k < plan.size(); ++k) {
             const stdlib::BatchRequest request{
-                epoch, epoch * static_cast<long>(plan.size()) + static_cast<long>(k),
-                plan[k].second, def.schedule, plan[k].first};
+                epoch,          epoch * static_cast<long>(plan.size()) + static_cast<long>(k),
+                plan[k].trials, def.schedule,
+                plan[k].level,  plan[k].trial_levels};
             const stdlib::TrialBatch batch =
                 task.training_batch(request, stdlib::TrialDraws(trials_key, next_trial));
             next_trial += batch.batch;

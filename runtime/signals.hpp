@@ -122,18 +122,23 @@ inline std::optional<TimeReduction> time_reduction_from_name(std::string_view na
     return std::nullopt;
 }
 
-// Reduces a signal over steps [begin, end) within each trial, then averages over trials:
-// the batch mean of the per-trial reduction, as a 1 x 1 scalar. Max/min pass the gradient
-// to the first step that attains the extreme.
+// Reduces a signal over steps [begins(b), ends(b)) within each trial b, then averages over
+// trials: the batch mean of the per-trial reduction, as a 1 x 1 scalar. Max/min pass the
+// gradient to the first step that attains the extreme.
 template <typename T>
-Var reduce_time(Tape<T>& tape, Var signal, TimeReduction kind, arma::uword begin, arma::uword end) {
+Var reduce_time(Tape<T>& tape, Var signal, TimeReduction kind, const arma::uvec& begins,
+                const arma::uvec& ends) {
     const arma::Mat<T>& S = tape.value(signal);
-    if (begin >= end || end > S.n_cols || S.n_rows == 0)
-        throw std::invalid_argument("reduce_time: the window is empty or outside the trial");
     const arma::uword batch = S.n_rows;
+    if (batch == 0 || begins.n_elem != batch || ends.n_elem != batch)
+        throw std::invalid_argument("reduce_time: one window per trial is needed");
+    for (arma::uword b = 0; b < batch; ++b)
+        if (begins(b) >= ends(b) || ends(b) > S.n_cols)
+            throw std::invalid_argument("reduce_time: the window is empty or outside the trial");
     arma::uvec where(batch, arma::fill::zeros);  // arg of the extreme, per trial
     T total = T(0);
     for (arma::uword b = 0; b < batch; ++b) {
+        const arma::uword begin = begins(b), end = ends(b);
         T acc = S(b, begin);
         arma::uword arg = begin;
         for (arma::uword s = begin + 1; s < end; ++s) {
@@ -160,27 +165,37 @@ Var reduce_time(Tape<T>& tape, Var signal, TimeReduction kind, arma::uword begin
     }
     arma::Mat<T> out(1, 1);
     out(0, 0) = total / static_cast<T>(batch);
-    return tape.record(
-        std::move(out), tape.needs_grad(signal),
-        [signal, kind, begin, end, where](Tape<T>& t, const arma::Mat<T>& g, const arma::Mat<T>&) {
-            arma::Mat<T>& dS = t.grad(signal);
-            const arma::uword nb = dS.n_rows;
-            const T per_trial = g(0, 0) / static_cast<T>(nb);
-            for (arma::uword b = 0; b < nb; ++b) {
-                switch (kind) {
-                    case TimeReduction::Mean:
-                        dS.row(b).cols(begin, end - 1) += per_trial / static_cast<T>(end - begin);
-                        break;
-                    case TimeReduction::Sum:
-                        dS.row(b).cols(begin, end - 1) += per_trial;
-                        break;
-                    case TimeReduction::Max:
-                    case TimeReduction::Min:
-                        dS(b, where(b)) += per_trial;
-                        break;
-                }
-            }
-        });
+    return tape.record(std::move(out), tape.needs_grad(signal),
+                       [signal, kind, begins, ends, where](Tape<T>& t, const arma::Mat<T>& g,
+                                                           const arma::Mat<T>&) {
+                           arma::Mat<T>& dS = t.grad(signal);
+                           const arma::uword nb = dS.n_rows;
+                           const T per_trial = g(0, 0) / static_cast<T>(nb);
+                           for (arma::uword b = 0; b < nb; ++b) {
+                               const arma::uword begin = begins(b), end = ends(b);
+                               switch (kind) {
+                                   case TimeReduction::Mean:
+                                       dS.row(b).cols(begin, end - 1) +=
+                                           per_trial / static_cast<T>(end - begin);
+                                       break;
+                                   case TimeReduction::Sum:
+                                       dS.row(b).cols(begin, end - 1) += per_trial;
+                                       break;
+                                   case TimeReduction::Max:
+                                   case TimeReduction::Min:
+                                       dS(b, where(b)) += per_trial;
+                                       break;
+                               }
+                           }
+                       });
+}
+
+// The same window [begin, end) in every trial.
+template <typename T>
+Var reduce_time(Tape<T>& tape, Var signal, TimeReduction kind, arma::uword begin, arma::uword end) {
+    const arma::uword batch = tape.value(signal).n_rows;
+    return reduce_time(tape, signal, kind, arma::uvec(batch, arma::fill::value(begin)),
+                       arma::uvec(batch, arma::fill::value(end)));
 }
 
 }  // namespace rnn::rt

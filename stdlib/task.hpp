@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <armadillo>
@@ -22,11 +23,27 @@
 
 namespace rnn::stdlib {
 
-// A window of state indices [begin, end): index t is the state after input step t.
+// A window of state indices [begin, end): index t is the state after input step t. When
+// the trials of a batch have different timings (random durations, mixed sequence lengths),
+// trial b's window is [trial_begin[b], trial_end[b]) and begin/end are trial 0's (what a
+// figure marks); otherwise every trial shares [begin, end).
 struct Period {
+    Period() = default;
+
+    Period(std::string name_, arma::uword begin_, arma::uword end_)
+        : name(std::move(name_)), begin(begin_), end(end_) {}
+
     std::string name;
     arma::uword begin = 0;
     arma::uword end = 0;
+    std::vector<arma::uword> trial_begin;
+    std::vector<arma::uword> trial_end;
+
+    bool per_trial() const { return !trial_begin.empty(); }
+
+    arma::uword begin_of(arma::uword b) const { return per_trial() ? trial_begin.at(b) : begin; }
+
+    arma::uword end_of(arma::uword b) const { return per_trial() ? trial_end.at(b) : end; }
 };
 
 struct TrialBatch {
@@ -63,7 +80,9 @@ public:
     }
 
     // The stream of the batch-level draws.
-    rt::RandomStream batch() const { return rt::RandomStream(rt::stream_key(key_, "batch", first_)); }
+    rt::RandomStream batch() const {
+        return rt::RandomStream(rt::stream_key(key_, "batch", first_));
+    }
 
     std::uint64_t first_trial() const { return first_; }
 
@@ -80,6 +99,9 @@ struct BatchRequest {
     arma::uword batch_size = 1;
     std::string_view schedule;
     long level = 0;  // for tasks with levels(): the level (sequence length) to use; 0: any
+    // When not empty (a curriculum's mixed replay): the level of each trial, batch_size of
+    // them; the batch mixes levels.
+    std::vector<long> trial_levels = {};
 };
 
 struct SignalSpec {

@@ -46,19 +46,20 @@ public:
 
     // One length per batch: the requested level (the curriculum's), or drawn uniformly
     // from `lengths`.
-    TrialBatch training_batch(const BatchRequest& request,
-                              const TrialDraws& draws) const override {
+    TrialBatch training_batch(const BatchRequest& request, const TrialDraws& draws) const override {
+        if (!request.trial_levels.empty())  // a curriculum's mixed replay
+            return make_batch(request.trial_levels, draws);
         const long length = request.level > 0
                                 ? request.level
                                 : lengths_[static_cast<std::size_t>(draws.batch().uniform_int(
                                     0, static_cast<std::int64_t>(lengths_.size()) - 1))];
-        return make_batch(length, request.batch_size, draws);
+        return make_batch(std::vector<long>(request.batch_size, length), draws);
     }
 
     // Fresh trials of the longest length, 200 unless asked (a task variant with
     // `lengths = [L]` evaluates another length).
     TrialBatch evaluation_batch(const TrialDraws& draws, arma::uword count) const override {
-        return make_batch(lengths_.back(), count > 0 ? count : 200, draws);
+        return make_batch(std::vector<long>(count > 0 ? count : 200, lengths_.back()), draws);
     }
 
     // response: the 5 * length response steps, where the targets are.
@@ -85,23 +86,39 @@ private:
         return {{"fixation", 0, a}, {"stimulus", a, b}, {"delay", b, c}, {"response", c, d}};
     }
 
-    // Trials of one length: items without replacement, DIGEST 4.1's channel layout,
-    // targets the item of each response window and -1 elsewhere.
-    TrialBatch make_batch(long length, arma::uword count, const TrialDraws& draws) const {
+    // Trials of the given lengths: items without replacement, DIGEST 4.1's channel layout,
+    // targets the item of each response window and -1 elsewhere. Trials shorter than the
+    // batch's longest are padded at the end with zero input and no target, and carry their
+    // own periods.
+    TrialBatch make_batch(const std::vector<long>& lengths, const TrialDraws& draws) const {
+        const arma::uword count = lengths.size();
+        const long longest = *std::max_element(lengths.begin(), lengths.end());
         TrialBatch batch;
         batch.batch = count;
-        batch.steps = steps_for(length);
-        batch.periods = periods_for(length);
+        batch.steps = steps_for(longest);
+        batch.periods = periods_for(longest);
+        if (std::any_of(lengths.begin(), lengths.end(), [&](long l) { return l != longest; })) {
+            for (arma::uword p = 0; p < batch.periods.size(); ++p) {
+                Period& period = batch.periods[p];
+                for (const long l : lengths) {
+                    const Period own = periods_for(l)[p];
+                    period.trial_begin.push_back(own.begin);
+                    period.trial_end.push_back(own.end);
+                }
+                period.begin = period.trial_begin.front();
+                period.end = period.trial_end.front();
+            }
+        }
         batch.inputs.zeros(input_size(), count * batch.steps);
         batch.step_targets.set_size(1, count * batch.steps);
         batch.step_targets.fill(-1.0F);
-        const auto s = static_cast<arma::uword>(length);
         const arma::uword fix_ch = stimuli_, stim_ch = stimuli_ + 1, delay_ch = stimuli_ + 2,
                           cue_ch = stimuli_ + 3;
         auto on = [&](arma::uword channel, arma::uword t, arma::uword b) {
             batch.inputs(channel, t * count + b) = 1.0F;
         };
         for (arma::uword b = 0; b < count; ++b) {
+            const auto s = static_cast<arma::uword>(lengths[b]);
             rt::RandomStream trial = draws.trial(b);
             std::vector<long> items(stimuli_);
             std::iota(items.begin(), items.end(), 0L);

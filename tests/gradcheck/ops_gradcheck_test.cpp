@@ -121,6 +121,18 @@ TEST_CASE("overlap and time reductions match finite differences") {
             {S},
             [r](Tape& t, const std::vector<Var>& v) { return rt::reduce_time(t, v[0], r, 1, 4); },
             "reduce_time");
+        // A window per trial (trials of different timings in one batch).
+        arma::uvec begins(batch), ends(batch);
+        for (arma::uword b = 0; b < batch; ++b) {
+            begins(b) = b % 3;
+            ends(b) = begins(b) + 1 + b % 4;
+        }
+        check_gradients(
+            {S},
+            [r, begins, ends](Tape& t, const std::vector<Var>& v) {
+                return rt::reduce_time(t, v[0], r, begins, ends);
+            },
+            "reduce_time per trial");
     }
 }
 
@@ -144,6 +156,12 @@ TEST_CASE("overlap is |m . h| / N and the reductions are per-trial then averaged
           == doctest::Approx((2.5 + 2.0) / 2));
     CHECK(t.value(rt::reduce_time(t, s, rt::TimeReduction::Min, 0, 3))(0, 0)
           == doctest::Approx((1.0 - 1.0) / 2));
+    // Trial 0 over [0, 1), trial 1 over [1, 3).
+    CHECK(t.value(rt::reduce_time(t, s, rt::TimeReduction::Mean, arma::uvec{0, 1},
+                                  arma::uvec{1, 3}))(0, 0)
+          == doctest::Approx((1.0 + 2.0) / 2));
+    CHECK_THROWS_AS(rt::reduce_time(t, s, rt::TimeReduction::Mean, arma::uvec{0}, arma::uvec{1}),
+                    std::invalid_argument);
 }
 
 TEST_CASE("the seed-000 loss, composed from ops, matches finite differences") {

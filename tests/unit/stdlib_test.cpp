@@ -31,8 +31,9 @@ TEST_CASE("memory_recall shows gain * pattern while presenting and nothing after
     const arma::fmat patterns = task->matrix("patterns", nullptr);
     CHECK(arma::all(arma::vectorise(arma::abs(patterns)) == 1.0F));
     for (long epoch = 0; epoch < 5; ++epoch) {
-        const s::TrialBatch b = task->training_batch({epoch, epoch, 1, "alternate"},
-                                                        s::TrialDraws(trials, static_cast<std::uint64_t>(epoch)));
+        const s::TrialBatch b =
+            task->training_batch({epoch, epoch, 1, "alternate"},
+                                 s::TrialDraws(trials, static_cast<std::uint64_t>(epoch)));
         REQUIRE(b.batch == 1);
         CHECK(b.condition[0] == epoch % 3);  // alternate: pattern e mod P
         const arma::fvec first = b.inputs.col(0);
@@ -46,7 +47,8 @@ TEST_CASE("memory_recall shows gain * pattern while presenting and nothing after
         for (arma::uword t = 3; t < 7; ++t)
             CHECK(arma::all(b.inputs.col(t) == 0.0F));
     }
-    const s::TrialBatch together = task->training_batch({0, 0, 1, "together"}, s::TrialDraws(trials, 5));
+    const s::TrialBatch together =
+        task->training_batch({0, 0, 1, "together"}, s::TrialDraws(trials, 5));
     CHECK(together.batch == 3);
     const s::TrialBatch eval = task->evaluation_batch(s::TrialDraws(trials, 0), 0);
     CHECK(eval.condition == std::vector<long>{0, 1, 2});

@@ -289,3 +289,39 @@ TEST_CASE("a trial is a function of its index, whatever the batch it is built in
     for (arma::uword b = 0; b < 2; ++b)
         CHECK(steps_where(later.inputs, b, 2, 2.0F) == steps_where(many.inputs, b + 3, 5, 2.0F));
 }
+
+TEST_CASE("sequence_wm mixes lengths in one batch with per-trial periods and padding") {
+    rt::RandomStream setup(rt::stream_key(1, "task seqs / setup"));
+    const auto task = s::sequence_wm_entry().make(
+        s::with_defaults(s::sequence_wm_entry().schema, s::Params{}), setup);
+    s::BatchRequest request{0, 0, 3, "curriculum", 4, {2, 4, 3}};
+    const s::TrialBatch b = task->training_batch(request, s::TrialDraws(9, 0));
+    REQUIRE(b.batch == 3);
+    CHECK(b.steps == 15 + 10 * 4);  // the longest trial
+    const arma::fmat mask = task->mask("response", b);
+    const long lengths[3] = {2, 4, 3};
+    for (arma::uword k = 0; k < 3; ++k) {
+        const auto len = static_cast<arma::uword>(lengths[k]);
+        const arma::uword own_steps = 15 + 10 * len;
+        double targets = 0.0;
+        for (arma::uword t = 0; t < b.steps; ++t)
+            targets += mask(0, t * 3 + k);
+        CHECK(targets == doctest::Approx(5.0 * static_cast<double>(len)));
+        // Padding after the trial's own end: no input, no target.
+        for (arma::uword t = own_steps; t < b.steps; ++t) {
+            CHECK(arma::accu(b.inputs.col(t * 3 + k)) == 0.0F);
+            CHECK(b.step_targets(0, t * 3 + k) == -1.0F);
+        }
+        // The trial's own response period: [15 + 5 len, 15 + 10 len).
+        const s::Period& response = b.periods[3];
+        REQUIRE(response.per_trial());
+        CHECK(response.begin_of(k) == 15 + 5 * len);
+        CHECK(response.end_of(k) == own_steps);
+        // Its delay channel (stimuli + 2 = 10) is on over its own delay.
+        CHECK(b.inputs(10, (5 + 5 * len) * 3 + k) == 1.0F);
+    }
+    // One length per batch keeps shared periods.
+    const s::TrialBatch same =
+        task->training_batch({0, 0, 3, "curriculum", 3, {3, 3, 3}}, s::TrialDraws(9, 0));
+    CHECK_FALSE(same.periods[3].per_trial());
+}
