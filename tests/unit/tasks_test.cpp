@@ -325,3 +325,41 @@ TEST_CASE("sequence_wm mixes lengths in one batch with per-trial periods and pad
         task->training_batch({0, 0, 3, "curriculum", 3, {3, 3, 3}}, s::TrialDraws(9, 0));
     CHECK_FALSE(same.periods[3].per_trial());
 }
+
+TEST_CASE("golden first trials of memory_recall and sequence_wm for a fixed seed") {
+    // memory_recall, seed 42's `task memories / setup` stream, 8 units, 2 patterns: the
+    // patterns and the gains of the first training trials (alternate schedule).
+    rt::RandomStream setup(rt::stream_key(42, "task memories / setup"));
+    s::Params p;
+    p.set("units", 8.0);
+    p.set("present", 2.0);
+    p.set("retain", 2.0);
+    const auto recall =
+        s::find_task("memory_recall")
+            ->make(s::with_defaults(s::find_task("memory_recall")->schema, p), setup);
+    const arma::fmat patterns = recall->matrix("patterns", nullptr);
+    std::string signs;
+    for (const float x : patterns)
+        signs += x > 0.0F ? '+' : '-';
+    CHECK(signs == "+-+---+++-+--++-");  // column-major: pattern 0, then pattern 1
+    const std::uint64_t key = rt::stream_key(42, "train fit / trials");
+    const float gains[3] = {3.04853106F, 3.4577775F, 2.4993763F};
+    for (long e = 0; e < 3; ++e) {
+        const s::TrialBatch b = recall->training_batch(
+            {e, e, 1, "alternate"}, s::TrialDraws(key, static_cast<std::uint64_t>(e)));
+        const float gain = b.inputs(0, 0) / patterns(0, static_cast<arma::uword>(b.condition[0]));
+        CHECK(gain == doctest::Approx(gains[e]).epsilon(1e-6));
+    }
+    // sequence_wm defaults: the items of the first three trials at length 4.
+    rt::RandomStream setup2(rt::stream_key(42, "task seqs / setup"));
+    const auto seqs = s::sequence_wm_entry().make(
+        s::with_defaults(s::sequence_wm_entry().schema, s::Params{}), setup2);
+    const s::TrialBatch b = seqs->training_batch({0, 0, 3, "uniform", 4}, s::TrialDraws(key, 0));
+    const char* golden[3] = {"5147", "7406", "7216"};
+    for (arma::uword k = 0; k < 3; ++k) {
+        std::string items;
+        for (arma::uword i = 0; i < 4; ++i)
+            items += std::to_string(static_cast<int>(b.step_targets(0, (35 + 5 * i) * 3 + k)));
+        CHECK(items == golden[k]);
+    }
+}
