@@ -516,6 +516,16 @@ private:
                     return std::nullopt;
                 }
                 return stdlib::Value{e.text};
+            case T::File: {
+                if (e.kind != K::String) {
+                    d_.error(Code::WrongType, e.span,
+                             fmt::format("{}, found {}", want, kind_words(e)));
+                    return std::nullopt;
+                }
+                if (auto path = data_file(e))
+                    return stdlib::Value{std::move(*path)};
+                return std::nullopt;
+            }
             case T::Choice: {
                 if (e.kind != K::Name) {
                     d_.error(Code::WrongType, e.span,
@@ -704,6 +714,11 @@ private:
             t.data_origin = s.name;
         t.params = fields(s.body, t.entry->schema, fmt::format("task '{}'", t.entry->name),
                           std::move(base), s.name_span);
+        for (const auto& spec : t.entry->schema.params)
+            if (spec.type == stdlib::ParamType::File && t.params.has(spec.name))
+                if (const auto* path = std::get_if<std::string>(&t.params.get(spec.name)))
+                    if (const auto hash = file_hashes_.find(*path); hash != file_hashes_.end())
+                        t.files_key += spec.name + ":" + hash->second + ",";
         p_.tasks.emplace(s.name, std::move(t));
     }
 
@@ -851,6 +866,55 @@ private:
         return "it exists with 'bias = true'";
     }
 
+    // The path of a file that the script text at `where` names: relative to the folder of
+    // that script (an included file names files beside itself). Nothing when files are
+    // switched off for this input (the fuzz target).
+    std::optional<std::filesystem::path> beside_script(const ast::Span& where,
+                                                       const std::string& name) const {
+        if (sources_ == nullptr || where.file >= sources_->size())
+            return std::nullopt;
+        return (std::filesystem::path(sources_->file(where.file).path).parent_path() / name)
+            .lexically_normal();
+    }
+
+    // The file a File parameter names, resolved as load() resolves arrays: relative to the
+    // script that names it. Only a readable regular file is read (not a directory, a FIFO or
+    // a device, which could block or never end). Returns its absolute path and records the
+    // hash of its bytes for the node key (TaskDef::files_key).
+    std::optional<std::string> data_file(const Expr& e) {
+        const std::string& name = e.text;
+        const char* help = "name a text file relative to the script, e.g. \"data/corpus.txt\"";
+        if (name.empty() || name.front() == '/') {
+            d_.error(Code::DataFile, e.span,
+                     "a data file must be named relative to the script that names it", help);
+            return std::nullopt;
+        }
+        const auto beside = beside_script(e.span, name);
+        if (!beside) {
+            d_.error(Code::DataFile, e.span, "files are switched off for this input");
+            return std::nullopt;
+        }
+        std::error_code ec;
+        const std::filesystem::path path = std::filesystem::absolute(*beside, ec);
+        const auto status = std::filesystem::status(path, ec);
+        std::string why;
+        std::optional<std::string> bytes;
+        if (!std::filesystem::exists(status))
+            why = "no such file";
+        else if (!std::filesystem::is_regular_file(status))
+            why = "it is not a regular file";
+        else if (std::filesystem::file_size(path, ec) > kMaxDataFileBytes)
+            why = fmt::format("it is larger than {} MiB", kMaxDataFileBytes >> 20);
+        else
+            bytes = rt::read_file(path, why);
+        if (!bytes) {
+            d_.error(Code::DataFile, e.span, fmt::format("cannot read '{}': {}", name, why), help);
+            return std::nullopt;
+        }
+        file_hashes_[path.string()] = rt::hex64(rt::hash64(*bytes));
+        return path.string();
+    }
+
     // The array of `load("file.npy")`, read relative to the file that names it, with its
     // shape checked against the tensor where the shape is known here (W_input's columns
     // may come from the task), and a hash of its bytes for the node keys.
@@ -870,13 +934,12 @@ private:
                      "an array file must be named relative to the script that loads it");
             return std::nullopt;
         }
-        if (sources_ == nullptr || where.file >= sources_->size()) {
+        const auto beside = beside_script(where, name);
+        if (!beside) {
             d_.error(Code::ArrayFile, where, "files are switched off for this input");
             return std::nullopt;
         }
-        const std::filesystem::path path =
-            (std::filesystem::path(sources_->file(where.file).path).parent_path() / name)
-                .lexically_normal();
+        const std::filesystem::path& path = *beside;
         arma::mat values;
         std::string why;
         const auto bytes = rt::read_file(path, why);
@@ -2123,6 +2186,10 @@ private:
     const ast::Statement* first_seed_ = nullptr;  // for "first set here"
     const ast::Statement* first_output_ = nullptr;
     double dt_ms_ = 0.0;  // the step length of the block being checked (0: none)
+    // Content hashes of the data files read so far, by absolute path (for node keys).
+    std::map<std::string, std::string> file_hashes_;
+    // Data files are read whole at check time (to hash them) and again by the task.
+    static constexpr std::uintmax_t kMaxDataFileBytes = std::uintmax_t{256} << 20;
 };
 
 }  // namespace

@@ -79,6 +79,7 @@ namespace rnn::interp {
     X(GivenTwice, "E0412", "a field is given twice in one block")                                  \
     X(UnknownParameter, "E0413", "the block has no parameter or field of this name")               \
     X(MissingParameter, "E0414", "a required parameter is not given")                              \
+    X(DataFile, "E0415", "a data file named by a parameter is not a readable regular file")        \
     X(UnknownTensor, "E0501", "the network has no tensor of this name")                            \
     X(BadInitializer, "E0502", "an initialiser such as normal(0.1) was expected")                  \
     X(InitializerArguments, "E0503", "an initialiser has the wrong number or kind of arguments")   \

@@ -155,8 +155,8 @@ Graph lower(const Program& program) {
     const std::string seed = fmt::format("seed={};", program.seed);
     for (const auto& [name, t] : program.tasks)
         add("task", name, {},
-            seed + "entry=" + t.entry->name + ";data=" + t.data_origin + ";"
-                + params_text(t.params));
+            seed + "entry=" + t.entry->name + ";data=" + t.data_origin + ";" + params_text(t.params)
+                + (t.files_key.empty() ? "" : "files=" + t.files_key + ";"));
     for (const auto& [name, t] : program.trains)
         add("train", name, {index.at("task " + t.task)},
             seed + "network=" + network_text(program.networks.at(t.network)) + ";" + train_text(t));

@@ -25,6 +25,9 @@ struct TaskDef {
     // Whose fixed data (patterns, pool) the task draws: the root of its variant chain, so
     // that a model can be evaluated on a variant (noisier input) of the task it learned.
     std::string data_origin;
+    // Content hashes of the files its File parameters name, for the node key: a changed
+    // corpus re-runs the task and everything downstream.
+    std::string files_key;
 };
 
 struct TensorDef {

@@ -4,6 +4,7 @@
 
 #include "stdlib/analyses/hopfield_similarity.hpp"
 #include "stdlib/figures/basic_figures.hpp"
+#include "stdlib/tasks/char_tasks.hpp"
 #include "stdlib/tasks/integration_memory.hpp"
 #include "stdlib/tasks/memory_recall.hpp"
 #include "stdlib/tasks/sequence_wm.hpp"
@@ -12,7 +13,9 @@ namespace rnn::stdlib {
 
 const std::vector<const TaskEntry*>& tasks() {
     static const std::vector<const TaskEntry*> all = {
-        &memory_recall_entry(), &integration_memory_entry(), &sequence_wm_entry()};
+        &memory_recall_entry(), &integration_memory_entry(), &sequence_wm_entry(),
+        &key_recall_entry(),    &resequence_entry(),         &palindrome_entry(),
+        &corpus_entry()};
     return all;
 }
 

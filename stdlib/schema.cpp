@@ -30,6 +30,8 @@ std::string_view param_type_name(ParamType t) {
             return "duration, duration +- duration, or a list of durations";
         case ParamType::IntegerList:
             return "list of whole numbers";
+        case ParamType::File:
+            return "file name";
     }
     return "?";
 }

@@ -37,6 +37,10 @@ enum class ParamType {
     // element) as a list of steps.
     JitteredSteps,
     IntegerList,  // [a, b, ...] of whole numbers (a single number n is [n]); not empty
+    // A file named by a string, relative to the script that names it. The checker refuses
+    // anything but a readable regular file and stores the resolved path (a string); tasks
+    // put the file's content hash into their node key, so a changed file re-runs.
+    File,
 };
 
 std::string_view param_type_name(ParamType t);
