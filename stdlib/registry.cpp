@@ -4,6 +4,7 @@
 
 #include "stdlib/analyses/hopfield_similarity.hpp"
 #include "stdlib/figures/basic_figures.hpp"
+#include "stdlib/tasks/classic_tasks.hpp"
 #include "stdlib/tasks/integration_memory.hpp"
 #include "stdlib/tasks/memory_recall.hpp"
 #include "stdlib/tasks/sequence_wm.hpp"
@@ -12,7 +13,10 @@ namespace rnn::stdlib {
 
 const std::vector<const TaskEntry*>& tasks() {
     static const std::vector<const TaskEntry*> all = {
-        &memory_recall_entry(), &integration_memory_entry(), &sequence_wm_entry()};
+        &memory_recall_entry(),      &integration_memory_entry(), &sequence_wm_entry(),
+        &perceptual_dm_entry(),      &context_dm_entry(),         &go_no_go_entry(),
+        &delay_match_sample_entry(), &parametric_wm_entry(),      &flip_flop_entry(),
+        &ready_set_go_entry()};
     return all;
 }
 
