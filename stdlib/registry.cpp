@@ -5,6 +5,7 @@
 #include "stdlib/analyses/hopfield_similarity.hpp"
 #include "stdlib/figures/basic_figures.hpp"
 #include "stdlib/tasks/char_tasks.hpp"
+#include "stdlib/tasks/classic_tasks.hpp"
 #include "stdlib/tasks/integration_memory.hpp"
 #include "stdlib/tasks/memory_recall.hpp"
 #include "stdlib/tasks/sequence_wm.hpp"
@@ -15,7 +16,9 @@ const std::vector<const TaskEntry*>& tasks() {
     static const std::vector<const TaskEntry*> all = {
         &memory_recall_entry(), &integration_memory_entry(), &sequence_wm_entry(),
         &key_recall_entry(),    &resequence_entry(),         &palindrome_entry(),
-        &corpus_entry()};
+        &corpus_entry(),        &perceptual_dm_entry(),      &context_dm_entry(),
+        &go_no_go_entry(),      &delay_match_sample_entry(), &parametric_wm_entry(),
+        &flip_flop_entry(),     &ready_set_go_entry()};
     return all;
 }
 
