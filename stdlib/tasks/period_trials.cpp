@@ -200,16 +200,19 @@ void PeriodBatchWriter::add_noise(double sigma, rt::RandomStream& s) {
 }
 
 TrialBatch PeriodBatchWriter::finish() {
-    // Per name, the window covering that period in every trial of the batch.
+    // Per name, each trial's own window (`during:` reduces every trial over its own
+    // period); begin/end are trial 0's.
     for (std::size_t i = 0; i < shape_.periods.size(); ++i) {
-        Period p{shape_.periods[i], std::numeric_limits<arma::uword>::max(), 0};
+        Period p{shape_.periods[i], 0, 0};
         for (const auto& layout : layouts_) {
-            p.begin = std::min(p.begin, layout.periods()[i].begin);
-            p.end = std::max(p.end, layout.periods()[i].end);
+            p.trial_begin.push_back(layout.periods()[i].begin);
+            p.trial_end.push_back(layout.periods()[i].end);
         }
-        if (layouts_.empty())
-            p.begin = 0;
-        batch_.periods.push_back(p);
+        if (!layouts_.empty()) {
+            p.begin = p.trial_begin.front();
+            p.end = p.trial_end.front();
+        }
+        batch_.periods.push_back(std::move(p));
     }
     return std::move(batch_);
 }

@@ -9,11 +9,8 @@
 //
 // The layout of every trial travels with its batch in TrialBatch::targets (column b: the
 // begin of each period in order, the trial's end, 1 for a catch trial), so masks and signals
-// are computed per trial. A batch's named periods (TrialBatch::periods) span, per name, from
-// the earliest begin to the latest end over its trials: exact for one trial (`plot trial`)
-// or without jitter, the covering window otherwise. The metrics of these tasks are per-trial
-// values (each trial's own response steps), broadcast over the trial, so they do not depend
-// on that window.
+// are computed per trial. A batch's named periods (TrialBatch::periods) hold every trial's
+// own window, so `mean(signal, during: delay)` reduces each trial over its own delay.
 #pragma once
 
 #include <string>

@@ -112,14 +112,16 @@ TEST_CASE("every classic task's batch has its declared shape, padded to the long
         CHECK(b.condition.size() == 16);
         for (const long c : b.condition)
             CHECK(static_cast<arma::uword>(c) < m.task->conditions());
-        // The batch's periods are the task's, in order, each covering its trials' windows.
+        // The batch's periods are the task's, in order, each with every trial's own window.
         REQUIRE(b.periods.size() == e->periods.size());
         for (std::size_t i = 0; i < b.periods.size(); ++i) {
             CHECK(b.periods[i].name == e->periods[i].name);
-            CHECK(b.periods[i].end <= steps);
+            REQUIRE(b.periods[i].per_trial());
             for (arma::uword k = 0; k < b.batch; ++k) {
                 const auto l = layout(b, k);
-                CHECK(static_cast<long>(b.periods[i].begin) <= l[i]);
+                CHECK(static_cast<long>(b.periods[i].begin_of(k)) == l[i]);
+                CHECK(static_cast<long>(b.periods[i].end_of(k)) == l[i + 1]);
+                CHECK(b.periods[i].end_of(k) <= steps);
                 CHECK(l[i] <= l[i + 1]);  // periods back to back, the last ends the trial
             }
         }
