@@ -638,6 +638,21 @@ private:
                 d_.error(Code::MissingParameter, where,
                          fmt::format("{} needs '{}' ({})", what, spec.name, spec.doc),
                          fmt::format("add '{} = ...' to the block", spec.name));
+        // Durations left at a default that stands for a time follow this block's dt.
+        for (const auto& spec : schema.params) {
+            if (spec.default_at_dt <= 0.0 || dt_ms_ <= 0.0 || dt_ms_ == spec.default_at_dt
+                || seen.count(spec.name) || base.has(spec.name) || !spec.default_value)
+                continue;
+            const double scale = spec.default_at_dt / dt_ms_;
+            auto steps = [&](double v) {
+                return std::max(spec.min.value_or(0.0), std::round(v * scale));
+            };
+            if (const auto* d = std::get_if<stdlib::UniformDraw>(&*spec.default_value))
+                base.set(spec.name, stdlib::Value{stdlib::UniformDraw{
+                                        steps(d->low), std::max(steps(d->high), steps(d->low))}});
+            else if (const auto* v = std::get_if<double>(&*spec.default_value))
+                base.set(spec.name, stdlib::Value{steps(*v)});
+        }
         return stdlib::with_defaults(schema, std::move(base));
     }
 

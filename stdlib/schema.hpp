@@ -69,6 +69,10 @@ struct ParamSpec {
     // Without a default, the parameter is required unless it is optional: then it may be
     // left out, and Params::has() says whether it was given.
     bool optional = false;
+    // For a duration in steps whose default stands for a time: the step length (ms) at
+    // which the default holds. A block with another `dt` gets the default rescaled to the
+    // same time (rounded to whole steps), so changing dt alone keeps the task's timing.
+    double default_at_dt = 0.0;
 
     bool required() const { return !default_value.has_value() && !optional; }
 };

@@ -43,8 +43,8 @@ long Duration::shortest() const {
 std::vector<ParamSpec> shared_trial_params(const SharedDefaults& defaults) {
     std::vector<ParamSpec> out = {
         {"dt", ParamType::Time, Value{20.0}, 1e-6, 1e6, "ms",
-         "the length of one step; durations in ms or s convert through it (the defaults are "
-         "steps at 20 ms: give the durations too when you change dt)"},
+         "the length of one step; durations in ms or s convert through it, and the default "
+         "durations are times: at another dt they become as many steps as keep the time"},
     };
     for (const auto& d : defaults.durations) {
         const Value def = d.jitter > 0.0
@@ -58,6 +58,7 @@ std::vector<ParamSpec> shared_trial_params(const SharedDefaults& defaults) {
                          d.doc + " (default " + ms + ")"
                              + "; m +- s draws whole steps m - s .. m + s - 1 per trial, a list "
                                "one of its durations");
+        out.back().default_at_dt = 20.0;
     }
     out.emplace_back("catch", ParamType::Real, Value{0.0}, 0.0, 1.0, "",
                      "fraction of catch trials: no stimulus, the fixation input stays on and "

@@ -267,3 +267,21 @@ TEST_CASE("a task variant shows its parent's patterns, so a model is tested on n
     CHECK(arma::approx_equal(patterns("more").cols(0, 2), base, "absdiff", 0.0F));
     CHECK_FALSE(arma::approx_equal(patterns("other"), base, "absdiff", 0.0F));
 }
+
+TEST_CASE("a classic task's default durations keep their time when the block changes dt") {
+    const i::Loaded loaded =
+        i::load_text("dt_test.rnn",
+                     "task coarse = go_no_go { }\n"
+                     "task fine = go_no_go { dt = 10 ms, stimulus = 3 steps }\n"
+                     "task finer = go_no_go { dt = 5 ms }\n");
+    INFO(i::render_all(loaded, false));
+    REQUIRE(loaded.program);
+    const auto& tasks = loaded.program->tasks;
+    CHECK(tasks.at("coarse").params.integer("fixation") == 5);  // 100 ms at 20 ms
+    CHECK(tasks.at("fine").params.integer("fixation") == 10);   // 100 ms at 10 ms
+    CHECK(tasks.at("finer").params.integer("response") == 20);  // 100 ms at 5 ms
+    CHECK(tasks.at("fine").params.integer("stimulus") == 3);    // given: kept
+    const auto delay = tasks.at("fine").params.draw("delay");   // 200 +- 100 ms
+    CHECK(delay.low == 10.0);
+    CHECK(delay.high == 30.0);
+}
