@@ -4,6 +4,7 @@
 // tape), and defines its metrics as reductions of signals over periods.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -62,6 +63,8 @@ struct TrialBatch {
     // The periods of these trials when their timing differs from batch to batch (sequence
     // lengths); empty: TaskInstance::periods().
     std::vector<Period> periods;
+    // 1 for a catch trial (no stimulus, no response asked), for tasks that have them.
+    std::vector<std::uint8_t> catch_trial;
 };
 
 // Where the random draws of a batch come from. Trial i of a batch draws from its own

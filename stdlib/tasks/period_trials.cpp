@@ -103,26 +103,31 @@ std::size_t period_index(const PeriodTaskShape& shape, const std::string& name) 
 
 }  // namespace
 
-// --- layouts stored in a batch ------------------------------------------------------------
-// TrialBatch::targets, column b: rows 0 .. P-1 the begin of each period, row P the trial's
-// end, row P + 1 whether it is a catch trial.
+// --- layouts recovered from a batch ------------------------------------------------------
+// Every trial's periods are in TrialBatch::periods (one window per trial, back to back, the
+// last ending the trial) and its catch flag in TrialBatch::catch_trial.
 
 BatchLayouts::BatchLayouts(const PeriodTaskShape& shape_, const TrialBatch& batch_)
     : shape(shape_), batch(batch_), response_index(period_index(shape_, shape_.response)) {
-    if (batch.targets.n_rows != shape.periods.size() + 2 || batch.targets.n_cols != batch.batch)
+    bool ours =
+        batch.periods.size() == shape.periods.size() && batch.catch_trial.size() == batch.batch;
+    for (std::size_t i = 0; ours && i < shape.periods.size(); ++i)
+        ours = batch.periods[i].name == shape.periods[i]
+               && batch.periods[i].trial_begin.size() == batch.batch;
+    if (!ours)
         throw std::invalid_argument("the batch was not made by this task: it has no layouts");
 }
 
 arma::uword BatchLayouts::begin(arma::uword b, std::size_t period) const {
-    return static_cast<arma::uword>(batch.targets(period, b));
+    return batch.periods[period].begin_of(b);
 }
 
 arma::uword BatchLayouts::end(arma::uword b) const {
-    return static_cast<arma::uword>(batch.targets(shape.periods.size(), b));
+    return batch.periods.back().end_of(b);
 }
 
 bool BatchLayouts::catch_trial(arma::uword b) const {
-    return batch.targets(shape.periods.size() + 1, b) != 0.0F;
+    return batch.catch_trial[b] != 0;
 }
 
 arma::uword BatchLayouts::scored_begin(arma::uword b, arma::uword grace) const {
@@ -138,8 +143,8 @@ PeriodBatchWriter::PeriodBatchWriter(const PeriodTaskShape& shape, arma::uword b
     batch_.steps = steps;
     batch_.inputs.zeros(shape.inputs, batch * steps);
     batch_.step_targets.zeros(shape.choice ? 1 : shape.outputs, batch * steps);
-    batch_.targets.zeros(shape.periods.size() + 2, batch);
     batch_.condition.assign(batch, 0);
+    batch_.catch_trial.assign(batch, 0);
     layouts_.resize(batch);
 }
 
@@ -156,10 +161,7 @@ void PeriodBatchWriter::begin_trial(arma::uword b, const TrialLayout& layout, bo
     layouts_[b] = layout;
     layout_ = &layouts_[b];
     batch_.condition[b] = condition;
-    for (std::size_t i = 0; i < shape_.periods.size(); ++i)
-        batch_.targets(i, b) = static_cast<float>(layout.periods()[i].begin);
-    batch_.targets(shape_.periods.size(), b) = static_cast<float>(layout.length());
-    batch_.targets(shape_.periods.size() + 1, b) = catch_trial ? 1.0F : 0.0F;
+    batch_.catch_trial[b] = catch_trial ? 1 : 0;
     const arma::uword response = layout.at(shape_.response).begin;
     for (arma::uword t = 0; t < batch_.steps; ++t) {
         const arma::uword c = t * batch_.batch + b;

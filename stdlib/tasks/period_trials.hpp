@@ -7,10 +7,10 @@
 // trial i is a function of (seed, path, i) alone — whatever batch it lands in. Padding steps
 // carry no input and no target, and every mask leaves them out.
 //
-// The layout of every trial travels with its batch in TrialBatch::targets (column b: the
-// begin of each period in order, the trial's end, 1 for a catch trial), so masks and signals
-// are computed per trial. A batch's named periods (TrialBatch::periods) hold every trial's
-// own window, so `mean(signal, during: delay)` reduces each trial over its own delay.
+// The layout of every trial travels with its batch: TrialBatch::periods holds every trial's
+// own window per period (so `mean(signal, during: delay)` reduces each trial over its own
+// delay, and masks and signals are computed per trial) and TrialBatch::catch_trial which
+// trials are catch trials.
 #pragma once
 
 #include <string>
