@@ -28,6 +28,18 @@ std::string params_text(const stdlib::Params& p) {
     return out;
 }
 
+// A task's parameters for its node key: a file parameter enters by its content hash
+// (TaskDef::files_key), not by its absolute path, so moving a project keeps its cache.
+std::string task_params_text(const TaskDef& t) {
+    std::string out;
+    for (const auto& [k, v] : t.params.values()) {
+        const stdlib::ParamSpec* spec = t.entry->schema.find(k);
+        if (spec == nullptr || spec->type != stdlib::ParamType::File)
+            out += fmt::format("{}={};", k, stdlib::format_value(v));
+    }
+    return out;
+}
+
 std::string initializer_text(const rt::Initializer& i) {
     switch (i.kind) {
         case rt::InitKind::Normal:
@@ -155,7 +167,7 @@ Graph lower(const Program& program) {
     const std::string seed = fmt::format("seed={};", program.seed);
     for (const auto& [name, t] : program.tasks)
         add("task", name, {},
-            seed + "entry=" + t.entry->name + ";data=" + t.data_origin + ";" + params_text(t.params)
+            seed + "entry=" + t.entry->name + ";data=" + t.data_origin + ";" + task_params_text(t)
                 + (t.files_key.empty() ? "" : "files=" + t.files_key + ";"));
     for (const auto& [name, t] : program.trains)
         add("train", name, {index.at("task " + t.task)},

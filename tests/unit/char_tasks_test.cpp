@@ -541,6 +541,14 @@ train fit = net on text {
     };
     const auto before = key();
     CHECK(key() == before);
+    // The same project in another directory: the same key (the file enters by content).
+    CorpusDir moved;
+    fs::create_directories(moved.path / "data");
+    moved.write("data/tale.txt", "one line\nanother line\n");
+    moved.write("run.rnn", script);
+    const auto l_moved = i::load_file((moved.path / "run.rnn").string());
+    REQUIRE(l_moved.program);
+    CHECK(i::lower(*l_moved.program).nodes.at(0).key == before);
     dir.write("data/tale.txt", "one line\nanother line, changed\n");
     CHECK(key() != before);
 
