@@ -109,7 +109,7 @@ struct CurriculumDef {
     double threshold = 0.9;
     long patience = 5;
     double mix = 0.3;
-    std::string metric;  // a metric of the task, validated at the current length
+    std::string metric;         // a metric of the task, validated at the current length
     bool mixed_replay = false;  // replay earlier levels inside the batch, not as own steps
 };
 

@@ -71,8 +71,7 @@ public:
     }
 
     // `pool`: `batch` distinct trials of the pool, drawn uniformly; batches independent.
-    TrialBatch training_batch(const BatchRequest& request,
-                              const TrialDraws& draws) const override {
+    TrialBatch training_batch(const BatchRequest& request, const TrialDraws& draws) const override {
         if (request.batch_size > pool_.size())
             throw std::invalid_argument(
                 "integration_memory: a batch of " + std::to_string(request.batch_size)

@@ -39,8 +39,7 @@ public:
     }
 
     // The schedule decides the trials; the train's batch size does not apply.
-    TrialBatch training_batch(const BatchRequest& request,
-                              const TrialDraws& draws) const override {
+    TrialBatch training_batch(const BatchRequest& request, const TrialDraws& draws) const override {
         std::vector<long> which;
         const long epoch = request.epoch;
         if (request.schedule == "together") {
