@@ -11,7 +11,8 @@
 //
 // Forward: the input drives of all steps are one GEMM; each step is one GEMM on the rates
 // phi(h_{t-1}), which are kept for the reverse pass. The reverse pass is BPTT with one GEMM
-// per step; the weight gradients are single GEMMs over all steps.
+// per step; the weight gradients are single GEMMs over all steps. truncate > 0 is truncated
+// BPTT with windows of that many steps, as in rnn_cell.hpp.
 #pragma once
 
 #include <memory>
@@ -50,7 +51,8 @@ arma::Mat<T> ctrnn_step(const arma::Mat<T>& g, const arma::Mat<T>& i, const arma
 // bias may be an invalid Var (no bias).
 template <typename T>
 Var ctrnn_unroll(Tape<T>& tape, Var G, Var I, Var bias, Var x, Var h0, arma::uword batch, T alpha,
-                 T gain, Activation phi, const arma::Mat<T>* noise = nullptr) {
+                 T gain, Activation phi, const arma::Mat<T>* noise = nullptr,
+                 arma::uword truncate = 0) {
     const arma::Mat<T>& Gv = tape.value(G);
     const arma::Mat<T>& Iv = tape.value(I);
     const arma::Mat<T>& X = tape.value(x);
@@ -101,7 +103,7 @@ Var ctrnn_unroll(Tape<T>& tape, Var G, Var I, Var bias, Var x, Var h0, arma::uwo
                        || tape.needs_grad(h0);
     return tape.record(
         std::move(H), needs,
-        [G, I, bias, x, h0, batch, alpha, leak, coupling, phi, rates](
+        [G, I, bias, x, h0, batch, alpha, leak, coupling, phi, rates, truncate](
             Tape<T>& t, const arma::Mat<T>& dH, const arma::Mat<T>& Hs) {
             const arma::Mat<T>& Gt = t.value(G);
             const arma::uword nu = Gt.n_rows;
@@ -119,6 +121,10 @@ Var ctrnn_unroll(Tape<T>& tape, Var G, Var I, Var bias, Var x, Var h0, arma::uwo
                 const T* cp = carry.memptr();
                 for (arma::uword k = 0; k < nel; ++k)
                     dp[k] = g[k] + cp[k];
+                if (detail::window_start(s, truncate)) {
+                    carry.zeros();
+                    continue;
+                }
                 back = Gt.t() * d;
                 multiply_by_derivative(phi, detail::block(rates->colptr(c0), nu, batch), back);
                 T* cw = carry.memptr();

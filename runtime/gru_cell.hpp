@@ -14,7 +14,8 @@
 // Forward: the input projections of all steps are one GEMM; each step is one GEMM
 // (3H x H by H x batch) and a pointwise pass. The pass keeps r, z, n and W_hn h + b_hn of
 // every step for the reverse pass, which is hand-written BPTT with one GEMM per step; the
-// weight gradients are single GEMMs over all steps.
+// weight gradients are single GEMMs over all steps. truncate > 0 is truncated BPTT with
+// windows of that many steps, as in rnn_cell.hpp.
 #pragma once
 
 #include <cmath>
@@ -142,7 +143,7 @@ arma::Mat<T> gru_step(const arma::Mat<T>& w_input, const arma::Mat<T>& w_self,
 // b_input and b_self may be invalid Vars (no bias).
 template <typename T>
 Var gru_unroll(Tape<T>& tape, Var w_input, Var w_self, Var b_input, Var b_self, Var x, Var h0,
-               arma::uword batch, const arma::Mat<T>* noise = nullptr) {
+               arma::uword batch, const arma::Mat<T>* noise = nullptr, arma::uword truncate = 0) {
     const arma::Mat<T>& Wi = tape.value(w_input);
     const arma::Mat<T>& Ws = tape.value(w_self);
     const arma::Mat<T>& X = tape.value(x);
@@ -187,7 +188,7 @@ Var gru_unroll(Tape<T>& tape, Var w_input, Var w_self, Var b_input, Var b_self, 
                        || (b_self.valid() && tape.needs_grad(b_self)) || tape.needs_grad(x)
                        || tape.needs_grad(h0);
     return tape.record(std::move(H), needs,
-                       [w_input, w_self, b_input, b_self, x, h0, batch, cache](
+                       [w_input, w_self, b_input, b_self, x, h0, batch, cache, truncate](
                            Tape<T>& t, const arma::Mat<T>& dH, const arma::Mat<T>& Hs) {
                            const arma::Mat<T>& Wsv = t.value(w_self);
                            const arma::Mat<T>& H0v = t.value(h0);
@@ -213,7 +214,10 @@ Var gru_unroll(Tape<T>& tape, Var w_input, Var w_self, Var b_input, Var b_self, 
                                        dH.colptr(c0 + b), prev_all + b * nu, carry.colptr(b), dx,
                                        dx + nu, dx + 2 * nu, dh_rec, dh_rec + nu, dh_rec + 2 * nu);
                                }
-                               carry += Wsv.t() * detail::block(dHP.colptr(c0), nu3, batch);
+                               if (detail::window_start(s, truncate))
+                                   carry.zeros();
+                               else
+                                   carry += Wsv.t() * detail::block(dHP.colptr(c0), nu3, batch);
                            }
                            if (nsteps == 0)
                                return;

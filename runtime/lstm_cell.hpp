@@ -13,7 +13,9 @@
 // Forward: the input projections of all steps are one GEMM; each step accumulates
 // W_self h_{t-1} onto its block in place (one GEMM) and turns it into the gates. The gates,
 // c_t and tanh(c_t) of every step are kept for the hand-written BPTT, which costs one GEMM
-// per step; the weight gradients are single GEMMs over all steps.
+// per step; the weight gradients are single GEMMs over all steps. truncate > 0 is truncated
+// BPTT with windows of that many steps, as in rnn_cell.hpp: at a window start neither the
+// h nor the c gradient is carried into the previous window.
 #pragma once
 
 #include <algorithm>
@@ -132,7 +134,8 @@ LstmState<T> lstm_step(const arma::Mat<T>& w_input, const arma::Mat<T>& w_self,
 // b_input and b_self may be invalid Vars (no bias).
 template <typename T>
 Var lstm_unroll(Tape<T>& tape, Var w_input, Var w_self, Var b_input, Var b_self, Var x, Var h0,
-                Var c0, arma::uword batch, const arma::Mat<T>* noise = nullptr) {
+                Var c0, arma::uword batch, const arma::Mat<T>* noise = nullptr,
+                arma::uword truncate = 0) {
     const arma::Mat<T>& Wi = tape.value(w_input);
     const arma::Mat<T>& Ws = tape.value(w_self);
     const arma::Mat<T>& X = tape.value(x);
@@ -178,7 +181,7 @@ Var lstm_unroll(Tape<T>& tape, Var w_input, Var w_self, Var b_input, Var b_self,
                        || tape.needs_grad(h0) || tape.needs_grad(c0);
     return tape.record(
         std::move(H), needs,
-        [w_input, w_self, b_input, b_self, x, h0, c0, batch, cache](
+        [w_input, w_self, b_input, b_self, x, h0, c0, batch, cache, truncate](
             Tape<T>& t, const arma::Mat<T>& dH, const arma::Mat<T>& Hs) {
             const arma::Mat<T>& Wsv = t.value(w_self);
             const arma::Mat<T>& H0v = t.value(h0);
@@ -200,7 +203,12 @@ Var lstm_unroll(Tape<T>& tape, Var w_input, Var w_self, Var b_input, Var b_self,
                         dH.colptr(c0i + b), cprev_all + b * nu, carry_h.colptr(b),
                         carry_c.colptr(b), da, da + nu, da + 2 * nu, da + 3 * nu);
                 }
-                carry_h = Wsv.t() * detail::block(dA.colptr(c0i), nu4, batch);
+                if (detail::window_start(s, truncate)) {
+                    carry_h.zeros();
+                    carry_c.zeros();
+                } else {
+                    carry_h = Wsv.t() * detail::block(dA.colptr(c0i), nu4, batch);
+                }
             }
             if (nsteps == 0)
                 return;

@@ -125,11 +125,13 @@ struct NetworkVars {
 // The forward pass over a batch of trials (inputs: inputs x (batch * steps)). noise, when
 // given, is the already scaled state noise (units x (batch * steps)); initial_state, when
 // given, starts every unit of every trial there instead of at the network's h0 (a task's
-// probe trial; h0 then gets no gradient).
+// probe trial; h0 then gets no gradient). truncate > 0 is truncated BPTT with windows of
+// that many steps (rnn_cell.hpp): the forward pass is the same, the reverse pass carries no
+// state gradient across a window start; 0 is full BPTT.
 template <typename T>
 NetworkVars forward(Tape<T>& tape, const Network<T>& net, const arma::Mat<T>& inputs,
                     arma::uword batch, const arma::Mat<T>* noise = nullptr,
-                    std::optional<T> initial_state = std::nullopt) {
+                    std::optional<T> initial_state = std::nullopt, arma::uword truncate = 0) {
     NetworkVars v;
     for (const Parameter<T>& p : net.params) {
         const Var raw = raw_leaf(tape, p);
@@ -147,24 +149,24 @@ NetworkVars forward(Tape<T>& tape, const Network<T>& net, const arma::Mat<T>& in
     switch (net.shape.kind) {
         case CellKind::Rnn:
             v.states = rnn_unroll(tape, eff("W_self"), eff("W_input"), eff("b"), x, h0, batch,
-                                  net.activation, noise);
+                                  net.activation, noise, truncate);
             v.rates = v.states;
             break;
         case CellKind::Gru:
             v.states = gru_unroll(tape, eff("W_input"), eff("W_self"), eff("b_input"),
-                                  eff("b_self"), x, h0, batch, noise);
+                                  eff("b_self"), x, h0, batch, noise, truncate);
             v.rates = v.states;
             break;
         case CellKind::Lstm:
             v.states =
                 lstm_unroll(tape, eff("W_input"), eff("W_self"), eff("b_input"), eff("b_self"), x,
-                            h0, repeat_columns(tape, eff("c0"), batch), batch, noise);
+                            h0, repeat_columns(tape, eff("c0"), batch), batch, noise, truncate);
             v.rates = v.states;
             break;
         case CellKind::Ctrnn:
             v.states = ctrnn_unroll(tape, eff("G"), eff("I"), eff("b"), x, h0, batch,
                                     static_cast<T>(net.alpha), static_cast<T>(net.gain),
-                                    net.activation, noise);
+                                    net.activation, noise, truncate);
             v.rates = activate(tape, v.states, net.activation);
             break;
     }

@@ -10,6 +10,14 @@
 // noise: added after the activation, so it feeds into the next step's recurrence. The
 // reverse pass evaluates phi' at the activation output before the noise, H - noise.
 //
+// truncate (0: full BPTT) is truncated BPTT with windows of `truncate` steps starting at
+// step 0 (steps [0, k), [k, 2k), ...): the reverse pass does not carry the state gradient
+// from a window into the one before (the carry is zeroed at each window start), so each
+// step's loss reaches back at most to the start of its window, and h0 gets its gradient from
+// the first window only. The forward pass and the one update per batch are unchanged; the
+// result equals unrolling each window separately from the previous window's final state as
+// a constant and summing the gradients. The other fused cells take the same argument.
+//
 // The detail helpers are shared by the other fused cells (gru_cell.hpp, lstm_cell.hpp,
 // ctrnn_cell.hpp).
 #pragma once
@@ -48,6 +56,12 @@ template <typename T> std::shared_ptr<const arma::Mat<T>> keep_noise(const arma:
 
 // The sum of each row over all columns (a bias gradient over every step and trial), as one
 // GEMV: Armadillo's sum(A, 1) adds the columns one by one.
+// Whether the reverse pass stops carrying the state gradient before step s: s starts a
+// window of truncated BPTT (truncate > 0) other than the first.
+inline bool window_start(arma::uword s, arma::uword truncate) {
+    return truncate > 0 && s > 0 && s % truncate == 0;
+}
+
 template <typename T> arma::Col<T> row_sums(const arma::Mat<T>& a) {
     return a * arma::Col<T>(a.n_cols, arma::fill::ones);
 }
@@ -74,7 +88,8 @@ arma::Mat<T> rnn_step(const arma::Mat<T>& w_rec, const arma::Mat<T>& w_in, const
 // bias may be an invalid Var (no bias).
 template <typename T>
 Var rnn_unroll(Tape<T>& tape, Var w_rec, Var w_in, Var bias, Var x, Var h0, arma::uword batch,
-               Activation activation, const arma::Mat<T>* noise = nullptr) {
+               Activation activation, const arma::Mat<T>* noise = nullptr,
+               arma::uword truncate = 0) {
     const arma::Mat<T>& W = tape.value(w_rec);
     const arma::Mat<T>& U = tape.value(w_in);
     const arma::Mat<T>& X = tape.value(x);
@@ -111,7 +126,7 @@ Var rnn_unroll(Tape<T>& tape, Var w_rec, Var w_in, Var bias, Var x, Var h0, arma
                        || tape.needs_grad(h0);
     return tape.record(
         std::move(H), needs,
-        [w_rec, w_in, bias, x, h0, batch, activation, kept = detail::keep_noise(noise)](
+        [w_rec, w_in, bias, x, h0, batch, activation, truncate, kept = detail::keep_noise(noise)](
             Tape<T>& t, const arma::Mat<T>& dH, const arma::Mat<T>& Hs) {
             const arma::Mat<T>& Wv = t.value(w_rec);
             const arma::uword units = Wv.n_rows;
@@ -141,7 +156,10 @@ Var rnn_unroll(Tape<T>& tape, Var w_rec, Var w_in, Var bias, Var x, Var h0, arma
                 } else {
                     multiply_by_derivative(activation, detail::block(hs, units, batch), da);
                 }
-                carry = Wv.t() * da;
+                if (detail::window_start(s, truncate))
+                    carry.zeros();
+                else
+                    carry = Wv.t() * da;
             }
             if (t.needs_grad(w_rec) && nsteps > 0) {
                 arma::Mat<T>& gW = t.grad(w_rec);
