@@ -60,6 +60,8 @@ std::string initializer_text(const rt::Initializer& i) {
             return fmt::format("identity({})", i.a);
         case rt::InitKind::FanInUniform:
             return "fan_in_uniform";
+        case rt::InitKind::Bernoulli:
+            return fmt::format("bernoulli({})", i.a);
     }
     return "?";
 }

@@ -13,6 +13,8 @@ std::optional<CellKind> cell_kind_from_name(std::string_view name) {
         return CellKind::Lstm;
     if (name == "ctrnn")
         return CellKind::Ctrnn;
+    if (name == "plastic")
+        return CellKind::Plastic;
     return std::nullopt;
 }
 
@@ -26,6 +28,8 @@ std::string_view cell_kind_name(CellKind kind) {
             return "lstm";
         case CellKind::Ctrnn:
             return "ctrnn";
+        case CellKind::Plastic:
+            return "plastic";
     }
     return "?";
 }
@@ -40,7 +44,32 @@ std::vector<TensorLayout> tensor_layout(const NetworkShape& s) {
                    Initializer init, bool fixed = false) {
         out.push_back(TensorLayout{name, role, rows, cols, init, fixed});
     };
+    if (s.kind == CellKind::Plastic) {
+        // S is unknown (0) while the input size is.
+        const arma::uword in = s.inputs > 0 ? s.inputs + n : 0;
+        auto layer = [&](const std::string& name, arma::uword rows, arma::uword cols) {
+            const double b = cols > 0 ? 1.0 / std::sqrt(static_cast<double>(cols)) : 0.0;
+            out.push_back(
+                TensorLayout{"C." + name, TensorRole::PlasticWeight, rows, cols, zeros, false});
+            out.push_back(TensorLayout{"bias." + name, TensorRole::Bias, rows, 1,
+                                       Initializer{InitKind::Uniform, -b, b}, false});
+            out.push_back(TensorLayout{"mask." + name, TensorRole::PlasticMask, rows, cols,
+                                       Initializer{InitKind::Bernoulli, s.plastic_fraction, 0.0},
+                                       true});
+            out.push_back(TensorLayout{"feedback." + name, TensorRole::Feedback, s.outputs, rows,
+                                       Initializer{InitKind::XavierNormal, 1.0, 0.0}, true});
+        };
+        for (arma::uword l = 1; l <= s.layers; ++l)
+            layer(std::to_string(l), in, in);
+        layer("i2h", n, in);
+        layer("i2o", s.outputs, in);
+        layer("self_grad", s.outputs, in);
+        add("h0", TensorRole::InitialState, n, 1, zeros, true);
+        return out;
+    }
     switch (s.kind) {
+        case CellKind::Plastic:  // above
+            break;
         case CellKind::Rnn:
             add("W_self", TensorRole::Recurrent, n, n, pytorch);
             add("W_input", TensorRole::Input, n, s.inputs, pytorch);

@@ -5,6 +5,8 @@
 //   gru    PyTorch's GRU, gate rows [r; z; n]                 W_self, W_input, b_self, b_input
 //   lstm   PyTorch's LSTM, gate rows [i; f; g; o], cell state c0      as gru, plus c0
 //   ctrnn  h_t = h_{t-1} + (dt/tau)(-h_{t-1} + gain G phi(h_{t-1}) + I x_t + b)     G, I, b
+//   plastic  seed 001's network of per-trial fast weights, run only by its learner
+//            (plastic.hpp, tensors listed at tensor_layout)
 //
 // and for every kind an initial state h0 (units x 1, broadcast over the batch; zero and
 // fixed unless the script makes it trainable) and, when outputs > 0, a linear readout of the
@@ -25,18 +27,32 @@
 #include "runtime/lstm_cell.hpp"
 #include "runtime/ops.hpp"
 #include "runtime/parameter.hpp"
+#include "runtime/plastic_options.hpp"
 #include "runtime/rnn_cell.hpp"
 
 namespace rnn::rt {
 
-enum class CellKind { Rnn, Gru, Lstm, Ctrnn };
+enum class CellKind { Rnn, Gru, Lstm, Ctrnn, Plastic };
 
 std::optional<CellKind> cell_kind_from_name(std::string_view name);
 std::string_view cell_kind_name(CellKind kind);
 
 // What a tensor is to its cell: decides which constraints make sense on it (symmetric and
 // no_self need a square recurrent matrix; Dale's law needs a weight matrix).
-enum class TensorRole { Recurrent, Input, Bias, Readout, ReadoutBias, InitialState };
+// The plastic network's tensors have roles of their own (its learner ignores constraints):
+// PlasticWeight its C matrices, PlasticMask the masks of plastic entries, Feedback dfa's
+// fixed feedback matrices; its biases are Bias.
+enum class TensorRole {
+    Recurrent,
+    Input,
+    Bias,
+    Readout,
+    ReadoutBias,
+    InitialState,
+    PlasticWeight,
+    PlasticMask,
+    Feedback
+};
 
 // The sizes and options that decide which tensors a network has and their shapes.
 struct NetworkShape {
@@ -46,6 +62,8 @@ struct NetworkShape {
     arma::uword outputs = 0;  // 0: no readout
     bool bias = true;         // the cell's bias (b; b_self and b_input for gru and lstm)
     bool readout_bias = true;
+    arma::uword layers = 0;         // plastic: GELU layers over [x, h]
+    double plastic_fraction = 0.0;  // plastic: probability that an entry of C is plastic
 };
 
 struct TensorLayout {
@@ -63,6 +81,13 @@ struct TensorLayout {
 // W_self, W_input U(+-1/sqrt(units)), b zeros; ctrnn G N(0, 1/units), I N(0, 1), w N(0,
 // 1/units), b zeros (seed 002); readouts as PyTorch's Linear, U(+-1/sqrt(units)); h0 and
 // c0 zeros and fixed.
+//
+// plastic (DIGEST 2.1-2.2), with S = inputs + units and V = outputs: layers "1".."L"
+// (S -> S), then the heads "i2h" (S -> units), "i2o" (S -> V) and "self_grad" (S -> V).
+// Each layer NAME has C.NAME (out x in, zeros, trained by the learner: the batch mean of
+// the per-trial copies), bias.NAME (out x 1, U(+-1/sqrt(in)) as nn.Linear), mask.NAME
+// (out x in, fixed, Bernoulli(plastic_fraction): 1 marks a plastic entry) and
+// feedback.NAME (V x out, fixed, Xavier-normal); then h0. No readout: i2o is the output.
 std::vector<TensorLayout> tensor_layout(const NetworkShape& shape);
 
 template <typename T> struct Network {
@@ -71,6 +96,7 @@ template <typename T> struct Network {
     double alpha = 1.0;                        // ctrnn: dt / tau
     double gain = 1.0;                         // ctrnn: multiplies G
     double noise = 0.0;                // standard deviation of the state noise added while training
+    PlasticOptions plastic;            // plastic: how its learner runs it
     std::vector<Parameter<T>> params;  // in tensor_layout order
 
     arma::uword units() const { return shape.units; }
@@ -169,6 +195,8 @@ NetworkVars forward(Tape<T>& tape, const Network<T>& net, const arma::Mat<T>& in
                                     net.activation, noise, truncate);
             v.rates = activate(tape, v.states, net.activation);
             break;
+        case CellKind::Plastic:
+            throw std::invalid_argument("the plastic network runs through its learner");
     }
     if (net.shape.outputs > 0) {
         v.outputs = net.shape.kind == CellKind::Ctrnn ? matmul_transposed(tape, eff("w"), v.rates)

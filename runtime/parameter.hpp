@@ -58,6 +58,7 @@ enum class InitKind {
     Orthogonal,     // a Q, Q from the QR of a normal matrix with sign(diag R) folded in
     Identity,       // a I (ones on the diagonal of a rectangular matrix too)
     FanInUniform,   // U(+-1 / sqrt(fan_in)): PyTorch's default for linear layers and cells
+    Bernoulli,      // 1 with probability a, else 0 (a mask)
 };
 
 struct Initializer {
@@ -114,6 +115,10 @@ void initialize(arma::Mat<T>& m, const Initializer& init, RandomStream& stream) 
             stream.fill_uniform(m, -bound, bound);
             break;
         }
+        case InitKind::Bernoulli:
+            stream.fill_uniform(m, 0.0, 1.0);
+            m.transform([&](T u) { return u < static_cast<T>(init.a) ? T(1) : T(0); });
+            break;
     }
 }
 
