@@ -746,9 +746,9 @@ private:
             {"xavier_normal", rt::InitKind::XavierNormal},
             {"orthogonal", rt::InitKind::Orthogonal},
             {"identity", rt::InitKind::Identity}};
-        const std::vector<std::string> known = {"normal",     "uniform",        "zeros",
-                                                "constant",   "xavier_uniform", "xavier_normal",
-                                                "orthogonal", "identity",       "fan_in_uniform"};
+        const std::vector<std::string> known = {
+            "normal",        "uniform",    "zeros",    "constant",       "xavier_uniform",
+            "xavier_normal", "orthogonal", "identity", "fan_in_uniform", "bernoulli"};
         if (e.kind == K::Name && (e.text == "zeros" || e.text == "fan_in_uniform"))
             return rt::Initializer{
                 e.text == "zeros" ? rt::InitKind::Zeros : rt::InitKind::FanInUniform, 0, 0};
@@ -826,6 +826,16 @@ private:
                 return std::nullopt;
             return rt::Initializer{rt::InitKind::Constant, args[0], 0};
         }
+        if (e.text == "bernoulli") {
+            if (!arity(1))
+                return std::nullopt;
+            if (args[0] < 0 || args[0] > 1) {
+                d_.error(Code::InitializerArguments, e.items[0]->span,
+                         "bernoulli(p) draws 1 with probability p: p is between 0 and 1");
+                return std::nullopt;
+            }
+            return rt::Initializer{rt::InitKind::Bernoulli, args[0], 0};
+        }
         d_.error(Code::BadInitializer, e.span, fmt::format("unknown initialiser '{}'", e.text),
                  suggestion(e.text, known));
         return std::nullopt;
@@ -840,10 +850,12 @@ private:
         return rt::tensor_layout(stdlib::network_shape(*net.entry, p, 0));
     }
 
+    // The tensor `name`, or the first of the family `name` (the plastic network's C.1,
+    // C.2, ... are the family C).
     static const rt::TensorLayout* find_layout(const std::vector<rt::TensorLayout>& layout,
                                                const std::string& name) {
         for (const auto& l : layout)
-            if (l.name == name)
+            if (l.name == name || l.name.rfind(name + ".", 0) == 0)
                 return &l;
         return nullptr;
     }
@@ -1029,7 +1041,30 @@ private:
         const ast::Modifier* dale = nullptr;
         const ast::Modifier* fixed = nullptr;
         const ast::Modifier* trainable = nullptr;
+        const bool plastic = entry.kind == rt::CellKind::Plastic;
         for (const auto& m : f.modifiers) {
+            // The plastic network's learner trains C and bias itself and keeps mask and
+            // feedback fixed: only how a family starts can be chosen.
+            if (plastic
+                && (m.name != "init" && m.name != "seed" && m.name != "stream"
+                    && !(m.name == "fixed"
+                         && (f.name == "mask" || f.name == "feedback" || f.name == "h0")))) {
+                d_.error(Code::BadModifier, m.span,
+                         fmt::format("the plastic network's tensors take init, seed and stream, "
+                                     "not '{}'",
+                                     m.name),
+                         "its learner trains C and bias and keeps mask, feedback and h0 fixed");
+                continue;
+            }
+            if (plastic && m.name == "init" && m.argument && m.argument->kind == K::Call
+                && m.argument->text == "load") {
+                d_.error(Code::BadModifier, m.span,
+                         fmt::format("'{}' names a family of tensors, one per layer: load() "
+                                     "cannot fill it",
+                                     f.name),
+                         "initialise it with an initialiser such as normal(0.1)");
+                continue;
+            }
             auto no_argument = [&] {
                 if (m.argument)
                     d_.error(Code::ModifierTakesNoArgument, m.argument->span,
@@ -1166,16 +1201,9 @@ private:
                 std::vector<std::string> names = {"rnn", "gru", "lstm", "ctrnn", "plastic"};
                 for (const auto& x : names_of(ast::Statement::Kind::Network))
                     names.push_back(x);
-                if (s.head->text == "plastic")
-                    d_.error(
-                        Code::NotImplemented, s.head->span,
-                        fmt::format("the '{}' network kind is not implemented yet in this version",
-                                    s.head->text),
-                        "the 'rnn', 'gru', 'lstm' and 'ctrnn' kinds are available");
-                else
-                    d_.error(Code::UnknownNetworkKind, s.head->span,
-                             fmt::format("unknown network kind '{}'", s.head->text),
-                             suggestion(s.head->text, names));
+                d_.error(Code::UnknownNetworkKind, s.head->span,
+                         fmt::format("unknown network kind '{}'", s.head->text),
+                         suggestion(s.head->text, names));
                 return;
             }
         } else if (n.entry == nullptr) {
@@ -1615,6 +1643,121 @@ private:
         return rule;
     }
 
+    // `bptt`, `bptt(truncate: K)`, `backprop` or `dfa` (docs/learning_rules.md).
+    void updater_value(const Expr& v, TrainDef& t) {
+        const std::vector<std::string> updaters = {"bptt", "backprop", "dfa", "hebbian"};
+        const bool named = v.kind == K::Name || v.kind == K::Call;
+        const bool known =
+            named && std::find(updaters.begin(), updaters.end(), v.text) != updaters.end();
+        if (!known) {
+            d_.error(Code::UnknownUpdater, v.span,
+                     named ? fmt::format("'{}' is not an updater", v.text)
+                           : fmt::format("expected an updater, found {}", kind_words(v)),
+                     suggestion(named ? v.text : "", updaters));
+            return;
+        }
+        if (v.text == "hebbian") {
+            d_.error(Code::NotImplemented, v.span,
+                     "the 'hebbian' updater is not implemented yet in this version",
+                     "fast Hebbian weights are the 'plastic' network kind, trained by dfa, "
+                     "backprop or bptt");
+            return;
+        }
+        if (v.kind == K::Call) {
+            const bool form =
+                v.text == "bptt" && v.items.size() == 1 && v.arg_names[0] == "truncate";
+            const auto k = form ? constant_number(*v.items[0]) : std::nullopt;
+            if (!form) {
+                d_.error(Code::UpdaterOption, v.span,
+                         v.text == "bptt" ? "bptt takes one option: bptt(truncate: STEPS)"
+                                          : fmt::format("'{}' takes no options", v.text),
+                         v.text == "bptt" ? "e.g. bptt(truncate: 50)"
+                                          : fmt::format("write updater = {}", v.text));
+                return;
+            }
+            if (!k || *k < 1 || *k != std::floor(*k) || *k > 1e9) {
+                d_.error(Code::UpdaterOption, v.items[0]->span,
+                         "truncate is a whole number of steps, at least 1",
+                         "e.g. bptt(truncate: 50)");
+                return;
+            }
+            t.truncate = std::lround(*k);
+        }
+        t.rule = v.text == "backprop" ? rt::UpdateRule::Backprop
+                 : v.text == "dfa"    ? rt::UpdateRule::Dfa
+                                      : rt::UpdateRule::Bptt;
+        t.updater = t.truncate > 0 ? fmt::format("bptt(truncate: {})", t.truncate) : v.text;
+    }
+
+    // Whether the updater can train this network with this loss: the online rules and
+    // the plastic network learn from each step's output error, so the loss is one
+    // per-step output loss; DFA reaches layers, not gates.
+    void updater_fits(const TrainDef& t, const NetworkDef& net, ast::Span at, ast::Span loss_at,
+                      bool clip_given) {
+        const bool plastic = net.entry->kind == rt::CellKind::Plastic;
+        const bool online = t.rule != rt::UpdateRule::Bptt;
+        const std::string who = fmt::format("the '{}' updater", t.updater);
+        if (t.rule == rt::UpdateRule::Dfa
+            && (net.entry->kind == rt::CellKind::Gru || net.entry->kind == rt::CellKind::Lstm))
+            d_.error(Code::UpdaterNetwork, at,
+                     fmt::format("dfa cannot train the {} network '{}': it sends the output error "
+                                 "to each layer through a fixed random matrix, and the gates of "
+                                 "a {} are not layers it can reach",
+                                 net.entry->name, net.name, net.entry->name),
+                     "use an rnn, ctrnn or plastic network, or updater = backprop");
+        if (plastic && t.truncate > 0)
+            d_.error(Code::UpdaterNetwork, at,
+                     fmt::format("the plastic network '{}' has no truncated bptt: its fast "
+                                 "weights change once per sequence under bptt",
+                                 net.name),
+                     "write updater = bptt");
+        if (!online && !plastic)
+            return;
+        const std::string learner =
+            plastic ? fmt::format("the plastic network '{}'", net.name) : who;
+        const bool one_output_loss = t.loss.size() == 1 && t.loss[0].sign > 0
+                                     && (t.loss[0].node.kind == LossNode::Kind::CrossEntropy
+                                         || t.loss[0].node.kind == LossNode::Kind::MaskedMse);
+        if (!t.loss.empty() && !one_output_loss)
+            d_.error(Code::OnlineLoss, loss_at,
+                     fmt::format("{} learns from each step's output error, so the loss must be "
+                                 "one cross_entropy(...) or masked_mse(...) term",
+                                 learner),
+                     "e.g. loss = cross_entropy(logits, target, ignore: -1)");
+        if (plastic) {
+            const auto& o = t.optimizer;
+            if (o.kind != rt::OptimizerKind::Sgd || o.momentum != 0.0 || o.weight_decay != 0.0)
+                d_.error(Code::UpdaterNetwork, at,
+                         fmt::format("{} updates its weights by the seed's plain rule "
+                                     "C <- C + lr U: the optimizer must be sgd without momentum "
+                                     "or weight decay",
+                                     learner),
+                         "write optimizer = sgd { lr = 1e-4 }");
+            if (clip_given)
+                d_.error(Code::UpdaterNetwork, at,
+                         fmt::format("{} clips its updates itself", learner),
+                         "use the network's update_clip and weight_clip instead of clip_norm");
+            return;
+        }
+        for (const auto& [name, tensor] : net.tensors)
+            if (tensor.constraint.any())
+                d_.error(Code::UpdaterNetwork, at,
+                         fmt::format("{} updates raw weights step by step and keeps no "
+                                     "constraint: the tensor '{}' of '{}' is constrained",
+                                     who, name, net.name),
+                         "train it with bptt, or drop the constraint");
+        if (net.params.has("noise") && net.params.real("noise") > 0.0)
+            d_.error(Code::UpdaterNetwork, at,
+                     fmt::format("{} runs without state noise, and '{}' has noise = {}", who,
+                                 net.name, net.params.real("noise")),
+                     "train it with bptt, or set noise = 0");
+        if (net.params.has("outputs") && net.params.integer("outputs") == 0)
+            d_.error(Code::UpdaterNetwork, at,
+                     fmt::format("{} learns from the readout's error, and '{}' has no readout", who,
+                                 net.name),
+                     "set outputs to the size of the task's targets");
+    }
+
     void train_def(const ast::Statement& s) {
         TrainDef t;
         t.name = s.name;
@@ -1637,6 +1780,7 @@ private:
             "batch",   "batches",   "validate_every", "validate_trials", "stop_when",
             "seed",    "clip_norm", "on_nan"};
         std::set<std::string> given;
+        std::optional<ast::Span> updater_span, loss_span;
         for (const auto& f : s.body) {
             if (!given.insert(f.name).second) {
                 d_.error(Code::GivenTwice, f.name_span, fmt::format("'{}' is given twice", f.name));
@@ -1657,29 +1801,8 @@ private:
             }
             const Expr& v = *f.value;
             if (f.name == "updater") {
-                const std::vector<std::string> updaters = {"bptt", "backprop", "dfa", "hebbian"};
-                const bool is_updater =
-                    (v.kind == K::Name || v.kind == K::Call)
-                    && std::find(updaters.begin(), updaters.end(), v.text) != updaters.end();
-                if (v.kind == K::Name && v.text == "bptt")
-                    t.updater = "bptt";
-                else if (is_updater && v.kind == K::Call)
-                    d_.error(Code::NotImplemented, v.span,
-                             fmt::format("'{}' with options is not implemented yet in this version",
-                                         v.text),
-                             "use bptt without options");
-                else if (is_updater)
-                    d_.error(Code::NotImplemented, v.span,
-                             fmt::format("the '{}' updater is not implemented yet in this version",
-                                         v.text),
-                             "use bptt");
-                else
-                    d_.error(
-                        Code::UnknownUpdater, v.span,
-                        v.kind == K::Name || v.kind == K::Call
-                            ? fmt::format("'{}' is not an updater", v.text)
-                            : fmt::format("expected an updater, found {}", kind_words(v)),
-                        suggestion(v.kind == K::Name || v.kind == K::Call ? v.text : "", updaters));
+                updater_span = v.span;
+                updater_value(v, t);
             } else if (f.name == "optimizer") {
                 optimizer(v, t.optimizer);
             } else if (f.name == "clip_norm") {
@@ -1688,6 +1811,7 @@ private:
                 if (auto x = value(v, spec))
                     t.clip_norm = std::get<double>(*x);
             } else if (f.name == "loss") {
+                loss_span = v.span;
                 if (auto n = loss_node(v, scope))
                     loss_terms(*n, 1.0, &v, t.loss);
             } else if (f.name == "schedule") {
@@ -1748,6 +1872,8 @@ private:
                      "add 'loss = ...', e.g. loss = -mean(overlap, during: retain)");
         if (t.schedule.empty() && !task->second.entry->schedules.empty())
             t.schedule = task->second.entry->schedules.front().name;
+        updater_fits(t, net->second, updater_span.value_or(s.name_span),
+                     loss_span.value_or(s.name_span), given.count("clip_norm") > 0);
         if (t.curriculum && t.validate_every == 0)
             d_.error(Code::CurriculumNeedsValidation, s.name_span,
                      fmt::format("the curriculum of '{}' advances on validations, and none is "

@@ -92,6 +92,7 @@ namespace rnn::interp {
     X(ConflictingConstraints, "E0510", "two constraints on one tensor cannot hold together")       \
     X(ArrayFile, "E0511", "an array file given with load(\"...\") cannot be read")                 \
     X(ArrayShape, "E0512", "a loaded array's shape or values do not fit the tensor")               \
+    X(BadModifier, "E0513", "the modifier does not apply to this tensor")                          \
     X(LossDivision, "E0601", "a loss can only be divided by a constant number")                    \
     X(DivisionByZero, "E0602", "a division by zero")                                               \
     X(UnreducedSignal, "E0603", "a signal must be reduced over a period to enter a loss")          \
@@ -119,6 +120,9 @@ namespace rnn::interp {
     X(UnknownMask, "E0625", "the task has no mask of this name")                                   \
     X(CurriculumNeedsValidation, "E0626",                                                          \
       "a curriculum advances on validations: set validate_every")                                  \
+    X(UpdaterOption, "E0627", "the updater's options are wrong")                                   \
+    X(UpdaterNetwork, "E0628", "the updater cannot train this network this way")                   \
+    X(OnlineLoss, "E0629", "a per-step learner needs one per-step output loss")                    \
     X(ExpectedReferenceArgument, "E0701", "an argument must be a reference such as fit.W_self")    \
     X(UnknownMatrix, "E0702", "the task has no matrix of this name")                               \
     X(NotAnArgument, "E0703", "the reference cannot be an argument")                               \

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "grammar/ast.hpp"
+#include "runtime/online.hpp"
 #include "runtime/optimizer.hpp"
 #include "runtime/parameter.hpp"
 #include "runtime/signals.hpp"
@@ -117,7 +118,9 @@ struct TrainDef {
     std::string name;
     std::string network;
     std::string task;
-    std::string updater = "bptt";
+    std::string updater = "bptt";  // as written, canonical: "bptt(truncate: 50)"
+    rt::UpdateRule rule = rt::UpdateRule::Bptt;
+    long truncate = 0;  // bptt: steps per window of the backward pass; 0: the whole trial
     rt::OptimizerConfig optimizer;
     double clip_norm = 0.0;  // global gradient norm limit; 0: no clipping
     std::vector<LossTerm> loss;

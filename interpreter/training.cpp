@@ -7,8 +7,10 @@
 #include <fmt/format.h>
 
 #include "runtime/losses.hpp"
+#include "runtime/online_cells.hpp"
 #include "runtime/ops.hpp"
 #include "runtime/optimizer.hpp"
+#include "runtime/plastic.hpp"
 #include "runtime/random.hpp"
 
 namespace rnn::interp {
@@ -152,6 +154,66 @@ std::uint64_t training_seed(const Program& program, const TrainDef& def) {
     return def.seed.value_or(program.seed);
 }
 
+// Whether a training learns step by step (docs/learning_rules.md): the online rules, and
+// every training of a plastic network.
+bool learns_online(const TrainDef& def, const rt::Network<float>& net) {
+    return def.rule != rt::UpdateRule::Bptt || net.shape.kind == rt::CellKind::Plastic;
+}
+
+// The learner of an online training over `net` (which it updates in place).
+std::unique_ptr<rt::OnlineLearner<float>> make_learner(const TrainDef& def, std::uint64_t seed,
+                                                       rt::Network<float>& net,
+                                                       rt::Optimizer<float>& optimizer) {
+    if (net.shape.kind == rt::CellKind::Plastic)
+        return std::make_unique<rt::PlasticLearner<float>>(net, def.rule, def.optimizer.lr);
+    return std::make_unique<rt::OnlineCellLearner<float>>(
+        net, def.rule, optimizer, def.clip_norm,
+        rt::RandomStream(rt::stream_key(seed, "train " + def.name + " / feedback")));
+}
+
+// Runs a learner over a batch, step by step, and puts what it produced on the tape as
+// constants, so that the task's signals, the loss and the metrics read it as they read a
+// forward pass. The step targets are the batch's readout targets under the loss's mask.
+rt::NetworkVars online_pass(rt::Tape<float>& tape, rt::OnlineLearner<float>& learner,
+                            const rt::Network<float>& net, const stdlib::TaskInstance& task,
+                            const stdlib::TrialBatch& batch, const LossNode& loss, bool learn) {
+    const arma::uword B = batch.batch, T = batch.steps;
+    const arma::uword outputs = net.shape.outputs;
+    arma::fmat states(net.units(), B * T), outs(outputs, B * T);
+    const bool ce = loss.kind == LossNode::Kind::CrossEntropy;
+    const arma::fmat weights = loss.mask.empty() ? arma::fmat(1, B * T, arma::fill::ones)
+                                                 : arma::fmat(task.mask(loss.mask, batch));
+    rt::StepTarget<float> target;
+    target.kind = ce ? rt::StepLossKind::CrossEntropy : rt::StepLossKind::Mse;
+    target.ignore = static_cast<float>(loss.ignore);
+    const arma::uword target_rows = batch.step_targets.n_rows;
+    learner.begin(B);
+    for (arma::uword t = 0; t < T; ++t) {
+        const arma::uword c = t * B;
+        const arma::fmat x(const_cast<float*>(batch.inputs.colptr(c)), batch.inputs.n_rows, B,
+                           false, true);
+        const arma::fmat values(const_cast<float*>(batch.step_targets.colptr(c)), target_rows, B,
+                                false, true);
+        const arma::fmat w(const_cast<float*>(weights.colptr(c)), 1, B, false, true);
+        arma::fmat h(states.colptr(c), net.units(), B, false, true);
+        arma::fmat y(outs.colptr(c), outputs, B, false, true);
+        target.values = &values;
+        target.weights = &w;
+        learner.step(x, target, learn, h, y);
+    }
+    learner.end(learn);
+    rt::NetworkVars v;
+    for (const auto& p : net.params) {
+        v.raw[p.name] = tape.constant(p.raw);
+        v.effective[p.name] = v.raw[p.name];
+    }
+    v.states = tape.constant(std::move(states));
+    v.rates = net.shape.kind == rt::CellKind::Ctrnn ? rt::activate(tape, v.states, net.activation)
+                                                    : v.states;
+    v.outputs = tape.constant(std::move(outs));
+    return v;
+}
+
 }  // namespace
 
 std::uint64_t task_setup_key(const Program& program, const std::string& task_name) {
@@ -163,11 +225,48 @@ std::unique_ptr<stdlib::TaskInstance> make_task(const Program& program, const Ta
     return def.entry->make(def.params, setup);
 }
 
+namespace {
+
+// The plastic network's options from its checked parameters (docs/learning_rules.md).
+rt::PlasticOptions plastic_options(const stdlib::Params& p) {
+    using O = rt::PlasticOptions;
+    O o;
+    o.residual = p.flag("residual");
+    o.recurrence = p.flag("recurrence");
+    const std::string normalize = p.text("normalize");
+    o.normalize = normalize == "all"       ? O::Normalize::All
+                  : normalize == "weights" ? O::Normalize::Weights
+                                           : O::Normalize::None;
+    o.self_grad = p.real("self_grad");
+    o.update_clip = p.real("update_clip");
+    o.weight_clip = p.real("weight_clip");
+    o.plastic_rate = p.real("plastic_rate");
+    o.forget_rate = p.real("forget_rate");
+    o.forget_order =
+        p.text("forget_order") == "after" ? O::ForgetOrder::After : O::ForgetOrder::Before;
+    o.dfa_hidden_head = p.text("dfa_hidden_head") == "trained" ? O::DfaHiddenHead::Trained
+                                                               : O::DfaHiddenHead::Frozen;
+    o.backprop_plasticity = p.text("backprop_plasticity") == "once" ? O::BackpropPlasticity::Once
+                                                                    : O::BackpropPlasticity::Twice;
+    o.dfa_derivative =
+        p.text("dfa_derivative") == "used" ? O::DfaDerivative::Used : O::DfaDerivative::Ignored;
+    return o;
+}
+
+}  // namespace
+
 rt::Network<float> build_network(const NetworkDef& def, arma::uword inputs, std::uint64_t seed) {
     const rt::NetworkShape shape = stdlib::network_shape(*def.entry, def.params, inputs);
+    // The script's lines for a tensor: its own, or its family's (the plastic network's
+    // C.1, C.2, ... are the family C).
+    auto tensor_def = [&](const std::string& name) -> const TensorDef* {
+        auto it = def.tensors.find(name);
+        if (it == def.tensors.end())
+            it = def.tensors.find(name.substr(0, name.find('.')));
+        return it == def.tensors.end() ? nullptr : &it->second;
+    };
     auto stream_for = [&](const std::string& name) {
-        const auto it = def.tensors.find(name);
-        const TensorDef* t = it == def.tensors.end() ? nullptr : &it->second;
+        const TensorDef* t = tensor_def(name);
         const std::string path = fmt::format("network {} / {}", def.name, name);
         if (t && t->pinned_seed)
             return rt::RandomStream(rt::stream_key(*t->pinned_seed, path));
@@ -182,12 +281,15 @@ rt::Network<float> build_network(const NetworkDef& def, arma::uword inputs, std:
         net.alpha = def.params.real("dt") / def.params.real("tau");
         net.gain = def.params.real("gain");
     }
-    net.noise = def.params.real("noise");
+    if (def.params.has("noise"))
+        net.noise = def.params.real("noise");
+    if (shape.kind == rt::CellKind::Plastic)
+        net.plastic = plastic_options(def.params);
     for (auto& p : net.params) {
-        const auto it = def.tensors.find(p.name);
-        if (it == def.tensors.end())
+        const TensorDef* found = tensor_def(p.name);
+        if (found == nullptr)
             continue;
-        const TensorDef& t = it->second;
+        const TensorDef& t = *found;
         const arma::uword rows = p.raw.n_rows, cols = p.raw.n_cols;
         if (t.init_values) {
             if (t.init_values->n_rows != rows || t.init_values->n_cols != cols)
@@ -315,8 +417,11 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
     };
 
     // The builder keeps a reference to pass.vars: both live in the caller.
+    // With a learner, the batch runs through it (learning when `learn`) instead of a
+    // forward pass on the tape.
     auto run_pass = [&](const rt::Network<float>& net, const stdlib::TrialBatch& batch,
-                        bool with_noise, Pass& pass, std::unique_ptr<LossBuilder>& builder) {
+                        bool with_noise, Pass& pass, std::unique_ptr<LossBuilder>& builder,
+                        rt::OnlineLearner<float>* learner = nullptr, bool learn = false) {
         tape.clear();
         if (with_noise && net.noise > 0.0) {
             noise.set_size(net.units(), batch.inputs.n_cols);
@@ -324,8 +429,11 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
         }
         pass = Pass{};
         pass.vars =
-            rt::forward(tape, net, batch.inputs, batch.batch,
-                        with_noise && net.noise > 0.0 ? &noise : nullptr, batch.initial_state);
+            learner != nullptr
+                ? online_pass(tape, *learner, net, task, batch, def.loss.front().node, learn)
+                : rt::forward(tape, net, batch.inputs, batch.batch,
+                              with_noise && net.noise > 0.0 ? &noise : nullptr, batch.initial_state,
+                              def.truncate);
         builder = std::make_unique<LossBuilder>(tape, pass.vars, task, batch, net.activation);
         for (const auto& t : def.loss) {
             const rt::Var v = builder->build(t.node);
@@ -346,6 +454,11 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
         }
         return values;
     };
+    // An online training: the learner updates out.net in place, step by step.
+    const bool online = learns_online(def, out.net);
+    std::unique_ptr<rt::OnlineLearner<float>> learner =
+        online ? make_learner(def, seed, out.net, optimizer) : nullptr;
+    const bool plastic = out.net.shape.kind == rt::CellKind::Plastic;
     const auto batch_size = static_cast<arma::uword>(def.batch);
     for (long epoch = first_epoch; epoch < def.epochs; ++epoch) {
         // The steps of the epoch: `batches` steps of `batch` trials, or the curriculum's
@@ -403,7 +516,16 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
             next_trial += batch.batch;
             std::unique_ptr<LossBuilder> builder;
             Pass pass;
-            run_pass(out.net, batch, true, pass, builder);
+            // An online learner has changed the weights by the time the loss is known: with
+            // on_nan = end_epoch a non-finite batch is undone from this copy.
+            std::optional<std::pair<std::vector<arma::fmat>, rt::OptimizerState<float>>> undo;
+            if (online && def.nan_ends_epoch) {
+                undo.emplace();
+                for (const auto& p : out.net.params)
+                    undo->first.push_back(p.raw);
+                undo->second = optimizer.state();
+            }
+            run_pass(out.net, batch, true, pass, builder, learner.get(), true);
             const rt::NetworkVars& vars = pass.vars;
             const std::vector<rt::Var>& terms = pass.terms;
             const rt::Var total = pass.total;
@@ -419,9 +541,23 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
                 finite = finite && std::isfinite(v);
                 values.push_back(v);
             }
+            if (online && !finite) {
+                for (std::size_t i = 0; i < out.net.params.size(); ++i)
+                    out.net.params[i].raw = undo->first[i];
+                optimizer.restore(undo->second);
+            }
             if (!finite) {  // on_nan = end_epoch: no step, the rest of the epoch is skipped
                 ++out.nan_epochs;
                 break;
+            }
+            if (online) {  // the learner has taken its steps
+                loss += tape.value(total)(0, 0);
+                for (std::size_t i = 0; i < values.size(); ++i)
+                    term_sums[i] += values[i];
+                for (const auto& [name, value] : batch_metrics(*builder, batch))
+                    metrics[name] += value;
+                ++done;
+                continue;
             }
             tape.backward(total);
             std::vector<arma::fmat*> params;
@@ -469,10 +605,16 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
         if (def.validate_every > 0) {
             const bool now = (epoch + 1) % def.validate_every == 0;
             rt::Network<float> frozen;  // the trained network without gradients, when validating
+            // A plastic network is validated as it runs: its fast weights learn within each
+            // sequence, on a copy.
+            std::unique_ptr<rt::OnlineLearner<float>> validator;
+            rt::Optimizer<float> unused(def.optimizer);
             if (now) {
                 frozen = out.net;
                 for (auto& p : frozen.params)
-                    p.constraint.fixed = true;
+                    p.constraint.fixed = !plastic;
+                if (plastic)
+                    validator = make_learner(def, seed, frozen, unused);
             }
             const auto trials_per =
                 static_cast<arma::uword>(def.validate_trials > 0 ? def.validate_trials : def.batch);
@@ -488,7 +630,9 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
                 next_validation_trial += batch.batch;
                 std::unique_ptr<LossBuilder> builder;
                 Pass pass;
-                run_pass(frozen, batch, false, pass, builder);
+                run_pass(frozen, batch, false, pass, builder, validator.get(), true);
+                if (validator)  // every validation batch starts from the trained weights
+                    frozen = out.net;
                 row.push_back(tape.value(pass.total)(0, 0));
                 const auto values = batch_metrics(*builder, batch);
                 for (const auto& m : task_def.entry->metrics)
@@ -547,12 +691,22 @@ Evaluation evaluate(const Program& program, const EvaluateDef& def, const Traine
         task.evaluation_batch(draws, static_cast<arma::uword>(def.trials));
     rt::Tape<float> tape;
     rt::Network<float> net = trained.net;
-    for (auto& p : net.params)
-        p.constraint.fixed = true;  // no gradients wanted
-    // Keep symmetric parametrisation: fixed only stops training, constrain still applies.
-    const rt::NetworkVars vars =
-        rt::forward(tape, net, batch.inputs, batch.batch, static_cast<const arma::fmat*>(nullptr),
-                    batch.initial_state);
+    rt::NetworkVars vars;
+    if (net.shape.kind == rt::CellKind::Plastic) {
+        // A plastic network runs as it does in training, its fast weights learning within
+        // each sequence from the targets, on this copy of the trained weights.
+        const TrainDef& train_def = program.trains.at(def.train);
+        rt::Optimizer<float> unused(train_def.optimizer);
+        const auto learner =
+            make_learner(train_def, training_seed(program, train_def), net, unused);
+        vars = online_pass(tape, *learner, net, task, batch, train_def.loss.front().node, true);
+    } else {
+        for (auto& p : net.params)
+            p.constraint.fixed = true;  // no gradients wanted
+        // Keep symmetric parametrisation: fixed only stops training, constrain still applies.
+        vars = rt::forward(tape, net, batch.inputs, batch.batch,
+                           static_cast<const arma::fmat*>(nullptr), batch.initial_state);
+    }
     Evaluation ev;
     ev.condition = batch.condition;
     ev.periods = stdlib::periods_of(task, batch);

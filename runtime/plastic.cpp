@@ -556,6 +556,8 @@ template <typename T> void PlasticLearner<T>::end(bool learn) {
         for (arma::uword b = 0; b < batch_; ++b)
             stored += slice_view(l.C, b);
         stored /= static_cast<T>(batch_);
+        // What the next begin() would wipe anyway: the stored C holds the slow weights only.
+        stored.elem(arma::find(l.mask != T(0))).zeros();
         l.bias_param->raw.col(0) = l.bias;
         l.feedback_param->raw = l.feedback;
     }

@@ -1,9 +1,9 @@
 // The learner of seed 001's plastic network ("EtherealRNN", DIGEST 2.1-2.3): every trial of
 // a batch has its own copy C_b of each layer's weights, which the learning rule changes after
 // every step (dfa, backprop) or at the end of the sequence (bptt). The network's tensors
-// (network.hpp, tensor_layout) hold the slow part: C.NAME is the batch mean of the copies,
-// written back by end(); begin() wipes every copy to it with the plastic (masked) entries
-// set to 0, which is the seed's wipe (batch mean, then C_b[M] = 0).
+// (network.hpp, tensor_layout) hold the slow part: C.NAME is the batch mean of the copies
+// with the plastic (masked) entries at 0, written back by end(); begin() copies it into
+// every trial, which is the seed's wipe (batch mean, then C_b[M] = 0).
 //
 // One step, with z0 = [x_t; h_{t-1}] (S = inputs + units) and every product per trial b:
 //   z <- GELU(C_l,b z + bias_l)          for the layers l = 1..L (GELU with erf, as torch's)

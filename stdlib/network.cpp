@@ -164,6 +164,82 @@ const NetworkEntry& ctrnn_network_entry() {
     return entry;
 }
 
+const NetworkEntry& plastic_network_entry() {
+    static const NetworkEntry entry = [] {
+        NetworkEntry e;
+        e.name = "plastic";
+        e.kind = rt::CellKind::Plastic;
+        e.doc =
+            "Seed 001's network with fast weights (EtherealRNN): GELU layers over [x, h] "
+            "whose weights C are copied per trial, wiped at each sequence and changed at "
+            "every step, a tanh hidden head and an output head (docs/learning_rules.md).";
+        e.equation =
+            "z = [x_t, h_{t-1}], z <- GELU(C_k z + bias_k) for k = 1..layers, h_t = "
+            "tanh(C_i2h z + bias_i2h), y_t = C_i2o z + bias_i2o";
+        using T = ParamType;
+        auto choice = [](const char* name, const char* def, std::vector<std::string> options,
+                         const char* doc) {
+            return ParamSpec{name, T::Choice, Value{std::string(def)}, std::nullopt, std::nullopt,
+                             "",   doc,       std::move(options)};
+        };
+        e.schema.params = {
+            {"units", T::Integer, std::nullopt, 1.0, 100000.0, "units",
+             "size H of the hidden state h"},
+            {"inputs", T::Integer, Value{0.0}, 0.0, 100000.0, "",
+             "input size; 0 takes it from the task the network is trained on"},
+            {"outputs", T::Integer, std::nullopt, 1.0, 100000.0, "",
+             "size V of the output head (the task's classes)"},
+            {"layers", T::Integer, Value{3.0}, 1.0, 64.0, "",
+             "number of GELU layers over z = [x, h], each (inputs + units) square"},
+            {"residual", T::Bool, Value{false}, std::nullopt, std::nullopt, "",
+             "add [x_t, h_{t-1}] to the last layer's output (the seed's residual_connection)"},
+            {"recurrence", T::Bool, Value{true}, std::nullopt, std::nullopt, "",
+             "false: h_t = 0, memory lives only in the fast weights"},
+            choice("normalize", "none", {"none", "weights", "all"},
+                   "after each update divide C by its Frobenius norm + 1e-6 (weights), or every "
+                   "float tensor of the layer as the seed's code does (all)"),
+            {"self_grad", T::Real, Value{0.0}, 0.0, 1e9, "",
+             "s > 0: add the self_grad head's output, clamped to +-s, to the output error"},
+            {"update_clip", T::Real, Value{0.0}, 0.0, 1e9, "",
+             "clamp each update of a plastic entry to +-update_clip (0: no clamp; the seed's "
+             "grad_clip)"},
+            {"weight_clip", T::Real, Value{0.0}, 0.0, 1e9, "",
+             "clamp every C to +-weight_clip after an update (0: no clamp; clip_weights)"},
+            {"plastic_fraction", T::Real, Value{0.1}, 0.0, 1.0, "",
+             "probability that an entry of C is plastic (the mask; plast_proportion)"},
+            {"plastic_rate", T::Real, std::nullopt, 0.0, 1e12, "",
+             "alpha: plastic entries learn this many times faster (the seed's plast_clip)"},
+            {"forget_rate", T::Real, Value{0.01}, 0.0, 1.0, "",
+             "plastic entries are multiplied by 1 - forget_rate at each update"},
+            choice("forget_order", "before", {"before", "after"},
+                   "forget before each update (the seed's code) or after it (its paper)"),
+            choice("dfa_hidden_head", "frozen", {"frozen", "trained"},
+                   "under dfa, leave the hidden head i2h untouched (the seed's code) or train "
+                   "it through its own feedback matrix"),
+            choice("backprop_plasticity", "twice", {"twice", "once"},
+                   "under backprop, plastic entries are scaled by plastic_rate twice (the "
+                   "seed's code: plastic_rate^2) or once"),
+            choice("dfa_derivative", "ignored", {"ignored", "used"},
+                   "under dfa, the projected error skips the layer's activation derivative "
+                   "(the seed) or is multiplied by it (Nokland 2016)"),
+        };
+        e.tensors = {
+            {"C", "out x in per layer", "init zeros",
+             "weights of every layer and head (C.1..C.L, C.i2h, C.i2o, C.self_grad); "
+             "copied per trial and wiped at each sequence"},
+            {"bias", "out x 1 per layer", "init fan_in_uniform",
+             "biases, shared by the trials of a batch"},
+            {"mask", "out x in per layer", "fixed, init bernoulli(plastic_fraction)",
+             "1 on the plastic entries"},
+            {"feedback", "outputs x out per layer", "fixed, init xavier_normal",
+             "dfa's fixed random feedback matrices"},
+            {"h0", "units x 1", "fixed, init zeros", "initial hidden state"},
+        };
+        return e;
+    }();
+    return entry;
+}
+
 rt::NetworkShape network_shape(const NetworkEntry& entry, const Params& params,
                                arma::uword task_inputs) {
     rt::NetworkShape s;
@@ -172,6 +248,11 @@ rt::NetworkShape network_shape(const NetworkEntry& entry, const Params& params,
     const long inputs = params.integer("inputs");
     s.inputs = inputs > 0 ? static_cast<arma::uword>(inputs) : task_inputs;
     s.outputs = static_cast<arma::uword>(params.integer("outputs"));
+    if (entry.kind == rt::CellKind::Plastic) {
+        s.layers = static_cast<arma::uword>(params.integer("layers"));
+        s.plastic_fraction = params.real("plastic_fraction");
+        return s;
+    }
     s.bias = params.flag("bias");
     s.readout_bias = params.flag("readout_bias");
     return s;

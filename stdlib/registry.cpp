@@ -24,7 +24,8 @@ const std::vector<const TaskEntry*>& tasks() {
 
 const std::vector<const NetworkEntry*>& networks() {
     static const std::vector<const NetworkEntry*> all = {
-        &rnn_network_entry(), &gru_network_entry(), &lstm_network_entry(), &ctrnn_network_entry()};
+        &rnn_network_entry(), &gru_network_entry(), &lstm_network_entry(), &ctrnn_network_entry(),
+        &plastic_network_entry()};
     return all;
 }
 

@@ -15,7 +15,7 @@ echo "$out" | grep -q '^OpenBLAS core: Prescott (chosen by user)$' || fail "user
 out=$(OPENBLAS_CORETYPE=Prescott RNN_BLAS_CHOICE=chosen "$rnn" --version) || fail "exit $?"
 echo "$out" | grep -q '^OpenBLAS core: Prescott (chosen by rnnlab)$' || fail "re-executed: $out"
 
-out=$(RNN_BLAS_AUTO=0 "$rnn" --version) || fail "exit $?"
+out=$(env -u OPENBLAS_CORETYPE RNN_BLAS_AUTO=0 "$rnn" --version) || fail "exit $?"
 echo "$out" | grep -q '(chosen by openblas)$' || fail "switched off: $out"
 
 cat > "$work/tiny.rnn" <<'RNN'
