@@ -371,8 +371,6 @@ void OnlineCellLearner<T>::step(const arma::Mat<T>& x, const StepTarget<T>& targ
                 clip_global_norm(grads_mut_, clip_norm_);
             optimizer_.step(params_, grads_const_);
         }
-    } else if (learn) {
-        throw std::invalid_argument("online learner: a learning step needs targets and weights");
     }
     h_prev_.swap(h_);
     if (kind_ == CellKind::Lstm)

@@ -22,8 +22,8 @@
 // gradient is averaged over the batch (e is divided by the batch size). Each learning step
 // then clips the global gradient norm to clip_norm (when clip_norm > 0, as
 // clip_grad_norm_) and calls optimizer.step with the trained tensors in the network's
-// order. A learning step at which no trial has a target (every weight 0 or every class
-// ignored) updates nothing and does not count as an optimizer step.
+// order. A learning step at which no trial has a target (no target given, every weight 0
+// or every class ignored) updates nothing and does not count as an optimizer step.
 //
 // What is trained: the network's raw tensors, in place (net.params[...].raw), except fixed
 // ones and the initial states h0 and c0, which no step's loss reaches with the previous

@@ -54,14 +54,14 @@ template <typename T> std::shared_ptr<const arma::Mat<T>> keep_noise(const arma:
     return noise == nullptr ? nullptr : std::make_shared<const arma::Mat<T>>(*noise);
 }
 
-// The sum of each row over all columns (a bias gradient over every step and trial), as one
-// GEMV: Armadillo's sum(A, 1) adds the columns one by one.
 // Whether the reverse pass stops carrying the state gradient before step s: s starts a
 // window of truncated BPTT (truncate > 0) other than the first.
 inline bool window_start(arma::uword s, arma::uword truncate) {
     return truncate > 0 && s > 0 && s % truncate == 0;
 }
 
+// The sum of each row over all columns (a bias gradient over every step and trial), as one
+// GEMV: Armadillo's sum(A, 1) adds the columns one by one.
 template <typename T> arma::Col<T> row_sums(const arma::Mat<T>& a) {
     return a * arma::Col<T>(a.n_cols, arma::fill::ones);
 }

@@ -4,6 +4,7 @@
 // window's final state as a constant, the gradients summed); k = 1 is the per-step gradient
 // with the previous state detached, written out by hand for the vanilla rnn.
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "runtime/ctrnn_cell.hpp"
 #include "runtime/gru_cell.hpp"
 #include "runtime/lstm_cell.hpp"
+#include "runtime/network.hpp"
 #include "runtime/rnn_cell.hpp"
 #include "tests/gradcheck/gradcheck.hpp"
 
@@ -224,4 +226,80 @@ TEST_CASE("truncated BPTT with one-step windows is the per-step gradient with th
     CHECK(same(g.params[0], dW, 1e-12));
     CHECK(same(g.params[1], dU, 1e-12));
     CHECK(same(g.params[2], db, 1e-12));
+}
+
+TEST_CASE("rt::forward passes the truncation window to every cell kind") {
+    // Each kind's recurrent gradient through forward(): the same as full BPTT for a window of
+    // the whole sequence, different for a shorter one, and equal to the cell's own unroll
+    // with the same window.
+    const arma::mat X = random_matrix(kInputs, kBatch * kSteps, 270);
+    const arma::mat R = random_matrix(kUnits, kBatch * kSteps, 271);
+    for (const rt::CellKind kind :
+         {rt::CellKind::Rnn, rt::CellKind::Gru, rt::CellKind::Lstm, rt::CellKind::Ctrnn}) {
+        rt::NetworkShape shape;
+        shape.kind = kind;
+        shape.units = kUnits;
+        shape.inputs = kInputs;
+        rt::Network<double> net = rt::default_network<double>(
+            shape, [](const std::string& n) { return rt::RandomStream(rt::stream_key(3, n)); });
+        net.alpha = 0.3;
+        const std::string recurrent = kind == rt::CellKind::Ctrnn ? "G" : "W_self";
+        auto recurrent_grad = [&](arma::uword k) {
+            Tape t;
+            const rt::NetworkVars v =
+                rt::forward(t, net, X, kBatch, kNoNoise, std::optional<double>{}, k);
+            arma::mat l(1, 1);
+            l(0, 0) = arma::accu(R % t.value(v.states));
+            const Var states = v.states;
+            const Var L = t.record(std::move(l), true,
+                                   [states, R](Tape& tp, const arma::mat& g, const arma::mat&) {
+                                       tp.grad(states) += g(0, 0) * R;
+                                   });
+            t.backward(L);
+            return arma::mat(t.grad(v.raw.at(recurrent)));
+        };
+        const arma::mat full = recurrent_grad(0);
+        INFO(rt::cell_kind_name(kind));
+        CHECK(same(recurrent_grad(kSteps), full, 0.0));
+        const arma::mat truncated = recurrent_grad(2);
+        CHECK_FALSE(same(truncated, full, 1e-9));
+        // The unroll with the same window, on the same tensors (the states are the same
+        // for every cell kind; ctrnn's rates are not involved here).
+        Tape t;
+        std::vector<Var> p;
+        Var rec;
+        for (const auto& param : net.params) {
+            const Var leaf = t.leaf(param.raw);
+            if (param.name == recurrent)
+                rec = leaf;
+            p.push_back(leaf);
+        }
+        const Var x = t.constant(X);
+        const Var h0 = t.constant(arma::repmat(net.at("h0").raw, 1, kBatch));
+        Var H;
+        switch (kind) {
+            case rt::CellKind::Rnn:
+                H = rt::rnn_unroll(t, p[0], p[1], p[2], x, h0, kBatch, net.activation, kNoNoise, 2);
+                break;
+            case rt::CellKind::Gru:
+                H = rt::gru_unroll(t, p[1], p[0], p[3], p[2], x, h0, kBatch, kNoNoise, 2);
+                break;
+            case rt::CellKind::Lstm:
+                H = rt::lstm_unroll(t, p[1], p[0], p[3], p[2], x, h0,
+                                    t.constant(arma::repmat(net.at("c0").raw, 1, kBatch)), kBatch,
+                                    kNoNoise, 2);
+                break;
+            default:
+                H = rt::ctrnn_unroll(t, p[0], p[1], p[2], x, h0, kBatch, 0.3, 1.0, net.activation,
+                                     kNoNoise, 2);
+                break;
+        }
+        arma::mat l(1, 1);
+        l(0, 0) = arma::accu(R % t.value(H));
+        const Var L = t.record(
+            std::move(l), true,
+            [H, R](Tape& tp, const arma::mat& g, const arma::mat&) { tp.grad(H) += g(0, 0) * R; });
+        t.backward(L);
+        CHECK(same(t.grad(rec), truncated, 1e-14));
+    }
 }

@@ -356,6 +356,8 @@ TEST_CASE("online steps without learning, or without a target, change no weight"
         none.values = &classes;
         none.weights = &weights;
         learner.step(random<double>(kInputs, kBatch, 99), none, true, state, y);
+        learner.step(random<double>(kInputs, kBatch, 98), rt::StepTarget<double>{}, true, state,
+                     y);  // no target at all
         learner.end(true);
         CHECK(opt.steps_taken() == 0);
         for (std::size_t i = 0; i < net.params.size(); ++i) {
