@@ -556,3 +556,68 @@ TEST_CASE("plastic: float and double agree on a dfa sequence") {
     CHECK(arma::abs(arma::conv_to<arma::mat>::from(of) - od).max() < 1e-4);
     CHECK(arma::abs(arma::conv_to<arma::mat>::from(sf) - sd).max() < 1e-4);
 }
+
+TEST_CASE("plastic dfa: trained hidden head, activation derivatives and the self_grad term") {
+    // One layer; every quantity of the step recomputed here from the wiped copies.
+    auto net = random_net<double>(2, 3, 3, 1, 0.3, 12);
+    net.plastic.dfa_hidden_head = rt::PlasticOptions::DfaHiddenHead::Trained;
+    net.plastic.dfa_derivative = rt::PlasticOptions::DfaDerivative::Used;
+    net.plastic.self_grad = 0.05;
+    for (const char* name : {"C.self_grad", "C.i2h"}) {  // nonzero heads
+        rt::RandomStream r(rt::stream_key(12, name));
+        r.fill_normal(net.find(name)->raw, 0.0, 1.0);
+    }
+    rt::PlasticLearner<double> learner(net, rt::UpdateRule::Dfa, 0.1);
+    const arma::uword batch = 2;
+    learner.begin(batch);
+    std::vector<arma::cube> c;
+    std::vector<arma::vec> bias;
+    for (arma::uword k = 0; k < 4; ++k) {
+        c.push_back(learner.fast_weights(k));
+        bias.push_back(learner.bias(k));
+    }
+    const arma::mat x = random_mat<double>(2, batch, 90);
+    Targets<double> tg(batch, 3, 1);
+    arma::mat state(3, batch), outputs(3, batch);
+    learner.step(x, tg.target, true, state, outputs);
+
+    const arma::vec h0 = net.at("h0").raw.col(0);
+    auto gelu = [](double a) {
+        return 0.5 * a * (1.0 + std::erf(a / std::sqrt(2.0)));
+    };
+    auto gelu_d = [](double a) {
+        return 0.5 * (1.0 + std::erf(a / std::sqrt(2.0)))
+               + a * std::exp(-0.5 * a * a) / std::sqrt(2.0 * M_PI);
+    };
+    arma::mat z0(5, batch), a(5, batch), z1(5, batch), h(3, batch), logits(3, batch), sg(3, batch);
+    for (arma::uword b = 0; b < batch; ++b) {
+        z0.col(b) = arma::join_cols(x.col(b), h0);
+        a.col(b) = c[0].slice(b) * z0.col(b) + bias[0];
+        z1.col(b) = a.col(b);
+        z1.col(b).transform(gelu);
+        h.col(b) = arma::tanh(c[1].slice(b) * z1.col(b) + bias[1]);
+        logits.col(b) = c[2].slice(b) * z1.col(b) + bias[2];
+        sg.col(b) = c[3].slice(b) * z1.col(b) + bias[3];
+    }
+    CHECK(arma::abs(outputs - logits).max() < 1e-13);
+    CHECK(arma::abs(state - h).max() < 1e-13);
+    arma::mat e(3, batch);
+    rt::step_output_error(logits, tg.target, e);
+    e += arma::clamp(sg, -0.05, 0.05);
+    REQUIRE(arma::abs(sg).max() > 0.05);  // the clamp matters
+    arma::mat ga = a;
+    ga.transform(gelu_d);
+    const std::vector<arma::mat> deltas = {(net.at("feedback.1").raw.t() * e) % ga,
+                                           (net.at("feedback.i2h").raw.t() * e) % (1.0 - h % h), e,
+                                           e};
+    const std::vector<arma::mat> inputs = {z0, z1, z1, z1};
+    for (arma::uword k = 0; k < 4; ++k) {
+        CAPTURE(k);
+        const arma::cube g = learner.gradient(k);
+        for (arma::uword b = 0; b < batch; ++b)
+            CHECK(arma::abs(g.slice(b) - deltas[k].col(b) * inputs[k].col(b).t()).max() < 1e-13);
+        CHECK(arma::abs(learner.bias(k) - (bias[k] - 0.1 * arma::mean(deltas[k], 1))).max()
+              < 1e-13);
+    }
+    CHECK(arma::abs(learner.fast_weights(1) - c[1]).max() > 1e-6);  // i2h trained
+}
