@@ -330,11 +330,13 @@ template <typename T> void PlasticLearner<T>::begin(arma::uword batch) {
         // The wipe: every trial's copy is the stored batch mean with the plastic entries 0.
         l.C.set_size(l.n_out, l.n_in, batch);
         const arma::Mat<T>& stored = l.C_param->raw;
-        for (arma::uword b = 0; b < batch; ++b) {
-            T* c = l.C.slice_memptr(b);
-            for (arma::uword i = 0; i < stored.n_elem; ++i)
-                c[i] = l.mask[i] != T(0) ? T(0) : stored[i];
-        }
+        T* first = l.C.slice_memptr(0);
+        const T* s = stored.memptr();
+        const T* m = l.mask.memptr();
+        for (arma::uword i = 0; i < stored.n_elem; ++i)
+            first[i] = m[i] != T(0) ? T(0) : s[i];
+        for (arma::uword b = 1; b < batch; ++b)
+            std::copy(first, first + stored.n_elem, l.C.slice_memptr(b));
         l.bias = l.bias_param->raw.col(0);
         l.feedback = l.feedback_param->raw;
         if (l.delta.n_cols != batch) {
