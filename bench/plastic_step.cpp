@@ -5,7 +5,10 @@
 // time of one step over all steps of REPEATS sequences of LENGTH steps (a wipe, begin(),
 // starts each sequence and is not timed).
 //
-//   bench_plastic_step UNITS BATCH CHARS LAYERS LENGTH REPEATS
+//   bench_plastic_step UNITS BATCH CHARS LAYERS LENGTH REPEATS [dfa|backprop]
+//
+// (backprop: the same step with the gradient through one step instead of the feedback
+// projection; the PyTorch counterpart times dfa only.)
 //
 // Settings as the authors' scripts (DIGEST 2.6): plastic_fraction 0.1, plastic_rate 1e4,
 // forget_rate 0.01, lr 1e-4, no residual, normalisation or clips, recurrence on, one-hot
@@ -26,10 +29,18 @@ namespace rt = rnn::rt;
 int main(int argc, char** argv) {
     const rt::BlasChoice blas = rt::choose_blas_kernels(argv);
     rt::configure_compute_thread();
-    if (argc != 7) {
-        std::fprintf(stderr, "usage: bench_plastic_step UNITS BATCH CHARS LAYERS LENGTH REPEATS\n");
+    if (argc != 7 && argc != 8) {
+        std::fprintf(stderr,
+                     "usage: bench_plastic_step UNITS BATCH CHARS LAYERS LENGTH REPEATS "
+                     "[dfa|backprop]\n");
         return 2;
     }
+    const std::string rule_name = argc == 8 ? argv[7] : "dfa";
+    if (rule_name != "dfa" && rule_name != "backprop") {
+        std::fprintf(stderr, "unknown rule %s\n", rule_name.c_str());
+        return 2;
+    }
+    const rt::UpdateRule rule = rule_name == "dfa" ? rt::UpdateRule::Dfa : rt::UpdateRule::Backprop;
     rt::NetworkShape shape;
     shape.kind = rt::CellKind::Plastic;
     shape.units = std::stoul(argv[1]);
@@ -45,7 +56,7 @@ int main(int argc, char** argv) {
     });
     net.plastic.plastic_rate = 1e4;
     net.plastic.forget_rate = 0.01;
-    rt::PlasticLearner<float> learner(net, rt::UpdateRule::Dfa, 1e-4);
+    rt::PlasticLearner<float> learner(net, rule, 1e-4);
 
     rt::RandomStream data(rt::stream_key(1, "bench / data"));
     const arma::uword chars = shape.inputs;
@@ -80,8 +91,8 @@ int main(int argc, char** argv) {
     struct rusage usage {};
 
     getrusage(RUSAGE_SELF, &usage);
-    std::printf("impl=rnnlab median_ms=%.4f min_ms=%.4f steps=%zu maxrss_mb=%.1f blas=%s\n",
-                times[times.size() / 2] * 1e3, times.front() * 1e3, times.size(),
+    std::printf("impl=rnnlab rule=%s median_ms=%.4f min_ms=%.4f steps=%zu maxrss_mb=%.1f blas=%s\n",
+                rule_name.c_str(), times[times.size() / 2] * 1e3, times.front() * 1e3, times.size(),
                 static_cast<double>(usage.ru_maxrss) / 1024.0, blas.corename.c_str());
     return 0;
 }
