@@ -29,18 +29,62 @@ template <typename T> arma::Col<T> col_view(const arma::Mat<T>& m, arma::uword b
     return arma::Col<T>(const_cast<T*>(m.colptr(b)), m.n_rows, false, true);
 }
 
-// out_b = C_b in_b (+ bias) for every trial b: one GEMV per trial.
+// The hot kernels are compiled for AVX-512, AVX2 and baseline x86-64, the best chosen when
+// the program loads, as vector_math.cpp; every clone does the same IEEE operations in the
+// same order (-ffp-contract=off), so results do not depend on the CPU.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define RNN_PLASTIC_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#define RNN_INLINE inline __attribute__((always_inline))
+#else
+#define RNN_PLASTIC_CLONES
+#define RNN_INLINE inline
+#endif
+
+// y = c z + bias for one trial (c rows x cols), as columns of axpys, four columns per pass
+// over y. A BLAS GEMV per trial was 15 % faster at one thread, but at two OpenBLAS splits
+// each small GEMV over the threads and a step took 1.7-4x longer (bench/README.md).
+template <typename T>
+RNN_INLINE void trial_product_impl(const T* __restrict c, const T* __restrict z,
+                                   const T* __restrict bias, T* __restrict y, arma::uword rows,
+                                   arma::uword cols) {
+    for (arma::uword i = 0; i < rows; ++i)
+        y[i] = bias != nullptr ? bias[i] : T(0);
+    arma::uword j = 0;
+    for (; j + 4 <= cols; j += 4) {
+        const T z0 = z[j], z1 = z[j + 1], z2 = z[j + 2], z3 = z[j + 3];
+        const T* __restrict c0 = c + j * rows;
+        const T* __restrict c1 = c0 + rows;
+        const T* __restrict c2 = c1 + rows;
+        const T* __restrict c3 = c2 + rows;
+        for (arma::uword i = 0; i < rows; ++i)
+            y[i] += (c0[i] * z0 + c1[i] * z1) + (c2[i] * z2 + c3[i] * z3);
+    }
+    for (; j < cols; ++j) {
+        const T zj = z[j];
+        const T* __restrict cj = c + j * rows;
+        for (arma::uword i = 0; i < rows; ++i)
+            y[i] += cj[i] * zj;
+    }
+}
+
+RNN_PLASTIC_CLONES void trial_product(const float* c, const float* z, const float* bias, float* y,
+                                      arma::uword rows, arma::uword cols) {
+    trial_product_impl(c, z, bias, y, rows, cols);
+}
+
+RNN_PLASTIC_CLONES void trial_product(const double* c, const double* z, const double* bias,
+                                      double* y, arma::uword rows, arma::uword cols) {
+    trial_product_impl(c, z, bias, y, rows, cols);
+}
+
+// out_b = C_b in_b (+ bias) for every trial b. Products with 0 are not skipped, so a NaN or
+// inf in C shows as in torch.bmm.
 template <typename T>
 void per_trial_product(const arma::Cube<T>& C, const arma::Col<T>* bias, const arma::Mat<T>& in,
                        arma::Mat<T>& out) {
-    for (arma::uword b = 0; b < C.n_slices; ++b) {
-        const arma::Mat<T> cb = slice_view(C, b);
-        const arma::Col<T> zb = col_view(in, b);
-        arma::Col<T> yb = col_view(out, b);
-        yb = cb * zb;
-        if (bias != nullptr)
-            yb += *bias;
-    }
+    for (arma::uword b = 0; b < C.n_slices; ++b)
+        trial_product(C.slice_memptr(b), in.colptr(b), bias != nullptr ? bias->memptr() : nullptr,
+                      out.colptr(b), C.n_rows, C.n_cols);
 }
 
 // out_b = C_b^T d_b for every trial b.
@@ -85,8 +129,8 @@ template <typename T> void sum_rows(const arma::Mat<T>& m, arma::Col<T>& out, T 
 // (clamped to [lo, hi] when Clip): c (1 - F) + lr U, or (c + lr U)(1 - F) when After.
 // grad(i, j) is the trial's gradient entry.
 template <typename T, bool Clip, bool After, typename Grad>
-void fused_update(T* c, arma::uword rows, arma::uword cols, const T* mult, const T* keep,
-                  const T* lo, const T* hi, T lr, Grad grad) {
+RNN_INLINE void fused_update(T* __restrict c, arma::uword rows, arma::uword cols, const T* mult,
+                             const T* keep, const T* lo, const T* hi, T lr, Grad grad) {
     for (arma::uword j = 0; j < cols; ++j) {
         const arma::uword o = j * rows;
         for (arma::uword i = 0; i < rows; ++i) {
@@ -105,8 +149,9 @@ void fused_update(T* c, arma::uword rows, arma::uword cols, const T* mult, const
 }
 
 template <typename T, typename Grad>
-void fused_update_any(bool clip, bool after, T* c, arma::uword rows, arma::uword cols,
-                      const T* mult, const T* keep, const T* lo, const T* hi, T lr, Grad grad) {
+RNN_INLINE void fused_update_any(bool clip, bool after, T* c, arma::uword rows, arma::uword cols,
+                                 const T* mult, const T* keep, const T* lo, const T* hi, T lr,
+                                 Grad grad) {
     if (clip) {
         if (after)
             fused_update<T, true, true>(c, rows, cols, mult, keep, lo, hi, lr, grad);
@@ -118,6 +163,29 @@ void fused_update_any(bool clip, bool after, T* c, arma::uword rows, arma::uword
         else
             fused_update<T, false, false>(c, rows, cols, mult, keep, lo, hi, lr, grad);
     }
+}
+
+// The unified update of one trial's copy from G = d z^T (dfa, backprop).
+template <typename T>
+RNN_INLINE void rank1_update_impl(bool clip, bool after, T* c, const T* __restrict d,
+                                  const T* __restrict z, arma::uword rows, arma::uword cols,
+                                  const T* mult, const T* keep, const T* lo, const T* hi, T lr) {
+    fused_update_any(clip, after, c, rows, cols, mult, keep, lo, hi, lr,
+                     [d, z](arma::uword i, arma::uword j) { return d[i] * z[j]; });
+}
+
+RNN_PLASTIC_CLONES void rank1_update(bool clip, bool after, float* c, const float* d,
+                                     const float* z, arma::uword rows, arma::uword cols,
+                                     const float* mult, const float* keep, const float* lo,
+                                     const float* hi, float lr) {
+    rank1_update_impl(clip, after, c, d, z, rows, cols, mult, keep, lo, hi, lr);
+}
+
+RNN_PLASTIC_CLONES void rank1_update(bool clip, bool after, double* c, const double* d,
+                                     const double* z, arma::uword rows, arma::uword cols,
+                                     const double* mult, const double* keep, const double* lo,
+                                     const double* hi, double lr) {
+    rank1_update_impl(clip, after, c, d, z, rows, cols, mult, keep, lo, hi, lr);
 }
 
 template <typename T> double frobenius(const T* p, arma::uword n) {
@@ -262,11 +330,13 @@ template <typename T> void PlasticLearner<T>::begin(arma::uword batch) {
         // The wipe: every trial's copy is the stored batch mean with the plastic entries 0.
         l.C.set_size(l.n_out, l.n_in, batch);
         const arma::Mat<T>& stored = l.C_param->raw;
-        for (arma::uword b = 0; b < batch; ++b) {
-            T* c = l.C.slice_memptr(b);
-            for (arma::uword i = 0; i < stored.n_elem; ++i)
-                c[i] = l.mask[i] != T(0) ? T(0) : stored[i];
-        }
+        T* first = l.C.slice_memptr(0);
+        const T* s = stored.memptr();
+        const T* m = l.mask.memptr();
+        for (arma::uword i = 0; i < stored.n_elem; ++i)
+            first[i] = m[i] != T(0) ? T(0) : s[i];
+        for (arma::uword b = 1; b < batch; ++b)
+            std::copy(first, first + stored.n_elem, l.C.slice_memptr(b));
         l.bias = l.bias_param->raw.col(0);
         l.feedback = l.feedback_param->raw;
         if (l.delta.n_cols != batch) {
@@ -347,11 +417,8 @@ template <typename T> void PlasticLearner<T>::update(Layer& l, bool clip, bool s
                              l.lo.memptr(), l.hi.memptr(), lr_,
                              [g, rows](arma::uword i, arma::uword j) { return g[j * rows + i]; });
         } else {
-            const T* d = l.delta.colptr(b);
-            const T* z = l.input->colptr(b);
-            fused_update_any(clip, after, c, rows, cols, l.mult.memptr(), l.keep.memptr(),
-                             l.lo.memptr(), l.hi.memptr(), lr_,
-                             [d, z](arma::uword i, arma::uword j) { return d[i] * z[j]; });
+            rank1_update(clip, after, c, l.delta.colptr(b), l.input->colptr(b), rows, cols,
+                         l.mult.memptr(), l.keep.memptr(), l.lo.memptr(), l.hi.memptr(), lr_);
         }
     }
     T* bias = l.bias.memptr();

@@ -39,6 +39,10 @@
 //             the masked entries of non-last layers by plastic_rate and does plain SGD on
 //             every C_b and bias with a gradient. No P, clamp or normalization.
 //
+// h_0 is the network's h0 (zeros and fixed by default, the seed's h_0 = 0). The self_grad
+// term is added to every trial's error, also where the trial has no target at this step
+// (its e is 0 there otherwise), as the seed adds it to the whole batch.
+//
 // A forget step on a layer the rule does not update is skipped: F is 0 off the mask and
 // the masked entries of such a layer are 0 since the wipe, so it would change nothing.
 //
@@ -59,7 +63,8 @@ namespace rnn::rt {
 
 template <typename T> class PlasticLearner final : public OnlineLearner<T> {
 public:
-    // net must be a plastic network (CellKind::Plastic) and outlive the learner.
+    // net must be a plastic network (CellKind::Plastic) and outlive the learner, its
+    // params never added to or removed (the learner keeps pointers to them).
     PlasticLearner(Network<T>& net, UpdateRule rule, double lr);
 
     void begin(arma::uword batch) override;
