@@ -227,8 +227,8 @@ const NetworkEntry& plastic_network_entry() {
             {"C", "out x in per layer", "init zeros",
              "weights of every layer and head (C.1..C.L, C.i2h, C.i2o, C.self_grad); "
              "copied per trial and wiped at each sequence"},
-            {"bias", "out x 1 per layer", "init fan_in_uniform",
-             "biases, shared by the trials of a batch"},
+            {"bias", "out x 1 per layer", "init uniform(-1/sqrt(in), 1/sqrt(in))",
+             "biases, shared by the trials of a batch (torch.nn.Linear's default)"},
             {"mask", "out x in per layer", "fixed, init bernoulli(plastic_fraction)",
              "1 on the plastic entries"},
             {"feedback", "outputs x out per layer", "fixed, init xavier_normal",
