@@ -373,6 +373,11 @@ TEST_CASE("performance: PCA and decoding on 200 trials x 55 steps x 128 units") 
             " s; accuracy at step 20 ", over_time(20), ", at step 0 ", over_time(0));
     CHECK(proj.n_cols == 3);
     CHECK(cross.n_rows == 55);
+    for (const arma::uword t : {0, 20}) {
+        const s::LogisticModel m = s::fit_logistic(st.slice(t), y);
+        MESSAGE("step ", t, ": ", m.iterations, " L-BFGS iterations");
+        CHECK(m.converged);
+    }
 }
 
 // ------------------------------------------------------------------------- fixed points
