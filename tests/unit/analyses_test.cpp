@@ -328,6 +328,26 @@ TEST_CASE("logistic regression: the fit is stationary and C sets the penalty") {
     CHECK_THROWS_AS(s::fit_logistic(x, y, {.c = 0.0}), std::invalid_argument);
 }
 
+TEST_CASE("logistic regression matches an independent PyTorch fit") {
+    // torch (float64, LBFGS with strong Wolfe to |grad| < 1e-8) minimising
+    // 0.5 * sum_i CE_i + ||W||^2 / 2 (C = 0.5) with free intercepts, on these 12 points.
+    const arma::mat x = {{0, 1},  {1, 0.5},  {2, -1}, {-1, 2},      {0.5, 0.5}, {1.5, 1},
+                         {-2, 0}, {0, -1.5}, {1, 2},  {-0.5, -0.5}, {2, 2},     {-1, -1}};
+    const arma::uvec y = {0, 1, 2, 0, 1, 1, 0, 2, 0, 2, 1, 2};
+    const s::LogisticModel m = s::fit_logistic(x, y, {.c = 0.5, .gradient_tolerance = 1e-10});
+    CHECK(m.converged);
+    const arma::mat w = {{-0.567795597638271, 0.680802017125506},
+                         {0.529121730221017, 0.249812467539846},
+                         {0.038673867417253, -0.930614484665352}};
+    CHECK(arma::abs(m.weights - w).max() < 1e-6);
+    const arma::mat p = s::predict_probabilities(m, x.rows(0, 2));
+    const arma::mat p_ref = {{0.534421304814935, 0.316885778937186, 0.148692916247879},
+                             {0.230149788791716, 0.506994095279118, 0.262856115929165},
+                             {0.026968042763018, 0.339618599040371, 0.63341335819661}};
+    CHECK(arma::abs(p - p_ref).max() < 1e-6);
+    CHECK(s::accuracy(m, x, y) == doctest::Approx(11.0 / 12.0));
+}
+
 TEST_CASE("decoding over time and the cross-temporal matrix") {
     // The class is encoded at steps 2..4 of 7 only.
     arma::uvec y;
