@@ -464,3 +464,21 @@ TEST_CASE("fixed points of a small tanh network h' = tanh(W h)") {
         starts);
     CHECK(fps2.size() == 3);
 }
+
+TEST_CASE("a slow point is kept only under a raised q tolerance") {
+    // F(h) = h + a (h^2 + e): no fixed point; q = (a (h^2 + e))^2 / 2 is least at h = 0,
+    // q = (a e)^2 / 2 = 5e-7 for a = 0.1, e = 0.01.
+    const auto step = [](const arma::vec& h) {
+        return arma::vec(h + 0.1 * (h % h + 0.01));
+    };
+    const auto jac = [](const arma::vec& h) {
+        return arma::mat(1.0 + 0.2 * arma::diagmat(h));
+    };
+    const arma::mat starts = {{-0.5, 0.3, 0.9}};
+    CHECK(s::find_fixed_points(step, jac, starts).empty());
+    const auto slow = s::find_fixed_points(step, jac, starts, {.q_tolerance = 1e-6});
+    REQUIRE(slow.size() == 1);
+    CHECK(std::abs(slow[0].state(0)) < 1e-4);
+    CHECK(slow[0].q == doctest::Approx(5e-7).epsilon(1e-6));
+    CHECK(slow[0].spectral_radius == doctest::Approx(1.0).epsilon(1e-3));
+}
