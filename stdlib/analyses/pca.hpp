@@ -47,7 +47,8 @@ Pca pca(const arma::mat& x, const PcaOptions& options = {});
 // PCA of a given symmetric covariance matrix (mean left empty).
 Pca pca_of_covariance(const arma::mat& cov);
 
-// (x - mean) projected on the first k components: samples x k. Throws if k exceeds the
+// (x - mean) projected on the first k components: samples x k (x itself when the mean is
+// empty, as from pca_of_covariance: the caller centres). Throws if k exceeds the
 // number of components or x has the wrong number of columns.
 arma::mat project(const Pca& p, const arma::mat& x, arma::uword k);
 
