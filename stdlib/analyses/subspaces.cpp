@@ -6,6 +6,9 @@
 #include <numbers>
 #include <stdexcept>
 
+#include "stdlib/analyses/pca.hpp"
+#include "stdlib/analyses/rdm.hpp"
+
 namespace rnn::stdlib {
 
 arma::mat orthonormal_basis(const arma::mat& a, double rcond) {
@@ -57,6 +60,16 @@ arma::vec principal_angles_deg(const arma::mat& a, const arma::mat& b) {
         angles(i) = theta * 180.0 / std::numbers::pi;
     }
     return arma::sort(angles);
+}
+
+arma::mat class_mean_basis(const arma::mat& x, const arma::uvec& labels,
+                           arma::uword max_components) {
+    const ConditionMeans cm = condition_means(x, labels);
+    if (cm.conditions.n_elem < 2)
+        throw std::invalid_argument("class_mean_basis: needs at least 2 classes");
+    const arma::uword k =
+        std::min({max_components, cm.conditions.n_elem - 1, static_cast<arma::uword>(x.n_cols)});
+    return pca(cm.means, {.ddof = 1, .centre = true}).components.head_cols(k);
 }
 
 }  // namespace rnn::stdlib

@@ -20,4 +20,11 @@ arma::mat orthonormal_basis(const arma::mat& a, double rcond = -1.0);
 // differ; empty when either space is {0}.
 arma::vec principal_angles_deg(const arma::mat& a, const arma::mat& b);
 
+// Seed 004's delay subspace: the top principal components (columns, features x k) of the
+// class means of x (samples x features) grouped by label, centred on their mean (sklearn's
+// PCA of the means), with k = min(max_components, classes - 1, features). Throws if there
+// are fewer than 2 classes.
+arma::mat class_mean_basis(const arma::mat& x, const arma::uvec& labels,
+                           arma::uword max_components = 10);
+
 }  // namespace rnn::stdlib

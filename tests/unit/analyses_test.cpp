@@ -203,6 +203,26 @@ TEST_CASE("principal angles of random 3- and 2-dimensional subspaces match numpy
     CHECK_THROWS_AS(s::principal_angles_deg(a, b.rows(0, 4)), std::invalid_argument);
 }
 
+TEST_CASE("class-mean basis spans the centred class means (seed 004's delay subspace)") {
+    // Three classes in 5-D with means m0 = 0, m1 = 2 e0, m2 = 2 e1, plus small noise: the
+    // centred means span {e0, e1} (2 = classes - 1 components).
+    arma::mat x = 0.01 * normal_matrix(60, 5, "class_noise");
+    arma::uvec labels(60);
+    for (arma::uword i = 0; i < 60; ++i) {
+        labels(i) = i % 3;
+        if (labels(i) > 0)
+            x(i, labels(i) - 1) += 2.0;
+    }
+    const arma::mat basis = s::class_mean_basis(x, labels);
+    REQUIRE(basis.n_cols == 2);
+    const arma::mat e = arma::eye(5, 5);
+    const arma::vec ang = s::principal_angles_deg(basis, e.cols(0, 1));
+    CHECK(ang.max() < 1.0);
+    CHECK(s::class_mean_basis(x, labels, 1).n_cols == 1);
+    CHECK_THROWS_AS(s::class_mean_basis(x, arma::uvec(60, arma::fill::zeros)),
+                    std::invalid_argument);
+}
+
 // ---------------------------------------------------------------------------------- RDM
 
 TEST_CASE("rdms of three conditions by hand") {
