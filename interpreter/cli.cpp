@@ -13,6 +13,7 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <sys/ioctl.h>
 #include <thread>
 #include <unistd.h>
 
@@ -298,6 +299,8 @@ int run_request(const RunRequest& r) {
     opt.blas_choice = g_blas.how;
     opt.quiet = r.quiet;
     opt.progress_on_terminal = !r.quiet && stderr_is_terminal();
+    if (winsize w{}; opt.progress_on_terminal && ::ioctl(2, TIOCGWINSZ, &w) == 0 && w.ws_col > 0)
+        opt.terminal_columns = w.ws_col;
     opt.jobs = r.jobs;
     opt.resume = r.resume;
     opt.blas_threads = share_blas_threads(
@@ -499,6 +502,18 @@ int cmd_verify(const std::vector<std::string>& args) {
                    recorded);
         return kUsage;
     }
+    if (const auto* includes = manifest["script"]["includes"].as_array())
+        for (const auto& inc : *includes) {
+            const std::string path = inc.at_path("path").value_or(std::string());
+            const auto included = rnn::rt::read_file(path, why);
+            if (!included
+                || rnn::rt::hex64(rnn::rt::hash64(*included))
+                       != inc.at_path("hash").value_or(std::string())) {
+                fmt::print(stderr, "rnn verify: the included file '{}' changed since the run\n",
+                           path);
+                return kUsage;
+            }
+        }
     if (const auto* applied = manifest["overrides"]["applied"].as_array())
         for (const auto& o : *applied) {
             const auto parsed = rnn::interp::parse_set(o.value_or(std::string()), why);

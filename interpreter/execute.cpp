@@ -252,16 +252,21 @@ public:
         const std::string text = fmt::format("train {}: epoch {:>4}/{}  loss {:.5f}{}  ETA {}",
                                              name, epoch + 1, total, loss, metrics, eta_text(eta));
         if (opt_.progress_on_terminal) {
-            live_[name] = text;
+            live_[name] =
+                text.substr(0, static_cast<std::size_t>(std::max(20, opt_.terminal_columns - 1)));
             if (seconds_since(last_draw_) < 0.1 && epoch + 1 != total)
                 return;
             erase();
             draw();
             return;
         }
+        // Every 1/15 of the training, and at least every 30 s.
         const long every = std::max<long>(1, total / 15);
-        if ((epoch + 1) % every == 0 || epoch + 1 == total)
+        auto& last = last_line_[name];
+        if ((epoch + 1) % every == 0 || epoch + 1 == total || seconds_since(last) >= 30.0) {
             opt_.log(text);
+            last = Clock::now();
+        }
     }
 
     void done(const std::string& name) {
@@ -306,6 +311,7 @@ private:
     const RunOptions& opt_;
     std::mutex mutex_;
     std::map<std::string, std::string> live_;
+    std::map<std::string, Clock::time_point> last_line_;
     int drawn_ = 0;
     Clock::time_point last_draw_{};
 };
@@ -523,7 +529,8 @@ public:
     void clean_staging() const {
         std::error_code ec;
         for (const auto& e : fs::directory_iterator(root_, ec))
-            if (e.path().filename().string().starts_with(".staging-"))
+            if (e.path().filename().string().starts_with(".staging-")
+                || e.path().filename().string().starts_with(".plot-"))
                 fs::remove_all(e.path(), ec);
     }
 
@@ -562,7 +569,7 @@ public:
         const auto started = Clock::now();
         plan();
         schedule();
-        const bool interrupted = !interrupted_.empty() || stop_requested();
+        const bool interrupted = !interrupted_.empty() || interrupt_requested();
         if (!error_) {
             if (!interrupted)
                 write_metrics();
@@ -587,7 +594,11 @@ public:
     }
 
 private:
-    bool stop_requested() const { return opt_.interrupt != nullptr && opt_.interrupt->load(); }
+    bool interrupt_requested() const { return opt_.interrupt != nullptr && opt_.interrupt->load(); }
+
+    // Interrupted, or a node failed: running trainings checkpoint and stop (after a
+    // failure elsewhere they can go on with --resume once it is fixed).
+    bool stop_requested() const { return interrupt_requested() || failed_.load(); }
 
     // A run directory is the output directory of one script: refuse another script's
     // results, and a non-empty folder that is not a run directory at all.
@@ -710,8 +721,10 @@ private:
                             error = std::current_exception();
                         }
                         const std::lock_guard inner(mutex_);
-                        if (error && !error_)
+                        if (error && !error_) {
                             error_ = error;
+                            failed_.store(true);
+                        }
                         state[i] = 2;
                         --running;
                         changed_.notify_all();
@@ -1108,6 +1121,7 @@ private:
     std::mutex mutex_;  // guards everything below and the node states in schedule()
     std::condition_variable changed_;
     std::exception_ptr error_;
+    std::atomic<bool> failed_{false};
     std::vector<std::string> interrupted_;
     std::map<std::string, std::unique_ptr<stdlib::TaskInstance>> tasks_;
     std::map<std::string, TrainedNetwork> trained_;

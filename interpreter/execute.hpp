@@ -47,6 +47,7 @@ struct RunOptions {
     std::vector<std::pair<std::string, std::string>> included;
     bool quiet = false;
     bool progress_on_terminal = false;
+    int terminal_columns = 80;  // live lines are cut to this width so that they never wrap
     std::function<void(const std::string&)> log;  // progress and summaries (stderr)
     // The OpenBLAS kernels the run computed with, and how they were chosen
     // (runtime/blas_core.hpp); kernels round differently, so the manifest records them.

@@ -98,6 +98,22 @@ for pause in 0.1 0.4 0.3 0.6 0.2 0.5 0.7; do
   sleep $pause
   kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
 done
+# A real SIGINT (kill -INT, as Ctrl-C sends) in the middle of a longer run, then --resume
+# with another -j: identical to an uninterrupted run. (Should the run end before the
+# signal on a fast machine, it exits 0 and the comparison still holds.)
+sed 's/epochs = 2000/epochs = 8000/' "$work/k.rnn" > "$work/k8.rnn"
+"$rnn" run "$work/k8.rnn" --out "$work/k8ref" --quiet || no "reference of the SIGINT test"
+"$rnn" run "$work/k8.rnn" --out "$work/sigint" -j 2 > "$work/sigint.log" 2>&1 &
+pid=$!
+sleep 0.5
+kill -INT $pid 2>/dev/null; wait $pid; code=$?
+[ "$code" = 130 ] || [ "$code" = 0 ] || { no "SIGINT: exit $code"; cat "$work/sigint.log"; }
+[ "$code" = 130 ] && { grep -q "checkpointed after epoch" "$work/sigint.log" || no "SIGINT: no checkpoint"; }
+"$rnn" run "$work/k8.rnn" --out "$work/sigint" --resume --quiet || no "resume after SIGINT"
+for f in metrics.toml fit_1/W_self.npy fit_2/history.csv test_1/overlap.npy; do
+  cmp -s "$work/k8ref/$f" "$work/sigint/$f" || no "SIGINT + resume: $f differs"
+done
+
 # A half-written entry and a staging leftover, as a kill during a write leaves them.
 mkdir -p "$work/kill/.cache/.staging-0000000000000001/files"
 key=$(grep -A3 -F "[nodes.'evaluate test[1]']" "$work/kref/manifest.toml" | grep '^key' | cut -d"'" -f2)
