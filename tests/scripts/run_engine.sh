@@ -41,6 +41,18 @@ rm "$work/again/fit_2/W_self.npy"
 "$rnn" run "$work/s.rnn" --out "$work/again" --quiet || no "third run"
 cmp -s "$work/ref/fit_2/W_self.npy" "$work/again/fit_2/W_self.npy" || no "a deleted file did not come back"
 
+# New plots of cached nodes: the training and the evaluation they read are loaded from
+# their cache entries, exactly (the history drawn from the entry equals the one drawn
+# when it was trained).
+cp -r "$work/ref" "$work/load"
+cp "$work/s.rnn" "$work/s.rnn.orig"
+printf 'plot history(fit[2]) to "h2.png"\nplot trajectory(test[1]) to "traj.png"\n' >> "$work/s.rnn"
+"$rnn" run "$work/s.rnn" --out "$work/load" > "$work/load.log" 2>&1 || { no "run with new plots"; cat "$work/load.log"; }
+grep -q "reused 13 of 15 nodes" "$work/load.log" || { no "new plots: wrong reuse"; cat "$work/load.log"; }
+cmp -s "$work/load/history_2.dat" "$work/load/h2.dat" || no "a history loaded from the cache differs"
+[ -s "$work/load/traj.png" ] || no "no plot of a cached evaluation"
+mv "$work/s.rnn.orig" "$work/s.rnn"
+
 # Cache miss: a changed plot redraws only that plot; a changed learning rate retrains only
 # what depends on it (all trainings here, not the plot of the task).
 sed 's/heatmap(m.patterns) to "patterns.png"/heatmap(m.patterns) to "patterns2.png"/' "$work/s.rnn" > "$work/s2.rnn"
