@@ -488,9 +488,13 @@ public:
             || t["kind"].value_or(std::string()) != node.kind
             || t["format"].value_or(std::int64_t{0}) != kFormat)
             return std::nullopt;
+        // Trainings and evaluations keep what later nodes read.
+        std::error_code ec;
+        if ((node.kind == "train" || node.kind == "evaluate")
+            && !fs::is_regular_file(dir / "state" / "checkpoint.toml", ec))
+            return std::nullopt;
         if (const auto* files = t["files"].as_array())
             for (const auto& f : *files) {
-                std::error_code ec;
                 const std::string rel = f.value_or(std::string());
                 if (!unsafe_relative_path(rel).empty()
                     || !fs::is_regular_file(dir / "files" / rel, ec))
