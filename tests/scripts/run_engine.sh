@@ -113,11 +113,11 @@ done
 # A real SIGINT (kill -INT, as Ctrl-C sends) in the middle of a longer run, then --resume
 # with another -j: identical to an uninterrupted run. (Should the run end before the
 # signal on a fast machine, it exits 0 and the comparison still holds.)
-sed 's/epochs = 2000/epochs = 8000/' "$work/k.rnn" > "$work/k8.rnn"
+sed 's/epochs = 2000/epochs = 4000/' "$work/k.rnn" > "$work/k8.rnn"
 "$rnn" run "$work/k8.rnn" --out "$work/k8ref" --quiet || no "reference of the SIGINT test"
 "$rnn" run "$work/k8.rnn" --out "$work/sigint" -j 2 > "$work/sigint.log" 2>&1 &
 pid=$!
-sleep 0.5
+sleep 0.3
 kill -INT $pid 2>/dev/null; wait $pid; code=$?
 [ "$code" = 130 ] || [ "$code" = 0 ] || { no "SIGINT: exit $code"; cat "$work/sigint.log"; }
 [ "$code" = 130 ] && { grep -q "checkpointed after epoch" "$work/sigint.log" || no "SIGINT: no checkpoint"; }
