@@ -587,14 +587,29 @@ public:
                 what += "\n  " + line;
             throw Interrupted(what);
         }
+        // Which nodes came from the cache: their names by kind, the first few of each.
         std::size_t reused = 0, total = 0;
+        std::map<std::string, std::vector<std::string>> by_kind;
         for (std::size_t i = 0; i < graph_.nodes.size(); ++i)
             if (graph_.nodes[i].kind != "task") {
                 ++total;
-                reused += reused_[i] ? 1 : 0;
+                if (reused_[i]) {
+                    ++reused;
+                    by_kind[graph_.nodes[i].kind].push_back(graph_.nodes[i].name);
+                }
             }
-        if (reused > 0)
-            progress_.say(fmt::format("reused {} of {} nodes from the cache", reused, total));
+        if (reused > 0) {
+            std::string names;
+            for (const auto& [kind, list] : by_kind) {
+                names += fmt::format("{}{}", names.empty() ? "" : "; ", kind);
+                for (std::size_t k = 0; k < list.size() && k < 6; ++k)
+                    names += " " + list[k];
+                if (list.size() > 6)
+                    names += fmt::format(" and {} more", list.size() - 6);
+            }
+            progress_.say(
+                fmt::format("reused {} of {} nodes from the cache ({})", reused, total, names));
+        }
     }
 
 private:
