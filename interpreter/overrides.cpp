@@ -1,6 +1,7 @@
 #include "interpreter/overrides.hpp"
 
 #include <cmath>
+#include <regex>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -90,6 +91,23 @@ void find_definitions(std::vector<ast::Statement>& statements, const std::string
     }
 }
 
+// A parser message about the wrapped text, with its positions ("opened at 1:21") moved
+// to the override's own text.
+std::string unwrapped(const std::string& message, std::size_t prefix, std::int64_t by) {
+    static const std::regex position("1:([0-9]+)");
+    std::string out;
+    std::size_t last = 0;
+    for (auto it = std::sregex_iterator(message.begin(), message.end(), position);
+         it != std::sregex_iterator(); ++it) {
+        const auto& m = *it;
+        const long column = std::stol(m[1].str());
+        out += message.substr(last, static_cast<std::size_t>(m.position(0)) - last);
+        out += column > static_cast<long>(prefix) ? fmt::format("1:{}", column + by) : m.str(0);
+        last = static_cast<std::size_t>(m.position(0) + m.length(0));
+    }
+    return out + message.substr(last);
+}
+
 class Applier {
 public:
     Applier(ast::Module& module, SourceMap& sources, Diagnostics& diagnostics)
@@ -162,9 +180,9 @@ private:
                 shift(at, by);
             else
                 at = whole_;
-            diags_.error(
-                Code::OverrideMalformed, at,
-                fmt::format("the value of '{}' is not an expression: {}", o.path, f.error.message));
+            diags_.error(Code::OverrideMalformed, at,
+                         fmt::format("the value of '{}' is not an expression: {}", o.path,
+                                     unwrapped(f.error.message, prefix.size(), by)));
             return nullptr;
         }
         diags_.error(Code::OverrideMalformed, whole_,

@@ -77,7 +77,10 @@ TEST_CASE("unknown names and fields, and paths that cannot be set, are diagnosti
     CHECK(i::render_all(field, false).find("epochs") != std::string::npos);
     CHECK(first_code(load_with({"fit.loss.x=1"})) == "E0902");
     CHECK(first_code(load_with({"fit=1"})) == "E0902");
-    CHECK(first_code(load_with({"fit.epochs=("})) == "E0902");
+    const auto unparsed = load_with({"fit.epochs=(3"});
+    CHECK(first_code(unparsed) == "E0902");
+    // Positions in the message are those of the override's own text.
+    CHECK(unparsed.diagnostics.all().front().message.find("opened at 1:12") != std::string::npos);
     CHECK(first_code(load_with({"fit..epochs=1"})) == "E0902");
     std::string why;
     CHECK_FALSE(i::parse_set("fit.epochs", why));
