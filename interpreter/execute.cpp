@@ -572,8 +572,8 @@ public:
             interrupt_after_ = std::atol(n);
         const auto started = Clock::now();
         plan();
-        schedule();
-        const bool interrupted = !interrupted_.empty() || interrupt_requested();
+        // A Ctrl-C that comes after the last node is no interruption.
+        const bool interrupted = !schedule();
         if (!error_) {
             if (!interrupted)
                 write_metrics();
@@ -704,7 +704,8 @@ private:
 
     // Runs the active nodes, up to opt_.jobs at once, each on its own thread once its inputs
     // are done. Stops starting nodes after an error or an interruption.
-    void schedule() {
+    // Returns whether every node ran to its end.
+    bool schedule() {
         const std::size_t n = graph_.nodes.size();
         std::vector<int> state(n, 0);  // 0 waiting, 1 running, 2 done
         for (std::size_t i = 0; i < n; ++i) {
@@ -717,6 +718,7 @@ private:
         std::vector<std::thread> threads;
         std::unique_lock lock(mutex_);
         std::size_t running = 0;
+        bool complete = false;
         for (;;) {
             const bool stopping = error_ || stop_requested() || !interrupted_.empty();
             if (!stopping)
@@ -752,14 +754,17 @@ private:
             bool all_done = true;
             for (const int s : state)
                 all_done = all_done && s == 2;
-            if (running == 0 && (all_done || stopping))
+            if (running == 0 && (all_done || stopping)) {
+                complete = all_done && interrupted_.empty();
                 break;
+            }
             // Wake up now and then to see an interruption.
             changed_.wait_for(lock, std::chrono::milliseconds(200));
         }
         lock.unlock();
         for (auto& t : threads)
             t.join();
+        return complete;
     }
 
     void run_node(std::size_t i) {
