@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <toml++/toml.h>
 
 #include "interpreter/paths.hpp"
@@ -638,8 +639,13 @@ private:
             std::string why;
             if (const auto text = rt::read_file(out / "manifest.toml", why)) {
                 std::string previous;
+                std::vector<std::string> previous_overrides;
                 try {
-                    previous = toml::parse(*text)["script"]["path"].value_or(std::string());
+                    const toml::table m = toml::parse(*text);
+                    previous = m["script"]["path"].value_or(std::string());
+                    if (const auto* a = m["overrides"]["applied"].as_array())
+                        for (const auto& o : *a)
+                            previous_overrides.push_back(o.value_or(std::string()));
                 } catch (const toml::parse_error&) {
                 }
                 const std::string mine = opt_.script_path.filename().string();
@@ -648,6 +654,16 @@ private:
                         "'{}' holds the results of another script ({}); choose another --out "
                         "or remove that directory",
                         out.string(), previous));
+                // The same script with other overrides: its results are replaced (they stay
+                // in the cache), and the user is told.
+                if (!previous.empty() && previous_overrides != opt_.overrides)
+                    progress_.say(fmt::format(
+                        "note: '{}' held this script's results with other overrides ({}); they "
+                        "are replaced (and stay in its cache)",
+                        out.string(),
+                        previous_overrides.empty()
+                            ? std::string("none")
+                            : fmt::format("{}", fmt::join(previous_overrides, " "))));
             }
         }
         fs::create_directories(out / ".cache");

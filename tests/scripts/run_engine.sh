@@ -66,6 +66,7 @@ mv "$work/s.rnn.orig" "$work/s.rnn"
 "$rnn" run "$work/s.rnn" --out "$work/plot" --set fit.optimizer.lr=0.02 > "$work/lr.log" 2>&1 || { no "lr run"; cat "$work/lr.log"; }
 grep -q "reused 1 of 13 nodes" "$work/lr.log" || { no "a changed lr: wrong reuse"; cat "$work/lr.log"; }
 grep -q "fit.optimizer.lr=0.02" "$work/plot/manifest.toml" || no "the override is not in the manifest"
+grep -q "note: .* with other overrides (none)" "$work/lr.log" || no "replacing results of other overrides was silent"
 cmp -s "$work/ref/metrics.toml" "$work/plot/metrics.toml" && no "lr 0.02 gave the same metrics"
 
 # -j 2 gives the same numbers as -j 1 (and BLAS threads are shared out).
