@@ -62,7 +62,9 @@ usage:
   rnn verify RUNDIR [--tolerance REL] [-j N]
                                        run RUNDIR's script again and report every metric
                                        that differs (bit for bit on the same BLAS kernels)
-  rnn check FILE                       check FILE and report every problem; run nothing
+  rnn check FILE [--set ...] [--config ...]
+                                       check FILE (with overrides) and report every
+                                       problem; run nothing
   rnn fmt FILE [--check | --write]     print FILE in the canonical layout; --check: exit 1
                                        if it is not already; --write: rewrite FILE
   rnn graph FILE [--dot]               the execution graph (text, or Graphviz DOT)
@@ -88,15 +90,6 @@ rnn::interp::Loaded load(const std::string& path) {
     rnn::interp::Loaded loaded = rnn::interp::load_file(path);
     fmt::print(stderr, "{}", rnn::interp::render_all(loaded, stderr_is_terminal()));
     return loaded;
-}
-
-int cmd_check(const std::vector<std::string>& args) {
-    if (args.size() != 1) {
-        fmt::print(stderr, "usage: rnn check FILE\n");
-        return kUsage;
-    }
-    const auto l = load(args[0]);
-    return l.program ? kOk : kScriptError;
 }
 
 int cmd_fmt(const std::vector<std::string>& args) {
@@ -346,6 +339,29 @@ bool parse_jobs(const std::string& text, int& jobs) {
     return true;
 }
 
+// The --config file's overrides, then each --set: into r.overrides. False (printed) when
+// the config cannot be read or is not TOML with .rnn values.
+bool read_overrides(const char* cmd, RunRequest& r,
+                    const std::vector<rnn::interp::Override>& sets) {
+    if (!r.config_path.empty()) {
+        std::string why;
+        const auto text = rnn::rt::read_file(r.config_path, why);
+        if (!text) {
+            fmt::print(stderr, "{}: cannot read '{}': {}\n", cmd, r.config_path, why);
+            return false;
+        }
+        r.config_text = *text;
+        const auto overrides = rnn::interp::parse_config(*text, r.config_path, why);
+        if (!overrides) {
+            fmt::print(stderr, "{}: {}: {}\n", cmd, r.config_path, why);
+            return false;
+        }
+        r.overrides = *overrides;
+    }
+    r.overrides.insert(r.overrides.end(), sets.begin(), sets.end());
+    return true;
+}
+
 int cmd_run(const std::vector<std::string>& args) {
     RunRequest r;
     std::vector<rnn::interp::Override> sets;
@@ -397,23 +413,49 @@ int cmd_run(const std::vector<std::string>& args) {
         fmt::print(stderr, "usage: {}\n", kRunUsage);
         return kUsage;
     }
-    if (!r.config_path.empty()) {
-        std::string why;
-        const auto text = rnn::rt::read_file(r.config_path, why);
-        if (!text) {
-            fmt::print(stderr, "rnn run: cannot read '{}': {}\n", r.config_path, why);
-            return kUsage;
-        }
-        r.config_text = *text;
-        const auto overrides = rnn::interp::parse_config(*text, r.config_path, why);
-        if (!overrides) {
-            fmt::print(stderr, "rnn run: {}: {}\n", r.config_path, why);
-            return kUsage;
-        }
-        r.overrides = *overrides;
-    }
-    r.overrides.insert(r.overrides.end(), sets.begin(), sets.end());
+    if (!read_overrides("rnn run", r, sets))
+        return kUsage;
     return run_request(r);
+}
+
+// rnn check FILE [--set PATH=VALUE]... [--config FILE.toml]: the overrides are checked
+// with the script, as rnn run would apply them.
+int cmd_check(const std::vector<std::string>& args) {
+    RunRequest r;
+    std::vector<rnn::interp::Override> sets;
+    constexpr const char* usage =
+        "usage: rnn check FILE [--set PATH=VALUE]... [--config FILE.toml]\n";
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        const bool has_next = i + 1 < args.size();
+        if (a == "--set" && has_next) {
+            std::string why;
+            const auto o = rnn::interp::parse_set(args[++i], why);
+            if (!o) {
+                fmt::print(stderr, "rnn check: --set {}\n", why);
+                return kUsage;
+            }
+            sets.push_back(*o);
+        } else if (a == "--config" && has_next && r.config_path.empty())
+            r.config_path = args[++i];
+        else if (!a.empty() && a[0] != '-' && r.file.empty())
+            r.file = a;
+        else {
+            fmt::print(stderr, "{}", usage);
+            return kUsage;
+        }
+    }
+    if (r.file.empty()) {
+        fmt::print(stderr, "{}", usage);
+        return kUsage;
+    }
+    if (!read_overrides("rnn check", r, sets))
+        return kUsage;
+    rnn::interp::LoadOptions lopt;
+    lopt.overrides = r.overrides;
+    const rnn::interp::Loaded l = rnn::interp::load_file(r.file, lopt);
+    fmt::print(stderr, "{}", rnn::interp::render_all(l, stderr_is_terminal()));
+    return l.program ? kOk : kScriptError;
 }
 
 // The metrics of a metrics.toml as (path, values), numbers only, in order.

@@ -174,6 +174,10 @@ out=$("$rnn" run "$work/s.rnn" --out "$work/ovr" --set fit 2>&1); code=$?
 [ "$code" = 2 ] || no "--set without '=': exit $code"
 out=$("$rnn" run "$work/s.rnn" --out "$work/ovr" --set fit.loss.x=3 2>&1); code=$?
 [ "$code" = 1 ] && echo "$out" | grep -qF "[E0902]" || no "--set into a non-block: $out"
+# rnn check takes the same overrides and runs nothing.
+out=$("$rnn" check "$work/s.rnn" --set fti.epochs=3 2>&1); code=$?
+[ "$code" = 1 ] && echo "$out" | grep -qF "[E0901]" || no "rnn check --set: $code $out"
+"$rnn" check "$work/s.rnn" --set fit.epochs=3 || no "rnn check with a good --set"
 printf 'seed = 5\n[fit]\nepochs = 2\n[fit.optimizer]\nlr = 0.05\n' > "$work/o.toml"
 "$rnn" run "$work/s.rnn" --out "$work/cfg" --config "$work/o.toml" --set fit.epochs=4 --quiet \
   || no "--config run"
