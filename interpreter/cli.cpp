@@ -1,13 +1,24 @@
 // The `rnn` command: run | check | fmt | graph | explain | doc, with compiler-like diagnostics and
 // exit codes
 //   0 success, 1 script error (diagnostics printed), 2 usage error, 3 runtime failure.
+#include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <cmath>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <functional>
 #include <iostream>
+#include <map>
+#include <sys/ioctl.h>
+#include <thread>
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include "grammar/format.hpp"
 #include "grammar/parser.hpp"
@@ -18,8 +29,11 @@
 #include "interpreter/version.hpp"
 #include "runtime/blas_core.hpp"
 #include "runtime/files.hpp"
+#include "runtime/hash.hpp"
 #include "runtime/vector_math.hpp"
 #include "stdlib/registry.hpp"
+
+extern "C" void openblas_set_num_threads(int);
 
 namespace {
 
@@ -27,14 +41,30 @@ constexpr int kOk = 0;
 constexpr int kScriptError = 1;
 constexpr int kUsage = 2;
 constexpr int kRuntimeFailure = 3;
+constexpr int kInterrupted = 130;  // stopped by Ctrl-C (128 + SIGINT), trainings checkpointed
+
+constexpr const char* kRunUsage =
+    "rnn run FILE [--out DIR] [-j N] [--resume] [--set PATH=VALUE]... [--config FILE.toml] "
+    "[--quiet]";
 
 rnn::rt::BlasChoice g_blas;  // how the BLAS kernels were chosen; set first thing in main
 
 constexpr const char* kHelp = R"(rnn - declarative experiments on recurrent networks
 
 usage:
-  rnn run FILE [--out DIR] [--quiet]   check, train, evaluate, analyse and plot FILE
-  rnn check FILE                       check FILE and report every problem; run nothing
+  rnn run FILE [options]               check, train, evaluate, analyse and plot FILE
+      --out DIR                        the run directory
+      -j N, --jobs N                   run up to N independent nodes at once (default 1)
+      --resume                         go on from the checkpoints of an interrupted run
+      --set PATH=VALUE                 override a value (fit.optimizer.lr=0.01); repeatable
+      --config FILE.toml               overrides as TOML tables (applied before --set)
+      --quiet                          print only errors
+  rnn verify RUNDIR [--tolerance REL] [-j N]
+                                       run RUNDIR's script again and report every metric
+                                       that differs (bit for bit on the same BLAS kernels)
+  rnn check FILE [--set ...] [--config ...]
+                                       check FILE (with overrides) and report every
+                                       problem; run nothing
   rnn fmt FILE [--check | --write]     print FILE in the canonical layout; --check: exit 1
                                        if it is not already; --write: rewrite FILE
   rnn graph FILE [--dot]               the execution graph (text, or Graphviz DOT)
@@ -42,10 +72,13 @@ usage:
   rnn doc [--out FILE]                 write the stdlib reference (Markdown)
   rnn --version | --help
 
-The run directory is --out DIR, else the script's `output "..."`, else runs/STEM.
+The run directory is --out DIR, else the script's `output "..."`, else runs/STEM. Results
+are cached in it by node key (DIR/.cache): an unchanged node is not computed again.
+Ctrl-C checkpoints the running trainings and stops; run again with --resume to go on.
 
-exit codes: 0 success, 1 script error (or fmt --check: not formatted), 2 usage error,
-            3 runtime failure
+exit codes: 0 success, 1 script error (or fmt --check: not formatted; verify: metrics
+            differ), 2 usage error (or a run directory refused), 3 runtime failure,
+            130 interrupted by Ctrl-C
 )";
 
 bool stderr_is_terminal() {
@@ -57,15 +90,6 @@ rnn::interp::Loaded load(const std::string& path) {
     rnn::interp::Loaded loaded = rnn::interp::load_file(path);
     fmt::print(stderr, "{}", rnn::interp::render_all(loaded, stderr_is_terminal()));
     return loaded;
-}
-
-int cmd_check(const std::vector<std::string>& args) {
-    if (args.size() != 1) {
-        fmt::print(stderr, "usage: rnn check FILE\n");
-        return kUsage;
-    }
-    const auto l = load(args[0]);
-    return l.program ? kOk : kScriptError;
 }
 
 int cmd_fmt(const std::vector<std::string>& args) {
@@ -199,55 +223,405 @@ int cmd_explain(const std::vector<std::string>& args) {
     return kOk;
 }
 
-int cmd_run(const std::vector<std::string>& args) {
-    std::string file, out;
+// What `rnn run` and `rnn verify` share: how to run a script.
+struct RunRequest {
+    std::string file;
+    std::string out;
     bool quiet = false;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--out" && i + 1 < args.size())
-            out = args[++i];
-        else if (args[i] == "--quiet")
-            quiet = true;
-        else if (!args[i].empty() && args[i][0] == '-') {
-            fmt::print(stderr, "rnn run: unknown option '{}'\n", args[i]);
-            return kUsage;
-        } else if (file.empty())
-            file = args[i];
-        else {
-            fmt::print(stderr, "rnn run: one script at a time ('{}' and '{}')\n", file, args[i]);
-            return kUsage;
-        }
+    bool resume = false;
+    int jobs = 1;
+    int blas_threads = 0;  // 0: 1, or OPENBLAS_NUM_THREADS
+    std::vector<rnn::interp::Override> overrides;
+    std::string config_path, config_text;
+};
+
+std::atomic<bool> g_interrupt{false};
+
+extern "C" void on_sigint(int) {
+    g_interrupt.store(true);
+    // A second Ctrl-C ends the process at once (every file is written atomically).
+    std::signal(SIGINT, SIG_DFL);
+}
+
+// BLAS threads per node. OpenBLAS's results depend on its thread count (a matrix-vector
+// product split over threads sums in another order), so the count must not follow -j: it
+// is 1 unless OPENBLAS_NUM_THREADS asks for more, and then at most cores / jobs, so that
+// the nodes running at once never ask for more threads than there are cores. `requested`
+// (from verify: the manifest's count) replaces the environment.
+int share_blas_threads(int jobs, int requested, const std::function<void(std::string)>& say) {
+    const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    int threads = requested;
+    if (threads <= 0) {
+        threads = 1;
+        if (const char* env = std::getenv("OPENBLAS_NUM_THREADS"))
+            threads = std::max(1, std::atoi(env));
     }
-    if (file.empty()) {
-        fmt::print(stderr, "usage: rnn run FILE [--out DIR] [--quiet]\n");
-        return kUsage;
+    const int fit = std::max(1, cores / std::max(1, jobs));
+    if (threads > fit) {
+        say(
+            fmt::format("rnn: {} BLAS threads per node for {} nodes at once would oversubscribe {} "
+                        "cores: using {} (the numbers may differ from a run with {})",
+                        threads, jobs, cores, fit, threads));
+        threads = fit;
     }
-    const auto l = load(file);
+    openblas_set_num_threads(threads);
+    return threads;
+}
+
+int run_request(const RunRequest& r) {
+    rnn::interp::LoadOptions lopt;
+    lopt.overrides = r.overrides;
+    rnn::interp::Loaded l = rnn::interp::load_file(r.file, lopt);
+    fmt::print(stderr, "{}", rnn::interp::render_all(l, stderr_is_terminal()));
     if (!l.program)
         return kScriptError;
     rnn::interp::RunOptions opt;
-    opt.out_dir = !out.empty() ? std::filesystem::path(out)
+    opt.out_dir = !r.out.empty() ? std::filesystem::path(r.out)
                   : !l.program->output.empty()
                       ? std::filesystem::path(l.program->output)
-                      : std::filesystem::path("runs") / std::filesystem::path(file).stem();
-    opt.script_path = file;
+                      : std::filesystem::path("runs") / std::filesystem::path(r.file).stem();
+    opt.script_path = r.file;
     opt.script_text = l.sources.file(0).text;
-    for (std::uint32_t id = 1; id < l.sources.size(); ++id)
+    for (std::uint32_t id = 1; id < l.files; ++id)
         opt.included.emplace_back(l.sources.file(id).path, l.sources.file(id).text);
+    for (const auto& o : r.overrides)
+        opt.overrides.push_back(o.text());
+    opt.config_path = r.config_path;
+    opt.config_text = r.config_text;
     opt.blas_core = g_blas.corename;
     opt.blas_choice = g_blas.how;
-    opt.quiet = quiet;
+    opt.quiet = r.quiet;
+    opt.progress_on_terminal = !r.quiet && stderr_is_terminal();
+    if (winsize w{}; opt.progress_on_terminal && ::ioctl(2, TIOCGWINSZ, &w) == 0 && w.ws_col > 0)
+        opt.terminal_columns = w.ws_col;
+    opt.jobs = r.jobs;
+    opt.resume = r.resume;
+    opt.blas_threads = share_blas_threads(
+        r.jobs, r.blas_threads, [&](const std::string& line) { fmt::print(stderr, "{}\n", line); });
+    opt.interrupt = &g_interrupt;
+    if (const char* s = std::getenv("RNN_CHECKPOINT_SECONDS"))
+        opt.checkpoint_seconds = std::atof(s);
     opt.log = [](const std::string& line) {
         fmt::print(stderr, "{}\n", line);
     };
+    g_interrupt.store(false);
+    std::signal(SIGINT, on_sigint);
     try {
         const rnn::interp::Graph graph = rnn::interp::lower(*l.program);
         rnn::interp::execute(*l.program, graph, opt);
+    } catch (const rnn::interp::Interrupted& e) {
+        std::signal(SIGINT, SIG_DFL);
+        fmt::print(stderr, "rnn: {}\n'rnn run {} --resume' goes on from there (same options)\n",
+                   e.what(), r.file);
+        return kInterrupted;
+    } catch (const rnn::interp::RunDirectoryRefused& e) {
+        std::signal(SIGINT, SIG_DFL);
+        fmt::print(stderr, "rnn: {}\n", e.what());
+        return kUsage;
     } catch (const std::exception& e) {
+        std::signal(SIGINT, SIG_DFL);
         fmt::print(stderr, "rnn: runtime failure: {}\n", e.what());
         return kRuntimeFailure;
     }
-    if (!quiet)
+    std::signal(SIGINT, SIG_DFL);
+    if (!r.quiet)
         fmt::print(stderr, "results in {}\n", opt.out_dir.string());
+    return kOk;
+}
+
+// -j N, -jN, --jobs N: a whole number from 1 to 256.
+bool parse_jobs(const std::string& text, int& jobs) {
+    char* end = nullptr;
+    const long n = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || n < 1 || n > 256)
+        return false;
+    jobs = static_cast<int>(n);
+    return true;
+}
+
+// The --config file's overrides, then each --set: into r.overrides. False (printed) when
+// the config cannot be read or is not TOML with .rnn values.
+bool read_overrides(const char* cmd, RunRequest& r,
+                    const std::vector<rnn::interp::Override>& sets) {
+    if (!r.config_path.empty()) {
+        std::string why;
+        const auto text = rnn::rt::read_file(r.config_path, why);
+        if (!text) {
+            fmt::print(stderr, "{}: cannot read '{}': {}\n", cmd, r.config_path, why);
+            return false;
+        }
+        r.config_text = *text;
+        const auto overrides = rnn::interp::parse_config(*text, r.config_path, why);
+        if (!overrides) {
+            fmt::print(stderr, "{}: {}: {}\n", cmd, r.config_path, why);
+            return false;
+        }
+        r.overrides = *overrides;
+    }
+    r.overrides.insert(r.overrides.end(), sets.begin(), sets.end());
+    return true;
+}
+
+int cmd_run(const std::vector<std::string>& args) {
+    RunRequest r;
+    std::vector<rnn::interp::Override> sets;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        const bool has_next = i + 1 < args.size();
+        if (a == "--out" && has_next)
+            r.out = args[++i];
+        else if (a == "--quiet")
+            r.quiet = true;
+        else if (a == "--resume")
+            r.resume = true;
+        else if ((a == "-j" || a == "--jobs") && has_next) {
+            if (!parse_jobs(args[++i], r.jobs)) {
+                fmt::print(stderr, "rnn run: -j needs a number from 1 to 256, not '{}'\n", args[i]);
+                return kUsage;
+            }
+        } else if (a.starts_with("-j") && a.size() > 2) {
+            if (!parse_jobs(a.substr(2), r.jobs)) {
+                fmt::print(stderr, "rnn run: -j needs a number from 1 to 256, not '{}'\n",
+                           a.substr(2));
+                return kUsage;
+            }
+        } else if (a == "--set" && has_next) {
+            std::string why;
+            const auto o = rnn::interp::parse_set(args[++i], why);
+            if (!o) {
+                fmt::print(stderr, "rnn run: --set {}\n", why);
+                return kUsage;
+            }
+            sets.push_back(*o);
+        } else if (a == "--config" && has_next) {
+            if (!r.config_path.empty()) {
+                fmt::print(stderr, "rnn run: one --config at a time\n");
+                return kUsage;
+            }
+            r.config_path = args[++i];
+        } else if (!a.empty() && a[0] == '-') {
+            fmt::print(stderr, "rnn run: unknown option '{}'\n", a);
+            return kUsage;
+        } else if (r.file.empty())
+            r.file = a;
+        else {
+            fmt::print(stderr, "rnn run: one script at a time ('{}' and '{}')\n", r.file, a);
+            return kUsage;
+        }
+    }
+    if (r.file.empty()) {
+        fmt::print(stderr, "usage: {}\n", kRunUsage);
+        return kUsage;
+    }
+    if (!read_overrides("rnn run", r, sets))
+        return kUsage;
+    return run_request(r);
+}
+
+// rnn check FILE [--set PATH=VALUE]... [--config FILE.toml]: the overrides are checked
+// with the script, as rnn run would apply them.
+int cmd_check(const std::vector<std::string>& args) {
+    RunRequest r;
+    std::vector<rnn::interp::Override> sets;
+    constexpr const char* usage =
+        "usage: rnn check FILE [--set PATH=VALUE]... [--config FILE.toml]\n";
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        const bool has_next = i + 1 < args.size();
+        if (a == "--set" && has_next) {
+            std::string why;
+            const auto o = rnn::interp::parse_set(args[++i], why);
+            if (!o) {
+                fmt::print(stderr, "rnn check: --set {}\n", why);
+                return kUsage;
+            }
+            sets.push_back(*o);
+        } else if (a == "--config" && has_next && r.config_path.empty())
+            r.config_path = args[++i];
+        else if (!a.empty() && a[0] != '-' && r.file.empty())
+            r.file = a;
+        else {
+            fmt::print(stderr, "{}", usage);
+            return kUsage;
+        }
+    }
+    if (r.file.empty()) {
+        fmt::print(stderr, "{}", usage);
+        return kUsage;
+    }
+    if (!read_overrides("rnn check", r, sets))
+        return kUsage;
+    rnn::interp::LoadOptions lopt;
+    lopt.overrides = r.overrides;
+    const rnn::interp::Loaded l = rnn::interp::load_file(r.file, lopt);
+    fmt::print(stderr, "{}", rnn::interp::render_all(l, stderr_is_terminal()));
+    return l.program ? kOk : kScriptError;
+}
+
+// The metrics of a metrics.toml as (path, values), numbers only, in order.
+void flatten_metrics(const toml::node& n, const std::string& path,
+                     std::vector<std::pair<std::string, std::vector<double>>>& out) {
+    if (const auto* t = n.as_table()) {
+        for (const auto& [k, v] : *t)
+            flatten_metrics(
+                v, path.empty() ? std::string(k.str()) : path + "." + std::string(k.str()), out);
+    } else if (const auto* a = n.as_array()) {
+        std::vector<double> values;
+        for (const auto& v : *a)
+            values.push_back(v.value<double>().value_or(std::nan("")));
+        out.emplace_back(path, values);
+    } else if (n.is_number() || n.is_boolean()) {
+        out.emplace_back(path,
+                         std::vector<double>{n.is_boolean() ? (*n.value<bool>() ? 1.0 : 0.0)
+                                                            : n.value<double>().value_or(0.0)});
+    }
+}
+
+bool same_value(double a, double b, double tolerance) {
+    if (std::isnan(a) || std::isnan(b))
+        return std::isnan(a) && std::isnan(b);
+    if (tolerance == 0.0)
+        return std::memcmp(&a, &b, sizeof a) == 0;
+    return std::abs(a - b) <= tolerance * std::max({1.0, std::abs(a), std::abs(b)});
+}
+
+// rnn verify RUNDIR: runs the manifest's script with its overrides again into
+// RUNDIR/.verify/ (no cache) and compares every metric with metrics.toml.
+int cmd_verify(const std::vector<std::string>& args) {
+    std::string dir;
+    double tolerance = -1.0;
+    int jobs = 1;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--tolerance" && i + 1 < args.size()) {
+            char* end = nullptr;
+            tolerance = std::strtod(args[++i].c_str(), &end);
+            if (*end != '\0' || !(tolerance >= 0.0)) {
+                fmt::print(stderr, "rnn verify: --tolerance needs a number >= 0\n");
+                return kUsage;
+            }
+        } else if ((args[i] == "-j" || args[i] == "--jobs") && i + 1 < args.size()) {
+            if (!parse_jobs(args[++i], jobs)) {
+                fmt::print(stderr, "rnn verify: -j needs a number from 1 to 256\n");
+                return kUsage;
+            }
+        } else if (!args[i].empty() && args[i][0] != '-' && dir.empty())
+            dir = args[i];
+        else {
+            fmt::print(stderr, "usage: rnn verify RUNDIR [--tolerance REL] [-j N]\n");
+            return kUsage;
+        }
+    }
+    if (dir.empty()) {
+        fmt::print(stderr, "usage: rnn verify RUNDIR [--tolerance REL] [-j N]\n");
+        return kUsage;
+    }
+    const std::filesystem::path run(dir);
+    toml::table manifest, metrics;
+    try {
+        manifest = toml::parse_file((run / "manifest.toml").string());
+        metrics = toml::parse_file((run / "metrics.toml").string());
+    } catch (const toml::parse_error& e) {
+        fmt::print(stderr, "rnn verify: '{}' is not a complete run directory: {}\n", dir,
+                   e.description());
+        return kUsage;
+    }
+    if (!manifest["run"]["complete"].value_or(false)) {
+        fmt::print(stderr, "rnn verify: the run in '{}' did not complete\n", dir);
+        return kUsage;
+    }
+    RunRequest r;
+    r.file =
+        manifest["script"]["absolute"].value_or(manifest["script"]["path"].value_or(std::string()));
+    std::string why;
+    const auto text = rnn::rt::read_file(r.file, why);
+    if (!text) {
+        fmt::print(stderr, "rnn verify: cannot read the script '{}': {}\n", r.file, why);
+        return kUsage;
+    }
+    const std::string recorded = manifest["script"]["hash"].value_or(std::string());
+    if (rnn::rt::hex64(rnn::rt::hash64(*text)) != recorded) {
+        fmt::print(stderr, "rnn verify: '{}' changed since the run (its hash was {})\n", r.file,
+                   recorded);
+        return kUsage;
+    }
+    if (const auto* includes = manifest["script"]["includes"].as_array())
+        for (const auto& inc : *includes) {
+            const std::string path = inc.at_path("path").value_or(std::string());
+            const auto included = rnn::rt::read_file(path, why);
+            if (!included
+                || rnn::rt::hex64(rnn::rt::hash64(*included))
+                       != inc.at_path("hash").value_or(std::string())) {
+                fmt::print(stderr, "rnn verify: the included file '{}' changed since the run\n",
+                           path);
+                return kUsage;
+            }
+        }
+    if (const auto* applied = manifest["overrides"]["applied"].as_array())
+        for (const auto& o : *applied) {
+            const auto parsed = rnn::interp::parse_set(o.value_or(std::string()), why);
+            if (!parsed) {
+                fmt::print(stderr, "rnn verify: the manifest's override {}\n", why);
+                return kUsage;
+            }
+            r.overrides.push_back(*parsed);
+        }
+    const std::string core = manifest["blas"]["core"].value_or(std::string());
+    if (tolerance < 0.0)
+        tolerance = core == g_blas.corename ? 0.0 : 1e-4;
+    r.blas_threads = static_cast<int>(manifest["blas"]["threads"].value_or(std::int64_t{1}));
+    r.out = (run / ".verify").string();
+    r.quiet = true;
+    r.jobs = jobs;
+    std::filesystem::remove_all(r.out);
+    fmt::print(stderr, "verify: running {} again into {}\n", r.file, r.out);
+    if (const int code = run_request(r); code != kOk)
+        return code;
+    toml::table again;
+    try {
+        again = toml::parse_file((std::filesystem::path(r.out) / "metrics.toml").string());
+    } catch (const toml::parse_error& e) {
+        fmt::print(stderr, "rnn verify: {}\n", e.description());
+        return kRuntimeFailure;
+    }
+    std::vector<std::pair<std::string, std::vector<double>>> before, after;
+    flatten_metrics(metrics, "", before);
+    flatten_metrics(again, "", after);
+    const std::map<std::string, std::vector<double>> now(after.begin(), after.end());
+    std::size_t differ = 0;
+    for (const auto& [path, values] : before) {
+        const auto it = now.find(path);
+        if (it == now.end()) {
+            fmt::print("{}: missing in the new run\n", path);
+            ++differ;
+            continue;
+        }
+        if (it->second.size() != values.size()) {
+            fmt::print("{}: {} values in the run, {} now\n", path, values.size(),
+                       it->second.size());
+            ++differ;
+            continue;
+        }
+        for (std::size_t k = 0; k < values.size(); ++k)
+            if (!same_value(values[k], it->second[k], tolerance)) {
+                fmt::print("{}{}: {:.17g} in the run, {:.17g} now\n", path,
+                           values.size() > 1 ? fmt::format("[{}]", k) : std::string(), values[k],
+                           it->second[k]);
+                ++differ;
+            }
+    }
+    const std::string how = tolerance == 0.0 ? std::string("bit for bit (same BLAS kernels)")
+                                             : fmt::format(
+                                                 "within a relative tolerance of {:g} (kernels: {} "
+                                                 "in the run, {} now)",
+                                                 tolerance, core, g_blas.corename);
+    if (differ > 0) {
+        fmt::print(stderr,
+                   "verify: {} metric value{} differ{}, compared {}; the new run is in {}\n",
+                   differ, differ == 1 ? "" : "s", differ == 1 ? "s" : "", how, r.out);
+        return kScriptError;
+    }
+    fmt::print(stderr, "verify: all {} metrics agree, {}\n", before.size(), how);
+    std::filesystem::remove_all(r.out);
     return kOk;
 }
 
@@ -294,6 +668,8 @@ int main(int argc, char** argv) {
     }
     if (cmd == "run")
         return cmd_run(args);
+    if (cmd == "verify")
+        return cmd_verify(args);
     if (cmd == "check")
         return cmd_check(args);
     if (cmd == "doc")

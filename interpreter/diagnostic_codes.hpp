@@ -145,6 +145,8 @@ namespace rnn::interp {
     X(UnindexedInSweep, "E0806", "a definition in a sweep needs an index such as fit[s]")          \
     X(SweepFamilyReference, "E0807", "a sweep family is used where one instance is needed")        \
     X(IndexNotLoopVariable, "E0808", "a definition's index must be loop variables")                \
+    X(OverrideUnknown, "E0901", "an override (--set, --config) names no definition")               \
+    X(OverrideMalformed, "E0902", "an override is not PATH=VALUE or cannot set that path")         \
     X(UnusedDefinition, "W0201", "a task or network is defined but never used")                    \
     X(UnusedLoopVariable, "W0801", "a loop variable is not used in the sweep's body")
 

@@ -1,12 +1,24 @@
 #include "interpreter/execute.hpp"
 
 #include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <sys/file.h>
+#include <thread>
+#include <unistd.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <toml++/toml.h>
 
 #include "interpreter/paths.hpp"
@@ -15,6 +27,7 @@
 #include "runtime/files.hpp"
 #include "runtime/hash.hpp"
 #include "runtime/random.hpp"
+#include "runtime/vector_math.hpp"
 #include "stdlib/figures/gnuplot.hpp"
 
 namespace rnn::interp {
@@ -200,72 +213,731 @@ Graph lower(const Program& program) {
 
 namespace {
 
-class Executor {
-public:
-    Executor(const Program& program, const Graph& graph, const RunOptions& options)
-        : program_(program), graph_(graph), opt_(options) {}
+namespace fs = std::filesystem;
 
-    void run() {
-        std::filesystem::create_directories(opt_.out_dir);
-        const auto started = std::chrono::steady_clock::now();
-        for (const auto& node : graph_.nodes) {
-            const auto t0 = std::chrono::steady_clock::now();
-            if (node.kind == "task")
-                run_task(node);
-            else if (node.kind == "train")
-                run_train(node);
-            else if (node.kind == "evaluate")
-                run_evaluate(node);
-            else if (node.kind == "analyze")
-                run_analyze(node);
-            else if (node.kind == "plot")
-                run_plot(node);
-            timings_[node.kind + " " + node.name] =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+std::string to_text(const toml::table& t) {
+    std::ostringstream s;
+    s << t << "\n";
+    return s.str();
+}
+
+std::string node_label(const GraphNode& n) {
+    return n.kind + " " + n.name;
+}
+
+// Progress of the running trainings: on a terminal one live line per training (rewritten in
+// place below the permanent lines), otherwise a plain line every 1/15 of a training.
+class Progress {
+public:
+    explicit Progress(const RunOptions& opt) : opt_(opt) {}
+
+    // A permanent line.
+    void say(const std::string& line) {
+        if (opt_.quiet || !opt_.log)
+            return;
+        const std::lock_guard lock(mutex_);
+        erase();
+        opt_.log(line);
+        draw();
+    }
+
+    void epoch(const std::string& name, long epoch, long total, double loss, double eta,
+               const std::string& metrics) {
+        if (opt_.quiet || !opt_.log)
+            return;
+        const std::lock_guard lock(mutex_);
+        const std::string text = fmt::format("train {}: epoch {:>4}/{}  loss {:.5f}{}  ETA {}",
+                                             name, epoch + 1, total, loss, metrics, eta_text(eta));
+        if (opt_.progress_on_terminal) {
+            live_[name] =
+                text.substr(0, static_cast<std::size_t>(std::max(20, opt_.terminal_columns - 1)));
+            if (seconds_since(last_draw_) < 0.1 && epoch + 1 != total)
+                return;
+            erase();
+            draw();
+            return;
         }
-        write_metrics();
-        write_manifest(
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        // Every 1/15 of the training, and at least every 30 s.
+        const long every = std::max<long>(1, total / 15);
+        auto& last = last_line_[name];
+        if ((epoch + 1) % every == 0 || epoch + 1 == total || seconds_since(last) >= 30.0) {
+            opt_.log(text);
+            last = Clock::now();
+        }
+    }
+
+    void done(const std::string& name) {
+        const std::lock_guard lock(mutex_);
+        if (!live_.contains(name))
+            return;
+        erase();
+        live_.erase(name);
+        draw();
     }
 
 private:
-    void say(const std::string& line) const {
-        if (!opt_.quiet && opt_.log)
-            opt_.log(line);
+    static std::string eta_text(double s) {
+        if (!(s >= 0.0))
+            return "?";
+        if (s < 60.0)
+            return fmt::format("{:.0f} s", s);
+        if (s < 3600.0)
+            return fmt::format("{:.0f} min {:02.0f} s", std::floor(s / 60.0), std::fmod(s, 60.0));
+        return fmt::format("{:.0f} h {:02.0f} min", std::floor(s / 3600.0),
+                           std::floor(std::fmod(s, 3600.0) / 60.0));
     }
 
-    void run_task(const GraphNode& node) {
-        tasks_[node.name] = make_task(program_, program_.tasks.at(node.name));
+    void erase() {
+        if (!opt_.progress_on_terminal)
+            return;
+        for (int i = 0; i < drawn_; ++i)
+            std::fputs("\033[1A\033[2K", stderr);
+        drawn_ = 0;
     }
 
-    void run_train(const GraphNode& node) {
+    void draw() {
+        if (!opt_.progress_on_terminal)
+            return;
+        for (const auto& [name, text] : live_)
+            std::fprintf(stderr, "%s\n", text.c_str());
+        std::fflush(stderr);
+        drawn_ = static_cast<int>(live_.size());
+        last_draw_ = Clock::now();
+    }
+
+    const RunOptions& opt_;
+    std::mutex mutex_;
+    std::map<std::string, std::string> live_;
+    std::map<std::string, Clock::time_point> last_line_;
+    int drawn_ = 0;
+    Clock::time_point last_draw_{};
+};
+
+// Exclusive use of a run directory for one process (flock on OUT/.cache/lock).
+class DirectoryLock {
+public:
+    explicit DirectoryLock(const fs::path& file) {
+        fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd_ < 0)
+            throw std::runtime_error(fmt::format("cannot open '{}'", file.string()));
+        if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+            ::close(fd_);
+            throw RunDirectoryRefused(fmt::format("another rnn run is writing '{}'",
+                                                  file.parent_path().parent_path().string()));
+        }
+    }
+
+    ~DirectoryLock() { ::close(fd_); }
+
+    DirectoryLock(const DirectoryLock&) = delete;
+    DirectoryLock& operator=(const DirectoryLock&) = delete;
+
+private:
+    int fd_ = -1;
+};
+
+// The results of one node as computed: files (path inside the run directory -> bytes), its
+// table in metrics.toml, and the state later nodes read (a trained network, an evaluation).
+struct NodeOutput {
+    std::map<std::string, std::string> files;
+    std::optional<toml::table> metrics;
+    std::optional<rt::Checkpoint> state;
+};
+
+rt::Checkpoint trained_state(const TrainedNetwork& t) {
+    rt::Checkpoint c;
+    for (const auto& p : t.net.params)
+        c.set_array("param." + p.name, p.raw);
+    std::string columns;
+    for (const auto& col : t.history.columns)
+        columns += col + "\n";
+    c.set_string("history.columns", columns);
+    arma::mat rows(t.history.rows.size(), t.history.columns.size());
+    for (std::size_t r = 0; r < t.history.rows.size(); ++r)
+        for (std::size_t k = 0; k < t.history.columns.size(); ++k)
+            rows(r, k) = t.history.rows[r].at(k);
+    c.set_array("history", rows);
+    c.set_int("epochs_run", t.epochs_run);
+    c.set_int("stopped_early", t.stopped_early ? 1 : 0);
+    c.set_int("nan_epochs", t.nan_epochs);
+    c.set_double("final_loss", t.final_loss);
+    return c;
+}
+
+std::vector<std::string> split_lines(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < s.size()) {
+        const auto nl = s.find('\n', start);
+        out.push_back(s.substr(start, nl - start));
+        start = nl == std::string::npos ? s.size() : nl + 1;
+    }
+    return out;
+}
+
+TrainedNetwork restore_trained(const rt::Checkpoint& c, rt::Network<float> net) {
+    TrainedNetwork t;
+    for (auto& p : net.params)
+        p.raw = c.get_array<float>("param." + p.name);
+    t.net = std::move(net);
+    t.history.columns = split_lines(c.get_string("history.columns"));
+    const arma::mat& rows = c.get_array<double>("history");
+    for (arma::uword r = 0; r < rows.n_rows; ++r)
+        t.history.rows.push_back(arma::conv_to<std::vector<double>>::from(rows.row(r)));
+    t.epochs_run = c.get_int("epochs_run");
+    t.stopped_early = c.get_int("stopped_early") != 0;
+    t.nan_epochs = c.get_int("nan_epochs");
+    t.final_loss = c.get_double("final_loss");
+    return t;
+}
+
+arma::mat column_of(const std::vector<double>& v) {
+    return arma::mat(v);
+}
+
+rt::Checkpoint evaluation_state(const Evaluation& ev) {
+    rt::Checkpoint c;
+    std::string names;
+    for (const auto& n : ev.metric_names)
+        names += n + "\n";
+    c.set_string("metrics", names);
+    for (const auto& [name, values] : ev.per_trial)
+        c.set_array("per_trial." + name, column_of(values));
+    std::string signals;
+    for (const auto& [name, values] : ev.signals) {
+        signals += name + "\n";
+        c.set_array("signal." + name, values);
+    }
+    c.set_string("signals", signals);
+    std::vector<double> cond(ev.condition.begin(), ev.condition.end());
+    c.set_array("condition", column_of(cond));
+    c.set_int("periods", static_cast<std::int64_t>(ev.periods.size()));
+    for (std::size_t i = 0; i < ev.periods.size(); ++i) {
+        const stdlib::Period& p = ev.periods[i];
+        const std::string pre = fmt::format("period.{}.", i);
+        c.set_string(pre + "name", p.name);
+        c.set_int(pre + "begin", static_cast<std::int64_t>(p.begin));
+        c.set_int(pre + "end", static_cast<std::int64_t>(p.end));
+        c.set_array(pre + "trial_begin",
+                    column_of(std::vector<double>(p.trial_begin.begin(), p.trial_begin.end())));
+        c.set_array(pre + "trial_end",
+                    column_of(std::vector<double>(p.trial_end.begin(), p.trial_end.end())));
+    }
+    return c;
+}
+
+std::vector<arma::uword> uwords(const arma::mat& m) {
+    std::vector<arma::uword> out;
+    for (const double v : m)
+        out.push_back(static_cast<arma::uword>(v));
+    return out;
+}
+
+Evaluation restore_evaluation(const rt::Checkpoint& c) {
+    Evaluation ev;
+    ev.metric_names = split_lines(c.get_string("metrics"));
+    for (const auto& n : ev.metric_names)
+        ev.per_trial[n] =
+            arma::conv_to<std::vector<double>>::from(c.get_array<double>("per_trial." + n));
+    for (const auto& n : split_lines(c.get_string("signals")))
+        ev.signals[n] = c.get_array<float>("signal." + n);
+    for (const double v : c.get_array<double>("condition"))
+        ev.condition.push_back(static_cast<long>(v));
+    const std::int64_t periods = c.get_int("periods");
+    for (std::int64_t i = 0; i < periods; ++i) {
+        const std::string pre = fmt::format("period.{}.", i);
+        stdlib::Period p(c.get_string(pre + "name"),
+                         static_cast<arma::uword>(c.get_int(pre + "begin")),
+                         static_cast<arma::uword>(c.get_int(pre + "end")));
+        p.trial_begin = uwords(c.get_array<double>(pre + "trial_begin"));
+        p.trial_end = uwords(c.get_array<double>(pre + "trial_end"));
+        ev.periods.push_back(std::move(p));
+    }
+    return ev;
+}
+
+// The cache entry of a node: OUT/.cache/KEY/ with entry.toml (written last in the staging
+// folder), files/ (what the node publishes in the run directory) and state/.
+class Cache {
+public:
+    explicit Cache(fs::path root) : root_(std::move(root)) {}
+
+    fs::path entry_dir(std::uint64_t key) const { return root_ / rt::hex64(key); }
+
+    fs::path checkpoint_dir(std::uint64_t key) const {
+        return root_ / "checkpoints" / rt::hex64(key);
+    }
+
+    // The entry's description when it is complete and of this node; nothing otherwise.
+    std::optional<toml::table> lookup(const GraphNode& node) const {
+        const fs::path dir = entry_dir(node.key);
+        std::string why;
+        const auto text = rt::read_file(dir / "entry.toml", why);
+        if (!text)
+            return std::nullopt;
+        toml::table t;
+        try {
+            t = toml::parse(*text);
+        } catch (const toml::parse_error&) {
+            return std::nullopt;
+        }
+        if (t["key"].value_or(std::string()) != rt::hex64(node.key)
+            || t["kind"].value_or(std::string()) != node.kind
+            || t["format"].value_or(std::int64_t{0}) != kFormat)
+            return std::nullopt;
+        // Trainings and evaluations keep what later nodes read.
+        std::error_code ec;
+        if ((node.kind == "train" || node.kind == "evaluate")
+            && !fs::is_regular_file(dir / "state" / "checkpoint.toml", ec))
+            return std::nullopt;
+        if (const auto* files = t["files"].as_array())
+            for (const auto& f : *files) {
+                const std::string rel = f.value_or(std::string());
+                if (!unsafe_relative_path(rel).empty()
+                    || !fs::is_regular_file(dir / "files" / rel, ec))
+                    return std::nullopt;
+            }
+        return t;
+    }
+
+    // Writes the entry in a staging folder and renames it into place: a kill at any moment
+    // leaves either no entry or a complete one.
+    void commit(const GraphNode& node, const NodeOutput& out, double seconds) const {
+        const fs::path final_dir = entry_dir(node.key);
+        const fs::path staging = root_ / (".staging-" + rt::hex64(node.key));
+        fs::remove_all(staging);
+        fs::create_directories(staging / "files");
+        toml::array files;
+        for (const auto& [rel, bytes] : out.files) {
+            const fs::path p = staging / "files" / rel;
+            fs::create_directories(p.parent_path());
+            rt::write_file_atomically(p, bytes);
+            files.push_back(rel);
+        }
+        if (out.state)
+            out.state->save(staging / "state");
+        toml::table t{{"format", kFormat},  {"kind", node.kind},
+                      {"name", node.name},  {"key", rt::hex64(node.key)},
+                      {"seconds", seconds}, {"files", std::move(files)}};
+        if (out.metrics)
+            t.insert("metrics", *out.metrics);
+        rt::write_file_atomically(staging / "entry.toml", to_text(t));
+        fs::remove_all(final_dir);
+        fs::rename(staging, final_dir);
+    }
+
+    // Leftovers of runs killed while writing an entry.
+    void clean_staging() const {
+        std::error_code ec;
+        for (const auto& e : fs::directory_iterator(root_, ec))
+            if (e.path().filename().string().starts_with(".staging-")
+                || e.path().filename().string().starts_with(".plot-"))
+                fs::remove_all(e.path(), ec);
+    }
+
+    static constexpr std::int64_t kFormat = 1;
+
+private:
+    fs::path root_;
+};
+
+// Copies a file into the run directory through a temporary file and a rename.
+void publish_file(const fs::path& from, const fs::path& to) {
+    std::string why;
+    const auto bytes = rt::read_file(from, why);
+    if (!bytes)
+        throw std::runtime_error(fmt::format("cannot read '{}': {}", from.string(), why));
+    fs::create_directories(to.parent_path());
+    rt::write_file_atomically(to, *bytes);
+}
+
+class Executor {
+public:
+    Executor(const Program& program, const Graph& graph, const RunOptions& options)
+        : program_(program)
+        , graph_(graph)
+        , opt_(options)
+        , cache_(options.out_dir / ".cache")
+        , progress_(options) {}
+
+    void run() {
+        claim_directory();
+        const DirectoryLock lock(opt_.out_dir / ".cache" / "lock");
+        cache_.clean_staging();
+        check_output_paths();
+        if (const char* n = std::getenv("RNN_INTERRUPT_AFTER_EPOCH"))
+            interrupt_after_ = std::atol(n);
+        const auto started = Clock::now();
+        plan();
+        // A Ctrl-C that comes after the last node is no interruption.
+        const bool interrupted = !schedule();
+        if (!error_) {
+            if (!interrupted)
+                write_metrics();
+            write_manifest(seconds_since(started), !interrupted);
+        }
+        if (error_)
+            std::rethrow_exception(error_);
+        if (interrupted) {
+            std::string what = "interrupted";
+            for (const auto& line : interrupted_)
+                what += "\n  " + line;
+            throw Interrupted(what);
+        }
+        // Which nodes came from the cache: their names by kind, the first few of each.
+        std::size_t reused = 0, total = 0;
+        std::map<std::string, std::vector<std::string>> by_kind;
+        for (std::size_t i = 0; i < graph_.nodes.size(); ++i)
+            if (graph_.nodes[i].kind != "task") {
+                ++total;
+                if (reused_[i]) {
+                    ++reused;
+                    by_kind[graph_.nodes[i].kind].push_back(graph_.nodes[i].name);
+                }
+            }
+        if (reused > 0) {
+            std::string names;
+            for (const auto& [kind, list] : by_kind) {
+                names += fmt::format("{}{}", names.empty() ? "" : "; ", kind);
+                for (std::size_t k = 0; k < list.size() && k < 6; ++k)
+                    names += " " + list[k];
+                if (list.size() > 6)
+                    names += fmt::format(" and {} more", list.size() - 6);
+            }
+            progress_.say(
+                fmt::format("reused {} of {} nodes from the cache ({})", reused, total, names));
+        }
+    }
+
+private:
+    bool interrupt_requested() const { return opt_.interrupt != nullptr && opt_.interrupt->load(); }
+
+    // Interrupted, or a node failed: running trainings checkpoint and stop (after a
+    // failure elsewhere they can go on with --resume once it is fixed).
+    bool stop_requested() const { return interrupt_requested() || failed_.load(); }
+
+    // A run directory is the output directory of one script: refuse another script's
+    // results, and a non-empty folder that is not a run directory at all.
+    void claim_directory() {
+        const fs::path& out = opt_.out_dir;
+        std::error_code ec;
+        if (fs::exists(out, ec) && !fs::is_directory(out, ec))
+            throw RunDirectoryRefused(
+                fmt::format("the output directory '{}' is a file", out.string()));
+        if (fs::is_directory(out, ec)) {
+            const bool empty = fs::is_empty(out, ec);
+            const bool ours =
+                fs::exists(out / ".cache", ec) || fs::exists(out / "manifest.toml", ec);
+            if (!empty && !ours)
+                throw RunDirectoryRefused(fmt::format(
+                    "'{}' is not empty and is not a run directory; choose another --out",
+                    out.string()));
+            std::string why;
+            if (const auto text = rt::read_file(out / "manifest.toml", why)) {
+                std::string previous;
+                std::vector<std::string> previous_overrides;
+                try {
+                    const toml::table m = toml::parse(*text);
+                    previous = m["script"]["path"].value_or(std::string());
+                    if (const auto* a = m["overrides"]["applied"].as_array())
+                        for (const auto& o : *a)
+                            previous_overrides.push_back(o.value_or(std::string()));
+                } catch (const toml::parse_error&) {
+                }
+                const std::string mine = opt_.script_path.filename().string();
+                if (!previous.empty() && fs::path(previous).filename().string() != mine)
+                    throw RunDirectoryRefused(fmt::format(
+                        "'{}' holds the results of another script ({}); choose another --out "
+                        "or remove that directory",
+                        out.string(), previous));
+                // The same script with other overrides: its results are replaced (they stay
+                // in the cache), and the user is told.
+                if (!previous.empty() && previous_overrides != opt_.overrides)
+                    progress_.say(fmt::format(
+                        "note: '{}' held this script's results with other overrides ({}); they "
+                        "are replaced (and stay in its cache)",
+                        out.string(),
+                        previous_overrides.empty()
+                            ? std::string("none")
+                            : fmt::format("{}", fmt::join(previous_overrides, " "))));
+            }
+        }
+        fs::create_directories(out / ".cache");
+    }
+
+    // The files a node publishes, relative to the run directory.
+    static std::string folder_of(const GraphNode& n) { return node_directory(n.name); }
+
+    // Two nodes must not write the same place (`fit_3` and `fit[3]` share a folder).
+    void check_output_paths() const {
+        std::map<std::string, std::string> owner;
+        for (const auto& n : graph_.nodes) {
+            if (n.kind == "task")
+                continue;
+            std::string place = n.kind == "plot" ? n.name : folder_of(n) + "/";
+            if (n.kind == "plot") {
+                const std::string why = unsafe_relative_path(n.name);
+                if (!why.empty())
+                    throw std::runtime_error(
+                        fmt::format("plot file '{}': a file name {}", n.name, why));
+            }
+            const auto [it, fresh] = owner.emplace(place, node_label(n));
+            if (!fresh)
+                throw std::runtime_error(fmt::format("{} and {} would both write '{}'", it->second,
+                                                     node_label(n), place));
+        }
+    }
+
+    // Which nodes run: a node is computed when its cache entry is missing; a cached node is
+    // loaded when a computed node reads it; a task is made when a node that runs reads it.
+    void plan() {
+        const std::size_t n = graph_.nodes.size();
+        entries_.resize(n);
+        reused_.assign(n, false);
+        active_.assign(n, false);
+        timings_.assign(n, 0.0);
+        for (std::size_t i = 0; i < n; ++i) {
+            const GraphNode& node = graph_.nodes[i];
+            if (node.kind != "task")
+                entries_[i] = cache_.lookup(node);
+            reused_[i] = entries_[i].has_value();
+            active_[i] = node.kind != "task" && !reused_[i];
+        }
+        for (std::size_t i = n; i-- > 0;) {
+            if (!active_[i])
+                continue;
+            // A computed node needs its inputs in memory; a cached train needs its task
+            // (the network's input size).
+            for (const std::size_t j : graph_.nodes[i].inputs)
+                if (!reused_[i] || graph_.nodes[i].kind == "train")
+                    active_[j] = true;
+        }
+    }
+
+    // Runs the active nodes, up to opt_.jobs at once, each on its own thread once its inputs
+    // are done. Stops starting nodes after an error or an interruption.
+    // Returns whether every node ran to its end.
+    bool schedule() {
+        const std::size_t n = graph_.nodes.size();
+        std::vector<int> state(n, 0);  // 0 waiting, 1 running, 2 done
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!active_[i]) {
+                state[i] = 2;
+                if (reused_[i])
+                    publish(i);
+            }
+        }
+        std::vector<std::thread> threads;
+        std::unique_lock lock(mutex_);
+        std::size_t running = 0;
+        bool complete = false;
+        for (;;) {
+            const bool stopping = error_ || stop_requested() || !interrupted_.empty();
+            if (!stopping)
+                for (std::size_t i = 0; i < n && running < static_cast<std::size_t>(opt_.jobs);
+                     ++i) {
+                    if (state[i] != 0)
+                        continue;
+                    bool ready = true;
+                    for (const std::size_t j : graph_.nodes[i].inputs)
+                        ready = ready && state[j] == 2;
+                    if (!ready)
+                        continue;
+                    state[i] = 1;
+                    ++running;
+                    threads.emplace_back([this, i, &state, &running] {
+                        rt::configure_compute_thread();
+                        std::exception_ptr error;
+                        try {
+                            run_node(i);
+                        } catch (...) {
+                            error = std::current_exception();
+                        }
+                        const std::lock_guard inner(mutex_);
+                        if (error && !error_) {
+                            error_ = error;
+                            failed_.store(true);
+                        }
+                        state[i] = 2;
+                        --running;
+                        changed_.notify_all();
+                    });
+                }
+            bool all_done = true;
+            for (const int s : state)
+                all_done = all_done && s == 2;
+            if (running == 0 && (all_done || stopping)) {
+                complete = all_done && interrupted_.empty();
+                break;
+            }
+            // Wake up now and then to see an interruption.
+            changed_.wait_for(lock, std::chrono::milliseconds(200));
+        }
+        lock.unlock();
+        for (auto& t : threads)
+            t.join();
+        return complete;
+    }
+
+    void run_node(std::size_t i) {
+        const GraphNode& node = graph_.nodes[i];
+        const auto t0 = Clock::now();
+        if (node.kind == "task") {
+            auto task = make_task(program_, program_.tasks.at(node.name));
+            const std::lock_guard lock(mutex_);
+            tasks_[node.name] = std::move(task);
+        } else if (reused_[i]) {
+            load(i);
+            return;
+        } else {
+            NodeOutput out;
+            if (node.kind == "train") {
+                if (!run_train(node, out))
+                    return;  // interrupted, checkpointed
+            } else if (node.kind == "evaluate")
+                run_evaluate(node, out);
+            else if (node.kind == "analyze")
+                run_analyze(node, out);
+            else if (node.kind == "plot")
+                run_plot(node, out);
+            const double secs = seconds_since(t0);
+            cache_.commit(node, out, secs);
+            entries_[i] = cache_.lookup(node);
+            if (!entries_[i])
+                throw std::runtime_error(
+                    fmt::format("the cache entry of {} cannot be read back", node_label(node)));
+            std::error_code ec;
+            fs::remove_all(cache_.checkpoint_dir(node.key), ec);
+            publish(i);
+        }
+        const std::lock_guard lock(mutex_);
+        timings_[i] = seconds_since(t0);
+    }
+
+    // Copies a node's files from its cache entry into the run directory and keeps its
+    // metrics for metrics.toml.
+    void publish(std::size_t i) {
+        const toml::table& e = *entries_[i];
+        const fs::path dir = cache_.entry_dir(graph_.nodes[i].key) / "files";
+        if (const auto* files = e["files"].as_array())
+            for (const auto& f : *files) {
+                const std::string rel = f.value_or(std::string());
+                publish_file(dir / rel, opt_.out_dir / rel);
+            }
+        const std::lock_guard lock(mutex_);
+        if (const auto* m = e["metrics"].as_table())
+            metrics_[i] = *m;
+        if (reused_[i])
+            timings_[i] = e["seconds"].value_or(0.0);
+    }
+
+    // The in-memory results of a cached node that a computed node reads.
+    void load(std::size_t i) {
+        const GraphNode& node = graph_.nodes[i];
+        const rt::Checkpoint state = rt::Checkpoint::load(cache_.entry_dir(node.key) / "state");
+        if (node.kind == "train") {
+            const TrainDef& def = program_.trains.at(node.name);
+            const stdlib::TaskInstance& task = *task_of(def.task);
+            TrainedNetwork t = restore_trained(
+                state,
+                build_network(program_.networks.at(def.network), task.input_size(), program_.seed));
+            const std::lock_guard lock(mutex_);
+            trained_[node.name] = std::move(t);
+        } else if (node.kind == "evaluate") {
+            Evaluation ev = restore_evaluation(state);
+            const std::lock_guard lock(mutex_);
+            evaluations_[node.name] = std::move(ev);
+        }
+    }
+
+    const stdlib::TaskInstance* task_of(const std::string& name) {
+        const std::lock_guard lock(mutex_);
+        return tasks_.at(name).get();
+    }
+
+    const TrainedNetwork& trained_of(const std::string& name) {
+        const std::lock_guard lock(mutex_);
+        return trained_.at(name);
+    }
+
+    const Evaluation& evaluation_of(const std::string& name) {
+        const std::lock_guard lock(mutex_);
+        return evaluations_.at(name);
+    }
+
+    // Returns false when the training was interrupted (and checkpointed).
+    bool run_train(const GraphNode& node, NodeOutput& out) {
         const TrainDef& def = program_.trains.at(node.name);
-        const auto t0 = std::chrono::steady_clock::now();
-        const long every = std::max<long>(1, def.epochs / 15);
-        auto progress = [&](long epoch, long total, double loss,
+        const stdlib::TaskInstance& task = *task_of(def.task);
+        const fs::path ckdir = cache_.checkpoint_dir(node.key);
+        std::optional<rt::Checkpoint> resume;
+        if (rt::Checkpoint::exists(ckdir)) {
+            if (opt_.resume) {
+                resume = rt::Checkpoint::load(ckdir);
+                progress_.say(fmt::format("train {}: resumed after epoch {}", node.name,
+                                          resume->get_int("epochs_done")));
+            } else {
+                progress_.say(fmt::format(
+                    "train {}: starting over (a checkpoint exists; --resume goes on from it)",
+                    node.name));
+            }
+        }
+        const long first = resume ? static_cast<long>(resume->get_int("epochs_done")) : 0;
+        const auto t0 = Clock::now();
+        auto last_checkpoint = Clock::now();
+        auto on_epoch = [&](long epoch, long total, double loss,
                             const std::map<std::string, double>& metrics) {
-            if ((epoch + 1) % every != 0 && epoch + 1 != total)
-                return;
             std::string m;
             for (const auto& [k, v] : metrics)
                 m += fmt::format("  {} {:.4f}", k, v);
-            say(fmt::format("train {}: epoch {:>4}/{}  loss {:.5f}{}", node.name, epoch + 1, total,
-                            loss, m));
+            const double per_epoch = seconds_since(t0) / static_cast<double>(epoch + 1 - first);
+            progress_.epoch(node.name, epoch, total, loss,
+                            per_epoch * static_cast<double>(total - epoch - 1), m);
         };
-        TrainedNetwork result = train(program_, def, *tasks_.at(def.task), progress);
-        const double secs =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        say(fmt::format("train {}: {} after {} epochs ({:.2f} s)", node.name,
-                        result.stopped_early ? "stopped early" : "finished", result.epochs_run,
-                        secs));
-        const auto dir = opt_.out_dir / node_directory(node.name);
-        std::filesystem::create_directories(dir);
+        TrainCheckpoints checkpoints;
+        checkpoints.resume = resume ? &*resume : nullptr;
+        checkpoints.after_epoch = [&](long done) {
+            if (interrupt_after_ > 0 && done == interrupt_after_)
+                std::raise(SIGINT);
+            if (stop_requested())
+                return AfterEpoch::CheckpointAndStop;
+            if (seconds_since(last_checkpoint) >= opt_.checkpoint_seconds) {
+                last_checkpoint = Clock::now();
+                return AfterEpoch::Checkpoint;
+            }
+            return AfterEpoch::Continue;
+        };
+        checkpoints.save = [&](const rt::Checkpoint& c) {
+            fs::create_directories(ckdir.parent_path());
+            c.save(ckdir);
+        };
+        TrainedNetwork result = train(program_, def, task, on_epoch, checkpoints);
+        progress_.done(node.name);
+        const double secs = seconds_since(t0);
+        if (result.interrupted) {
+            const std::string line = fmt::format("train {}: checkpointed after epoch {} of {}",
+                                                 node.name, result.epochs_run, def.epochs);
+            progress_.say(line);
+            const std::lock_guard lock(mutex_);
+            interrupted_.push_back(line);
+            return false;
+        }
+        progress_.say(fmt::format("train {}: {} after {} epochs ({:.2f} s)", node.name,
+                                  result.stopped_early ? "stopped early" : "finished",
+                                  result.epochs_run, secs));
+        const std::string dir = folder_of(node) + "/";
         for (const auto& p : result.net.params)
-            rt::save_npy(dir / (p.name + ".npy"), rt::effective_value(p));
+            out.files[dir + p.name + ".npy"] = rt::npy_bytes(rt::effective_value(p));
         // A constrained tensor also gets its raw parameter A (what the optimizer updates).
         for (const auto& p : result.net.params)
             if (p.constraint.any())
-                rt::save_npy(dir / (p.name + ".raw.npy"), p.raw);
+                out.files[dir + p.name + ".raw.npy"] = rt::npy_bytes(p.raw);
         std::string csv;
         for (std::size_t i = 0; i < result.history.columns.size(); ++i)
             csv += (i ? "," : "") + result.history.columns[i];
@@ -275,26 +947,28 @@ private:
                 csv += fmt::format("{}{:.9g}", i ? "," : "", row[i]);
             csv += "\n";
         }
-        rt::write_file_atomically(dir / "history.csv", csv);
-        auto table = std::make_unique<toml::table>();
-        table->insert("epochs_run", result.epochs_run);
-        table->insert("stopped_early", result.stopped_early);
+        out.files[dir + "history.csv"] = csv;
+        toml::table table;
+        table.insert("epochs_run", result.epochs_run);
+        table.insert("stopped_early", result.stopped_early);
         if (def.nan_ends_epoch)
-            table->insert("nan_epochs", result.nan_epochs);
-        table->insert("final_loss", result.final_loss);
-        metrics_.insert(node.name, std::move(*table));
+            table.insert("nan_epochs", result.nan_epochs);
+        table.insert("final_loss", result.final_loss);
+        out.metrics = std::move(table);
+        out.state = trained_state(result);
+        const std::lock_guard lock(mutex_);
         trained_[node.name] = std::move(result);
+        return true;
     }
 
-    void run_evaluate(const GraphNode& node) {
+    void run_evaluate(const GraphNode& node, NodeOutput& out) {
         const EvaluateDef& def = program_.evaluates.at(node.name);
         const TaskDef& task_def = program_.tasks.at(def.task);
         Evaluation ev =
-            evaluate(program_, def, trained_.at(def.train), *tasks_.at(def.task), task_def);
-        const auto dir = opt_.out_dir / node_directory(node.name);
-        std::filesystem::create_directories(dir);
+            evaluate(program_, def, trained_of(def.train), *task_of(def.task), task_def);
+        const std::string dir = folder_of(node) + "/";
         for (const auto& [name, values] : ev.signals)
-            rt::save_npy(dir / (name + ".npy"), values);
+            out.files[dir + name + ".npy"] = rt::npy_bytes(values);
         toml::table t;
         std::string summary;
         for (const auto& name : ev.metric_names) {
@@ -313,8 +987,10 @@ private:
         for (const long c : ev.condition)
             cond.push_back(static_cast<std::int64_t>(c + 1));
         t.insert("condition", std::move(cond));
-        metrics_.insert(node.name, std::move(t));
-        say(fmt::format("evaluate {}:{}", node.name, summary));
+        out.metrics = std::move(t);
+        out.state = evaluation_state(ev);
+        progress_.say(fmt::format("evaluate {}:{}", node.name, summary));
+        const std::lock_guard lock(mutex_);
         evaluations_[node.name] = std::move(ev);
     }
 
@@ -324,19 +1000,19 @@ private:
             switch (a.kind) {
                 case ArgRef::Kind::TrainedTensor:
                     out.emplace_back(stdlib::MatrixArg{
-                        a.label, trained_tensor(trained_.at(a.definition), a.member)});
+                        a.label, trained_tensor(trained_of(a.definition), a.member)});
                     break;
                 case ArgRef::Kind::TaskMatrix:
                     out.emplace_back(stdlib::MatrixArg{
-                        a.label, tasks_.at(a.definition)->matrix(a.member, nullptr)});
+                        a.label, task_of(a.definition)->matrix(a.member, nullptr)});
                     break;
                 case ArgRef::Kind::Training:
                     out.emplace_back(
-                        stdlib::TrainingArg{a.label, trained_.at(a.definition).history});
+                        stdlib::TrainingArg{a.label, trained_of(a.definition).history});
                     break;
                 case ArgRef::Kind::Task: {
                     // The first evaluation trial of the task, from its own stream.
-                    const stdlib::TaskInstance& task = *tasks_.at(a.definition);
+                    const stdlib::TaskInstance& task = *task_of(a.definition);
                     const stdlib::TrialDraws draws(
                         rt::stream_key(program_.seed, "plot / task " + a.definition), 0);
                     const stdlib::TrialBatch b = task.evaluation_batch(draws, 1);
@@ -349,7 +1025,7 @@ private:
                     break;
                 }
                 case ArgRef::Kind::Evaluation: {
-                    const Evaluation& ev = evaluations_.at(a.definition);
+                    const Evaluation& ev = evaluation_of(a.definition);
                     // The first signal of the task (memory_recall: overlap).
                     const auto& [signal, values] = *ev.signals.begin();
                     std::vector<std::string> labels;
@@ -364,7 +1040,7 @@ private:
         return out;
     }
 
-    void run_analyze(const GraphNode& node) {
+    void run_analyze(const GraphNode& node, NodeOutput& out) {
         const AnalyzeDef& def = program_.analyses.at(node.name);
         const stdlib::AnalysisResult r = def.entry->run(arguments(def.args), def.options);
         toml::table t;
@@ -373,44 +1049,56 @@ private:
             t.insert(k, v);
             summary += fmt::format("  {} {:.4f}", k, v);
         }
-        if (!r.arrays.empty()) {
-            const auto dir = opt_.out_dir / node_directory(node.name);
-            std::filesystem::create_directories(dir);
-            for (const auto& [k, v] : r.arrays)
-                rt::save_npy(dir / (k + ".npy"), v);
-        }
-        metrics_.insert(node.name, std::move(t));
-        say(fmt::format("analyze {}:{}", node.name, summary));
+        for (const auto& [k, v] : r.arrays)
+            out.files[folder_of(node) + "/" + k + ".npy"] = rt::npy_bytes(v);
+        out.metrics = std::move(t);
+        progress_.say(fmt::format("analyze {}:{}", node.name, summary));
     }
 
-    void run_plot(const GraphNode& node) {
+    // gnuplot draws into a scratch folder; the picture, its script and data become the
+    // node's files.
+    void run_plot(const GraphNode& node, NodeOutput& out) {
         const PlotDef* def = nullptr;
         for (const auto& p : program_.plots)
             if (p.file == node.name)
                 def = &p;
-        const std::filesystem::path file = opt_.out_dir / def->file;
-        std::filesystem::create_directories(file.parent_path());
-        const std::string stem = file.stem().string();
+        const fs::path rel(def->file);
+        const fs::path scratch = opt_.out_dir / ".cache" / (".plot-" + rt::hex64(node.key));
+        fs::remove_all(scratch);
+        fs::create_directories(scratch);
+        const std::string stem = rel.stem().string();
         const stdlib::FigureScript script =
             def->entry->draw(arguments(def->args), def->options, stem);
-        stdlib::render_png(file.parent_path(), stem, script);
-        say(fmt::format("plot {}", def->file));
-    }
-
-    static std::string to_text(const toml::table& t) {
-        std::ostringstream s;
-        s << t << "\n";
-        return s.str();
+        stdlib::render_png(scratch, stem, script);
+        const fs::path folder = rel.parent_path();
+        for (const auto& e : fs::directory_iterator(scratch)) {
+            const std::string name = e.path().filename().string();
+            if (name.starts_with("."))
+                continue;
+            std::string why;
+            const auto bytes = rt::read_file(e.path(), why);
+            if (!bytes)
+                throw std::runtime_error(
+                    fmt::format("cannot read '{}': {}", e.path().string(), why));
+            out.files[(folder / name).string()] = *bytes;
+        }
+        fs::remove_all(scratch);
+        progress_.say(fmt::format("plot {}", def->file));
     }
 
     void write_metrics() {
-        rt::write_file_atomically(opt_.out_dir / "metrics.toml", to_text(metrics_));
+        toml::table all;
+        for (const auto& [i, t] : metrics_)
+            all.insert(graph_.nodes[i].name, t);
+        rt::write_file_atomically(opt_.out_dir / "metrics.toml", to_text(all));
     }
 
-    void write_manifest(double seconds) {
+    void write_manifest(double seconds, bool complete) {
         toml::table m;
         m.insert("rnnlab", toml::table{{"version", std::string(kVersion)}});
+        std::error_code ec;
         toml::table script{{"path", opt_.script_path.string()},
+                           {"absolute", fs::absolute(opt_.script_path, ec).string()},
                            {"hash", rt::hex64(rt::hash64(opt_.script_text))},
                            {"bytes", static_cast<std::int64_t>(opt_.script_text.size())}};
         if (!opt_.included.empty()) {
@@ -422,38 +1110,65 @@ private:
             script.insert("includes", std::move(files));
         }
         m.insert("script", std::move(script));
+        toml::table overrides;
+        toml::array applied;
+        for (const auto& o : opt_.overrides)
+            applied.push_back(o);
+        overrides.insert("applied", std::move(applied));
+        if (!opt_.config_path.empty()) {
+            overrides.insert("config", opt_.config_path);
+            overrides.insert("config_hash", rt::hex64(rt::hash64(opt_.config_text)));
+        }
+        m.insert("overrides", std::move(overrides));
         m.insert("seed", static_cast<std::int64_t>(program_.seed));
         m.insert("versions", library_versions());
-        if (!opt_.blas_core.empty())
-            m.insert("blas",
-                     toml::table{{"core", opt_.blas_core}, {"chosen_by", opt_.blas_choice}});
+        toml::table blas{{"threads", static_cast<std::int64_t>(opt_.blas_threads)}};
+        if (!opt_.blas_core.empty()) {
+            blas.insert("core", opt_.blas_core);
+            blas.insert("chosen_by", opt_.blas_choice);
+        }
+        m.insert("blas", std::move(blas));
+        m.insert("run", toml::table{{"complete", complete},
+                                    {"jobs", static_cast<std::int64_t>(opt_.jobs)},
+                                    {"resume", opt_.resume},
+                                    {"seconds", seconds}});
         toml::table nodes;
-        for (const auto& n : graph_.nodes) {
-            toml::table t{
-                {"kind", n.kind},
-                {"key", rt::hex64(n.key)},
-                {"parameters", n.description},
-                {"seconds",
-                 timings_.count(n.kind + " " + n.name) ? timings_.at(n.kind + " " + n.name) : 0.0}};
+        for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
+            const GraphNode& n = graph_.nodes[i];
+            toml::table t{{"kind", n.kind},
+                          {"key", rt::hex64(n.key)},
+                          {"parameters", n.description},
+                          {"seconds", timings_[i]}};
+            if (n.kind != "task")
+                t.insert("reused", static_cast<bool>(reused_[i]));
             toml::array inputs;
-            for (const std::size_t i : n.inputs)
-                inputs.push_back(graph_.nodes[i].kind + " " + graph_.nodes[i].name);
+            for (const std::size_t j : n.inputs)
+                inputs.push_back(node_label(graph_.nodes[j]));
             t.insert("inputs", std::move(inputs));
-            nodes.insert(n.kind + " " + n.name, std::move(t));
+            nodes.insert(node_label(n), std::move(t));
         }
         m.insert("nodes", std::move(nodes));
-        m.insert("seconds", seconds);
         rt::write_file_atomically(opt_.out_dir / "manifest.toml", to_text(m));
     }
 
     const Program& program_;
     const Graph& graph_;
     const RunOptions& opt_;
+    Cache cache_;
+    Progress progress_;
+    long interrupt_after_ = 0;
+    std::vector<std::optional<toml::table>> entries_;
+    std::vector<bool> reused_, active_;
+    std::vector<double> timings_;
+    std::mutex mutex_;  // guards everything below and the node states in schedule()
+    std::condition_variable changed_;
+    std::exception_ptr error_;
+    std::atomic<bool> failed_{false};
+    std::vector<std::string> interrupted_;
     std::map<std::string, std::unique_ptr<stdlib::TaskInstance>> tasks_;
     std::map<std::string, TrainedNetwork> trained_;
     std::map<std::string, Evaluation> evaluations_;
-    std::map<std::string, double> timings_;
-    toml::table metrics_;
+    std::map<std::size_t, toml::table> metrics_;
 };
 
 }  // namespace

@@ -2,12 +2,22 @@
 //
 // Nodes: task, train, evaluate, analyze, plot. Each has a content key: a 64-bit hash of its
 // kind, its resolved parameters, its inputs' keys and the program version (written as hex
-// in manifest.toml). Nodes run in topological order of their data dependencies.
+// in manifest.toml). Nodes run in an order of their data dependencies, independent ones in
+// parallel (RunOptions::jobs).
+//
+// The cache (docs/run_directory.md): every train, evaluate, analyze and plot node leaves
+// its results in OUT/.cache/KEY/ (its files, its metrics, and what later nodes read from
+// it), written in a staging folder and renamed into place last. A node whose entry exists
+// is not computed again; its files are copied into the run directory from the entry.
+// Training nodes checkpoint into OUT/.cache/checkpoints/KEY/ when interrupted (and every
+// RunOptions::checkpoint_seconds), and `resume` goes on from there.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -37,15 +47,42 @@ struct RunOptions {
     std::vector<std::pair<std::string, std::string>> included;
     bool quiet = false;
     bool progress_on_terminal = false;
+    int terminal_columns = 80;  // live lines are cut to this width so that they never wrap
     std::function<void(const std::string&)> log;  // progress and summaries (stderr)
     // The OpenBLAS kernels the run computed with, and how they were chosen
     // (runtime/blas_core.hpp); kernels round differently, so the manifest records them.
     std::string blas_core;
     std::string blas_choice;
+    int blas_threads = 1;  // what OpenBLAS was set to (recorded in the manifest)
+    int jobs = 1;          // nodes run at once
+    bool resume = false;   // go on from training checkpoints left by an interrupted run
+    // Set (by a SIGINT handler) to stop: running trainings checkpoint and stop, no new
+    // node starts, and execute() throws Interrupted once the running nodes are done.
+    const std::atomic<bool>* interrupt = nullptr;
+    double checkpoint_seconds = 600.0;  // a running training also checkpoints this often
+    // The overrides as applied, in order ("PATH=VALUE"), and the --config file, if any.
+    std::vector<std::string> overrides;
+    std::string config_path;
+    std::string config_text;
 };
 
-// Runs every node and writes the run directory. Throws RuntimeFailure (training), or
-// std::runtime_error (files, gnuplot) with a message for people.
+// A run stopped by RunOptions::interrupt; the message names the checkpointed trainings.
+class Interrupted : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// The run directory holds a different script's results, or is not a run directory, or
+// another run is writing it.
+class RunDirectoryRefused : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Runs every node whose results are not cached and writes the run directory. Throws
+// RuntimeFailure (training), Interrupted, RunDirectoryRefused, or std::runtime_error (files,
+// gnuplot) with a message for people. The environment variable RNN_INTERRUPT_AFTER_EPOCH=N
+// raises SIGINT after epoch N of any training (tests of the interruption).
 void execute(const Program& program, const Graph& graph, const RunOptions& options);
 
 }  // namespace rnn::interp

@@ -126,6 +126,10 @@ void check_loaded(Loaded& out, const LoadOptions& options) {
     // as unknown: fix the includes first.
     if (out.diagnostics.has_errors())
         return;
+    out.files = static_cast<std::uint32_t>(out.sources.size());
+    apply_overrides(whole, options.overrides, out.sources, out.diagnostics);
+    if (out.diagnostics.has_errors())
+        return;
     out.program = check(whole, out.diagnostics, options.allow_includes ? &out.sources : nullptr);
 }
 

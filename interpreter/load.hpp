@@ -5,8 +5,10 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "interpreter/diagnostics.hpp"
+#include "interpreter/overrides.hpp"
 #include "interpreter/program.hpp"
 
 namespace rnn::interp {
@@ -15,10 +17,14 @@ struct LoadOptions {
     // Off for text that must not reach the file system (the fuzz target): `include` and
     // `load("file.npy")` are then errors instead of reads.
     bool allow_includes = true;
+    // --set and --config, applied in order to the script and its includes before checking.
+    std::vector<Override> overrides = {};
 };
 
 struct Loaded {
     SourceMap sources;  // file 0 is the script itself; included files follow
+    // How many of `sources` are files (the script and its includes); the overrides follow.
+    std::uint32_t files = 0;
     Diagnostics diagnostics;
     std::optional<Program> program;  // present when there is no error
 };
