@@ -172,6 +172,10 @@ std::string_view arg_kind_name(ArgKind k) {
             return "evaluation";
         case ArgKind::Task:
             return "task";
+        case ArgKind::Analysis:
+            return "analysis";
+        case ArgKind::Results:
+            return "results";
     }
     return "?";
 }

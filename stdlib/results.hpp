@@ -2,12 +2,14 @@
 // references (`fit`, `fit.W_self`, `test`) into these; stdlib never sees the language.
 #pragma once
 
+#include <map>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include <armadillo>
 
+#include "runtime/network.hpp"
 #include "stdlib/task.hpp"
 
 namespace rnn::stdlib {
@@ -26,6 +28,7 @@ struct MatrixArg {
 struct TrainingArg {
     std::string label;
     History history;
+    const rt::Network<float>* network = nullptr;  // the trained network (fixed points)
 };
 
 // Signals recorded by an evaluation: one row per trial, one column per step.
@@ -35,6 +38,36 @@ struct EvaluationArg {
     std::vector<std::string> trial_labels;  // e.g. "memory 1"
     arma::fmat values;                      // trials x steps
     std::vector<Period> periods;
+    // For entries whose ArgSpec asks for activity: the network's activity, trials x units x
+    // steps (rates phi(h) for the ctrnn, the hidden state h for the others); slice t is the
+    // activity after the network has read input step t (no h0 slice). The inputs likewise,
+    // trials x input channels x steps.
+    arma::fcube activity;
+    arma::fcube inputs;
+    // Categorical labels of each trial, by name: "condition" always, and what the task
+    // adds (sequence_wm: "item1", "item2", ... the item at each position, -1 where the
+    // sequence is shorter). One value per trial.
+    std::map<std::string, std::vector<long>> labels;
+};
+
+// The results of an earlier analysis: its scalars and arrays, as it wrote them.
+struct AnalysisArg {
+    std::string label;  // e.g. "geometry"
+    std::string entry;  // the analysis that made it, e.g. "rdm"
+    std::map<std::string, double> scalars;
+    std::map<std::string, arma::fmat> arrays;
+};
+
+// One number collected over a sweep: a family of evaluations or analyses (`precision`
+// for precision[1] .. precision[20]) or a single one, with the quantity taken from each
+// (an analysis scalar, or an evaluation metric's mean). One entry per member, in the
+// sweep's order; `index` is the member's index text ("1", "0.5, tanh").
+struct ResultsArg {
+    std::string label;     // as written, e.g. "precision.error_mean"
+    std::string quantity;  // e.g. "error_mean"
+    std::vector<std::string> members;
+    std::vector<std::string> index;
+    std::vector<double> values;
 };
 
 // One trial of a task, as the network sees it: inputs (channels x steps), the readout's
@@ -48,9 +81,10 @@ struct TaskTrialArg {
     std::vector<Period> periods;
 };
 
-using ArgValue = std::variant<MatrixArg, TrainingArg, EvaluationArg, TaskTrialArg>;
+using ArgValue =
+    std::variant<MatrixArg, TrainingArg, EvaluationArg, TaskTrialArg, AnalysisArg, ResultsArg>;
 
-enum class ArgKind { Matrix, Training, Evaluation, Task };
+enum class ArgKind { Matrix, Training, Evaluation, Task, Analysis, Results };
 
 std::string_view arg_kind_name(ArgKind k);
 
@@ -59,6 +93,9 @@ struct ArgSpec {
     ArgKind kind = ArgKind::Matrix;
     std::string doc;
     bool variadic = false;  // one or more of this kind (only the last argument)
+    // Evaluation arguments: whether the entry reads the network's activity and inputs
+    // (EvaluationArg::activity), which the evaluation then keeps.
+    bool activity = false;
 };
 
 }  // namespace rnn::stdlib
