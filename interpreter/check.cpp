@@ -11,6 +11,7 @@
 #include "interpreter/sweep.hpp"
 #include "runtime/files.hpp"
 #include "runtime/hash.hpp"
+#include "stdlib/analyses/activity.hpp"
 
 namespace rnn::interp {
 
@@ -2027,7 +2028,7 @@ private:
     void evaluate_def(const ast::Statement& s) {
         const ast::Statement* train = reference(*s.head, ast::Statement::Kind::Train, "training");
         const ast::Statement* task = reference(*s.target, ast::Statement::Kind::Task, "task");
-        EvaluateDef def{s.name, train ? train->name : "", task ? task->name : "", 0, s.span};
+        EvaluateDef def{s.name, train ? train->name : "", task ? task->name : "", 0, false, s.span};
         for (const auto& f : s.body) {
             if (f.name == "trials" && f.kind == ast::Field::Kind::Assign) {
                 const stdlib::ParamSpec spec("trials", stdlib::ParamType::Integer, std::nullopt,
@@ -2068,6 +2069,8 @@ private:
         }
         const auto parts = split_dots(text);
         used_.insert(parts[0]);
+        if (spec.kind == stdlib::ArgKind::Results)
+            return results_argument(e, spec, text, parts);
         const Declared* decl = lookup(parts[0]);
         if (decl == nullptr && family_reference(parts[0], e.span))
             return std::nullopt;
@@ -2103,6 +2106,10 @@ private:
                     suggestion(parts[1], tensors));
                 return std::nullopt;
             }
+        } else if (decl->kind == SK::Analyze && parts.size() == 1) {
+            r.kind = ArgRef::Kind::Analysis;
+            if (!analysis_before(parts[0], e.span))
+                return std::nullopt;
         } else if (decl->kind == SK::Task && parts.size() == 1) {
             r.kind = ArgRef::Kind::Task;
         } else if (decl->kind == SK::Task && parts.size() == 2) {
@@ -2134,7 +2141,8 @@ private:
             (spec.kind == stdlib::ArgKind::Matrix && matrix)
             || (spec.kind == stdlib::ArgKind::Training && r.kind == ArgRef::Kind::Training)
             || (spec.kind == stdlib::ArgKind::Evaluation && r.kind == ArgRef::Kind::Evaluation)
-            || (spec.kind == stdlib::ArgKind::Task && r.kind == ArgRef::Kind::Task);
+            || (spec.kind == stdlib::ArgKind::Task && r.kind == ArgRef::Kind::Task)
+            || (spec.kind == stdlib::ArgKind::Analysis && r.kind == ArgRef::Kind::Analysis);
         if (!fits) {
             d_.error(Code::ArgumentKind, e.span,
                      fmt::format("'{}' expects {}, but '{}' is {}", spec.name,
@@ -2142,10 +2150,168 @@ private:
                                  matrix                             ? "a matrix"
                                  : r.kind == ArgRef::Kind::Training ? "a training"
                                  : r.kind == ArgRef::Kind::Task     ? "a task"
+                                 : r.kind == ArgRef::Kind::Analysis ? "an analysis"
                                                                     : "an evaluation"));
             return std::nullopt;
         }
+        if (spec.activity && r.kind == ArgRef::Kind::Evaluation)
+            p_.evaluates.at(r.definition).keep_activity = true;
         return r;
+    }
+
+    // An analysis read by another must come first in the file, so the graph has no cycles
+    // and a reader finds what an analysis reads above it.
+    bool analysis_before(const std::string& name, const ast::Span& where) {
+        if (p_.analyses.count(name))
+            return true;
+        if (!analyses_checked_.count(name))  // otherwise it had errors of its own
+            d_.error(Code::AnalysisDefinedLater, where,
+                     fmt::format("the analysis '{}' is defined further down", name),
+                     "move its analyze line above this one");
+        return false;
+    }
+
+    // The numbers an evaluation or analysis offers to tables and scatter plots: the
+    // analysis' scalar results, or the means of the evaluation's metrics.
+    std::vector<std::string> quantities_of(const std::string& name, bool& is_analysis) {
+        std::vector<std::string> out;
+        if (const auto a = p_.analyses.find(name); a != p_.analyses.end()) {
+            is_analysis = true;
+            for (const auto& o : a->second.entry->outputs)
+                if (!o.doc.ends_with("(array)"))
+                    out.push_back(o.name);
+        } else if (const auto ev = p_.evaluates.find(name); ev != p_.evaluates.end()) {
+            is_analysis = false;
+            for (const auto& m : p_.tasks.at(ev->second.task).entry->metrics)
+                out.push_back(m.name + "_mean");
+        }
+        return out;
+    }
+
+    // `precision.error_mean`: one number from each member of a sweep family (or from one
+    // definition) of evaluations or analyses; the quantity may be left out when there is
+    // only one.
+    std::optional<ArgRef> results_argument(const Expr& e, const stdlib::ArgSpec& spec,
+                                           const std::string& text,
+                                           const std::vector<std::string>& parts) {
+        ArgRef r;
+        r.kind = ArgRef::Kind::Results;
+        r.definition = parts[0];
+        r.label = text;
+        if (lookup(parts[0]) != nullptr)
+            r.members = {parts[0]};
+        else if (const auto f = families_.find(parts[0]); f != families_.end())
+            r.members = f->second;
+        else {
+            std::vector<std::string> all;
+            for (const auto& [n, x] : declared_)
+                all.push_back(n);
+            for (const auto& [n, x] : families_)
+                all.push_back(n);
+            d_.error(Code::UnknownName, e.span,
+                     fmt::format("nothing named '{}' is defined", parts[0]),
+                     suggestion(parts[0], all));
+            return std::nullopt;
+        }
+        using SK = ast::Statement::Kind;
+        std::vector<std::string> common;
+        for (std::size_t i = 0; i < r.members.size(); ++i) {
+            const std::string& m = r.members[i];
+            used_.insert(m);
+            const Declared* decl = lookup(m);
+            if (decl->kind != SK::Analyze && decl->kind != SK::Evaluate) {
+                d_.error(Code::ArgumentKind, e.span,
+                         fmt::format("'{}' expects results (of evaluations or analyses), but '{}' "
+                                     "is a {}",
+                                     spec.name, m, ast::statement_keyword(decl->kind)),
+                         "collect what an evaluate or analyze line computed");
+                return std::nullopt;
+            }
+            if (decl->kind == SK::Analyze && !analysis_before(m, e.span))
+                return std::nullopt;
+            if (decl->kind == SK::Evaluate && !p_.evaluates.count(m))
+                return std::nullopt;  // it had errors of its own
+            bool is_analysis = false;
+            const std::vector<std::string> q = quantities_of(m, is_analysis);
+            r.member_is_analysis.push_back(is_analysis);
+            if (i == 0)
+                common = q;
+            else
+                std::erase_if(common, [&](const std::string& x) {
+                    return std::find(q.begin(), q.end(), x) == q.end();
+                });
+        }
+        if (parts.size() > 2
+            || (parts.size() == 2
+                && std::find(common.begin(), common.end(), parts[1]) == common.end())) {
+            d_.error(
+                Code::UnknownQuantity, e.span,
+                fmt::format("'{}' has no number '{}'", parts[0], text.substr(parts[0].size() + 1)),
+                common.empty() ? std::string("its members have no number in common")
+                               : suggestion(parts.back(), common));
+            return std::nullopt;
+        }
+        if (parts.size() == 2)
+            r.member = parts[1];
+        else if (common.size() == 1)
+            r.member = common.front();
+        else {
+            std::string list;
+            for (const auto& q : common)
+                list += (list.empty() ? "" : ", ") + q;
+            d_.error(Code::UnknownQuantity, e.span,
+                     fmt::format("say which number of '{}' to take", parts[0]),
+                     fmt::format("write {}.NAME, NAME one of: {}", parts[0], list));
+            return std::nullopt;
+        }
+        return r;
+    }
+
+    // Time points (`at`, `a`, `b`, `input` options) must parse and name a period of the
+    // evaluated task: one of its periods, or a numbered one of them (stimulus2).
+    bool time_points_ok(const Expr& e, const std::vector<ArgRef>& args,
+                        const stdlib::Params& options) {
+        const TaskDef* task = nullptr;
+        for (const auto& a : args)
+            if (a.kind == ArgRef::Kind::Evaluation && !task)
+                task = &p_.tasks.at(p_.evaluates.at(a.definition).task);
+        if (task == nullptr)
+            return true;
+        bool ok = true;
+        for (const char* name : {"at", "a", "b", "input"}) {
+            if (!options.has(name) || !std::holds_alternative<std::string>(options.get(name)))
+                continue;
+            const std::string& text = options.text(name);
+            if (std::string_view(name) == "input" && text == "zero")
+                continue;
+            ast::Span where = e.span;
+            for (std::size_t i = 0; i < e.items.size(); ++i)
+                if (e.arg_names[i] == name)
+                    where = e.items[i]->span;
+            try {
+                const stdlib::TimePoint p = stdlib::parse_time_point(text);
+                if (p.period.empty())
+                    continue;
+                std::string base = p.period;
+                while (!base.empty() && std::isdigit(static_cast<unsigned char>(base.back())))
+                    base.pop_back();
+                std::vector<std::string> periods;
+                for (const auto& q : task->entry->periods)
+                    periods.push_back(q.name);
+                if (std::find(periods.begin(), periods.end(), p.period) == periods.end()
+                    && (base == p.period
+                        || std::find(periods.begin(), periods.end(), base) == periods.end())) {
+                    d_.error(Code::BadTimePoint, where,
+                             fmt::format("the task '{}' has no period '{}'", task->name, p.period),
+                             suggestion(p.period, periods));
+                    ok = false;
+                }
+            } catch (const std::invalid_argument& err) {
+                d_.error(Code::BadTimePoint, where, err.what());
+                ok = false;
+            }
+        }
+        return ok;
     }
 
     // Positional arguments against the entry's ArgSpecs, named ones against its schema.
@@ -2234,6 +2400,11 @@ private:
     }
 
     void analyze_def(const ast::Statement& s) {
+        check_analysis(s);
+        analyses_checked_.insert(s.name);
+    }
+
+    void check_analysis(const ast::Statement& s) {
         const Expr& e = *s.head;
         std::vector<std::string> names;
         for (const auto* a : stdlib::analyses())
@@ -2255,8 +2426,11 @@ private:
         a.name = s.name;
         a.entry = entry;
         a.span = s.span;
-        if (call(e, *entry, a.args, a.options) && window(e, a.args, a.options))
+        if (call(e, *entry, a.args, a.options) && window(e, a.args, a.options)
+            && time_points_ok(e, a.args, a.options)) {
             p_.analyses.emplace(s.name, std::move(a));
+            p_.analysis_order.push_back(s.name);
+        }
     }
 
     void plot_def(const ast::Statement& s) {
@@ -2285,8 +2459,8 @@ private:
             d_.error(Code::UnsafePath, s.file_span, "the figure file " + why,
                      "write a file name such as \"history.png\"");
             ok = false;
-        } else if (s.file.size() < 5 || s.file.substr(s.file.size() - 4) != ".png") {
-            d_.error(Code::FigureNotPng, s.file_span, "figure files must end in .png");
+        } else if (s.file.size() < 5 || (!s.file.ends_with(".png") && !s.file.ends_with(".svg"))) {
+            d_.error(Code::FigureNotPng, s.file_span, "figure files must end in .png or .svg");
             ok = false;
         } else {
             for (const auto& other : p_.plots)
@@ -2297,7 +2471,8 @@ private:
                     ok = false;
                 }
         }
-        if (call(e, *entry, p.args, p.options) && ok && window(e, p.args, p.options))
+        if (call(e, *entry, p.args, p.options) && ok && window(e, p.args, p.options)
+            && time_points_ok(e, p.args, p.options))
             p_.plots.push_back(std::move(p));
     }
 
@@ -2318,6 +2493,7 @@ private:
     const SourceMap* sources_;
     std::vector<Instance> instances_;
     std::map<std::string, std::vector<std::string>> families_;
+    std::set<std::string> analyses_checked_;                    // analyze lines checked so far
     std::map<std::string, const ast::Statement*> directories_;  // results folder -> definition
     std::vector<const ast::Statement*> defining_;               // bases being checked, for cycles
     std::set<const ast::Statement*> cyclic_;

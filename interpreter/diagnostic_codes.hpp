@@ -134,9 +134,12 @@ namespace rnn::interp {
     X(UnknownAnalysis, "E0709", "no analysis has this name")                                       \
     X(ExpectedFigureCall, "E0710", "plot needs a call of a figure")                                \
     X(UnknownFigure, "E0711", "no figure has this name")                                           \
-    X(FigureNotPng, "E0712", "figure files must end in .png")                                      \
+    X(FigureNotPng, "E0712", "figure files must end in .png or .svg")                              \
     X(FigureFileTwice, "E0713", "two figures are written to one file")                             \
     X(WindowOutsideTrial, "E0714", "a time window lies outside the task's trial")                  \
+    X(AnalysisDefinedLater, "E0715", "an analysis reads one defined further down")                 \
+    X(UnknownQuantity, "E0716", "collected results have no number of this name")                   \
+    X(BadTimePoint, "E0717", "a time point is not PERIOD.start/middle/end[+-N] or a step")         \
     X(RangeNotWhole, "E0801", "a sweep range needs whole-number bounds")                           \
     X(EmptyRange, "E0802", "a sweep range or list is empty")                                       \
     X(SweepTooLarge, "E0803", "a sweep has more than 100000 instances")                            \

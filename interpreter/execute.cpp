@@ -158,8 +158,15 @@ std::string train_text(const TrainDef& t) {
 
 std::string args_text(const std::vector<ArgRef>& args, const stdlib::Params& options) {
     std::string out;
-    for (const auto& a : args)
+    for (const auto& a : args) {
         out += a.label + ",";
+        if (a.kind == ArgRef::Kind::Results) {  // which members, and the quantity chosen
+            out += a.member + "(";
+            for (const auto& m : a.members)
+                out += m + " ";
+            out += "),";
+        }
+    }
     return out + ";" + params_text(options);
 }
 
@@ -189,23 +196,35 @@ Graph lower(const Program& program) {
             seed + "network=" + network_text(program.networks.at(t.network)) + ";" + train_text(t));
     for (const auto& [name, e] : program.evaluates)
         add("evaluate", name, {index.at("train " + e.train), index.at("task " + e.task)},
-            seed + fmt::format("trials={}", e.trials));
+            seed + fmt::format("trials={}", e.trials) + (e.keep_activity ? ";activity" : ""));
     auto deps = [&](const std::vector<ArgRef>& args) {
         std::vector<std::size_t> out;
         std::set<std::size_t> seen;
+        auto depend = [&](const std::string& node) {
+            const std::size_t i = index.at(node);
+            if (seen.insert(i).second)
+                out.push_back(i);
+        };
         for (const auto& a : args) {
+            if (a.kind == ArgRef::Kind::Results) {
+                for (std::size_t m = 0; m < a.members.size(); ++m)
+                    depend((a.member_is_analysis[m] ? "analyze " : "evaluate ") + a.members[m]);
+                continue;
+            }
             const std::string kind =
                 a.kind == ArgRef::Kind::TaskMatrix || a.kind == ArgRef::Kind::Task ? "task"
                 : a.kind == ArgRef::Kind::Evaluation                               ? "evaluate"
+                : a.kind == ArgRef::Kind::Analysis                                 ? "analyze"
                                                                                    : "train";
-            const std::size_t i = index.at(kind + " " + a.definition);
-            if (seen.insert(i).second)
-                out.push_back(i);
+            depend(kind + " " + a.definition);
         }
         return out;
     };
-    for (const auto& [name, a] : program.analyses)
+    // In file order: an analysis may read the results of earlier ones.
+    for (const auto& name : program.analysis_order) {
+        const AnalyzeDef& a = program.analyses.at(name);
         add("analyze", name, deps(a.args), a.entry->name + ";" + args_text(a.args, a.options));
+    }
     for (const auto& p : program.plots)
         add("plot", p.file, deps(p.args), p.entry->name + ";" + args_text(p.args, p.options));
     return g;
@@ -401,6 +420,55 @@ arma::mat column_of(const std::vector<double>& v) {
     return arma::mat(v);
 }
 
+// A trials x features x steps cube as a matrix with its shape (empty cubes are left out).
+void set_cube(rt::Checkpoint& c, const std::string& name, const arma::fcube& cube) {
+    if (cube.is_empty())
+        return;
+    c.set_int(name + ".rows", static_cast<std::int64_t>(cube.n_rows));
+    c.set_int(name + ".cols", static_cast<std::int64_t>(cube.n_cols));
+    c.set_array(name, arma::fmat(cube.memptr(), cube.n_rows * cube.n_cols, cube.n_slices));
+}
+
+arma::fcube get_cube(const rt::Checkpoint& c, const std::string& name) {
+    if (!c.contains(name))
+        return {};
+    const arma::fmat m = c.get_array<float>(name);
+    const auto rows = static_cast<arma::uword>(c.get_int(name + ".rows"));
+    const auto cols = static_cast<arma::uword>(c.get_int(name + ".cols"));
+    return arma::fcube(m.memptr(), rows, cols, m.n_cols);
+}
+
+rt::Checkpoint analysis_state(const stdlib::AnalysisResult& r) {
+    rt::Checkpoint c;
+    // Scalar names may carry any characters (a table's "precision[1].error_mean.mean"), so
+    // they go into one string and their values into one array.
+    std::string scalars, arrays;
+    std::vector<double> values;
+    for (const auto& [name, v] : r.scalars) {
+        scalars += name + "\n";
+        values.push_back(v);
+    }
+    c.set_array("scalar_values", column_of(values));
+    for (const auto& [name, v] : r.arrays) {
+        arrays += name + "\n";
+        c.set_array("array." + name, v);
+    }
+    c.set_string("scalars", scalars);
+    c.set_string("arrays", arrays);
+    return c;
+}
+
+stdlib::AnalysisResult restore_analysis(const rt::Checkpoint& c) {
+    stdlib::AnalysisResult r;
+    const arma::mat& values = c.get_array<double>("scalar_values");
+    arma::uword i = 0;
+    for (const auto& n : split_lines(c.get_string("scalars")))
+        r.scalars[n] = values(i++);
+    for (const auto& n : split_lines(c.get_string("arrays")))
+        r.arrays[n] = c.get_array<float>("array." + n);
+    return r;
+}
+
 rt::Checkpoint evaluation_state(const Evaluation& ev) {
     rt::Checkpoint c;
     std::string names;
@@ -417,6 +485,14 @@ rt::Checkpoint evaluation_state(const Evaluation& ev) {
     c.set_string("signals", signals);
     std::vector<double> cond(ev.condition.begin(), ev.condition.end());
     c.set_array("condition", column_of(cond));
+    set_cube(c, "activity", ev.activity);
+    set_cube(c, "inputs", ev.inputs);
+    std::string labels;
+    for (const auto& [name, values] : ev.labels) {
+        labels += name + "\n";
+        c.set_array("label." + name, column_of(std::vector<double>(values.begin(), values.end())));
+    }
+    c.set_string("labels", labels);
     c.set_int("periods", static_cast<std::int64_t>(ev.periods.size()));
     for (std::size_t i = 0; i < ev.periods.size(); ++i) {
         const stdlib::Period& p = ev.periods[i];
@@ -449,6 +525,12 @@ Evaluation restore_evaluation(const rt::Checkpoint& c) {
         ev.signals[n] = c.get_array<float>("signal." + n);
     for (const double v : c.get_array<double>("condition"))
         ev.condition.push_back(static_cast<long>(v));
+    ev.activity = get_cube(c, "activity");
+    ev.inputs = get_cube(c, "inputs");
+    for (const auto& n : split_lines(c.get_string("labels"))) {
+        for (const double v : c.get_array<double>("label." + n))
+            ev.labels[n].push_back(static_cast<long>(v));
+    }
     const std::int64_t periods = c.get_int("periods");
     for (std::int64_t i = 0; i < periods; ++i) {
         const std::string pre = fmt::format("period.{}.", i);
@@ -493,7 +575,7 @@ public:
             return std::nullopt;
         // Trainings and evaluations keep what later nodes read.
         std::error_code ec;
-        if ((node.kind == "train" || node.kind == "evaluate")
+        if ((node.kind == "train" || node.kind == "evaluate" || node.kind == "analyze")
             && !fs::is_regular_file(dir / "state" / "checkpoint.toml", ec))
             return std::nullopt;
         if (const auto* files = t["files"].as_array())
@@ -853,6 +935,10 @@ private:
             Evaluation ev = restore_evaluation(state);
             const std::lock_guard lock(mutex_);
             evaluations_[node.name] = std::move(ev);
+        } else if (node.kind == "analyze") {
+            stdlib::AnalysisResult r = restore_analysis(state);
+            const std::lock_guard lock(mutex_);
+            analyses_[node.name] = std::move(r);
         }
     }
 
@@ -869,6 +955,36 @@ private:
     const Evaluation& evaluation_of(const std::string& name) {
         const std::lock_guard lock(mutex_);
         return evaluations_.at(name);
+    }
+
+    const stdlib::AnalysisResult& analysis_of(const std::string& name) {
+        const std::lock_guard lock(mutex_);
+        return analyses_.at(name);
+    }
+
+    // One number per member of a Results argument: an analysis scalar, or the mean of an
+    // evaluation's metric over its trials.
+    stdlib::ResultsArg results(const ArgRef& a) {
+        stdlib::ResultsArg r{a.label, a.member, a.members, {}, {}};
+        for (std::size_t m = 0; m < a.members.size(); ++m) {
+            const std::string& name = a.members[m];
+            const std::size_t open = name.find('[');
+            r.index.push_back(
+                open == std::string::npos ? name : name.substr(open + 1, name.size() - open - 2));
+            if (a.member_is_analysis[m]) {
+                const auto& scalars = analysis_of(name).scalars;
+                const auto it = scalars.find(a.member);
+                r.values.push_back(it == scalars.end() ? arma::datum::nan : it->second);
+            } else {
+                const std::string metric = a.member.substr(0, a.member.size() - 5);  // _mean
+                const std::vector<double>& v = evaluation_of(name).per_trial.at(metric);
+                double mean = 0.0;
+                for (const double x : v)
+                    mean += x / static_cast<double>(v.size());
+                r.values.push_back(mean);
+            }
+        }
+        return r;
     }
 
     // Returns false when the training was interrupted (and checkpointed).
@@ -1006,9 +1122,20 @@ private:
                     out.emplace_back(stdlib::MatrixArg{
                         a.label, task_of(a.definition)->matrix(a.member, nullptr)});
                     break;
-                case ArgRef::Kind::Training:
+                case ArgRef::Kind::Training: {
+                    const TrainedNetwork& t = trained_of(a.definition);
+                    out.emplace_back(stdlib::TrainingArg{a.label, t.history, &t.net});
+                    break;
+                }
+                case ArgRef::Kind::Analysis: {
+                    const stdlib::AnalysisResult& r = analysis_of(a.definition);
                     out.emplace_back(
-                        stdlib::TrainingArg{a.label, trained_of(a.definition).history});
+                        stdlib::AnalysisArg{a.label, program_.analyses.at(a.definition).entry->name,
+                                            r.scalars, r.arrays});
+                    break;
+                }
+                case ArgRef::Kind::Results:
+                    out.emplace_back(results(a));
                     break;
                 case ArgRef::Kind::Task: {
                     // The first evaluation trial of the task, from its own stream.
@@ -1031,8 +1158,9 @@ private:
                     std::vector<std::string> labels;
                     for (const long c : ev.condition)
                         labels.push_back(fmt::format("condition {}", c + 1));
-                    out.emplace_back(
-                        stdlib::EvaluationArg{a.label, signal, labels, values, ev.periods});
+                    out.emplace_back(stdlib::EvaluationArg{a.label, signal, labels, values,
+                                                           ev.periods, ev.activity, ev.inputs,
+                                                           ev.labels});
                     break;
                 }
             }
@@ -1051,8 +1179,13 @@ private:
         }
         for (const auto& [k, v] : r.arrays)
             out.files[folder_of(node) + "/" + k + ".npy"] = rt::npy_bytes(v);
+        for (const auto& [k, text] : r.files)
+            out.files[folder_of(node) + "/" + k] = text;
         out.metrics = std::move(t);
+        out.state = analysis_state(r);
         progress_.say(fmt::format("analyze {}:{}", node.name, summary));
+        const std::lock_guard lock(mutex_);
+        analyses_[node.name] = r;
     }
 
     // gnuplot draws into a scratch folder; the picture, its script and data become the
@@ -1168,6 +1301,7 @@ private:
     std::map<std::string, std::unique_ptr<stdlib::TaskInstance>> tasks_;
     std::map<std::string, TrainedNetwork> trained_;
     std::map<std::string, Evaluation> evaluations_;
+    std::map<std::string, stdlib::AnalysisResult> analyses_;
     std::map<std::size_t, toml::table> metrics_;
 };
 

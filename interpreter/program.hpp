@@ -144,16 +144,24 @@ struct EvaluateDef {
     std::string train;
     std::string task;
     long trials = 0;  // fresh trials; 0: the task's own number
+    // Whether an analysis or figure reads the network's activity from this evaluation
+    // (set by the checker from the entries' ArgSpecs); only then is it kept, in memory and
+    // in the cache, since it is trials x units x steps.
+    bool keep_activity = false;
     ast::Span span;
 };
 
 // A reference used as an analysis or figure argument.
 struct ArgRef {
-    enum class Kind { TrainedTensor, TaskMatrix, Training, Evaluation, Task };
+    // Analysis: an earlier analysis's results. Results: one number (`member`) from each of
+    // `members` (a sweep family's evaluations or analyses, or one of them).
+    enum class Kind { TrainedTensor, TaskMatrix, Training, Evaluation, Task, Analysis, Results };
     Kind kind = Kind::Training;
-    std::string definition;  // the train / task / evaluate name
-    std::string member;      // tensor or matrix name
+    std::string definition;  // the train / task / evaluate / analyze name (Results: the family)
+    std::string member;      // tensor, matrix or quantity name
     std::string label;       // as written, e.g. "fit.W_self"
+    std::vector<std::string> members;      // Results: the definitions, in the sweep's order
+    std::vector<bool> member_is_analysis;  // Results: per member, analysis or evaluation
 };
 
 struct AnalyzeDef {
@@ -180,6 +188,7 @@ struct Program {
     std::map<std::string, TrainDef> trains;
     std::map<std::string, EvaluateDef> evaluates;
     std::map<std::string, AnalyzeDef> analyses;
+    std::vector<std::string> analysis_order;  // as written: an analysis reads earlier ones
     std::vector<PlotDef> plots;
 };
 

@@ -683,6 +683,19 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
     return out;
 }
 
+namespace {
+
+// features x (batch * steps), column t * batch + b, as trials x features x steps.
+arma::fcube trials_cube(const arma::fmat& m, arma::uword batch) {
+    const arma::uword steps = m.n_cols / batch;
+    arma::fcube out(batch, m.n_rows, steps);
+    for (arma::uword t = 0; t < steps; ++t)
+        out.slice(t) = m.cols(t * batch, (t + 1) * batch - 1).t();
+    return out;
+}
+
+}  // namespace
+
 Evaluation evaluate(const Program& program, const EvaluateDef& def, const TrainedNetwork& trained,
                     const stdlib::TaskInstance& task, const TaskDef& task_def) {
     const stdlib::TrialDraws draws(
@@ -710,6 +723,13 @@ Evaluation evaluate(const Program& program, const EvaluateDef& def, const Traine
     Evaluation ev;
     ev.condition = batch.condition;
     ev.periods = stdlib::periods_of(task, batch);
+    if (def.keep_activity) {
+        const rt::Var source = vars.rates.valid() ? vars.rates : vars.states;
+        ev.activity = trials_cube(tape.value(source), batch.batch);
+        ev.inputs = trials_cube(batch.inputs, batch.batch);
+        ev.labels = batch.labels;
+        ev.labels["condition"] = batch.condition;
+    }
     for (const auto& s : task_def.entry->signals)
         ev.signals[s.name] = tape.value(task.signal(s.name, tape, vars, batch));
     for (const auto& m : task_def.entry->metrics) {

@@ -39,6 +39,12 @@ struct Evaluation {
     std::map<std::string, arma::fmat> signals;             // signal -> trials x steps
     std::vector<long> condition;
     std::vector<stdlib::Period> periods;
+    // With EvaluateDef::keep_activity: the activity (rates; the hidden state for kinds
+    // without a separate rate) and the inputs, trials x features x steps, and the trials'
+    // labels ("condition" and the task's own).
+    arma::fcube activity;
+    arma::fcube inputs;
+    std::map<std::string, std::vector<long>> labels;
 };
 
 // Called after each epoch with (epoch index, total epochs, loss, metrics of the epoch).

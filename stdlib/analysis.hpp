@@ -15,6 +15,8 @@ namespace rnn::stdlib {
 struct AnalysisResult {
     std::map<std::string, double> scalars;
     std::map<std::string, arma::fmat> arrays;
+    // Text files written beside the arrays (the sweep table's CSV), by file name.
+    std::map<std::string, std::string> files;
 };
 
 struct AnalysisEntry {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "stdlib/analyses/entries.hpp"
 #include "stdlib/analyses/hopfield_similarity.hpp"
 #include "stdlib/figures/basic_figures.hpp"
 #include "stdlib/tasks/char_tasks.hpp"
@@ -30,7 +31,16 @@ const std::vector<const NetworkEntry*>& networks() {
 }
 
 const std::vector<const AnalysisEntry*>& analyses() {
-    static const std::vector<const AnalysisEntry*> all = {&hopfield_similarity_entry()};
+    static const std::vector<const AnalysisEntry*> all = {&hopfield_similarity_entry(),
+                                                          &weight_correlation_entry(),
+                                                          &pca_entry(),
+                                                          &weight_participation_entry(),
+                                                          &decode_entry(),
+                                                          &decode_over_time_entry(),
+                                                          &principal_angles_entry(),
+                                                          &rdm_entry(),
+                                                          &fixed_points_entry(),
+                                                          &table_entry()};
     return all;
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -65,6 +66,10 @@ struct TrialBatch {
     std::vector<Period> periods;
     // 1 for a catch trial (no stimulus, no response asked), for tasks that have them.
     std::vector<std::uint8_t> catch_trial;
+    // Categorical labels of each trial that analyses decode or group by, beyond
+    // `condition` (sequence_wm: "item1".."itemP", the item at each position, -1 past the
+    // sequence's end). One value per trial.
+    std::map<std::string, std::vector<long>> labels;
 };
 
 // Where the random draws of a batch come from. Trial i of a batch draws from its own

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <fmt/format.h>
+
 namespace rnn::stdlib {
 
 namespace {
@@ -79,11 +81,26 @@ private:
         return fixation_ + s * stimulus_ + delay_ + s * response_;
     }
 
+    // The four phases, then each position's own stimulus and response window
+    // ("stimulus1".."stimulusP", "response1"..; empty at the phase's end past the sequence's
+    // length, so every length has the same list and analyses can say "stimulus2.end").
     std::vector<Period> periods_for(long length) const {
         const auto s = static_cast<arma::uword>(length);
         const arma::uword a = fixation_, b = a + s * stimulus_, c = b + delay_,
                           d = c + s * response_;
-        return {{"fixation", 0, a}, {"stimulus", a, b}, {"delay", b, c}, {"response", c, d}};
+        std::vector<Period> out = {
+            {"fixation", 0, a}, {"stimulus", a, b}, {"delay", b, c}, {"response", c, d}};
+        for (arma::uword k = 0; k < positions_; ++k) {
+            const arma::uword begin = k < s ? a + k * stimulus_ : b;
+            out.emplace_back(fmt::format("stimulus{}", k + 1), begin,
+                             k < s ? begin + stimulus_ : b);
+        }
+        for (arma::uword k = 0; k < positions_; ++k) {
+            const arma::uword begin = k < s ? c + k * response_ : d;
+            out.emplace_back(fmt::format("response{}", k + 1), begin,
+                             k < s ? begin + response_ : d);
+        }
+        return out;
     }
 
     // Trials of the given lengths: items without replacement, DIGEST 4.1's channel layout,
@@ -128,6 +145,8 @@ private:
                 std::swap(items[k], items[j]);
             }
             batch.condition.push_back(items[0]);
+            for (arma::uword k = 0; k < positions_; ++k)
+                batch.labels[fmt::format("item{}", k + 1)].push_back(k < s ? items[k] : -1L);
             for (arma::uword t = 0; t < fixation_; ++t)
                 on(fix_ch, t, b);
             for (arma::uword k = 0; k < s; ++k)
@@ -205,7 +224,9 @@ const TaskEntry& sequence_wm_entry() {
         e.periods = {{"fixation", "the fixation steps"},
                      {"stimulus", "all item presentations"},
                      {"delay", "the delay"},
-                     {"response", "all response windows"}};
+                     {"response", "all response windows"},
+                     {"stimulus1", "position 1's item (stimulus2, ... likewise, up to positions)"},
+                     {"response1", "position 1's response window (response2, ... likewise)"}};
         e.metrics = {
             {"item_accuracy", "correct", rt::TimeReduction::Mean, "response",
              "fraction of response steps whose largest logit is the target (seed 004's "

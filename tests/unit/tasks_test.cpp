@@ -152,7 +152,7 @@ TEST_CASE("sequence_wm trials have DIGEST 4.1's timing, channel layout and targe
         const arma::uword len = (b.steps - 15) / 10;  // L(s) = 15 + 10 s
         REQUIRE(b.steps == 15 + 10 * len);
         lengths_seen.insert(len);
-        REQUIRE(b.periods.size() == 4);
+        REQUIRE(b.periods.size() == 4 + 2 * 4);  // the phases, then stimulus1..4, response1..4
         CHECK(b.periods[3].name == "response");
         CHECK(b.periods[3].begin == 15 + 5 * len);
         CHECK(b.periods[3].end == b.steps);
