@@ -8,7 +8,7 @@
 
 namespace rnn::interp {
 
-inline constexpr std::string_view kVersion = "0.1.0";
+inline constexpr std::string_view kVersion = "0.2.0";
 
 toml::table library_versions();
 
