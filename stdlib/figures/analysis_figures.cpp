@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <set>
 #include <stdexcept>
 
@@ -287,9 +288,11 @@ FigureScript draw_speed(const std::vector<ArgValue>& args, const Params& options
     fig.data.push_back({file, data_table({"step", "speed"}, rows)});
     std::string body = fmt::format("set title {}\n", figure_title(options, "speed of " + ev.label));
     body += "set grid\nset key outside right\nset xlabel 'step'\n";
-    body += "set ylabel 'speed |mean activity(t+1) - mean activity(t)| per step'\n";
+    body += "set ylabel 'speed |Δ mean activity| per step'\n";
     body += period_marks(ev.periods);
-    body += fmt::format("set xrange [{}:{}]\nset yrange [0:*]\n", w.from, w.to - 1);
+    // Entry t is the move from step t to t + 1: the last is at to - 2.
+    body += fmt::format("set xrange [{}:{}]\nset yrange [0:*]\nset offsets 0, 0, graph 0.1, 0\n",
+                        w.from, std::max(w.to - 2, w.from + 1));
     body += fmt::format("plot {} using 1:2 with lines {} lw 2 title 'trial average'\n",
                         gnuplot_quote(file), line_colour(0));
     fig.body = body;
@@ -418,22 +421,36 @@ arma::mat padded_columns(const std::vector<arma::vec>& cols, arma::uword count) 
     return out;
 }
 
-FigureScript draw_angles(const std::vector<ArgValue>& args, const Params& options,
-                         const std::string& stem) {
-    const std::string figure = "angles", from = "principal_angles";
+// The table of angles and spectrum: column 0 numbers the rows from 1, then one column per
+// analysis (named by its label) holding its array `name`, transformed, up to `count` rows,
+// NaN past its end. Written to <stem>.dat; returns the table.
+arma::mat analysis_columns(const std::vector<ArgValue>& args, const std::string& name,
+                           const std::string& first, const Params& options,
+                           const std::string& count, const std::string& figure,
+                           const std::string& from,
+                           const std::function<arma::vec(const arma::vec&)>& transform,
+                           FigureScript& fig, const std::string& stem) {
     std::vector<arma::vec> cols;
-    std::vector<std::string> columns = {"angle"};
+    std::vector<std::string> columns = {first};
     for (const auto& a : args) {
         const auto& an = std::get<AnalysisArg>(a);
-        cols.push_back(vector_of(an, "angles_deg", figure, from));
+        cols.push_back(transform(vector_of(an, name, figure, from)));
         columns.push_back(an.label);
     }
-    const arma::mat rows = padded_columns(cols, static_cast<arma::uword>(options.integer("count")));
+    const arma::mat rows = padded_columns(cols, static_cast<arma::uword>(options.integer(count)));
     if (rows.n_rows == 0)
-        throw std::runtime_error("angles: no angle to draw");
+        throw std::runtime_error(fmt::format("{}: the analyses' {} are empty", figure, name));
+    fig.data.push_back({stem + ".dat", data_table(columns, rows)});
+    return rows;
+}
+
+FigureScript draw_angles(const std::vector<ArgValue>& args, const Params& options,
+                         const std::string& stem) {
     FigureScript fig;
+    analysis_columns(
+        args, "angles_deg", "angle", options, "count", "angles", "principal_angles",
+        [](const arma::vec& v) { return v; }, fig, stem);
     const std::string file = stem + ".dat";
-    fig.data.push_back({file, data_table(columns, rows)});
     std::string body =
         fmt::format("set title {}\n", figure_title(options, "principal angles between subspaces"));
     body += "set grid ytics\nset key outside right\nset datafile missing 'NaN'\n";
@@ -458,20 +475,11 @@ FigureScript draw_angles(const std::vector<ArgValue>& args, const Params& option
 
 FigureScript draw_spectrum(const std::vector<ArgValue>& args, const Params& options,
                            const std::string& stem) {
-    std::vector<arma::vec> cols;
-    std::vector<std::string> columns = {"components"};
-    for (const auto& a : args) {
-        const auto& an = std::get<AnalysisArg>(a);
-        cols.push_back(arma::cumsum(vector_of(an, "explained_variance_ratio", "spectrum", "pca")));
-        columns.push_back(an.label);
-    }
-    const arma::mat rows =
-        padded_columns(cols, static_cast<arma::uword>(options.integer("components")));
-    if (rows.n_rows == 0)
-        throw std::runtime_error("spectrum: no explained variance to draw");
     FigureScript fig;
+    const arma::mat rows = analysis_columns(
+        args, "explained_variance_ratio", "components", options, "components", "spectrum", "pca",
+        [](const arma::vec& v) { return arma::vec(arma::cumsum(v)); }, fig, stem);
     const std::string file = stem + ".dat";
-    fig.data.push_back({file, data_table(columns, rows)});
     std::string body =
         fmt::format("set title {}\n", figure_title(options, "cumulative explained variance"));
     body += "set grid\nset key outside right\nset datafile missing 'NaN'\n";
@@ -508,6 +516,9 @@ FigureScript draw_rdm(const std::vector<ArgValue>& args, const Params& options,
                         std::max(1e-12, m.max()));
     body += "set size ratio -1\nunset key\nset tics out\n";
     body += "set xlabel 'condition'\nset ylabel 'condition'\n";
+    // Whole conditions only; beyond a few dozen gnuplot's own tics read better.
+    if (m.n_rows <= 24)
+        body += "set xtics 1 out\nset ytics 1 out\n";
     body += fmt::format("set xrange [-0.5:{0}]\nset yrange [{0}:-0.5]\n",
                         static_cast<double>(m.n_rows) - 0.5);
     body += fmt::format("plot {} matrix with image\n", gnuplot_quote(file));
@@ -631,11 +642,23 @@ FigureScript draw_scatter(const std::vector<ArgValue>& args, const Params& optio
         "set title {}\n",
         figure_title(options, (series == 1 ? first_y.label : "results") + " against " + x.label));
     body += "set grid\nset key outside right\nset datafile missing 'NaN'\n";
+    // A margin, so that points at the extremes are not drawn on the border.
+    body += "set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n";
     body += fmt::format("set xlabel {}\nset ylabel {}\n", gnuplot_quote(x.label),
                         gnuplot_quote(series <= 2 ? first_y.label : "value"));
-    if (two_axes)
+    if (two_axes) {
         body += fmt::format("set y2label {}\nset y2tics\nset ytics nomirror\n",
                             gnuplot_quote(std::get<ResultsArg>(args[2]).label));
+        // `set offsets` leaves the y2 axis tight: the same margin, by hand.
+        const arma::vec y2 = rows.col(3);
+        const arma::vec finite = y2.elem(arma::find_finite(y2));
+        if (!finite.empty()) {
+            const double pad = std::max(0.05 * (finite.max() - finite.min()),
+                                        std::max(1e-12, 0.05 * arma::abs(finite).max()));
+            body += fmt::format("set y2range [{:.9g}:{:.9g}]\n", finite.min() - pad,
+                                finite.max() + pad);
+        }
+    }
     if (options.flag("labels")) {
         int n = 1;
         for (std::size_t s = 0; s < series; ++s)
