@@ -1202,7 +1202,7 @@ private:
         const std::string stem = rel.stem().string();
         const stdlib::FigureScript script =
             def->entry->draw(arguments(def->args), def->options, stem);
-        stdlib::render_png(scratch, stem, script);
+        stdlib::render(scratch, stem, stdlib::image_format(def->file), script);
         const fs::path folder = rel.parent_path();
         for (const auto& e : fs::directory_iterator(scratch)) {
             const std::string name = e.path().filename().string();

@@ -4,6 +4,7 @@
 
 #include "stdlib/analyses/entries.hpp"
 #include "stdlib/analyses/hopfield_similarity.hpp"
+#include "stdlib/figures/analysis_figures.hpp"
 #include "stdlib/figures/basic_figures.hpp"
 #include "stdlib/tasks/char_tasks.hpp"
 #include "stdlib/tasks/classic_tasks.hpp"
@@ -45,9 +46,19 @@ const std::vector<const AnalysisEntry*>& analyses() {
 }
 
 const std::vector<const FigureEntry*>& figures() {
-    static const std::vector<const FigureEntry*> all = {
-        &history_figure_entry(), &heatmap_figure_entry(), &trajectory_figure_entry(),
-        &trial_figure_entry()};
+    static const std::vector<const FigureEntry*> all = {&history_figure_entry(),
+                                                        &heatmap_figure_entry(),
+                                                        &trajectory_figure_entry(),
+                                                        &trial_figure_entry(),
+                                                        &pca_trajectories_figure_entry(),
+                                                        &speed_figure_entry(),
+                                                        &decoding_figure_entry(),
+                                                        &cross_temporal_figure_entry(),
+                                                        &angles_figure_entry(),
+                                                        &spectrum_figure_entry(),
+                                                        &rdm_figure_entry(),
+                                                        &fixed_points_figure_entry(),
+                                                        &scatter_figure_entry()};
     return all;
 }
 

@@ -11,11 +11,6 @@ namespace rnn::stdlib {
 
 namespace {
 
-std::string title_option(const Params& options, const std::string& fallback) {
-    const std::string& t = options.text("title");
-    return gnuplot_quote(t.empty() ? fallback : t);
-}
-
 // history(fit): every loss term and every metric per epoch, in two panels.
 FigureScript draw_history(const std::vector<ArgValue>& args, const Params& options,
                           const std::string& stem) {
@@ -39,7 +34,7 @@ FigureScript draw_history(const std::vector<ArgValue>& args, const Params& optio
     for (std::size_t i = 1; i < h.columns.size(); ++i)
         (h.columns[i].rfind("loss", 0) == 0 ? loss_cols : metric_cols).push_back(i);
     std::string body = fmt::format("set multiplot layout 2,1 title {}\n",
-                                   title_option(options, "training history of " + train.label));
+                                   figure_title(options, "training history of " + train.label));
     body += "set grid\nset xlabel 'epoch'\nset key outside right\n";
     auto plot_cols = [&](const std::vector<std::size_t>& cols, const std::string& ylabel) {
         body += fmt::format("set ylabel {}\n", gnuplot_quote(ylabel));
@@ -70,19 +65,13 @@ FigureScript draw_heatmap(const std::vector<ArgValue>& args, const Params& optio
     fig.width = 520 * static_cast<int>(args.size());
     fig.height = 480;
     std::string body =
-        fmt::format("set multiplot layout 1,{} title {}\n", args.size(), title_option(options, ""));
+        fmt::format("set multiplot layout 1,{} title {}\n", args.size(), figure_title(options, ""));
     body += "set palette defined (-1 '#2166ac', 0 '#f7f7f7', 1 '#b2182b')\n";
     body += "set size ratio -1\nunset key\nset tics out\n";
     for (std::size_t k = 0; k < args.size(); ++k) {
         const auto& m = std::get<MatrixArg>(args[k]);
-        std::string data;
-        for (arma::uword i = 0; i < m.value.n_rows; ++i) {
-            for (arma::uword j = 0; j < m.value.n_cols; ++j)
-                data += fmt::format("{}{:.7g}", j ? " " : "", m.value(i, j));
-            data += "\n";
-        }
         const std::string file = fmt::format("{}_{}.dat", stem, k + 1);
-        fig.data.push_back({file, data});
+        fig.data.push_back({file, data_rows(arma::conv_to<arma::mat>::from(m.value))});
         const double limit = std::max(1e-12, static_cast<double>(arma::abs(m.value).max()));
         body += fmt::format("set title {}\nset cbrange [{:.7g}:{:.7g}]\n", gnuplot_quote(m.label),
                             -limit, limit);
@@ -114,23 +103,13 @@ FigureScript draw_trajectory(const std::vector<ArgValue>& args, const Params& op
     const std::string file = stem + ".dat";
     fig.data.push_back({file, data});
     std::string body =
-        fmt::format("set title {}\n", title_option(options, ev.signal + " in " + ev.label));
+        fmt::format("set title {}\n", figure_title(options, ev.signal + " in " + ev.label));
     body += fmt::format("set grid\nset xlabel 'step'\nset ylabel {}\nset key outside right\n",
                         gnuplot_quote(ev.signal));
     // Signals in [0, 1] (overlaps, accuracies) are drawn on the whole unit range.
     if (ev.values.n_elem > 0 && ev.values.min() >= 0.0F && ev.values.max() <= 1.0F)
         body += "set yrange [0:1.05]\n";
-    int object = 1;
-    for (const auto& p : ev.periods) {
-        if (object % 2 == 1)
-            body += fmt::format(
-                "set object {} rect from {},graph 0 to {},graph 1 behind fc rgb '#eeeeee' fs solid "
-                "noborder\n",
-                object, p.begin, p.end);
-        body += fmt::format("set label {} {} at {},graph 0.96 left\n", object,
-                            gnuplot_quote(p.name), p.begin + 2);
-        ++object;
-    }
+    body += period_marks(ev.periods);
     const double from = options.real("from");
     const double to =
         options.real("to") > 0.0 ? options.real("to") : static_cast<double>(ev.values.n_cols);
@@ -173,7 +152,7 @@ FigureScript draw_trial(const std::vector<ArgValue>& args, const Params& options
     }
     std::string body =
         fmt::format("set multiplot layout {},1 title {}\n", trial.targets.empty() ? 1 : 2,
-                    title_option(options, "one trial of " + trial.label));
+                    figure_title(options, "one trial of " + trial.label));
     body += periods;
     if (trial.inputs.n_rows <= 4) {
         // Few channels (a pulse): one line each reads better than an image.
@@ -238,16 +217,6 @@ FigureScript draw_trial(const std::vector<ArgValue>& args, const Params& options
     body += "unset multiplot\n";
     fig.body = body;
     return fig;
-}
-
-ParamSpec title_param() {
-    return {"title",
-            ParamType::String,
-            Value{std::string()},
-            std::nullopt,
-            std::nullopt,
-            "",
-            "figure title; empty for the default"};
 }
 
 }  // namespace

@@ -1,0 +1,530 @@
+// The analysis figures (stdlib/figures/analysis_figures.cpp) and the renderer: each figure
+// drawn from hand-made arguments, rendered to PNG or SVG, its data read back; gnuplot
+// errors reported; hostile titles and labels neither run commands nor break the figure.
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+#include <doctest/doctest.h>
+
+#include "stdlib/figures/gnuplot.hpp"
+#include "stdlib/registry.hpp"
+
+namespace s = rnn::stdlib;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A fresh directory per test case (ctest runs cases in parallel processes).
+struct TempDir {
+    fs::path path;
+
+    explicit TempDir(const std::string& label)
+        : path(fs::temp_directory_path()
+               / ("rnnlab_figures_" + label + "_" + std::to_string(::getpid()))) {
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::uint32_t big_endian(const std::string& b, std::size_t at) {
+    std::uint32_t v = 0;
+    for (std::size_t i = 0; i < 4; ++i)
+        v = (v << 8) | static_cast<unsigned char>(b.at(at + i));
+    return v;
+}
+
+void check_png(const fs::path& p, int width, int height) {
+    const std::string b = slurp(p);
+    REQUIRE(b.size() > 24);
+    CHECK(b.substr(0, 8) == std::string("\x89PNG\r\n\x1a\n", 8));
+    CHECK(b.substr(12, 4) == "IHDR");
+    CHECK(big_endian(b, 16) == static_cast<std::uint32_t>(width));
+    CHECK(big_endian(b, 20) == static_cast<std::uint32_t>(height));
+}
+
+void check_svg(const fs::path& p) {
+    const std::string b = slurp(p);
+    CHECK((b.starts_with("<?xml") || b.starts_with("<svg")));
+    CHECK(b.find("</svg>") != std::string::npos);
+}
+
+// The data rows of a figure's data file (comment and blank lines skipped).
+std::vector<std::vector<double>> rows_of(const std::string& text) {
+    std::vector<std::vector<double>> out;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#')
+            continue;
+        std::istringstream fields(line);
+        std::vector<double> row;
+        std::string f;
+        while (fields >> f)
+            row.push_back(std::strtod(f.c_str(), nullptr));
+        out.push_back(row);
+    }
+    return out;
+}
+
+const s::DataFile& data_named(const s::FigureScript& fig, const std::string& name) {
+    for (const auto& d : fig.data)
+        if (d.name == name)
+            return d;
+    FAIL("no data file " << name);
+    return fig.data.front();
+}
+
+const s::FigureEntry& figure(const std::string& name) {
+    const s::FigureEntry* f = s::find_figure(name);
+    REQUIRE(f != nullptr);
+    return *f;
+}
+
+// Draws a figure and renders it into dir; returns the script.
+s::FigureScript draw_and_render(const std::string& name, const std::vector<s::ArgValue>& args,
+                                s::Params given, const fs::path& dir, const std::string& stem,
+                                s::ImageFormat format = s::ImageFormat::Png) {
+    const s::FigureEntry& f = figure(name);
+    const s::FigureScript fig = f.draw(args, s::with_defaults(f.schema, std::move(given)), stem);
+    s::render(dir, stem, format, fig);
+    const fs::path picture = dir / (stem + std::string(s::image_extension(format)));
+    REQUIRE(fs::exists(picture));
+    if (format == s::ImageFormat::Png)
+        check_png(picture, fig.width, fig.height);
+    else
+        check_svg(picture);
+    CHECK(fs::exists(dir / (stem + ".gp")));
+    for (const auto& d : fig.data)
+        CHECK(slurp(dir / d.name) == d.text);
+    return fig;
+}
+
+// 4 trials x 3 units x 10 steps on a known plane: unit 0 = 3 t (every trial), unit 1 = -1
+// for even trials and +1 for odd ones, unit 2 = 0.7. PC1 is unit 0 (3 t - its mean), PC2
+// unit 1; the trial average moves 3 per step.
+s::EvaluationArg plane_evaluation() {
+    s::EvaluationArg ev;
+    ev.label = "test";
+    ev.signal = "overlap";
+    ev.activity = arma::fcube(4, 3, 10);
+    for (arma::uword r = 0; r < 4; ++r)
+        for (arma::uword t = 0; t < 10; ++t) {
+            ev.activity(r, 0, t) = 3.0F * static_cast<float>(t);
+            ev.activity(r, 1, t) = r % 2 ? 1.0F : -1.0F;
+            ev.activity(r, 2, t) = 0.7F;
+        }
+    ev.labels["condition"] = {0, 1, 0, 1};
+    ev.periods = {{"fixation", 0, 3}, {"delay", 3, 10}};
+    return ev;
+}
+
+s::AnalysisArg analysis(const std::string& label, const std::string& entry,
+                        std::map<std::string, arma::fmat> arrays,
+                        std::map<std::string, double> scalars = {}) {
+    s::AnalysisArg a;
+    a.label = label;
+    a.entry = entry;
+    a.arrays = std::move(arrays);
+    a.scalars = std::move(scalars);
+    return a;
+}
+
+arma::fmat column(std::initializer_list<float> v) {
+    return arma::fmat(arma::fvec(std::vector<float>(v)));
+}
+
+}  // namespace
+
+TEST_CASE("pca_trajectories projects every trial on the activity's principal components") {
+    TempDir dir("pca");
+    const s::FigureScript fig =
+        draw_and_render("pca_trajectories", {plane_evaluation()}, {}, dir.path, "pca");
+    // Rows: trial step condition pc1 pc2; condition 0 (trials 0, 2) first, then 1 (1, 3).
+    const auto rows = rows_of(data_named(fig, "pca.dat").text);
+    REQUIRE(rows.size() == 40);
+    for (const auto& r : rows) {
+        REQUIRE(r.size() == 5);
+        CHECK(r[2] == static_cast<double>(static_cast<long>(r[0]) % 2));
+        CHECK(r[3] == doctest::Approx(3.0 * r[1] - 13.5));
+        CHECK(r[4] == doctest::Approx(r[2] == 0 ? -1.0 : 1.0));
+    }
+    CHECK(rows[10][0] == 2);  // trial 2 follows trial 0 in condition 0's block
+    CHECK(rows[20][0] == 1);
+    // Trial average and the markers where the periods start (steps 0 and 3).
+    const auto mean = rows_of(data_named(fig, "pca_mean.dat").text);
+    REQUIRE(mean.size() == 10);
+    CHECK(mean[4][1] == doctest::Approx(-1.5));
+    CHECK(mean[4][2] == doctest::Approx(0.0).epsilon(1e-9).scale(1.0));
+    const auto starts = rows_of(data_named(fig, "pca_periods.dat").text);
+    REQUIRE(starts.size() == 2);
+    CHECK(starts[1][0] == 3);
+    CHECK(starts[1][1] == doctest::Approx(-4.5));
+    // var(3 t) = 76.15, var(+-1) = 1.026 with ddof 1 over the 40 samples.
+    CHECK(fig.body.find("'PC1 (98.7 % var.)'") != std::string::npos);
+    CHECK(fig.body.find("'PC2 (1.3 % var.)'") != std::string::npos);
+    CHECK(fig.body.find("title 'condition 1'") != std::string::npos);
+    CHECK(fig.body.find("set label 2 'delay'") != std::string::npos);
+}
+
+TEST_CASE("pca_trajectories reads a window, one step later with state_offset, and in 3-D") {
+    TempDir dir("pca_window");
+    s::Params p;
+    p.set("from", 2.0);
+    p.set("to", 6.0);
+    p.set("state_offset", 1.0);
+    p.set("components", 3.0);
+    p.set("trials", 2.0);
+    const s::FigureScript fig =
+        draw_and_render("pca_trajectories", {plane_evaluation()}, p, dir.path, "w");
+    // Steps 2..5 read slices 3..6: unit 0 = 3 (t + 1), its mean over the window 3 * 4.5.
+    const auto rows = rows_of(data_named(fig, "w.dat").text);
+    REQUIRE(rows.size() == 8);  // two trials, four steps
+    CHECK(rows[0][1] == 2);
+    CHECK(rows[0][3] == doctest::Approx(3.0 * 3 - 13.5));
+    CHECK(rows[3][1] == 5);
+    CHECK(rows[3][3] == doctest::Approx(3.0 * 6 - 13.5));
+    REQUIRE(rows[0].size() == 6);
+    CHECK(rows[0][5] == doctest::Approx(0.0).scale(1.0));
+    CHECK(fig.body.find("splot ") != std::string::npos);
+    CHECK(fig.body.find("set zlabel 'PC3 (0.0 % var.)'") != std::string::npos);
+    // Only the delay starts inside [2, 6).
+    CHECK(rows_of(data_named(fig, "w_periods.dat").text).size() == 1);
+
+    s::Params unknown;
+    unknown.set("color_by", std::string("item1"));
+    const s::FigureEntry& f = figure("pca_trajectories");
+    CHECK_THROWS_WITH_AS(f.draw({plane_evaluation()}, s::with_defaults(f.schema, unknown), "x"),
+                         doctest::Contains("no trial label 'item1' (it has: condition)"),
+                         std::runtime_error);
+    s::Params empty;
+    empty.set("from", 9.0);
+    empty.set("state_offset", 1.0);
+    CHECK_THROWS_AS(f.draw({plane_evaluation()}, s::with_defaults(f.schema, empty), "x"),
+                    std::runtime_error);
+}
+
+TEST_CASE("speed is the norm of the trial average's step, drawn per step") {
+    TempDir dir("speed");
+    const s::FigureScript fig =
+        draw_and_render("speed", {plane_evaluation()}, {}, dir.path, "speed");
+    const auto rows = rows_of(data_named(fig, "speed.dat").text);
+    REQUIRE(rows.size() == 9);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        CHECK(rows[i][0] == static_cast<double>(i));
+        CHECK(rows[i][1] == doctest::Approx(3.0));
+    }
+    CHECK(fig.body.find("set xlabel 'step'") != std::string::npos);
+    CHECK(fig.body.find("rect from 0,graph 0 to 3,graph 1") != std::string::npos);
+
+    s::Params p;
+    p.set("from", 2.0);
+    p.set("to", 6.0);
+    const s::FigureScript window = draw_and_render("speed", {plane_evaluation()}, p, dir.path, "w");
+    const auto w = rows_of(data_named(window, "w.dat").text);
+    REQUIRE(w.size() == 3);
+    CHECK(w.front()[0] == 2);
+    CHECK(w.back()[0] == 4);
+}
+
+TEST_CASE("decoding draws each analysis's accuracy with its band and one chance line") {
+    TempDir dir("decoding");
+    const auto item = analysis("item", "decode_over_time",
+                               {{"accuracy", column({0.2F, 0.9F, 0.8F})},
+                                {"accuracy_std", column({0.05F, 0.1F, 0.0F})},
+                                {"steps", column({0.0F, 5.0F, 10.0F})}},
+                               {{"chance", 0.25}});
+    const auto position = analysis("position", "decode_over_time",
+                                   {{"accuracy", column({0.3F, 0.4F, 0.6F})},
+                                    {"accuracy_std", column({0.0F, 0.0F, 0.1F})},
+                                    {"steps", column({0.0F, 5.0F, 10.0F})}},
+                                   {{"chance", 0.25}});
+    const s::FigureScript fig =
+        draw_and_render("decoding", {item, position}, {}, dir.path, "decoding");
+    const auto a = rows_of(data_named(fig, "decoding_1.dat").text);
+    REQUIRE(a.size() == 3);
+    CHECK(a[1][0] == 5);
+    CHECK(a[1][1] == doctest::Approx(0.9));
+    CHECK(a[1][2] == doctest::Approx(0.1));
+    CHECK(a[1][3] == doctest::Approx(0.8));
+    CHECK(a[1][4] == doctest::Approx(1.0));
+    CHECK(a[1][5] == doctest::Approx(0.25));
+    CHECK(rows_of(data_named(fig, "decoding_2.dat").text)[2][1] == doctest::Approx(0.6));
+    CHECK(fig.body.find("title 'item'") != std::string::npos);
+    CHECK(fig.body.find("title 'position'") != std::string::npos);
+    std::size_t chance_lines = 0;
+    for (auto at = fig.body.find("title 'chance'"); at != std::string::npos;
+         at = fig.body.find("title 'chance'", at + 1))
+        ++chance_lines;
+    CHECK(chance_lines == 1);
+    CHECK(fig.body.find("dt 2") != std::string::npos);
+    CHECK(fig.body.find("set ylabel 'decoding accuracy'") != std::string::npos);
+
+    const auto broken = analysis("bad", "decode_over_time", {{"accuracy", column({0.5F})}});
+    const s::FigureEntry& f = figure("decoding");
+    CHECK_THROWS_WITH_AS(f.draw({broken}, s::with_defaults(f.schema, {}), "x"),
+                         doctest::Contains("has no array 'steps'"), std::runtime_error);
+}
+
+TEST_CASE("cross_temporal draws the training x test matrix on the steps") {
+    TempDir dir("cross");
+    arma::fmat m = {{0.9F, 0.5F, 0.3F}, {0.4F, 0.8F, 0.6F}, {0.2F, 0.7F, 1.0F}};
+    const auto a = analysis("item", "decode_over_time",
+                            {{"cross_temporal", m}, {"steps", column({0.0F, 5.0F, 10.0F})}});
+    const s::FigureScript fig = draw_and_render("cross_temporal", {a}, {}, dir.path, "ct");
+    const auto rows = rows_of(data_named(fig, "ct.dat").text);
+    REQUIRE(rows.size() == 9);
+    // Row: test step, training step, accuracy. Trained at 5, tested at 10: m(1, 2).
+    bool found = false;
+    for (const auto& r : rows)
+        if (r[0] == 10 && r[1] == 5) {
+            CHECK(r[2] == doctest::Approx(0.6));
+            found = true;
+        }
+    CHECK(found);
+    CHECK(fig.body.find("set cbrange [0:1]") != std::string::npos);
+    CHECK(fig.body.find("set xlabel 'test step'") != std::string::npos);
+}
+
+TEST_CASE("angles draws the first angles of each analysis as grouped bars") {
+    TempDir dir("angles");
+    const auto a =
+        analysis("item vs position", "principal_angles",
+                 {{"angles_deg", column({10, 20, 30, 40, 50, 60})}}, {{"mean_angle_deg", 35.0}});
+    const auto b = analysis("early vs late", "principal_angles", {{"angles_deg", column({5, 15})}},
+                            {{"mean_angle_deg", 10.0}});
+    const s::FigureScript fig = draw_and_render("angles", {a, b}, {}, dir.path, "angles");
+    const std::string& text = data_named(fig, "angles.dat").text;
+    CHECK(text.starts_with("# angle item_vs_position early_vs_late\n"));
+    const auto rows = rows_of(text);
+    REQUIRE(rows.size() == 5);  // count = 5
+    CHECK(rows[4][0] == 5);
+    CHECK(rows[4][1] == 50);
+    CHECK(rows[1][2] == 15);
+    CHECK(std::isnan(rows[2][2]));
+    CHECK(fig.body.find("(mean 35.0 deg)") != std::string::npos);
+    CHECK(fig.body.find("set yrange [0:90]") != std::string::npos);
+}
+
+TEST_CASE("spectrum draws the cumulative explained variance") {
+    TempDir dir("spectrum");
+    const auto a = analysis("h", "pca", {{"explained_variance_ratio", column({0.5F, 0.3F, 0.2F})}});
+    s::Params p;
+    p.set("components", 2.0);
+    const s::FigureScript fig = draw_and_render("spectrum", {a}, p, dir.path, "spectrum");
+    const auto rows = rows_of(data_named(fig, "spectrum.dat").text);
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0][1] == doctest::Approx(0.5));
+    CHECK(rows[1][0] == 2);
+    CHECK(rows[1][1] == doctest::Approx(0.8));
+}
+
+TEST_CASE("rdm draws the matrix from zero, square") {
+    TempDir dir("rdm");
+    const arma::fmat m = {{0, 1, 2}, {1, 0, 3}, {2, 3, 0}};
+    const s::FigureScript fig =
+        draw_and_render("rdm", {analysis("geometry", "rdm", {{"rdm", m}})}, {}, dir.path, "rdm");
+    const auto rows = rows_of(data_named(fig, "rdm.dat").text);
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[1] == std::vector<double>{1, 0, 3});
+    CHECK(fig.body.find("set cbrange [0:3]") != std::string::npos);
+    CHECK(fig.body.find("set size ratio -1") != std::string::npos);
+}
+
+TEST_CASE("fixed_points projects the points on the activity's principal components") {
+    TempDir dir("fixed");
+    // Point 0 = activity mean + (3, 1, 0): PC1 3, PC2 1. Point 1 = the mean.
+    const arma::fmat points = {{16.5F, 1.0F, 0.7F}, {13.5F, 0.0F, 0.7F}};
+    const auto fp = analysis("fp", "fixed_points",
+                             {{"points", points},
+                              {"stable", column({1.0F, 0.0F})},
+                              {"spectral_radius", column({0.5F, 1.2F})}});
+    s::Params p;
+    p.set("trials", 2.0);
+    const s::FigureScript fig =
+        draw_and_render("fixed_points", {fp, plane_evaluation()}, p, dir.path, "fp");
+    const auto pts = rows_of(data_named(fig, "fp_points.dat").text);
+    REQUIRE(pts.size() == 2);
+    REQUIRE(pts[0].size() == 5);
+    CHECK(pts[0][0] == 0);
+    CHECK(pts[0][1] == 1);
+    CHECK(pts[0][2] == 0.5);
+    CHECK(pts[0][3] == doctest::Approx(3.0));
+    CHECK(pts[0][4] == doctest::Approx(1.0));
+    CHECK(pts[1][1] == 0);
+    CHECK(pts[1][3] == doctest::Approx(0.0).scale(1.0));
+    CHECK(rows_of(data_named(fig, "fp.dat").text).size() == 20);
+    CHECK(fig.body.find("title 'stable'") != std::string::npos);
+    CHECK(fig.body.find("title 'unstable'") != std::string::npos);
+    CHECK(fig.body.find("pt 6") != std::string::npos);
+
+    const auto wrong = analysis("fp", "fixed_points",
+                                {{"points", arma::fmat(1, 5, arma::fill::zeros)},
+                                 {"stable", column({1.0F})},
+                                 {"spectral_radius", column({0.5F})}});
+    const s::FigureEntry& f = figure("fixed_points");
+    CHECK_THROWS_AS(f.draw({wrong, plane_evaluation()}, s::with_defaults(f.schema, {}), "x"),
+                    std::runtime_error);
+}
+
+TEST_CASE("scatter pairs the members of its results by index, the second y on its own axis") {
+    TempDir dir("scatter");
+    const s::ResultsArg x{
+        "precision.error_mean", "error_mean", {"a", "b", "c"}, {"1", "2", "3"}, {0.01, 0.02, 0.03}};
+    const s::ResultsArg y{
+        "geometry.correlation", "correlation", {"c", "a", "b"}, {"3", "1", "2"}, {0.3, 0.1, 0.2}};
+    const s::ResultsArg z{"geometry.pr", "pr", {"a", "b"}, {"1", "2"}, {5, 6}};
+    s::Params p;
+    p.set("labels", true);
+    const s::FigureScript fig = draw_and_render("scatter", {x, y, z}, p, dir.path, "sc");
+    const std::string& text = data_named(fig, "sc.dat").text;
+    CHECK(text.starts_with("# member precision.error_mean geometry.correlation geometry.pr\n"));
+    const auto rows = rows_of(text);
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[0][1] == doctest::Approx(0.01));
+    CHECK(rows[0][2] == doctest::Approx(0.1));
+    CHECK(rows[2][2] == doctest::Approx(0.3));
+    CHECK(rows[1][3] == 6);
+    CHECK(std::isnan(rows[2][3]));
+    CHECK(fig.body.find("set xlabel 'precision.error_mean'") != std::string::npos);
+    CHECK(fig.body.find("axes x1y2") != std::string::npos);
+    CHECK(fig.body.find("set y2label 'geometry.pr'") != std::string::npos);
+    CHECK(fig.body.find("set label 1 '1' at first 0.01, first 0.1") != std::string::npos);
+
+    const s::ResultsArg stray{"other", "q", {"d"}, {"4"}, {1}};
+    const s::FigureEntry& f = figure("scatter");
+    CHECK_THROWS_WITH_AS(f.draw({x, stray}, s::with_defaults(f.schema, {}), "x"),
+                         doctest::Contains("member [4] of 'other'"), std::runtime_error);
+}
+
+TEST_CASE("a figure renders to SVG, and its saved script redraws it by hand") {
+    TempDir dir("svg");
+    draw_and_render("speed", {plane_evaluation()}, {}, dir.path, "speed", s::ImageFormat::Svg);
+    CHECK(s::image_format("speed.svg") == s::ImageFormat::Svg);
+    CHECK(s::image_format("speed.png") == s::ImageFormat::Png);
+    const std::string saved = slurp(dir.path / "speed.gp");
+    CHECK(saved.find("set terminal svg") != std::string::npos);
+    CHECK(saved.find("set output 'speed.svg'") != std::string::npos);
+    for (const auto colour : s::okabe_ito)
+        CHECK(saved.find(std::string(colour)) != std::string::npos);
+    // Nothing but the picture, its script and data is left beside them (the log is hidden).
+    for (const auto& e : fs::directory_iterator(dir.path)) {
+        const std::string name = e.path().filename().string();
+        CHECK_MESSAGE((name.starts_with(".") || name == "speed.svg" || name == "speed.gp"
+                       || name == "speed.dat"),
+                      name);
+        CHECK(name.find("partial") == std::string::npos);
+    }
+    fs::remove(dir.path / "speed.svg");
+    const std::string command = "cd '" + dir.path.string() + "' && gnuplot speed.gp 2>/dev/null";
+    REQUIRE(std::system(command.c_str()) == 0);
+    check_svg(dir.path / "speed.svg");
+}
+
+TEST_CASE("a gnuplot error fails the figure with gnuplot's message") {
+    TempDir dir("error");
+    s::FigureScript broken;
+    broken.body = "set xlabel 'x'\nplot sin(x\n";
+    CHECK_THROWS_WITH_AS(s::render(dir.path, "broken", s::ImageFormat::Png, broken),
+                         doctest::Contains("')' expected"), std::runtime_error);
+    CHECK_FALSE(fs::exists(dir.path / "broken.png"));
+    CHECK_FALSE(fs::exists(dir.path / ".broken.png.partial"));
+    // An error after the picture was begun fails it too, though a file was written.
+    broken.body = "plot x\nprint undefined_function(1)\n";
+    CHECK_THROWS_WITH_AS(s::render(dir.path, "late", s::ImageFormat::Svg, broken),
+                         doctest::Contains("undefined"), std::runtime_error);
+    CHECK_FALSE(fs::exists(dir.path / "late.svg"));
+}
+
+TEST_CASE("a text opening with a quote is joined to a double-quoted run of its quotes") {
+    // gnuplot reads '''a' as the empty string '' and then junk.
+    CHECK(s::gnuplot_quote("'a") == "(\"'\".'a')");
+    CHECK(s::gnuplot_quote("`touch x`") == "(\"'\".'touch x''')");
+    CHECK(s::gnuplot_quote("''") == "(\"''\".'')");
+    CHECK(s::gnuplot_quote("a'") == "'a'''");
+}
+
+TEST_CASE("hostile titles, labels and legends run nothing and still render") {
+    // The output directory's own name is hostile too: gnuplot reaches it only quoted.
+    TempDir base("inject");
+    const fs::path dir = base.path / "out 'dir' $(touch PWNED_DIR) \"q\"";
+    fs::create_directories(dir);
+    const std::vector<std::string> hostile = {
+        "system(\"touch PWNED\")",          "`touch PWNED2`",
+        "a' . system('touch PWNED3') . '",  "b\" . system(\"touch PWNED4\") . \"",
+        "c'\n!touch PWNED5\nprint '",       "line\nsystem('touch PWNED6')\n",
+        "@macro d';`touch PWNED7`",         "'",
+        "''' . system('touch PWNED8') . '",
+    };
+
+    // gnuplot's own working directory is the output directory; the process's is base.
+    struct Cwd {
+        fs::path saved = fs::current_path();
+
+        ~Cwd() { fs::current_path(saved); }
+    } cwd;
+
+    fs::current_path(base.path);
+    int n = 0;
+    for (const auto& h : hostile) {
+        CAPTURE(h);
+        const std::string stem = "f" + std::to_string(++n);
+        s::Params p;
+        p.set("title", h);
+        s::EvaluationArg ev = plane_evaluation();
+        ev.label = h;
+        ev.periods[1].name = h;
+        ev.labels[h] = {0, 1, 2, 3};
+        s::Params colour = p;
+        colour.set("color_by", h);
+        draw_and_render("pca_trajectories", {ev}, colour, dir, stem + "p");
+        draw_and_render("speed", {ev}, p, dir, stem + "s", s::ImageFormat::Svg);
+        const auto a = analysis(h, "decode_over_time",
+                                {{"accuracy", column({0.5F, 0.7F})},
+                                 {"accuracy_std", column({0.1F, 0.1F})},
+                                 {"steps", column({0.0F, 1.0F})}},
+                                {{"chance", 0.5}});
+        const s::FigureScript d = draw_and_render("decoding", {a}, p, dir, stem + "d");
+        const s::ResultsArg x{h, "q", {h, "m"}, {h, "2"}, {1, 2}};
+        const s::ResultsArg y{h + "y", "q", {h, "m"}, {h, "2"}, {3, 4}};
+        s::Params labelled = p;
+        labelled.set("labels", true);
+        const s::FigureScript sc = draw_and_render("scatter", {x, y}, labelled, dir, stem + "x");
+        // Data headers stay one line whatever the labels hold.
+        CHECK(rows_of(data_named(sc, stem + "x.dat").text).size() == 2);
+    }
+    for (const fs::path& where : {base.path, dir, cwd.saved})
+        for (const auto& e : fs::directory_iterator(where))
+            CHECK_MESSAGE(!e.path().filename().string().starts_with("PWNED"), e.path().string());
+}
+
+TEST_CASE("every new figure has documented arguments and options") {
+    for (const std::string name : {"pca_trajectories", "speed", "decoding", "cross_temporal",
+                                   "angles", "spectrum", "rdm", "fixed_points", "scatter"}) {
+        const s::FigureEntry& f = figure(name);
+        CHECK_MESSAGE(!f.doc.empty(), name);
+        REQUIRE(!f.schema.params.empty());
+        CHECK(f.schema.params.front().name == "title");
+        for (const auto& p : f.schema.params)
+            CHECK_MESSAGE((!p.doc.empty() && p.default_value.has_value()), name << "." << p.name);
+        for (const auto& a : f.args) {
+            CHECK_MESSAGE(!a.doc.empty(), name << "." << a.name);
+            if (a.kind == s::ArgKind::Evaluation)
+                CHECK_MESSAGE(a.activity, name << " reads activity");
+        }
+    }
+}
