@@ -793,7 +793,9 @@ private:
             const std::lock_guard lock(mutex_);
             tasks_[node.name] = std::move(task);
         } else if (reused_[i]) {
+            // Cached, and read by a computed node: its results go into the run directory too.
             load(i);
+            publish(i);
             return;
         } else {
             NodeOutput out;
