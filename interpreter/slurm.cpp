@@ -232,6 +232,7 @@ public:
             print_dry_run(script, sbatch);
             return {};
         }
+        refuse_if_still_queued();
         if (nodes_.empty()) {
             say("slurm: every training is in the cache; nothing to submit");
             return {};
@@ -253,6 +254,8 @@ public:
                 f.status, trimmed(f.err + f.out), (dir_ / "job.sh").string(),
                 command_line(sbatch)));
         job_ = job;
+        // Until every task has left the queue: a later driver must not submit them again.
+        rt::write_file_atomically(dir_ / "active", job + "\n");
         rt::write_file_atomically(dir_ / (job + ".tsv"), mapping());
         say(fmt::format("slurm: submitted job {}: {} training{} ({}; logs in {})", job,
                         nodes_.size(), nodes_.size() == 1 ? "" : "s",
@@ -261,6 +264,37 @@ public:
     }
 
 private:
+    // A driver that died (kill -9, a closed terminal) leaves its job array running; its
+    // tasks would compute the same nodes as a new submission.
+    void refuse_if_still_queued() {
+        std::string why;
+        const auto text = rt::read_file(dir_ / "active", why);
+        if (!text)
+            return;
+        job_ = trimmed(*text);
+        if (job_.empty() || job_.find_first_not_of("0123456789") != std::string::npos)
+            return;
+        const auto queue = queued();
+        if (!queue)
+            throw std::runtime_error(
+                fmt::format("squeue cannot say whether slurm job {} of an earlier run into '{}' "
+                            "is still in the queue: {}",
+                            job_, run_.out_dir.string(), last_error_));
+        if (queue->empty()) {
+            job_ended();
+            return;
+        }
+        throw RunDirectoryRefused(fmt::format(
+            "slurm job {} of an earlier run into '{}' is still in the queue; wait for it to end "
+            "(its trainings go into the cache) or stop it with 'scancel {}', then run again",
+            job_, run_.out_dir.string(), job_));
+    }
+
+    void job_ended() const {
+        std::error_code ec;
+        fs::remove(dir_ / "active", ec);
+    }
+
     void say(const std::string& line) const {
         if (!run_.quiet && run_.log)
             run_.log(line);
@@ -380,8 +414,10 @@ private:
                 if (now != summary)
                     say(now);
                 summary = now;
-                if (all_ended)
+                if (all_ended) {
+                    job_ended();
                     return report(state);
+                }
             }
             // Sleep in short steps, so that Ctrl-C is seen at once.
             const auto until = Clock::now()
@@ -394,6 +430,8 @@ private:
 
     [[noreturn]] void cancel() const {
         const Finished f = run_command({"scancel", job_});
+        if (f.status == 0)
+            job_ended();
         std::size_t done = 0;
         for (const std::size_t i : nodes_)
             done += node_cached(graph_.nodes[i], run_.out_dir) ? 1 : 0;

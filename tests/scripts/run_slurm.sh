@@ -154,13 +154,64 @@ ls "$out/.slurm/logs/"*_0.out > /dev/null 2>&1 || no "no task logs"
 grep -q "nothing to submit" "$work/again.log" || { no "a re-run submitted"; cat "$work/again.log"; }
 cmp -s "$work/ref/metrics.toml" "$out/metrics.toml" || no "re-run: metrics differ"
 
-# A task killed with scancel: reported by node, with its log; the next run resubmits it
-# alone, and the results equal a local run's. Longer trainings (a few seconds each), two
-# at a time on the 2 CPUs.
-long() {
-  "$rnn" run "$work/s.rnn" --set "m.retain=200 steps" --set n.units=48 --set m.units=48 \
-    --set n.inputs=48 --set fit.epochs=3000 "$@"
+# The worker refuses a key its graph does not have, and a run directory it cannot see.
+msg=$("$rnn" run "$work/s.rnn" --out "$out" --node 0123456789abcdef 2>&1); code=$?
+[ "$code" = 3 ] && echo "$msg" | grep -q "no node of .* has the key 0123456789abcdef" \
+  || no "a worker with an unknown key: exit $code: $msg"
+msg=$("$rnn" run "$work/s.rnn" --out "$work/nowhere" --node 0123456789abcdef 2>&1); code=$?
+[ "$code" = 3 ] && echo "$msg" | grep -q "must be on a filesystem that this machine shares" \
+  || no "a worker without its run directory: exit $code: $msg"
+[ -e "$work/nowhere" ] && no "a worker created a run directory"
+
+# Longer trainings (a second or more each, two at a time on the 2 CPUs), by a --config
+# file, which the tasks must read too.
+printf '[m]\nretain = "200 steps"\nunits = 48\n[n]\nunits = 48\ninputs = 48\n[fit]\nepochs = 3000\n' \
+  > "$work/long.toml"
+long() { "$rnn" run "$work/s.rnn" --config "$work/long.toml" "$@"; }
+# The first job of the queue, waiting up to 20 s for one.
+queued_job() {
+  for _ in $(seq 1 200); do
+    j=$(squeue -h -o %F 2> /dev/null | head -n 1)
+    [ -n "$j" ] && { echo "$j"; return; }
+    sleep 0.1
+  done
 }
+queue_empty() {
+  for _ in $(seq 1 100); do
+    [ -z "$(squeue -h 2> /dev/null)" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# Ctrl-C on the driver cancels its array.
+"$rnn" run "$work/s.rnn" --config "$work/long.toml" --out "$work/int" --executor slurm \
+  > "$work/int.log" 2>&1 &
+driver=$!
+job=$(queued_job)
+[ -n "$job" ] || no "the interrupted run submitted nothing"
+kill -INT $driver; wait $driver; code=$?
+[ "$code" = 130 ] || { no "an interrupted driver exited $code"; cat "$work/int.log"; }
+grep -q "interrupted: cancelled slurm job $job" "$work/int.log" || { no "no cancellation"; cat "$work/int.log"; }
+queue_empty || no "the interrupted driver's array is still queued: $(squeue -h)"
+
+# A driver killed with kill -9 leaves its array queued: the next run refuses to submit the
+# same trainings again, and goes on once the job is gone.
+"$rnn" run "$work/s.rnn" --config "$work/long.toml" --out "$work/dead" --executor slurm \
+  > /dev/null 2>&1 &
+driver=$!
+job=$(queued_job)
+kill -9 $driver; wait $driver 2> /dev/null
+long --out "$work/dead" --executor slurm > "$work/dead.log" 2>&1; code=$?
+[ "$code" = 2 ] || { no "a run beside a dead driver's array exited $code"; cat "$work/dead.log"; }
+grep -q "slurm job $job of an earlier run into .* is still in the queue" "$work/dead.log" \
+  || { no "no refusal beside a queued array"; cat "$work/dead.log"; }
+scancel "$job"
+queue_empty || no "the dead driver's array is still queued"
+long --out "$work/dead" --executor slurm --quiet || no "the run after the dead driver's job"
+
+# A task killed with scancel: reported by node, with its log; the next run resubmits it
+# alone, and the results equal a local run's.
 long --out "$work/kill" --executor slurm > "$work/kill.log" 2>&1 &
 driver=$!
 job=""; target=""
@@ -191,6 +242,8 @@ grep -qF "slurm: $node done" "$work/resubmit.log" || no "the re-run did not comp
 long --out "$work/kill_ref" -j 2 --quiet || no "local run of the long sweep"
 cmp -s "$work/kill_ref/metrics.toml" "$work/kill/metrics.toml" \
   || no "after the resubmission the metrics differ from a local run"
+cmp -s "$work/kill_ref/metrics.toml" "$work/dead/metrics.toml" \
+  || no "after the dead driver's job the metrics differ from a local run"
 [ -z "$(squeue -h)" ] || no "tasks left in the queue: $(squeue -h)"
 stop
 exit $fail
