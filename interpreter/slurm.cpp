@@ -1,5 +1,6 @@
 #include "interpreter/slurm.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
@@ -164,6 +165,17 @@ std::string trimmed(std::string s) {
     return s.substr(start);
 }
 
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const std::size_t nl = std::min(text.find('\n', start), text.size());
+        out.push_back(trimmed(text.substr(start, nl - start)));
+        start = nl + 1;
+    }
+    return out;
+}
+
 std::string command_line(const std::vector<std::string>& argv) {
     std::string out;
     for (const auto& a : argv)
@@ -175,18 +187,11 @@ std::string command_line(const std::vector<std::string>& argv) {
 std::string last_line(const fs::path& log) {
     std::string why;
     const auto text = rt::read_file(log, why);
-    if (!text)
-        return "";
     std::string line;
-    std::size_t end = text->size();
-    while (end > 0) {
-        const std::size_t start = text->rfind('\n', end - 1);
-        const std::size_t from = start == std::string::npos ? 0 : start + 1;
-        line = trimmed(text->substr(from, end - from));
-        if (!line.empty() || start == std::string::npos)
-            break;
-        end = start;
-    }
+    if (text)
+        for (const auto& l : lines_of(*text))
+            if (!l.empty())
+                line = l;
     return line.size() > 200 ? line.substr(0, 200) + "..." : line;
 }
 
@@ -197,16 +202,9 @@ std::map<std::string, std::string> accounting_states(const std::string& job) {
     const Finished f = run_command({"sacct", "-n", "-P", "-X", "-j", job, "-o", "JobID,State"});
     if (f.status != 0)
         return out;
-    std::size_t start = 0;
-    while (start < f.out.size()) {
-        std::size_t nl = f.out.find('\n', start);
-        if (nl == std::string::npos)
-            nl = f.out.size();
-        const std::string line = f.out.substr(start, nl - start);
+    for (const auto& line : lines_of(f.out))
         if (const auto bar = line.find('|'); bar != std::string::npos)
             out[line.substr(0, bar)] = trimmed(line.substr(bar + 1));
-        start = nl + 1;
-    }
     return out;
 }
 
@@ -338,13 +336,7 @@ private:
             last_error_ = trimmed(f.err + f.out);
             return std::nullopt;
         }
-        std::size_t start = 0;
-        while (start < f.out.size()) {
-            std::size_t nl = f.out.find('\n', start);
-            if (nl == std::string::npos)
-                nl = f.out.size();
-            const std::string line = trimmed(f.out.substr(start, nl - start));
-            start = nl + 1;
+        for (const auto& line : lines_of(f.out)) {
             const auto space = line.find(' ');
             const auto underscore = line.find('_');
             if (space == std::string::npos || underscore == std::string::npos
