@@ -8,9 +8,11 @@
 # with scancel is reported by node name with its log, and the next run resubmits it alone.
 # Where Slurm cannot be started the test says why and is skipped (exit 77), except under
 # CI=true, where that is a failure.
-# usage: run_slurm.sh RNN WORK
+# usage: run_slurm.sh RNN WORK [SHORT_EPOCHS KILL_EPOCHS]
+# (the epochs of the longer trainings: the sanitizer build trains some 10 times slower and
+# passes fewer)
 set -u
-rnn="$1"; work="$2"
+rnn="$1"; work="$2"; short_epochs="${3:-3000}"; kill_epochs="${4:-15000}"
 rm -rf "$work"; mkdir -p "$work"
 fail=0
 no() { echo "FAIL: $*"; fail=1; }
@@ -165,8 +167,8 @@ msg=$("$rnn" run "$work/s.rnn" --out "$work/nowhere" --node 0123456789abcdef 2>&
 
 # Longer trainings (a second or more each, two at a time on the 2 CPUs), by a --config
 # file, which the tasks must read too.
-printf '[m]\nretain = "200 steps"\nunits = 48\n[n]\nunits = 48\ninputs = 48\n[fit]\nepochs = 3000\n' \
-  > "$work/long.toml"
+printf '[m]\nretain = "200 steps"\nunits = 48\n[n]\nunits = 48\ninputs = 48\n[fit]\nepochs = %s\n' \
+  "$short_epochs" > "$work/long.toml"
 long() { "$rnn" run "$work/s.rnn" --config "$work/long.toml" "$@"; }
 # The first job of the queue, waiting up to 20 s for one.
 queued_job() {
@@ -217,7 +219,7 @@ cmp -s "$work/long_ref/metrics.toml" "$work/dead/metrics.toml" \
 # A running task killed with scancel: reported by node, with its log; the next run
 # resubmits it alone, and the results equal a local run's. Trainings of about 2 s (in
 # Release), so that the one found running is still running when scancel comes.
-long --set fit.epochs=15000 --out "$work/kill" --executor slurm > "$work/kill.log" 2>&1 &
+long --set fit.epochs="$kill_epochs" --out "$work/kill" --executor slurm > "$work/kill.log" 2>&1 &
 driver=$!
 job=""; target=""
 for _ in $(seq 1 200); do
@@ -239,12 +241,12 @@ grep -qF "1 of 4 trainings failed in slurm job $job" "$work/kill.log" \
   || { no "the cancelled task was not reported"; cat "$work/kill.log"; }
 grep -qF "$node (task $target" "$work/kill.log" || no "the report does not name $node"
 grep -qF "log $work/kill/.slurm/logs/$target.out" "$work/kill.log" || no "the report has no log path"
-long --set fit.epochs=15000 --out "$work/kill" --executor slurm > "$work/resubmit.log" 2>&1 \
+long --set fit.epochs="$kill_epochs" --out "$work/kill" --executor slurm > "$work/resubmit.log" 2>&1 \
   || { no "the run after the cancelled task"; cat "$work/resubmit.log"; }
 grep -q "slurm: submitted job [0-9]*: 1 training " "$work/resubmit.log" \
   || { no "the re-run did not resubmit exactly one training"; cat "$work/resubmit.log"; }
 grep -qF "slurm: $node done" "$work/resubmit.log" || no "the re-run did not compute $node"
-long --set fit.epochs=15000 --out "$work/kill_ref" -j 2 --quiet || no "local run of the long sweep"
+long --set fit.epochs="$kill_epochs" --out "$work/kill_ref" -j 2 --quiet || no "local run of the long sweep"
 cmp -s "$work/kill_ref/metrics.toml" "$work/kill/metrics.toml" \
   || no "after the resubmission the metrics differ from a local run"
 [ -z "$(squeue -h)" ] || no "tasks left in the queue: $(squeue -h)"
