@@ -156,6 +156,15 @@ ls "$out/.slurm/logs/"*_0.out > /dev/null 2>&1 || no "no task logs"
 grep -q "nothing to submit" "$work/again.log" || { no "a re-run submitted"; cat "$work/again.log"; }
 cmp -s "$work/ref/metrics.toml" "$out/metrics.toml" || no "re-run: metrics differ"
 
+# A worker computes its node into the cache and writes nothing else into the run directory.
+key=$(awk -F'\t' '$1 == 0 { print $3 }' "$work/dry.log")
+mkdir -p "$work/w/.cache"
+"$rnn" run "$work/s.rnn" --out "$work/w" --node "$key" > "$work/w.log" 2>&1 \
+  || { no "a worker run by hand"; cat "$work/w.log"; }
+[ -f "$work/w/.cache/$key/entry.toml" ] || no "the worker left no cache entry for $key"
+[ "$(ls "$work/w")" = "" ] || no "the worker wrote into the run directory: $(ls "$work/w")"
+grep -q "train fit\[1\]: in the cache" "$work/w.log" || { no "the worker did not say so"; cat "$work/w.log"; }
+
 # The worker refuses a key its graph does not have, and a run directory it cannot see.
 msg=$("$rnn" run "$work/s.rnn" --out "$out" --node 0123456789abcdef 2>&1); code=$?
 [ "$code" = 3 ] && echo "$msg" | grep -q "no node of .* has the key 0123456789abcdef" \
