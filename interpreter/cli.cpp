@@ -13,6 +13,7 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sys/ioctl.h>
 #include <thread>
 #include <unistd.h>
@@ -25,6 +26,7 @@
 #include "interpreter/execute.hpp"
 #include "interpreter/graph_print.hpp"
 #include "interpreter/load.hpp"
+#include "interpreter/slurm.hpp"
 #include "interpreter/training.hpp"
 #include "interpreter/version.hpp"
 #include "runtime/blas_core.hpp"
@@ -45,7 +47,8 @@ constexpr int kInterrupted = 130;  // stopped by Ctrl-C (128 + SIGINT), training
 
 constexpr const char* kRunUsage =
     "rnn run FILE [--out DIR] [-j N] [--resume] [--set PATH=VALUE]... [--config FILE.toml] "
-    "[--quiet]";
+    "[--quiet] [--executor local|slurm [--partition P] [--time T] [--cpus-per-task C] [--mem M] "
+    "[--dry-run]]";
 
 rnn::rt::BlasChoice g_blas;  // how the BLAS kernels were chosen; set first thing in main
 
@@ -59,6 +62,12 @@ usage:
       --set PATH=VALUE                 override a value (fit.optimizer.lr=0.01); repeatable
       --config FILE.toml               overrides as TOML tables (applied before --set)
       --quiet                          print only errors
+      --executor local|slurm           where the trainings run (default local); slurm:
+                                       one sbatch job array, the rest here (docs/slurm.md)
+      --partition P, --time T, --cpus-per-task C, --mem M
+                                       sbatch's options for the array's tasks
+      --dry-run                        with slurm: print the job script and the array's
+                                       nodes, submit nothing
   rnn verify RUNDIR [--tolerance REL] [-j N]
                                        run RUNDIR's script again and report every metric
                                        that differs (bit for bit on the same BLAS kernels)
@@ -233,6 +242,11 @@ struct RunRequest {
     int blas_threads = 0;  // 0: 1, or OPENBLAS_NUM_THREADS
     std::vector<rnn::interp::Override> overrides;
     std::string config_path, config_text;
+    std::vector<std::string> set_args;  // each --set as given, for the cluster's tasks
+    std::string executor = "local";     // or "slurm"
+    rnn::interp::SlurmOptions slurm;
+    bool dry_run = false;
+    std::optional<std::uint64_t> node_key;  // --node KEY: a cluster task
 };
 
 std::atomic<bool> g_interrupt{false};
@@ -266,6 +280,33 @@ int share_blas_threads(int jobs, int requested, const std::function<void(std::st
     }
     openblas_set_num_threads(threads);
     return threads;
+}
+
+// What the cluster's tasks run: this program, the script and run directory as absolute
+// paths, and the same overrides (--config, then each --set as given).
+rnn::interp::SlurmOptions slurm_options(const RunRequest& r, const rnn::interp::RunOptions& opt) {
+    namespace fs = std::filesystem;
+    rnn::interp::SlurmOptions s = r.slurm;
+    std::error_code ec;
+    s.rnn = fs::read_symlink("/proc/self/exe", ec);
+    s.blas_threads = opt.blas_threads;
+    s.worker_args = {fs::absolute(r.file).lexically_normal().string(), "--out",
+                     fs::absolute(opt.out_dir).lexically_normal().string()};
+    if (!r.config_path.empty()) {
+        s.worker_args.push_back("--config");
+        s.worker_args.push_back(fs::absolute(r.config_path).lexically_normal().string());
+    }
+    for (const auto& set : r.set_args) {
+        s.worker_args.push_back("--set");
+        s.worker_args.push_back(set);
+    }
+    if (r.resume)
+        s.worker_args.push_back("--resume");
+    if (const char* v = std::getenv("RNN_SLURM_POLL_SECONDS"))
+        s.poll_seconds = std::max(0.05, std::atof(v));
+    if (const char* v = std::getenv("RNN_SLURM_GRACE_SECONDS"))
+        s.grace_seconds = std::max(0.0, std::atof(v));
+    return s;
 }
 
 int run_request(const RunRequest& r) {
@@ -304,15 +345,34 @@ int run_request(const RunRequest& r) {
     opt.log = [](const std::string& line) {
         fmt::print(stderr, "{}\n", line);
     };
+    opt.node_key = r.node_key;
+    opt.dry_run = r.dry_run;
+    if (r.executor == "slurm") {
+        opt.executor = r.executor;
+        opt.remote = rnn::interp::slurm_executor(slurm_options(r, opt), opt);
+    }
     g_interrupt.store(false);
     std::signal(SIGINT, on_sigint);
+    // Slurm ends a task (scancel, its time limit) with SIGTERM: the task's training then
+    // checkpoints as after Ctrl-C, and --resume goes on from there.
+    if (r.node_key)
+        std::signal(SIGTERM, on_sigint);
     try {
         const rnn::interp::Graph graph = rnn::interp::lower(*l.program);
         rnn::interp::execute(*l.program, graph, opt);
     } catch (const rnn::interp::Interrupted& e) {
         std::signal(SIGINT, SIG_DFL);
-        fmt::print(stderr, "rnn: {}\n'rnn run {} --resume' goes on from there (same options)\n",
-                   e.what(), r.file);
+        if (r.node_key)
+            fmt::print(stderr,
+                       "rnn: {}\n(the next 'rnn run --executor slurm --resume' goes on from this "
+                       "checkpoint)\n",
+                       e.what());
+        else if (r.executor == "slurm")
+            fmt::print(stderr, "rnn: {}\nrunning the same command again goes on from there\n",
+                       e.what());
+        else
+            fmt::print(stderr, "rnn: {}\n'rnn run {} --resume' goes on from there (same options)\n",
+                       e.what(), r.file);
         return kInterrupted;
     } catch (const rnn::interp::RunDirectoryRefused& e) {
         std::signal(SIGINT, SIG_DFL);
@@ -324,7 +384,7 @@ int run_request(const RunRequest& r) {
         return kRuntimeFailure;
     }
     std::signal(SIGINT, SIG_DFL);
-    if (!r.quiet)
+    if (!r.quiet && !r.node_key && !r.dry_run)
         fmt::print(stderr, "results in {}\n", opt.out_dir.string());
     return kOk;
 }
@@ -365,6 +425,7 @@ bool read_overrides(const char* cmd, RunRequest& r,
 int cmd_run(const std::vector<std::string>& args) {
     RunRequest r;
     std::vector<rnn::interp::Override> sets;
+    std::vector<std::string> slurm_only;  // options that mean something with slurm only
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         const bool has_next = i + 1 < args.size();
@@ -393,12 +454,48 @@ int cmd_run(const std::vector<std::string>& args) {
                 return kUsage;
             }
             sets.push_back(*o);
+            r.set_args.push_back(args[i]);
         } else if (a == "--config" && has_next) {
             if (!r.config_path.empty()) {
                 fmt::print(stderr, "rnn run: one --config at a time\n");
                 return kUsage;
             }
             r.config_path = args[++i];
+        } else if (a == "--executor" && has_next) {
+            r.executor = args[++i];
+            if (r.executor != "local" && r.executor != "slurm") {
+                fmt::print(stderr, "rnn run: --executor is 'local' or 'slurm', not '{}'\n",
+                           r.executor);
+                return kUsage;
+            }
+        } else if (a == "--partition" && has_next) {
+            r.slurm.partition = args[++i];
+            slurm_only.push_back(a);
+        } else if (a == "--time" && has_next) {
+            r.slurm.time = args[++i];
+            slurm_only.push_back(a);
+        } else if (a == "--mem" && has_next) {
+            r.slurm.mem = args[++i];
+            slurm_only.push_back(a);
+        } else if (a == "--cpus-per-task" && has_next) {
+            if (!parse_jobs(args[++i], r.slurm.cpus_per_task)) {
+                fmt::print(stderr, "rnn run: --cpus-per-task needs a number from 1 to 256\n");
+                return kUsage;
+            }
+            slurm_only.push_back(a);
+        } else if (a == "--dry-run") {
+            r.dry_run = true;
+            slurm_only.push_back(a);
+        } else if (a == "--node" && has_next) {
+            // Internal: what a cluster task runs (docs/slurm.md).
+            const std::string key = args[++i];
+            if (key.size() != 16
+                || key.find_first_not_of("0123456789abcdef") != std::string::npos) {
+                fmt::print(stderr, "rnn run: --node needs a node key (16 hex digits), not '{}'\n",
+                           key);
+                return kUsage;
+            }
+            r.node_key = std::stoull(key, nullptr, 16);
         } else if (!a.empty() && a[0] == '-') {
             fmt::print(stderr, "rnn run: unknown option '{}'\n", a);
             return kUsage;
@@ -411,6 +508,14 @@ int cmd_run(const std::vector<std::string>& args) {
     }
     if (r.file.empty()) {
         fmt::print(stderr, "usage: {}\n", kRunUsage);
+        return kUsage;
+    }
+    if (r.executor != "slurm" && !slurm_only.empty()) {
+        fmt::print(stderr, "rnn run: {} needs --executor slurm\n", slurm_only.front());
+        return kUsage;
+    }
+    if (r.node_key && r.executor != "local") {
+        fmt::print(stderr, "rnn run: --node runs one node here; it takes no --executor\n");
         return kUsage;
     }
     if (!read_overrides("rnn run", r, sets))

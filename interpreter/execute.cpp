@@ -592,7 +592,10 @@ public:
     // leaves either no entry or a complete one.
     void commit(const GraphNode& node, const NodeOutput& out, double seconds) const {
         const fs::path final_dir = entry_dir(node.key);
-        const fs::path staging = root_ / (".staging-" + rt::hex64(node.key));
+        // One staging folder per process: two processes given the same node (a cluster task
+        // still ending while its resubmission starts) never write into one folder.
+        const fs::path staging =
+            root_ / fmt::format(".staging-{}-{}", rt::hex64(node.key), ::getpid());
         fs::remove_all(staging);
         fs::create_directories(staging / "files");
         toml::array files;
@@ -649,14 +652,30 @@ public:
         , progress_(options) {}
 
     void run() {
+        if (const char* n = std::getenv("RNN_INTERRUPT_AFTER_EPOCH"))
+            interrupt_after_ = std::atol(n);
+        if (opt_.node_key) {
+            run_worker(*opt_.node_key);
+            return;
+        }
+        if (opt_.dry_run) {
+            check_output_paths();
+            plan();
+            if (opt_.remote)
+                opt_.remote(graph_, trainings_to_compute());
+            return;
+        }
         claim_directory();
         const DirectoryLock lock(opt_.out_dir / ".cache" / "lock");
         cache_.clean_staging();
         check_output_paths();
-        if (const char* n = std::getenv("RNN_INTERRUPT_AFTER_EPOCH"))
-            interrupt_after_ = std::atol(n);
         const auto started = Clock::now();
         plan();
+        if (opt_.remote) {
+            // The trainings run elsewhere into the cache; the rest then runs here from it.
+            remote_ = opt_.remote(graph_, trainings_to_compute());
+            plan();
+        }
         // A Ctrl-C that comes after the last node is no interruption.
         const bool interrupted = !schedule();
         if (!error_) {
@@ -678,7 +697,7 @@ public:
         for (std::size_t i = 0; i < graph_.nodes.size(); ++i)
             if (graph_.nodes[i].kind != "task") {
                 ++total;
-                if (reused_[i]) {
+                if (reused_here(i)) {
                     ++reused;
                     by_kind[graph_.nodes[i].kind].push_back(graph_.nodes[i].name);
                 }
@@ -698,6 +717,53 @@ public:
     }
 
 private:
+    // Taken from the cache, not computed by this run (here or by its remote executor).
+    bool reused_here(std::size_t i) const { return reused_[i] && !remote_.contains(i); }
+
+    std::vector<std::size_t> trainings_to_compute() const {
+        std::vector<std::size_t> out;
+        for (std::size_t i = 0; i < graph_.nodes.size(); ++i)
+            if (active_[i] && !reused_[i] && graph_.nodes[i].kind == "train")
+                out.push_back(i);
+        return out;
+    }
+
+    // A cluster task: the node with this key and what it reads, into the cache only.
+    void run_worker(std::uint64_t key) {
+        std::error_code ec;
+        if (!fs::is_directory(opt_.out_dir / ".cache", ec))
+            throw std::runtime_error(fmt::format(
+                "'{}' does not exist on this machine: the output directory must be on a "
+                "filesystem that this machine shares with the one that submitted the job",
+                (opt_.out_dir / ".cache").string()));
+        std::optional<std::size_t> target;
+        for (std::size_t i = 0; i < graph_.nodes.size(); ++i)
+            if (graph_.nodes[i].key == key)
+                target = i;
+        if (!target)
+            throw std::runtime_error(fmt::format(
+                "no node of '{}' has the key {}: the script, a file it includes, its overrides "
+                "or the rnn program changed since the job was submitted",
+                opt_.script_path.string(), rt::hex64(key)));
+        plan(target);
+        const GraphNode& node = graph_.nodes[*target];
+        if (reused_[*target]) {
+            progress_.say(fmt::format("{}: already in the cache", node_label(node)));
+            return;
+        }
+        const bool complete = schedule();
+        if (error_)
+            std::rethrow_exception(error_);
+        if (!complete) {
+            std::string what = "interrupted";
+            for (const auto& line : interrupted_)
+                what += "\n  " + line;
+            throw Interrupted(what);
+        }
+        progress_.say(fmt::format("{}: in the cache as {}", node_label(node),
+                                  cache_.entry_dir(node.key).string()));
+    }
+
     bool interrupt_requested() const { return opt_.interrupt != nullptr && opt_.interrupt->load(); }
 
     // Interrupted, or a node failed: running trainings checkpoint and stop (after a
@@ -778,7 +844,8 @@ private:
 
     // Which nodes run: a node is computed when its cache entry is missing; a cached node is
     // loaded when a computed node reads it; a task is made when a node that runs reads it.
-    void plan() {
+    // With `only`, that node alone is computed (if it is not cached), with what it reads.
+    void plan(std::optional<std::size_t> only = std::nullopt) {
         const std::size_t n = graph_.nodes.size();
         entries_.resize(n);
         reused_.assign(n, false);
@@ -789,7 +856,7 @@ private:
             if (node.kind != "task")
                 entries_[i] = cache_.lookup(node);
             reused_[i] = entries_[i].has_value();
-            active_[i] = node.kind != "task" && !reused_[i];
+            active_[i] = node.kind != "task" && !reused_[i] && (!only || i == *only);
         }
         for (std::size_t i = n; i-- > 0;) {
             if (!active_[i])
@@ -875,7 +942,9 @@ private:
             const std::lock_guard lock(mutex_);
             tasks_[node.name] = std::move(task);
         } else if (reused_[i]) {
+            // Cached, and read by a computed node: its results go into the run directory too.
             load(i);
+            publish(i);
             return;
         } else {
             NodeOutput out;
@@ -905,6 +974,8 @@ private:
     // Copies a node's files from its cache entry into the run directory and keeps its
     // metrics for metrics.toml.
     void publish(std::size_t i) {
+        if (opt_.node_key)
+            return;  // a cluster task fills the cache; the driver publishes
         const toml::table& e = *entries_[i];
         const fs::path dir = cache_.entry_dir(graph_.nodes[i].key) / "files";
         if (const auto* files = e["files"].as_array())
@@ -1262,6 +1333,7 @@ private:
         }
         m.insert("blas", std::move(blas));
         m.insert("run", toml::table{{"complete", complete},
+                                    {"executor", opt_.executor},
                                     {"jobs", static_cast<std::int64_t>(opt_.jobs)},
                                     {"resume", opt_.resume},
                                     {"seconds", seconds}});
@@ -1273,7 +1345,9 @@ private:
                           {"parameters", n.description},
                           {"seconds", timings_[i]}};
             if (n.kind != "task")
-                t.insert("reused", static_cast<bool>(reused_[i]));
+                t.insert("reused", reused_here(i));
+            if (const auto where = remote_.find(i); where != remote_.end())
+                t.insert("computed_by", where->second);
             toml::array inputs;
             for (const std::size_t j : n.inputs)
                 inputs.push_back(node_label(graph_.nodes[j]));
@@ -1303,12 +1377,17 @@ private:
     std::map<std::string, Evaluation> evaluations_;
     std::map<std::string, stdlib::AnalysisResult> analyses_;
     std::map<std::size_t, toml::table> metrics_;
+    std::map<std::size_t, std::string> remote_;  // computed by opt_.remote: where
 };
 
 }  // namespace
 
 void execute(const Program& program, const Graph& graph, const RunOptions& options) {
     Executor(program, graph, options).run();
+}
+
+bool node_cached(const GraphNode& node, const std::filesystem::path& out_dir) {
+    return Cache(out_dir / ".cache").lookup(node).has_value();
 }
 
 }  // namespace rnn::interp

@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -38,6 +40,13 @@ struct Graph {
 };
 
 Graph lower(const Program& program);
+
+// Computes nodes on other machines (interpreter/slurm.hpp): given the graph and the training
+// nodes whose results are not cached, returns once each is in the cache, with where each ran
+// (index -> "slurm task 12_3"), or throws: std::runtime_error naming the nodes that failed
+// and their logs, Interrupted when RunOptions::interrupt is set while it waits.
+using RemoteExecutor = std::function<std::map<std::size_t, std::string>(
+    const Graph& graph, const std::vector<std::size_t>& nodes)>;
 
 struct RunOptions {
     std::filesystem::path out_dir;
@@ -64,6 +73,17 @@ struct RunOptions {
     std::vector<std::string> overrides;
     std::string config_path;
     std::string config_text;
+    // Where the trainings run: empty, here; otherwise they are handed to it first and the
+    // other nodes then run here from the cache. `executor` names it in the manifest.
+    RemoteExecutor remote;
+    std::string executor = "local";
+    // With `remote`: plan and hand the trainings to it, which only says what it would do;
+    // nothing is computed and the run directory is not touched.
+    bool dry_run = false;
+    // Worker mode (a cluster task): compute only the node with this key, and what it reads,
+    // into the cache; publish nothing into the run directory and take no lock on it (the
+    // driver that submitted the task holds it). Fails when the graph has no such node.
+    std::optional<std::uint64_t> node_key;
 };
 
 // A run stopped by RunOptions::interrupt; the message names the checkpointed trainings.
@@ -84,5 +104,8 @@ public:
 // gnuplot) with a message for people. The environment variable RNN_INTERRUPT_AFTER_EPOCH=N
 // raises SIGINT after epoch N of any training (tests of the interruption).
 void execute(const Program& program, const Graph& graph, const RunOptions& options);
+
+// Whether the cache of the run directory out_dir holds the complete entry of `node`.
+bool node_cached(const GraphNode& node, const std::filesystem::path& out_dir);
 
 }  // namespace rnn::interp

@@ -41,6 +41,15 @@ rm "$work/again/fit_2/W_self.npy"
 "$rnn" run "$work/s.rnn" --out "$work/again" --quiet || no "third run"
 cmp -s "$work/ref/fit_2/W_self.npy" "$work/again/fit_2/W_self.npy" || no "a deleted file did not come back"
 
+# A cached training that a recomputed evaluation loads is published too: its files come
+# back and its metrics are in metrics.toml.
+key=$(grep -A3 -F "[nodes.'evaluate test[2]']" "$work/again/manifest.toml" | grep '^key' | cut -d"'" -f2)
+[ -n "$key" ] || no "no key of evaluate test[2] in the manifest"
+rm -rf "$work/again/.cache/$key" "$work/again/fit_2"
+"$rnn" run "$work/s.rnn" --out "$work/again" --quiet || no "run with one evaluation missing"
+cmp -s "$work/ref/fit_2/W_self.npy" "$work/again/fit_2/W_self.npy" || no "a loaded training was not published"
+cmp -s "$work/ref/metrics.toml" "$work/again/metrics.toml" || no "a loaded training's metrics are missing"
+
 # New plots of cached nodes: the training and the evaluation they read are loaded from
 # their cache entries, exactly (the history drawn from the entry equals the one drawn
 # when it was trained).

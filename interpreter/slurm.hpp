@@ -1,0 +1,53 @@
+// Running a sweep's trainings as one Slurm job array (docs/slurm.md).
+//
+// The driver (`rnn run FILE --executor slurm`) writes OUT/.slurm/job.sh and the mapping
+// OUT/.slurm/nodes.tsv (array index, node, key), submits `sbatch --parsable --array=0-(n-1)`,
+// and polls `squeue` until every task has left the queue. Each task runs
+// `rnn run FILE --out OUT --node KEY` with the driver's overrides: one training into the
+// shared cache OUT/.cache/KEY. A task that left the queue without a cache entry failed; it
+// is reported by node name with its log OUT/.slurm/logs/JOB_INDEX.out, and the next run
+// submits only the nodes still missing. The other nodes (evaluations, analyses, plots)
+// then run on the driver from the cache.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "interpreter/execute.hpp"
+
+namespace rnn::interp {
+
+struct SlurmOptions {
+    std::string partition, time, mem;  // sbatch's --partition, --time, --mem; "" = its default
+    int cpus_per_task = 0;             // 0: the BLAS thread count per node
+    int blas_threads = 1;              // OPENBLAS_NUM_THREADS of every task
+    std::filesystem::path rnn;         // the rnn program, as the compute nodes run it
+    // What follows `rnn run` in a task, before `--node KEY`: the script, --out, overrides.
+    std::vector<std::string> worker_args;
+    double poll_seconds = 10.0;   // between two looks at the queue
+    double grace_seconds = 60.0;  // how long a task that left the queue may take to show its
+                                  // cache entry (a shared filesystem's caches) before it failed
+};
+
+// `text` as one word for a POSIX shell: in single quotes, each ' written as '\''.
+std::string shell_quote(std::string_view text);
+
+// The job script: task i runs `rnn run ARGS --node KEYS[i]`.
+std::string slurm_job_script(const SlurmOptions& options, const std::vector<std::uint64_t>& keys);
+
+// The sbatch command line (program and arguments) for an array of n tasks, the job script
+// at `script` and logs under `logs`.
+std::vector<std::string> sbatch_command(const SlurmOptions& options, std::size_t n,
+                                        const std::filesystem::path& script,
+                                        const std::filesystem::path& logs,
+                                        const std::string& job_name);
+
+// A RemoteExecutor that runs the given nodes as a Slurm job array (in a dry run: prints the
+// job script, the sbatch command and the mapping on stdout, and submits nothing).
+RemoteExecutor slurm_executor(SlurmOptions options, const RunOptions& run);
+
+}  // namespace rnn::interp

@@ -1,0 +1,89 @@
+// The Slurm executor's text (interpreter/slurm): words quoted for the shell come back
+// unchanged through /bin/sh, whatever they hold; the job script maps array indices to node
+// keys and runs the driver's arguments; sbatch's %-patterns in the log path are escaped.
+#include "interpreter/slurm.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include "runtime/files.hpp"
+
+namespace i = rnn::interp;
+namespace fs = std::filesystem;
+
+TEST_CASE("shell_quote: hostile words come back unchanged through /bin/sh") {
+    const std::vector<std::string> words = {"plain",
+                                            "",
+                                            "with space",
+                                            "it's",
+                                            "'",
+                                            "''",
+                                            "$(touch pwned)",
+                                            "`id`",
+                                            "a\nb",
+                                            "\\'\\",
+                                            "100% $HOME ${x} ;|&<>*?[]!#~",
+                                            "--set",
+                                            "fit.lr=\"x\""};
+    const fs::path dir = fs::temp_directory_path() / ("rnn_quote_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::string script = "cd " + i::shell_quote(dir.string()) + " || exit 1\n";
+    for (std::size_t k = 0; k < words.size(); ++k)
+        script += "printf %s " + i::shell_quote(words[k]) + " > w" + std::to_string(k) + "\n";
+    rnn::rt::write_file_atomically(dir / "s.sh", script);
+    REQUIRE(std::system(("/bin/sh " + i::shell_quote((dir / "s.sh").string())).c_str()) == 0);
+    for (std::size_t k = 0; k < words.size(); ++k) {
+        std::string why;
+        const auto back = rnn::rt::read_file(dir / ("w" + std::to_string(k)), why);
+        REQUIRE_MESSAGE(back, why);
+        CHECK(*back == words[k]);
+    }
+    CHECK_FALSE(fs::exists(dir / "pwned"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("slurm_job_script: one key per array index, the driver's arguments quoted") {
+    i::SlurmOptions o;
+    o.rnn = "/opt/rnn dir/rnn";
+    o.blas_threads = 2;
+    o.worker_args = {"/home/me/it's.rnn", "--out", "/scratch/o", "--set", "fit.epochs=3"};
+    const std::string s =
+        i::slurm_job_script(o, {0x1ULL, 0xfedcba9876543210ULL, 0x2ULL, 0x3ULL, 0x4ULL});
+    CHECK(s.starts_with("#!/bin/bash\n"));
+    CHECK(s.find("keys=(\n  0000000000000001 fedcba9876543210 0000000000000002 "
+                 "0000000000000003\n  0000000000000004\n)")
+          != std::string::npos);
+    CHECK(s.find("key=${keys[$SLURM_ARRAY_TASK_ID]}") != std::string::npos);
+    CHECK(s.find("export OPENBLAS_NUM_THREADS=2\n") != std::string::npos);
+    CHECK(s.find("exec '/opt/rnn dir/rnn' run '/home/me/it'\\''s.rnn' '--out' '/scratch/o' "
+                 "'--set' 'fit.epochs=3' --node \"$key\"\n")
+          != std::string::npos);
+}
+
+TEST_CASE("sbatch_command: the array, sbatch's options, a literal % in the log path") {
+    i::SlurmOptions o;
+    o.partition = "short";
+    o.time = "1:00:00";
+    o.mem = "2G";
+    const auto cmd =
+        i::sbatch_command(o, 20, "/o/.slurm/job.sh", "/runs/100%/.slurm/logs", "rnn-s");
+    const std::vector<std::string> expected = {"sbatch",
+                                               "--parsable",
+                                               "--array=0-19",
+                                               "--job-name=rnn-s",
+                                               "--output=/runs/100%%/.slurm/logs/%A_%a.out",
+                                               "--cpus-per-task=1",
+                                               "--partition=short",
+                                               "--time=1:00:00",
+                                               "--mem=2G",
+                                               "/o/.slurm/job.sh"};
+    CHECK(cmd == expected);
+    o.cpus_per_task = 4;
+    CHECK(i::sbatch_command(o, 1, "j", "l", "n")[5] == "--cpus-per-task=4");
+}
