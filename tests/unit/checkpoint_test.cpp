@@ -16,28 +16,14 @@
 #include <doctest/doctest.h>
 
 #include "runtime/files.hpp"
+#include "tests/unit/temp_dir.hpp"
 
 namespace rt = rnn::rt;
 namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh directory per test case (ctest runs cases in parallel processes).
-struct TempDir {
-    fs::path path;
-
-    explicit TempDir(const std::string& label)
-        : path(fs::temp_directory_path()
-               / ("rnnlab_ckpt_" + label + "_" + std::to_string(::getpid()))) {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
+using rnn::test::TempDir;
 
 template <typename T> bool same_bits(const arma::Mat<T>& a, const arma::Mat<T>& b) {
     return a.n_rows == b.n_rows && a.n_cols == b.n_cols

@@ -11,28 +11,14 @@
 
 #include "stdlib/figures/gnuplot.hpp"
 #include "stdlib/registry.hpp"
+#include "tests/unit/temp_dir.hpp"
 
 namespace s = rnn::stdlib;
 namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh directory per test case (ctest runs cases in parallel processes).
-struct TempDir {
-    fs::path path;
-
-    explicit TempDir(const std::string& label)
-        : path(fs::temp_directory_path()
-               / ("rnnlab_figures_" + label + "_" + std::to_string(::getpid()))) {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
+using rnn::test::TempDir;
 
 std::string slurp(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
