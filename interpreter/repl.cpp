@@ -24,7 +24,10 @@
 #include "interpreter/execute.hpp"
 #include "interpreter/graph_print.hpp"
 #include "interpreter/paths.hpp"
+#include "interpreter/training.hpp"
+#include "runtime/checkpoint.hpp"
 #include "runtime/files.hpp"
+#include "runtime/hash.hpp"
 #include "stdlib/registry.hpp"
 
 namespace rnn::interp {
@@ -594,6 +597,8 @@ void Session::query(const std::string& text) {
         error(fmt::format("'{}' is an {}: only trained networks have tensors\n", q->name, kind));
         return;
     }
+    if (kind == "train" && !q->members.empty() && show_checkpointed(q->name, q->members, text))
+        return;
     if (!run_for(kind + " " + q->name))
         return;
     const fs::path dir = opt_.out_dir / node_directory(q->name);
@@ -670,6 +675,41 @@ void Session::query(const std::string& text) {
                 say(out + "\n");
             }
         }
+    }
+}
+
+bool Session::show_checkpointed(const std::string& name, const std::vector<std::string>& members,
+                                const std::string& text) {
+    std::uint64_t key = 0;
+    for (const auto& n : lower(*program_).nodes)
+        if (n.kind == "train" && n.name == name)
+            key = n.key;
+    const fs::path cache = opt_.out_dir / ".cache";
+    const fs::path ckdir = cache / "checkpoints" / rt::hex64(key);
+    std::error_code ec;
+    if (fs::exists(cache / rt::hex64(key) / "entry.toml", ec) || !rt::Checkpoint::exists(ckdir))
+        return false;
+    try {
+        const rt::Checkpoint c = rt::Checkpoint::load(ckdir);
+        const TrainDef& def = program_->trains.at(name);
+        const auto task = make_task(*program_, program_->tasks.at(def.task));
+        rt::Network<float> net =
+            build_network(program_->networks.at(def.network), task->input_size(), program_->seed);
+        for (auto& p : net.params)
+            p.raw = c.get_array<float>("param." + p.name);
+        const auto* p = net.find(members[0]);
+        if (p == nullptr || members.size() > 2 || (members.size() == 2 && members[1] != "raw"))
+            return false;  // the run says what is wrong
+        say(
+            fmt::format("({} was stopped by Ctrl-C after epoch {} of {}: its network then; "
+                        "asking for {} goes on)\n",
+                        name, c.get_int("epochs_done"), def.epochs, name));
+        const arma::fmat value = members.size() == 2 ? p->raw : rt::effective_value(*p);
+        say(tensor_summary(text, arma::conv_to<arma::mat>::from(value)));
+        return true;
+    } catch (const std::exception& e) {
+        error(fmt::format("cannot read the checkpoint of {}: {}\n", name, e.what()));
+        return true;
     }
 }
 

@@ -76,6 +76,10 @@ private:
     void show(const std::string& what);
     void help(const std::string& name);
     void vars();
+    // A tensor of a training stopped by Ctrl-C, as of its last completed epoch (from its
+    // checkpoint); false when the training has no checkpoint or has finished.
+    bool show_checkpointed(const std::string& name, const std::vector<std::string>& members,
+                           const std::string& text);
     // Runs the nodes `target` ("kind name") needs; false (printed) on failure.
     bool run_for(const std::string& node_label);
     bool run_all();

@@ -88,9 +88,12 @@ grep -q "is never closed" c.err || { no "unclosed block at the end of input"; ca
 [ "$(printed test reaction_mean)" = "$(awk '$1 == "reaction_mean" { print $2; exit }' c.out)" ] \
   || no "rnn repl FILE printed other numbers"
 
-# SIGINT during a training: the session says where it stopped and goes on; asking again
-# resumes from the last completed epoch and ends where an uninterrupted training does.
-printf 'test\ntest\n' | RNN_INTERRUPT_AFTER_EPOCH=10 "$rnn" repl saved.rnn --out run_d > d.out 2> d.err
+# SIGINT during a training: the session says where it stopped and goes on; its tensors
+# are those of the last completed epoch; asking again resumes from there and ends where an
+# uninterrupted training does.
+printf 'test\nfit.W_self\ntest\n' | RNN_INTERRUPT_AFTER_EPOCH=10 "$rnn" repl saved.rnn --out run_d > d.out 2> d.err
+grep -q "^(fit was stopped by Ctrl-C after epoch 10 of 30: its network then" d.out \
+  || { no "the interrupted training's network is not shown"; cat d.out; }
 grep -q "checkpointed after epoch 10 of 30" d.err || { no "no interruption"; cat d.err; }
 grep -q "resumed after epoch 10" d.err || { no "not resumed"; cat d.err; }
 [ "$(awk '$1 == "reaction_mean" { print $2; exit }' d.out)" = "$(printed test reaction_mean)" ] \
