@@ -2031,8 +2031,9 @@ private:
     void evaluate_def(const ast::Statement& s) {
         const ast::Statement* train = reference(*s.head, ast::Statement::Kind::Train, "training");
         const ast::Statement* task = reference(*s.target, ast::Statement::Kind::Task, "task");
-        EvaluateDef def{s.name, train ? train->name : "", task ? task->name : "", 0, s.span, {},
-                        {}};
+        EvaluateDef def{
+            s.name,      train ? train->name : "", task ? task->name : "", 0, s.span, {}, {},
+            std::nullopt};
         std::vector<const ast::Field*> probes;
         for (const auto& f : s.body) {
             if (f.name == "trials" && f.kind == ast::Field::Kind::Assign) {
@@ -2042,13 +2043,20 @@ private:
                     def.trials = std::lround(std::get<double>(*x));
                 continue;
             }
+            if (f.name == "start" && f.kind == ast::Field::Kind::Assign) {
+                const stdlib::ParamSpec spec("start", stdlib::ParamType::Real, std::nullopt,
+                                             std::nullopt, std::nullopt, "", "");
+                if (auto x = value(*f.value, spec))
+                    def.start = std::get<double>(*x);
+                continue;
+            }
             if ((f.name == "clamp" || f.name == "perturb") && f.kind == ast::Field::Kind::Assign) {
                 probes.push_back(&f);
                 continue;
             }
             d_.error(Code::UnknownParameter, f.name_span,
                      fmt::format("an evaluate block has no field '{}'", f.name),
-                     suggestion(f.name, {"trials", "clamp", "perturb"}));
+                     suggestion(f.name, {"trials", "clamp", "perturb", "start"}));
         }
         if (!train || !task)
             return;

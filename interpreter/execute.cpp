@@ -164,6 +164,8 @@ std::string probe_text(const EvaluateDef& e) {
         out += fmt::format(";clamp={},{},{}", c.channel, c.value, c.period);
     for (const auto& p : e.perturbs)
         out += fmt::format(";perturb={},{}", p.size, p.step);
+    if (e.start)
+        out += fmt::format(";start={}", *e.start);
     return out;
 }
 

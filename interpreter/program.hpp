@@ -186,6 +186,8 @@ struct EvaluateDef {
     ast::Span span;
     std::vector<ClampDef> clamps;
     std::vector<PerturbDef> perturbs;
+    // `start = 0.5`: every unit of every trial starts at this state instead of h0.
+    std::optional<double> start;
 };
 
 // A reference used as an analysis or figure argument.

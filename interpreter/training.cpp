@@ -757,8 +757,9 @@ Evaluation evaluate(const Program& program, const EvaluateDef& def, const Traine
         for (auto& p : net.params)
             p.constraint.fixed = true;  // no gradients wanted
         // Keep symmetric parametrisation: fixed only stops training, constrain still applies.
-        vars = rt::forward(tape, net, inputs, batch.batch,
-                           perturbation.empty() ? nullptr : &perturbation, batch.initial_state);
+        vars = rt::forward(
+            tape, net, inputs, batch.batch, perturbation.empty() ? nullptr : &perturbation,
+            def.start ? std::optional<float>(static_cast<float>(*def.start)) : batch.initial_state);
     }
     Evaluation ev;
     ev.condition = batch.condition;

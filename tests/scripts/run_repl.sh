@@ -32,6 +32,7 @@ evaluate lesioned = cut on m
 evaluate held = fit on m {
   clamp   = input(0, 0.0, during: retain)
   perturb = state(0.5, at: 10 steps)
+  start   = 0.1
 }
 fitt
 test
