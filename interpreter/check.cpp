@@ -19,6 +19,17 @@ namespace {
 using ast::Expr;
 using K = ast::Expr::Kind;
 
+// The items of a list, or the value itself when it is not a list (`lesion = 3`).
+std::vector<const Expr*> list_items(const Expr& e) {
+    std::vector<const Expr*> items;
+    if (e.kind == K::List)
+        for (const auto& i : e.items)
+            items.push_back(i.get());
+    else
+        items.push_back(&e);
+    return items;
+}
+
 // Constant numeric expressions: numbers, + - * /, unary minus, sqrt(x).
 std::optional<double> constant_number(const Expr& e) {
     switch (e.kind) {
@@ -2092,12 +2103,7 @@ private:
                                  f.name));
             return false;
         }
-        std::vector<const Expr*> items;
-        if (f.value->kind == K::List)
-            for (const auto& i : f.value->items)
-                items.push_back(i.get());
-        else
-            items.push_back(f.value.get());
+        const std::vector<const Expr*> items = list_items(*f.value);
         bool ok = true;
         for (const Expr* e : items) {
             auto bad = [&](const std::string& why) {
@@ -2186,13 +2192,7 @@ private:
         const std::vector<std::string> tensors = tensor_names(net);
         for (const auto& f : s.body) {
             if (f.kind == ast::Field::Kind::Assign && f.name == "lesion") {
-                std::vector<const Expr*> items;
-                if (f.value->kind == K::List)
-                    for (const auto& i : f.value->items)
-                        items.push_back(i.get());
-                else
-                    items.push_back(f.value.get());
-                for (const Expr* i : items) {
+                for (const Expr* i : list_items(*f.value)) {
                     const bool range = i->kind == K::Range;
                     const auto a = constant_number(range ? *i->items[0] : *i);
                     const auto b = range ? constant_number(*i->items[1]) : a;

@@ -308,10 +308,22 @@ void Session::error(const std::string& message) {
 }
 
 std::string Session::joined() const {
+    return joined(entries_);
+}
+
+std::string Session::joined(const std::vector<Entry>& entries) {
     std::string text;
-    for (const auto& e : entries_)
+    for (const auto& e : entries)
         text += e.text + "\n";
     return text;
+}
+
+void Session::syntax_error(const std::string& text, const grammar::SyntaxError& e) {
+    SourceMap sources;
+    sources.add(kSessionName, text);
+    Diagnostics d;
+    d.error(code_from_id(e.code).value_or(Code::ExpectedStatement), e.where, e.message);
+    error(render(d.all().front(), sources, opt_.color));
 }
 
 bool Session::feed(const std::string& line) {
@@ -323,8 +335,7 @@ bool Session::feed(const std::string& line) {
             command(trimmed);
             return false;
         }
-        if (const auto q = parse_query(trimmed)) {
-            (void)q;
+        if (parse_query(trimmed)) {
             query(trimmed);
             return false;
         }
@@ -338,12 +349,7 @@ bool Session::feed(const std::string& line) {
             return true;
         }
         pending_.clear();
-        SourceMap sources;
-        sources.add(kSessionName, text);
-        Diagnostics d;
-        d.error(code_from_id(f.error.code).value_or(Code::ExpectedStatement), f.error.where,
-                f.error.message);
-        error(render(d.all().front(), sources, opt_.color));
+        syntax_error(text, f.error);
         return false;
     }
     pending_.clear();
@@ -364,12 +370,7 @@ bool Session::add_statements(const std::string& text) {
     try {
         module = grammar::parse(text, 0, kSessionName);
     } catch (const grammar::ParseFailure& f) {
-        SourceMap sources;
-        sources.add(kSessionName, text);
-        Diagnostics d;
-        d.error(code_from_id(f.error.code).value_or(Code::ExpectedStatement), f.error.where,
-                f.error.message);
-        error(render(d.all().front(), sources, opt_.color));
+        syntax_error(text, f.error);
         return false;
     }
     std::vector<Entry> added;
@@ -388,10 +389,7 @@ bool Session::add_statements(const std::string& text) {
             next.push_back(e);
     }
     next.insert(next.end(), added.begin(), added.end());
-    std::string all;
-    for (const auto& e : next)
-        all += e.text + "\n";
-    Loaded l = load_text(kSessionName, all);
+    Loaded l = load_text(kSessionName, joined(next));
     if (!l.program) {
         // Warnings (an unused task) are normal while a session grows: errors only.
         std::string out;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "grammar/parser.hpp"
 #include "interpreter/load.hpp"
 
 namespace rnn::interp {
@@ -85,6 +86,8 @@ private:
     bool run_all();
     bool execute_nodes(const std::vector<std::string>& labels);
     std::string joined() const;
+    static std::string joined(const std::vector<Entry>& entries);
+    void syntax_error(const std::string& text, const grammar::SyntaxError& e);
     void error(const std::string& message);
 
     void say(const std::string& text) const { opt_.out(text); }
