@@ -95,7 +95,7 @@ TEST_CASE("repl: completion of keywords, names, stdlib entries, parameters and t
     CHECK(s.completions("zzz").empty());
 }
 
-TEST_CASE("repl: results run through the engine; :save reproduces the session") {
+TEST_CASE("repl: results run through the engine, and :save reproduces the session") {
     const auto dir = std::filesystem::temp_directory_path() / "rnn_repl_unit";
     std::filesystem::remove_all(dir);
     Captured c;
