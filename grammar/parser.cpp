@@ -294,8 +294,8 @@ using selector = parse_tree::selector<
     parse_tree::store_content::on<number, string_lit, argument, call_args, block, list_lit, member,
                                   index, negation, not_expr, modifier, field, param_tail,
                                   assign_tail, def_index, def_name, body, seed_stmt, output_stmt,
-                                  include_stmt, task_stmt, network_stmt, alter_stmt, train_stmt, evaluate_stmt,
-                                  analyze_stmt, plot_stmt, loop_var, for_stmt>,
+                                  include_stmt, task_stmt, network_stmt, alter_stmt, train_stmt,
+                                  evaluate_stmt, analyze_stmt, plot_stmt, loop_var, for_stmt>,
     // Precedence levels with a single child are replaced by that child: most expressions
     // are one primary, and a node per level (a dozen per value) was most of the parse time.
     fold_single::on<postfix, jitter, negated, multiplicative, additive, range_expr, comparison,
