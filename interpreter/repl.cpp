@@ -527,37 +527,40 @@ void Session::show(const std::string& what) {
         return;
     }
     const Program& p = *program_;
-    if (q->members.empty()) {
-        if (const auto it = p.trains.find(q->name); it != p.trains.end()) {
-            const TrainDef& t = it->second;
-            say(fmt::format("train {} = {} on {}\n  updater {}, {} epochs, batch {}, loss", t.name,
-                            t.network, t.task, t.updater, t.epochs, t.batch));
-            std::string loss;
-            for (const auto& term : t.loss)
-                loss += fmt::format(" {}{}",
-                                    term.sign < 0  ? "- "
-                                    : loss.empty() ? ""
-                                                   : "+ ",
-                                    term.text);
-            say(loss + "\n");
-        } else if (const auto a = p.alters.find(q->name); a != p.alters.end()) {
-            say(fmt::format("alter {} = {}\n", a->first, a->second.train));
-            if (!a->second.lesion.empty())
-                say(fmt::format("  lesion units {}\n", fmt::join(a->second.lesion, ", ")));
-            for (const auto& op : a->second.ops)
-                say(fmt::format("  {}\n", op.text));
-        } else if (const auto e = p.evaluates.find(q->name); e != p.evaluates.end()) {
-            say(fmt::format("evaluate {} = {} on {}\n", e->first, e->second.train, e->second.task));
-        } else if (const auto an = p.analyses.find(q->name); an != p.analyses.end()) {
-            std::vector<std::string> args;
-            for (const auto& r : an->second.args)
-                args.push_back(r.label);
-            say(fmt::format("analyze {} = {}({})\n", an->first, an->second.entry->name,
-                            fmt::join(args, ", ")));
+    const std::string kind = kind_of(p, q->name);
+    if (q->members.empty() && kind != "task" && kind != "network") {
+        // The definition as written (a sweep instance's is its loop's).
+        for (const auto& e : entries_)
+            if (e.key == kind + " " + q->name)
+                say(e.text + "\n");
+        if (const auto an = p.analyses.find(q->name); an != p.analyses.end())
             say(params_lines(an->second.options));
-        }
     }
     query(what);
+    // The shapes of what the node wrote: a network's tensors, an evaluation's signals
+    // (trials x steps), an analysis's arrays.
+    if (!q->members.empty() || kind == "task" || kind == "network")
+        return;
+    std::vector<std::string> shapes;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(opt_.out_dir / node_directory(q->name), ec)) {
+        const std::string file = e.path().filename().string();
+        if (e.path().extension() != ".npy" || file.ends_with(".raw.npy"))
+            continue;
+        try {
+            const arma::mat m = rt::load_npy(e.path());
+            shapes.push_back(
+                fmt::format("{} {} x {}", e.path().stem().string(), m.n_rows, m.n_cols));
+        } catch (const std::exception&) {
+        }
+    }
+    std::sort(shapes.begin(), shapes.end());
+    if (!shapes.empty())
+        say(fmt::format("  {}: {}\n",
+                        kind == "evaluate"  ? "signals (trials x steps)"
+                        : kind == "analyze" ? "arrays"
+                                            : "tensors",
+                        fmt::join(shapes, ", ")));
 }
 
 void Session::query(const std::string& text) {
@@ -846,6 +849,15 @@ extern "C" char** repl_complete(const char* text, int, int end) {
     return rl_completion_matches(text, repl_generator);
 }
 
+// An error never ends the session, not even one the session did not foresee.
+void feed_safely(Session& session, const std::string& line) {
+    try {
+        session.feed(line);
+    } catch (const std::exception& e) {
+        std::cerr << "rnn repl: internal error: " << e.what() << "\n";
+    }
+}
+
 std::string history_path() {
     if (const char* h = std::getenv("RNN_HISTORY"))
         return h;
@@ -897,7 +909,7 @@ int run_repl(const std::vector<std::string>& args, int blas_threads, const std::
         std::string line;
         while (!session.finished() && std::getline(std::cin, line)) {
             g_interrupt.store(false);
-            session.feed(line);
+            feed_safely(session, line);
         }
         session.finish();
         ::sigaction(SIGINT, &old, nullptr);
@@ -929,7 +941,7 @@ int run_repl(const std::vector<std::string>& args, int blas_threads, const std::
         if (!trim(line).empty())
             add_history(line.c_str());
         g_interrupt.store(false);
-        session.feed(line);
+        feed_safely(session, line);
     }
     if (!history.empty())
         write_history(history.c_str());

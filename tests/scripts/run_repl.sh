@@ -41,6 +41,7 @@ held
 cut.W_self
 :vars
 :show hop
+:show cut
 :help memory_recall
 :nope
 :save saved.rnn
@@ -57,6 +58,8 @@ grep -q "^evaluate lesioned$" a.out || no "no lesioned evaluation"
 grep -q "^cut.W_self: 8 x 8 .* zeros 48$" a.out || { no "lesioned W_self: 4 units of 8 leave 16 entries"; cat a.out; }
 grep -q "^alter     cut = fit$" a.out || no ":vars lists the alter"
 grep -q "^network hop = rnn$" a.out || no ":show hop"
+grep -q "^  lesion  = \[0\.\.3\]$" a.out || no ":show cut: its definition"
+grep -q "^  tensors: W_input 8 x 8, W_self 8 x 8, b 8 x 1, h0 8 x 1$" a.out || { no ":show cut: its tensors"; cat a.out; }
 grep -q "W_self (units x units), init normal" a.out || { no ":show hop's tensors"; cat a.out; }
 grep -q "^### .memory_recall." a.out || no ":help memory_recall"
 grep -q "^saved 8 statements to saved.rnn$" a.out || no ":save"
