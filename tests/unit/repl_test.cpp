@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include "interpreter/load.hpp"
+#include "interpreter/training.hpp"
 #include "runtime/files.hpp"
 
 using namespace rnn::interp;
@@ -131,4 +132,46 @@ TEST_CASE("repl: results run through the engine, and :save reproduces the sessio
     CHECK(l.program.has_value());
     CHECK(l.program->alters.at("cut").lesion == std::vector<long>{1, 4, 5});
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("alter: a lesion zeroes a unit's recurrent rows in every gate block and its readout") {
+    const Loaded l = load_text("alter.rnn", R"(
+task m = memory_recall { units = 4, present = 5 steps, retain = 20 steps }
+network g = gru { units = 4, outputs = 2 }
+network c = ctrnn { units = 4, outputs = 2, tau = 10 ms, dt = 1 ms }
+)");
+    REQUIRE(l.program.has_value());
+    AlterDef def;
+    def.name = "cut";
+    def.lesion = {1};
+    def.ops.push_back(AlterOp{AlterOp::Kind::Set, "W_self", 3.0, 0, 0, "", {}});
+    // gru: W_self is 3 units x units (gates r, z, n); W_out is outputs x units.
+    TrainedNetwork gru;
+    gru.net = build_network(l.program->networks.at("g"), 4, 1);
+    const TrainedNetwork a = alter(def, gru);
+    const arma::fmat w = trained_tensor(a, "W_self");
+    REQUIRE(w.n_rows == 12);
+    CHECK(arma::accu(arma::abs(w.col(1))) == 0.0f);
+    for (arma::uword gate = 0; gate < 3; ++gate)
+        CHECK(arma::accu(arma::abs(w.row(gate * 4 + 1))) == 0.0f);
+    CHECK(w(0, 0) == 3.0f);
+    CHECK(w(2, 2) == trained_tensor(gru, "W_self")(2, 2));
+    CHECK(arma::accu(arma::abs(trained_tensor(a, "W_out").col(1))) == 0.0f);
+    // The input weights are not the unit's recurrent ones: they stay.
+    CHECK(arma::approx_equal(trained_tensor(a, "W_input"), trained_tensor(gru, "W_input"),
+                             "absdiff", 0.0f));
+    // ctrnn: G and its readout w (units x outputs), a row per unit.
+    def.ops.clear();
+    TrainedNetwork ct;
+    ct.net = build_network(l.program->networks.at("c"), 4, 1);
+    const TrainedNetwork b = alter(def, ct);
+    CHECK(arma::accu(arma::abs(trained_tensor(b, "G").row(1))) == 0.0f);
+    CHECK(arma::accu(arma::abs(trained_tensor(b, "G").col(1))) == 0.0f);
+    CHECK(arma::accu(arma::abs(trained_tensor(b, "w").row(1))) == 0.0f);
+    CHECK(arma::accu(arma::abs(trained_tensor(b, "w").row(0))) > 0.0f);
+    // The mask holds whatever the raw value becomes.
+    TrainedNetwork revived = b;
+    for (auto& p : revived.net.params)
+        p.raw.fill(1.0f);
+    CHECK(arma::accu(arma::abs(trained_tensor(revived, "G").row(1))) == 0.0f);
 }
