@@ -1,6 +1,7 @@
 // The REPL's session (interpreter/repl.hpp) without a terminal: continuation while a block
 // is open, definitions that replace earlier ones, errors that leave the session as it was,
-// completion, :save's text, and alter statements run through the engine.
+// completion, :save's text, alter statements run through the engine, and the lesion's
+// masks on gated and continuous-time networks.
 #include "interpreter/repl.hpp"
 
 #include <filesystem>
