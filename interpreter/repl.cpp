@@ -929,6 +929,10 @@ int run_repl(const std::vector<std::string>& args, int blas_threads, const std::
             std::cout << "\n" << std::flush;
             session.clear_pending();
         }
+        // libedit saves the SIGINT handler it finds when readline starts and calls it after
+        // restoring the terminal; a jump out of readline leaves libedit's own handler in
+        // place, and saving that one would make it call itself. So ours goes back first.
+        ::sigaction(SIGINT, &sa, nullptr);
         g_at_prompt = 1;
         char* raw = readline(session.pending() ? "...> " : "rnn> ");
         g_at_prompt = 0;

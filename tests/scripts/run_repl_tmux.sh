@@ -58,9 +58,16 @@ wait_for_more 5 || { no "Ctrl-C at the prompt did not give a fresh prompt"; scre
 t send-keys -t repl "task x = memory_recall {" Enter
 wait_for '^\.\.\.>' 5 || { no "no continuation prompt"; screen; }
 t send-keys -t repl "  units = 8" Enter "}" Enter
+# Ctrl-C at the continuation prompt drops the open block: the next prompt is 'rnn>'.
+t send-keys -t repl "task y = memory_recall {" Enter
+sleep 0.5
+before=$(prompts)
+t send-keys -t repl C-c
+wait_for_more 5 || { no "Ctrl-C did not drop the open block"; screen; }
 before=$(prompts)
 t send-keys -t repl ":vars" Enter
 wait_for '^task +x = memory_recall' 5 || { no "the block was not defined"; screen; }
+screen | grep -Eq '^task +y' && no "the dropped block was defined"
 
 # Ctrl-C during a training: back at the prompt with the training checkpointed.
 t send-keys -t repl "mytrain" Enter
