@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <csetjmp>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -812,13 +811,13 @@ namespace {
 
 std::atomic<bool> g_interrupt{false};
 volatile std::sig_atomic_t g_at_prompt = 0;
-sigjmp_buf g_prompt_jump;
+volatile std::sig_atomic_t g_prompt_interrupted = 0;
 Session* g_session = nullptr;  // for the completion callbacks of libedit
 
 extern "C" void repl_on_sigint(int) {
     if (g_at_prompt) {
-        g_at_prompt = 0;
-        siglongjmp(g_prompt_jump, 1);
+        g_prompt_interrupted = 1;  // readline's read fails (EINTR) and it returns
+        return;
     }
     g_interrupt.store(true);
 }
@@ -924,18 +923,17 @@ int run_repl(const std::vector<std::string>& args, int blas_threads, const std::
         read_history(history.c_str());
     std::cout << "rnn repl: the .rnn language, one statement at a time; :help for commands\n";
     while (!session.finished()) {
-        if (sigsetjmp(g_prompt_jump, 1) != 0) {
-            // Ctrl-C at the prompt: the line (and an open block) is dropped.
-            std::cout << "\n" << std::flush;
-            session.clear_pending();
-        }
-        // libedit saves the SIGINT handler it finds when readline starts and calls it after
-        // restoring the terminal; a jump out of readline leaves libedit's own handler in
-        // place, and saving that one would make it call itself. So ours goes back first.
-        ::sigaction(SIGINT, &sa, nullptr);
+        g_prompt_interrupted = 0;
         g_at_prompt = 1;
         char* raw = readline(session.pending() ? "...> " : "rnn> ");
         g_at_prompt = 0;
+        if (g_prompt_interrupted) {
+            // Ctrl-C at the prompt: the line (and an open block) is dropped.
+            std::free(raw);
+            std::cout << "\n" << std::flush;
+            session.clear_pending();
+            continue;
+        }
         if (raw == nullptr) {  // Ctrl-D
             std::cout << "\n";
             break;

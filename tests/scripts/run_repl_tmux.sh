@@ -81,7 +81,7 @@ t send-keys -t repl "mytrain.W_self" Enter
 wait_for 'mytrain was stopped by Ctrl-C after epoch' 10 || { no "no network as of the last epoch"; screen; }
 t send-keys -t repl ":quit" Enter
 sleep 1
-grep -q "mytrain" history || no "the history file does not hold the session's lines"
+grep -q "mytrain" history || { no "the history file does not hold the session's lines"; screen; ls -la; }
 
 [ "$fail" = 0 ] && echo "repl on a terminal: all checks passed"
 exit "$fail"
