@@ -19,7 +19,7 @@ train mytrain = hop on m { loss = -mean(overlap, during: retain), epochs = 10000
 RNN
 sock="$work/tmux.sock"
 t() { tmux -S "$sock" "$@"; }
-screen() { t capture-pane -p -t repl -S -100; }
+screen() { t capture-pane -p -t repl -S -100 2> /dev/null; }
 # wait_for PATTERN SECONDS: until the screen shows PATTERN (grep -E)
 wait_for() {
   i=0
