@@ -24,6 +24,8 @@ const char* statement_keyword(Statement::Kind kind) {
             return "analyze";
         case Statement::Kind::Plot:
             return "plot";
+        case Statement::Kind::Alter:
+            return "alter";
         case Statement::Kind::For:
             return "for";
     }

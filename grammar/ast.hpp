@@ -75,7 +75,19 @@ struct Expr {
 };
 
 struct Statement {
-    enum class Kind { Seed, Output, Include, Task, Network, Train, Evaluate, Analyze, Plot, For };
+    enum class Kind {
+        Seed,
+        Output,
+        Include,
+        Task,
+        Network,
+        Train,
+        Evaluate,
+        Analyze,
+        Plot,
+        For,
+        Alter,  // alter NAME = TRAIN { ... }: a trained network with its weights changed
+    };
     Kind kind = Kind::Seed;
     Span span;
     Span keyword_span;
@@ -84,6 +96,7 @@ struct Statement {
     Span name_span;
     std::vector<ExprPtr> name_index;
     ExprPtr head;    // task/network: the entry or base; train/evaluate: the network/train;
+                     // alter: the training it changes;
                      // analyze/plot: the call; seed: the number; output/include: the string
     ExprPtr target;  // train/evaluate: what follows `on`
     bool has_body = false;

@@ -412,6 +412,7 @@ private:
                 case SK::Network:
                 case SK::Train:
                 case SK::Evaluate:
+                case SK::Alter:
                     put(" ");
                     def_name(s, name_pad);
                     put(" = ");

@@ -56,6 +56,7 @@ struct kw_train : tok< word< TAO_PEGTL_STRING( "train" ) > > {};
 struct kw_evaluate : tok< word< TAO_PEGTL_STRING( "evaluate" ) > > {};
 struct kw_analyze : tok< word< TAO_PEGTL_STRING( "analyze" ) > > {};
 struct kw_plot : tok< word< TAO_PEGTL_STRING( "plot" ) > > {};
+struct kw_alter : tok< word< TAO_PEGTL_STRING( "alter" ) > > {};
 struct kw_for : tok< word< TAO_PEGTL_STRING( "for" ) > > {};
 struct kw_in : tok< word< TAO_PEGTL_STRING( "in" ) > > {};
 struct kw_on : tok< word< TAO_PEGTL_STRING( "on" ) > > {};
@@ -66,7 +67,7 @@ struct kw_not : tok< word< TAO_PEGTL_STRING( "not" ) > > {};
 struct kw_true : tok< word< TAO_PEGTL_STRING( "true" ) > > {};
 struct kw_false : tok< word< TAO_PEGTL_STRING( "false" ) > > {};
 struct keyword : sor< kw_seed, kw_output, kw_include, kw_task, kw_network, kw_train, kw_evaluate,
-                      kw_analyze, kw_plot, kw_for, kw_in, kw_on, kw_to, kw_and, kw_or, kw_not,
+                      kw_analyze, kw_plot, kw_alter, kw_for, kw_in, kw_on, kw_to, kw_and, kw_or, kw_not,
                       kw_true, kw_false > {};
 struct identifier_text : identifier {};
 struct name : seq< not_at< keyword >, identifier_text, skip > {};
@@ -172,6 +173,7 @@ struct task_stmt : if_must< kw_task, def_name, assign, ref, opt< body > > {};
 struct network_stmt : if_must< kw_network, def_name, assign, ref, opt< body > > {};
 struct train_stmt : if_must< kw_train, def_name, assign, ref, kw_on, ref, opt< body > > {};
 struct evaluate_stmt : if_must< kw_evaluate, def_name, assign, ref, kw_on, ref, opt< body > > {};
+struct alter_stmt : if_must< kw_alter, def_name, assign, ref, opt< body > > {};
 struct analyze_stmt : if_must< kw_analyze, def_name, assign, expr > {};
 struct plot_stmt : if_must< kw_plot, expr, kw_to, string_lit > {};
 struct iter_atom : sor< number, ref > {};
@@ -186,12 +188,13 @@ struct statement : sor< after< kw_seed, seed_stmt >, after< kw_output, output_st
                         after< kw_include, include_stmt >, after< kw_task, task_stmt >,
                         after< kw_network, network_stmt >, after< kw_train, train_stmt >,
                         after< kw_evaluate, evaluate_stmt >, after< kw_analyze, analyze_stmt >,
-                        after< kw_plot, plot_stmt >, after< kw_for, for_stmt > > {};
+                        after< kw_plot, plot_stmt >, after< kw_alter, alter_stmt >,
+                        after< kw_for, for_stmt > > {};
 struct file : seq< skip, star< not_at< eof >, must< statement > >, eof > {};
 
 // --- what users read when the parser commits and fails ---------------------------------
 template< typename > inline constexpr const char* error_message = nullptr;
-template<> inline constexpr auto error_message< statement > = "expected a statement: task, network, train, evaluate, analyze, plot, for, seed, output or include";
+template<> inline constexpr auto error_message< statement > = "expected a statement: task, network, train, evaluate, analyze, alter, plot, for, seed, output or include";
 template<> inline constexpr auto error_message< number > = "expected a number";
 template<> inline constexpr auto error_message< string_lit > = "expected a string in double quotes";
 template<> inline constexpr auto error_message< string_body > = "expected the closing '\"' of the string on the same line";
@@ -291,8 +294,8 @@ using selector = parse_tree::selector<
     parse_tree::store_content::on<number, string_lit, argument, call_args, block, list_lit, member,
                                   index, negation, not_expr, modifier, field, param_tail,
                                   assign_tail, def_index, def_name, body, seed_stmt, output_stmt,
-                                  include_stmt, task_stmt, network_stmt, train_stmt, evaluate_stmt,
-                                  analyze_stmt, plot_stmt, loop_var, for_stmt>,
+                                  include_stmt, task_stmt, network_stmt, alter_stmt, train_stmt,
+                                  evaluate_stmt, analyze_stmt, plot_stmt, loop_var, for_stmt>,
     // Precedence levels with a single child are replaced by that child: most expressions
     // are one primary, and a node per level (a dozen per value) was most of the parse time.
     fold_single::on<postfix, jitter, negated, multiplicative, additive, range_expr, comparison,
@@ -717,8 +720,11 @@ public:
         } else if (n.is_type<rules::output_stmt>() || n.is_type<rules::include_stmt>()) {
             s.kind = n.is_type<rules::output_stmt>() ? K::Output : K::Include;
             s.head = expr(*n.children.at(0));
-        } else if (n.is_type<rules::task_stmt>() || n.is_type<rules::network_stmt>()) {
-            s.kind = n.is_type<rules::task_stmt>() ? K::Task : K::Network;
+        } else if (n.is_type<rules::task_stmt>() || n.is_type<rules::network_stmt>()
+                   || n.is_type<rules::alter_stmt>()) {
+            s.kind = n.is_type<rules::task_stmt>()      ? K::Task
+                     : n.is_type<rules::network_stmt>() ? K::Network
+                                                        : K::Alter;
             def(*n.children.at(0));
             s.head = expr(*n.children.at(1));
             if (n.children.size() > 2)

@@ -20,6 +20,17 @@ namespace {
 using ast::Expr;
 using K = ast::Expr::Kind;
 
+// The items of a list, or the value itself when it is not a list (`lesion = 3`).
+std::vector<const Expr*> list_items(const Expr& e) {
+    std::vector<const Expr*> items;
+    if (e.kind == K::List)
+        for (const auto& i : e.items)
+            items.push_back(i.get());
+    else
+        items.push_back(&e);
+    return items;
+}
+
 // Constant numeric expressions: numbers, + - * /, unary minus, sqrt(x).
 std::optional<double> constant_number(const Expr& e) {
     switch (e.kind) {
@@ -159,6 +170,7 @@ public:
             else
                 train_def(s);
         });
+        each({SK::Alter}, [&](const ast::Statement& s) { alter_def(s); });
         each({SK::Evaluate}, [&](const ast::Statement& s) { evaluate_def(s); });
         each({SK::Analyze, SK::Plot}, [&](const ast::Statement& s) {
             if (s.kind == SK::Analyze)
@@ -296,7 +308,10 @@ private:
                          suggestion(name, names_of(kind)));
             return nullptr;
         }
-        if (decl->kind != kind) {
+        // An altered training stands wherever a training does.
+        const bool trained =
+            kind == ast::Statement::Kind::Train && decl->kind == ast::Statement::Kind::Alter;
+        if (decl->kind != kind && !trained) {
             auto& err = d_.error(Code::WrongKind, e.span,
                                  fmt::format("'{}' is a {}, not a {}", name,
                                              ast::statement_keyword(decl->kind), what));
@@ -2028,7 +2043,10 @@ private:
     void evaluate_def(const ast::Statement& s) {
         const ast::Statement* train = reference(*s.head, ast::Statement::Kind::Train, "training");
         const ast::Statement* task = reference(*s.target, ast::Statement::Kind::Task, "task");
-        EvaluateDef def{s.name, train ? train->name : "", task ? task->name : "", 0, false, s.span};
+        EvaluateDef def{
+            s.name,      train ? train->name : "", task ? task->name : "", 0, false, s.span, {}, {},
+            std::nullopt};
+        std::vector<const ast::Field*> probes;
         for (const auto& f : s.body) {
             if (f.name == "trials" && f.kind == ast::Field::Kind::Assign) {
                 const stdlib::ParamSpec spec("trials", stdlib::ParamType::Integer, std::nullopt,
@@ -2037,16 +2055,27 @@ private:
                     def.trials = std::lround(std::get<double>(*x));
                 continue;
             }
+            if (f.name == "start" && f.kind == ast::Field::Kind::Assign) {
+                const stdlib::ParamSpec spec("start", stdlib::ParamType::Real, std::nullopt,
+                                             std::nullopt, std::nullopt, "", "");
+                if (auto x = value(*f.value, spec))
+                    def.start = std::get<double>(*x);
+                continue;
+            }
+            if ((f.name == "clamp" || f.name == "perturb") && f.kind == ast::Field::Kind::Assign) {
+                probes.push_back(&f);
+                continue;
+            }
             d_.error(Code::UnknownParameter, f.name_span,
                      fmt::format("an evaluate block has no field '{}'", f.name),
-                     suggestion(f.name, {"trials"}));
+                     suggestion(f.name, {"trials", "clamp", "perturb", "start"}));
         }
         if (!train || !task)
             return;
-        const auto t = p_.trains.find(train->name);
         const auto k = p_.tasks.find(task->name);
-        if (t == p_.trains.end() || k == p_.tasks.end())
+        if (!p_.trained(train->name) || k == p_.tasks.end())
             return;
+        const auto t = p_.trains.find(p_.training_of(train->name).name);
         if (k->second.entry != p_.tasks.at(t->second.task).entry) {
             d_.error(Code::EvaluateTaskKind, s.target->span,
                      fmt::format("'{}' was trained on a '{}' task; '{}' is a '{}' task",
@@ -2055,7 +2084,195 @@ private:
             return;
         }
         compatible(p_.networks.at(t->second.network), k->second, s.target->span);
+        bool probes_ok = true;
+        for (const ast::Field* f : probes)
+            probes_ok = probe(*f, k->second, p_.networks.at(t->second.network), def) && probes_ok;
+        if (!probes_ok)
+            return;
         p_.evaluates.emplace(s.name, std::move(def));
+    }
+
+    // `clamp = input(1, 0.0, during: delay)` and `perturb = state(0.5, at: 200 steps)`, or
+    // lists of them, in an evaluate block.
+    bool probe(const ast::Field& f, const TaskDef& task, const NetworkDef& net, EvaluateDef& def) {
+        const bool clamp = f.name == "clamp";
+        const char* form =
+            clamp ? "input(channel, value, during: period)" : "state(size, at: N steps)";
+        if (net.entry->kind == rt::CellKind::Plastic) {
+            d_.error(Code::NotImplemented, f.name_span,
+                     fmt::format("'{}' on a plastic network is not implemented yet in this version",
+                                 f.name));
+            return false;
+        }
+        const std::vector<const Expr*> items = list_items(*f.value);
+        bool ok = true;
+        for (const Expr* e : items) {
+            auto bad = [&](const std::string& why) {
+                d_.error(Code::ProbeForm, e->span, why, fmt::format("write {}", form));
+                ok = false;
+            };
+            if (e->kind != K::Call || e->text != (clamp ? "input" : "state")) {
+                bad(fmt::format("'{}' takes {}", f.name, form));
+                continue;
+            }
+            std::vector<const Expr*> positional;
+            const Expr* named = nullptr;
+            bool extra = false;
+            for (std::size_t i = 0; i < e->items.size(); ++i) {
+                if (e->arg_names[i].empty())
+                    positional.push_back(e->items[i].get());
+                else if (e->arg_names[i] == (clamp ? "during" : "at") && !named)
+                    named = e->items[i].get();
+                else
+                    extra = true;
+            }
+            if (extra || positional.size() != (clamp ? 2U : 1U) || (!clamp && !named)) {
+                bad(fmt::format("'{}' takes {}", f.name, form));
+                continue;
+            }
+            if (clamp) {
+                const auto channel = constant_number(*positional[0]);
+                const auto value = constant_number(*positional[1]);
+                if (!channel || !value || *channel < 0 || *channel != std::floor(*channel)) {
+                    bad("a clamp needs a channel (a whole number from 0) and a number");
+                    continue;
+                }
+                ClampDef c{std::lround(*channel), *value, ""};
+                if (named) {
+                    c.period = named->kind == K::Name ? named->text : "";
+                    std::vector<std::string> periods;
+                    for (const auto& p : task.entry->periods)
+                        periods.push_back(p.name);
+                    if (std::find(periods.begin(), periods.end(), c.period) == periods.end()) {
+                        d_.error(Code::ProbeForm, named->span,
+                                 fmt::format("the task '{}' has no period '{}'", task.name,
+                                             named->kind == K::Name ? named->text : "?"),
+                                 suggestion(c.period, periods));
+                        ok = false;
+                        continue;
+                    }
+                }
+                def.clamps.push_back(c);
+            } else {
+                const auto size = constant_number(*positional[0]);
+                const bool steps = named->kind == K::Number && named->unit == "steps";
+                if (!size || !steps || named->number < 0
+                    || named->number != std::floor(named->number)) {
+                    bad("a perturbation needs a size and a step ('at: 200 steps')");
+                    continue;
+                }
+                def.perturbs.push_back(PerturbDef{*size, std::lround(named->number)});
+            }
+        }
+        return ok;
+    }
+
+    // `alter NAME = TRAIN { lesion = [3, 7..12]  W_input : scale 0.5, set [0, 1, 0.2] }`
+    void alter_def(const ast::Statement& s) {
+        const ast::Statement* train = reference(*s.head, ast::Statement::Kind::Train, "training");
+        if (train == nullptr)
+            return;
+        if (train->kind == ast::Statement::Kind::Alter) {
+            d_.error(Code::WrongKind, s.head->span,
+                     fmt::format("'{}' is an alter; alter its training instead", train->name),
+                     "put all the changes in one alter");
+            return;
+        }
+        const auto t = p_.trains.find(train->name);
+        if (t == p_.trains.end())
+            return;
+        const NetworkDef& net = p_.networks.at(t->second.network);
+        AlterDef def{s.name, train->name, {}, {}, s.span};
+        bool ok = true;
+        if (net.entry->kind == rt::CellKind::Plastic) {
+            d_.error(Code::NotImplemented, s.keyword_span,
+                     "altering a plastic network is not implemented yet in this version");
+            return;
+        }
+        const long units = net.params.integer("units");
+        const std::vector<std::string> tensors = tensor_names(net);
+        for (const auto& f : s.body) {
+            if (f.kind == ast::Field::Kind::Assign && f.name == "lesion") {
+                for (const Expr* i : list_items(*f.value)) {
+                    const bool range = i->kind == K::Range;
+                    const auto a = constant_number(range ? *i->items[0] : *i);
+                    const auto b = range ? constant_number(*i->items[1]) : a;
+                    if (!a || !b || *a != std::floor(*a) || *b != std::floor(*b) || *a < 0
+                        || *b >= static_cast<double>(units) || *a > *b) {
+                        d_.error(
+                            Code::LesionUnit, i->span,
+                            fmt::format("the units of '{}' are 0 to {}; a lesion lists whole "
+                                        "numbers or ranges of them",
+                                        net.name, units - 1),
+                            fmt::format("write lesion = [3, 7..12] with units below {}", units));
+                        ok = false;
+                        continue;
+                    }
+                    for (long u = std::lround(*a); u <= std::lround(*b); ++u)
+                        def.lesion.push_back(u);
+                }
+                continue;
+            }
+            if (f.kind == ast::Field::Kind::Assign) {
+                d_.error(Code::UnknownParameter, f.name_span,
+                         fmt::format("an alter block has no field '{}'", f.name),
+                         "write lesion = [units] or TENSOR : scale X, set [row, column, value]");
+                ok = false;
+                continue;
+            }
+            if (std::find(tensors.begin(), tensors.end(), f.name) == tensors.end()) {
+                d_.error(Code::UnknownTensor, f.name_span,
+                         fmt::format("the network '{}' has no tensor '{}'", net.name, f.name),
+                         suggestion(f.name, tensors));
+                ok = false;
+                continue;
+            }
+            for (const auto& m : f.modifiers) {
+                AlterOp op;
+                op.tensor = f.name;
+                op.span = m.span;
+                bool good = false;
+                if (m.name == "scale" && m.argument) {
+                    op.kind = AlterOp::Kind::Scale;
+                    if (const auto v = constant_number(*m.argument)) {
+                        op.value = *v;
+                        op.text = fmt::format("{} : scale {}", f.name, *v);
+                        good = true;
+                    }
+                } else if (m.name == "set" && m.argument && m.argument->kind == K::List
+                           && m.argument->items.size() == 3) {
+                    op.kind = AlterOp::Kind::Set;
+                    const auto r = constant_number(*m.argument->items[0]);
+                    const auto c = constant_number(*m.argument->items[1]);
+                    const auto v = constant_number(*m.argument->items[2]);
+                    if (r && c && v && *r >= 0 && *c >= 0 && *r == std::floor(*r)
+                        && *c == std::floor(*c)) {
+                        op.row = std::lround(*r);
+                        op.column = std::lround(*c);
+                        op.value = *v;
+                        op.text =
+                            fmt::format("{} : set [{}, {}, {}]", f.name, op.row, op.column, *v);
+                        good = true;
+                    }
+                }
+                if (!good) {
+                    d_.error(Code::AlterChange, m.span,
+                             m.name == "scale" ? std::string("'scale' needs a number")
+                             : m.name == "set"
+                                 ? std::string("'set' needs [row, column, value], the indices "
+                                               "whole numbers from 0")
+                                 : fmt::format("'{}' is not a change an alter knows", m.name),
+                             "write 'scale 0.5' or 'set [row, column, value]' (indices from 0)");
+                    ok = false;
+                    continue;
+                }
+                def.ops.push_back(std::move(op));
+            }
+        }
+        std::sort(def.lesion.begin(), def.lesion.end());
+        def.lesion.erase(std::unique(def.lesion.begin(), def.lesion.end()), def.lesion.end());
+        if (ok)
+            p_.alters.emplace(s.name, std::move(def));
     }
 
     // --- analysis and figure arguments ------------------------------------------------
@@ -2087,16 +2304,17 @@ private:
         r.definition = parts[0];
         r.label = text;
         using SK = ast::Statement::Kind;
-        if (decl->kind == SK::Train && parts.size() == 1)
+        const bool trained = decl->kind == SK::Train || decl->kind == SK::Alter;
+        if (trained && parts.size() == 1)
             r.kind = ArgRef::Kind::Training;
         else if (decl->kind == SK::Evaluate && parts.size() == 1)
             r.kind = ArgRef::Kind::Evaluation;
-        else if (decl->kind == SK::Train && parts.size() == 2) {
+        else if (trained && parts.size() == 2) {
             r.kind = ArgRef::Kind::TrainedTensor;
             r.member = parts[1];
-            const auto t = p_.trains.find(parts[0]);
-            if (t == p_.trains.end())
+            if (!p_.trained(parts[0]))
                 return std::nullopt;
+            const auto t = p_.trains.find(p_.training_of(parts[0]).name);
             const std::vector<std::string> tensors =
                 tensor_names(p_.networks.at(t->second.network));
             if (std::find(tensors.begin(), tensors.end(), parts[1]) == tensors.end()) {
@@ -2371,8 +2589,8 @@ private:
         for (const auto& a : args) {
             if (a.kind == ArgRef::Kind::Evaluation && p_.evaluates.count(a.definition))
                 task = &p_.tasks.at(p_.evaluates.at(a.definition).task);
-            else if (a.kind == ArgRef::Kind::Training && p_.trains.count(a.definition))
-                task = &p_.tasks.at(p_.trains.at(a.definition).task);
+            else if (a.kind == ArgRef::Kind::Training && p_.trained(a.definition))
+                task = &p_.tasks.at(p_.training_of(a.definition).task);
             if (task)
                 break;
         }

@@ -1,5 +1,5 @@
-// The `rnn` command: run | check | fmt | graph | explain | doc, with compiler-like diagnostics and
-// exit codes
+// The `rnn` command: run | check | fmt | graph | repl | explain | doc, with compiler-like
+// diagnostics and exit codes
 //   0 success, 1 script error (diagnostics printed), 2 usage error, 3 runtime failure.
 #include <algorithm>
 #include <atomic>
@@ -26,6 +26,7 @@
 #include "interpreter/execute.hpp"
 #include "interpreter/graph_print.hpp"
 #include "interpreter/load.hpp"
+#include "interpreter/repl.hpp"
 #include "interpreter/slurm.hpp"
 #include "interpreter/training.hpp"
 #include "interpreter/version.hpp"
@@ -77,6 +78,8 @@ usage:
   rnn fmt FILE [--check | --write]     print FILE in the canonical layout; --check: exit 1
                                        if it is not already; --write: rewrite FILE
   rnn graph FILE [--dot]               the execution graph (text, or Graphviz DOT)
+  rnn repl [FILE] [--out DIR]          the language interactively (FILE: statements to
+                                       start from; DIR: results, default runs/repl)
   rnn explain [CODE] [--markdown]      what a diagnostic code means (all codes without CODE)
   rnn doc [--out FILE]                 write the stdlib reference (Markdown)
   rnn --version | --help
@@ -783,6 +786,11 @@ int main(int argc, char** argv) {
         return cmd_fmt(args);
     if (cmd == "graph")
         return cmd_graph(args);
+    if (cmd == "repl") {
+        const int threads = share_blas_threads(
+            1, 0, [](const std::string& line) { fmt::print(stderr, "{}\n", line); });
+        return rnn::interp::run_repl(args, threads, g_blas.corename, g_blas.how);
+    }
     if (cmd == "explain")
         return cmd_explain(args);
     fmt::print(stderr, "rnn: unknown command '{}'\n{}", cmd, kHelp);

@@ -93,6 +93,9 @@ namespace rnn::interp {
     X(ArrayFile, "E0511", "an array file given with load(\"...\") cannot be read")                 \
     X(ArrayShape, "E0512", "a loaded array's shape or values do not fit the tensor")               \
     X(BadModifier, "E0513", "the modifier does not apply to this tensor")                          \
+    X(LesionUnit, "E0514", "a lesioned unit is not a unit of the network")                         \
+    X(AlterChange, "E0515", "an alter change is not 'scale X' or 'set [row, column, value]'")      \
+    X(ProbeForm, "E0516", "a clamp or perturbation of an evaluation is not of its form")           \
     X(LossDivision, "E0601", "a loss can only be divided by a constant number")                    \
     X(DivisionByZero, "E0602", "a division by zero")                                               \
     X(UnreducedSignal, "E0603", "a signal must be reduced over a period to enter a loss")          \

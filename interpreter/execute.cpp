@@ -156,6 +156,19 @@ std::string train_text(const TrainDef& t) {
     return out;
 }
 
+// An evaluation's clamps and perturbations, for its key ("" without them, so keys of
+// plain evaluations stay as they were).
+std::string probe_text(const EvaluateDef& e) {
+    std::string out;
+    for (const auto& c : e.clamps)
+        out += fmt::format(";clamp={},{},{}", c.channel, c.value, c.period);
+    for (const auto& p : e.perturbs)
+        out += fmt::format(";perturb={},{}", p.size, p.step);
+    if (e.start)
+        out += fmt::format(";start={}", *e.start);
+    return out;
+}
+
 std::string args_text(const std::vector<ArgRef>& args, const stdlib::Params& options) {
     std::string out;
     for (const auto& a : args) {
@@ -194,9 +207,22 @@ Graph lower(const Program& program) {
     for (const auto& [name, t] : program.trains)
         add("train", name, {index.at("task " + t.task)},
             seed + "network=" + network_text(program.networks.at(t.network)) + ";" + train_text(t));
+    // A trained network is a train node or an alter node.
+    auto trained = [&](const std::string& name) {
+        return index.at((program.alters.count(name) ? "alter " : "train ") + name);
+    };
+    for (const auto& [name, a] : program.alters) {
+        std::string ops;
+        for (const auto& op : a.ops)
+            ops += op.text + ";";
+        add("alter", name,
+            {index.at("train " + a.train), index.at("task " + program.trains.at(a.train).task)},
+            fmt::format("lesion={};{}", fmt::join(a.lesion, ","), ops));
+    }
     for (const auto& [name, e] : program.evaluates)
-        add("evaluate", name, {index.at("train " + e.train), index.at("task " + e.task)},
-            seed + fmt::format("trials={}", e.trials) + (e.keep_activity ? ";activity" : ""));
+        add("evaluate", name, {trained(e.train), index.at("task " + e.task)},
+            seed + fmt::format("trials={}", e.trials) + probe_text(e)
+                + (e.keep_activity ? ";activity" : ""));
     auto deps = [&](const std::vector<ArgRef>& args) {
         std::vector<std::size_t> out;
         std::set<std::size_t> seen;
@@ -211,12 +237,14 @@ Graph lower(const Program& program) {
                     depend((a.member_is_analysis[m] ? "analyze " : "evaluate ") + a.members[m]);
                 continue;
             }
-            const std::string kind =
-                a.kind == ArgRef::Kind::TaskMatrix || a.kind == ArgRef::Kind::Task ? "task"
-                : a.kind == ArgRef::Kind::Evaluation                               ? "evaluate"
-                : a.kind == ArgRef::Kind::Analysis                                 ? "analyze"
-                                                                                   : "train";
-            depend(kind + " " + a.definition);
+            const std::size_t i =
+                a.kind == ArgRef::Kind::TaskMatrix || a.kind == ArgRef::Kind::Task
+                    ? index.at("task " + a.definition)
+                : a.kind == ArgRef::Kind::Evaluation ? index.at("evaluate " + a.definition)
+                : a.kind == ArgRef::Kind::Analysis   ? index.at("analyze " + a.definition)
+                                                     : trained(a.definition);
+            if (seen.insert(i).second)
+                out.push_back(i);
         }
         return out;
     };
@@ -575,7 +603,8 @@ public:
             return std::nullopt;
         // Trainings and evaluations keep what later nodes read.
         std::error_code ec;
-        if ((node.kind == "train" || node.kind == "evaluate" || node.kind == "analyze")
+        if ((node.kind == "train" || node.kind == "alter" || node.kind == "evaluate"
+             || node.kind == "analyze")
             && !fs::is_regular_file(dir / "state" / "checkpoint.toml", ec))
             return std::nullopt;
         if (const auto* files = t["files"].as_array())
@@ -864,7 +893,8 @@ private:
             // A computed node needs its inputs in memory; a cached train needs its task
             // (the network's input size).
             for (const std::size_t j : graph_.nodes[i].inputs)
-                if (!reused_[i] || graph_.nodes[i].kind == "train")
+                if (!reused_[i] || graph_.nodes[i].kind == "train"
+                    || graph_.nodes[i].kind == "alter")
                     active_[j] = true;
         }
     }
@@ -951,7 +981,9 @@ private:
             if (node.kind == "train") {
                 if (!run_train(node, out))
                     return;  // interrupted, checkpointed
-            } else if (node.kind == "evaluate")
+            } else if (node.kind == "alter")
+                run_alter(node, out);
+            else if (node.kind == "evaluate")
                 run_evaluate(node, out);
             else if (node.kind == "analyze")
                 run_analyze(node, out);
@@ -1000,6 +1032,15 @@ private:
             TrainedNetwork t = restore_trained(
                 state,
                 build_network(program_.networks.at(def.network), task.input_size(), program_.seed));
+            const std::lock_guard lock(mutex_);
+            trained_[node.name] = std::move(t);
+        } else if (node.kind == "alter") {
+            const AlterDef& def = program_.alters.at(node.name);
+            const TrainDef& train = program_.trains.at(def.train);
+            TrainedNetwork t = restore_trained(
+                state, build_network(program_.networks.at(train.network),
+                                     task_of(train.task)->input_size(), program_.seed));
+            alter_constraints(def, t.net);
             const std::lock_guard lock(mutex_);
             trained_[node.name] = std::move(t);
         } else if (node.kind == "evaluate") {
@@ -1146,6 +1187,25 @@ private:
         const std::lock_guard lock(mutex_);
         trained_[node.name] = std::move(result);
         return true;
+    }
+
+    // The altered network's tensors (effective values) are its files, as a training's are.
+    void run_alter(const GraphNode& node, NodeOutput& out) {
+        const AlterDef& def = program_.alters.at(node.name);
+        TrainedNetwork result = alter(def, trained_of(def.train));
+        const std::string dir = folder_of(node) + "/";
+        for (const auto& p : result.net.params)
+            out.files[dir + p.name + ".npy"] = rt::npy_bytes(rt::effective_value(p));
+        toml::table table;
+        table.insert("lesioned_units", static_cast<std::int64_t>(def.lesion.size()));
+        table.insert("changes", static_cast<std::int64_t>(def.ops.size()));
+        out.metrics = std::move(table);
+        out.state = trained_state(result);
+        progress_.say(fmt::format("alter {}: {} unit{} lesioned, {} change{}", node.name,
+                                  def.lesion.size(), def.lesion.size() == 1 ? "" : "s",
+                                  def.ops.size(), def.ops.size() == 1 ? "" : "s"));
+        const std::lock_guard lock(mutex_);
+        trained_[node.name] = std::move(result);
     }
 
     void run_evaluate(const GraphNode& node, NodeOutput& out) {

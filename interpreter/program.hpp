@@ -139,6 +139,45 @@ struct TrainDef {
     ast::Span span;
 };
 
+// One change of `alter`: `W_self : scale 0.5` multiplies the tensor's effective value,
+// `W_self : set [0, 1, 0.5]` sets one entry (row, column, value; indices from 0).
+struct AlterOp {
+    enum class Kind { Scale, Set };
+    Kind kind = Kind::Scale;
+    std::string tensor;
+    double value = 0.0;        // the factor, or the entry's new value
+    long row = 0, column = 0;  // Set
+    std::string text;          // as written, for :show and the manifest
+    ast::Span span;
+};
+
+// `alter NAME = TRAIN { lesion = [...], TENSOR : scale X, set [...] }`: the trained network
+// of TRAIN with changed weights, usable wherever a training is (evaluate, analyses,
+// figures). A lesioned unit's recurrent weights in and out and its readout are zero, by a
+// mask on the effective values, so nothing run on the altered network revives them.
+struct AlterDef {
+    std::string name;
+    std::string train;         // the training it changes
+    std::vector<long> lesion;  // units, from 0, sorted, each once
+    std::vector<AlterOp> ops;  // applied in order, before the lesion
+    ast::Span span;
+};
+
+// `clamp = input(CHANNEL, VALUE, during: PERIOD)`: the input channel holds VALUE at the
+// steps of PERIOD ("": every step) of every evaluation trial.
+struct ClampDef {
+    long channel = 0;
+    double value = 0.0;
+    std::string period;
+};
+
+// `perturb = state(SIZE, at: N steps)`: SIZE * N(0, 1) per unit and trial added to the
+// state after step N, feeding the next step (drawn from "evaluate NAME / perturb").
+struct PerturbDef {
+    double size = 0.0;
+    long step = 0;
+};
+
 struct EvaluateDef {
     std::string name;
     std::string train;
@@ -149,6 +188,10 @@ struct EvaluateDef {
     // in the cache, since it is trials x units x steps.
     bool keep_activity = false;
     ast::Span span;
+    std::vector<ClampDef> clamps;
+    std::vector<PerturbDef> perturbs;
+    // `start = 0.5`: every unit of every trial starts at this state instead of h0.
+    std::optional<double> start;
 };
 
 // A reference used as an analysis or figure argument.
@@ -186,10 +229,21 @@ struct Program {
     std::map<std::string, TaskDef> tasks;
     std::map<std::string, NetworkDef> networks;
     std::map<std::string, TrainDef> trains;
+    std::map<std::string, AlterDef> alters;
     std::map<std::string, EvaluateDef> evaluates;
     std::map<std::string, AnalyzeDef> analyses;
     std::vector<std::string> analysis_order;  // as written: an analysis reads earlier ones
     std::vector<PlotDef> plots;
+
+    bool trained(const std::string& name) const {
+        return trains.count(name) != 0 || alters.count(name) != 0;
+    }
+
+    // The training behind a trained network: NAME's own, or the one an alter changes.
+    const TrainDef& training_of(const std::string& name) const {
+        const auto a = alters.find(name);
+        return trains.at(a != alters.end() ? a->second.train : name);
+    }
 };
 
 }  // namespace rnn::interp

@@ -694,6 +694,54 @@ arma::fcube trials_cube(const arma::fmat& m, arma::uword batch) {
     return out;
 }
 
+// An evaluation's inputs with its clamps applied, and its state perturbation (units x
+// (batch * steps); empty without `perturb`).
+std::pair<arma::fmat, arma::fmat> probe_inputs(const Program& program, const EvaluateDef& def,
+                                               const stdlib::TaskInstance& task,
+                                               const stdlib::TrialBatch& batch, arma::uword units) {
+    arma::fmat inputs = batch.inputs;
+    const arma::uword trials = batch.batch;
+    const arma::uword steps = inputs.n_cols / std::max<arma::uword>(trials, 1);
+    if (!def.clamps.empty()) {
+        const std::vector<stdlib::Period> periods = stdlib::periods_of(task, batch);
+        for (const auto& c : def.clamps) {
+            const stdlib::Period* p = nullptr;
+            for (const auto& q : periods)
+                if (q.name == c.period)
+                    p = &q;
+            const auto channel = static_cast<arma::uword>(c.channel);
+            if (channel >= inputs.n_rows)
+                throw RuntimeFailure(
+                    fmt::format("evaluate {}: the task has {} input channels, so "
+                                "channel {} cannot be clamped",
+                                def.name, inputs.n_rows, c.channel));
+            for (arma::uword b = 0; b < trials; ++b) {
+                const arma::uword from = p ? p->begin_of(b) : 0;
+                const arma::uword to = p ? std::min(p->end_of(b), steps) : steps;
+                for (arma::uword t = from; t < to; ++t)
+                    inputs(channel, t * trials + b) = static_cast<float>(c.value);
+            }
+        }
+    }
+    arma::fmat perturbation;
+    if (!def.perturbs.empty()) {
+        perturbation.zeros(units, inputs.n_cols);
+        rt::RandomStream stream(
+            rt::stream_key(program.seed, "evaluate " + def.name + " / perturb"));
+        for (const auto& p : def.perturbs) {
+            const auto t = static_cast<arma::uword>(p.step);
+            if (t >= steps)
+                throw RuntimeFailure(fmt::format(
+                    "evaluate {}: the trials have {} steps, so there is no step {} to perturb",
+                    def.name, steps, p.step));
+            arma::fmat kick(units, trials);
+            stream.fill_normal(kick, 0.0, p.size);
+            perturbation.cols(t * trials, (t + 1) * trials - 1) += kick;
+        }
+    }
+    return {std::move(inputs), std::move(perturbation)};
+}
+
 }  // namespace
 
 Evaluation evaluate(const Program& program, const EvaluateDef& def, const TrainedNetwork& trained,
@@ -705,10 +753,11 @@ Evaluation evaluate(const Program& program, const EvaluateDef& def, const Traine
     rt::Tape<float> tape;
     rt::Network<float> net = trained.net;
     rt::NetworkVars vars;
+    const auto [inputs, perturbation] = probe_inputs(program, def, task, batch, net.units());
     if (net.shape.kind == rt::CellKind::Plastic) {
         // A plastic network runs as it does in training, its fast weights learning within
         // each sequence from the targets, on this copy of the trained weights.
-        const TrainDef& train_def = program.trains.at(def.train);
+        const TrainDef& train_def = program.training_of(def.train);
         rt::Optimizer<float> unused(train_def.optimizer);
         const auto learner =
             make_learner(train_def, training_seed(program, train_def), net, unused);
@@ -717,8 +766,9 @@ Evaluation evaluate(const Program& program, const EvaluateDef& def, const Traine
         for (auto& p : net.params)
             p.constraint.fixed = true;  // no gradients wanted
         // Keep symmetric parametrisation: fixed only stops training, constrain still applies.
-        vars = rt::forward(tape, net, batch.inputs, batch.batch,
-                           static_cast<const arma::fmat*>(nullptr), batch.initial_state);
+        vars = rt::forward(
+            tape, net, inputs, batch.batch, perturbation.empty() ? nullptr : &perturbation,
+            def.start ? std::optional<float>(static_cast<float>(*def.start)) : batch.initial_state);
     }
     Evaluation ev;
     ev.condition = batch.condition;
@@ -726,7 +776,7 @@ Evaluation evaluate(const Program& program, const EvaluateDef& def, const Traine
     if (def.keep_activity) {
         const rt::Var source = vars.rates.valid() ? vars.rates : vars.states;
         ev.activity = trials_cube(tape.value(source), batch.batch);
-        ev.inputs = trials_cube(batch.inputs, batch.batch);
+        ev.inputs = trials_cube(inputs, batch.batch);  // with its clamps, as the network saw it
         ev.labels = batch.labels;
         ev.labels["condition"] = batch.condition;
     }
@@ -739,6 +789,63 @@ Evaluation evaluate(const Program& program, const EvaluateDef& def, const Traine
                 ev.per_trial[m.name] = metric_per_trial(m, ev.signals.at(m.signal), p);
     }
     return ev;
+}
+
+void alter_constraints(const AlterDef& def, rt::Network<float>& net) {
+    const arma::uword n = net.units();
+    std::map<std::string, rt::TensorRole> roles;
+    for (const auto& l : rt::tensor_layout(net.shape))
+        roles[l.name] = l.role;
+    for (auto& p : net.params) {
+        p.constraint = rt::Constraint{};
+        p.constraint.fixed = true;
+        if (def.lesion.empty())
+            continue;
+        const rt::TensorRole role = roles.count(p.name) ? roles.at(p.name) : rt::TensorRole::Bias;
+        arma::mat mask(p.raw.n_rows, p.raw.n_cols, arma::fill::ones);
+        bool masked = false;
+        for (const long unit : def.lesion) {
+            const auto u = static_cast<arma::uword>(unit);
+            if (role == rt::TensorRole::Recurrent && p.raw.n_cols == n) {
+                // Outgoing: the unit's column; incoming: its row in every gate block.
+                mask.col(u).zeros();
+                for (arma::uword r = u; r < p.raw.n_rows; r += n)
+                    mask.row(r).zeros();
+                masked = true;
+            } else if (role == rt::TensorRole::Readout) {
+                // W_out (outputs x units) reads columns; ctrnn's w (units x outputs) rows.
+                if (net.shape.kind == rt::CellKind::Ctrnn)
+                    mask.row(u).zeros();
+                else
+                    mask.col(u).zeros();
+                masked = true;
+            }
+        }
+        if (masked)
+            p.constraint.mask = std::move(mask);
+    }
+}
+
+TrainedNetwork alter(const AlterDef& def, const TrainedNetwork& base) {
+    TrainedNetwork out = base;
+    for (auto& p : out.net.params)
+        p.raw = rt::effective_value(p);
+    for (const auto& op : def.ops) {
+        auto& p = *out.net.find(op.tensor);
+        if (op.kind == AlterOp::Kind::Scale) {
+            p.raw *= static_cast<float>(op.value);
+            continue;
+        }
+        if (static_cast<arma::uword>(op.row) >= p.raw.n_rows
+            || static_cast<arma::uword>(op.column) >= p.raw.n_cols)
+            throw RuntimeFailure(fmt::format(
+                "alter {}: {} is {} x {}, so it has no entry [{}, {}] (indices count from 0)",
+                def.name, op.tensor, p.raw.n_rows, p.raw.n_cols, op.row, op.column));
+        p.raw(static_cast<arma::uword>(op.row), static_cast<arma::uword>(op.column)) =
+            static_cast<float>(op.value);
+    }
+    alter_constraints(def, out.net);
+    return out;
 }
 
 arma::fmat trained_tensor(const TrainedNetwork& trained, const std::string& name) {

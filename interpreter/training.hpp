@@ -74,6 +74,16 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
 Evaluation evaluate(const Program& program, const EvaluateDef& def, const TrainedNetwork& trained,
                     const stdlib::TaskInstance& task, const TaskDef& task_def);
 
+// The network of an `alter` from the trained network it changes: every tensor's effective
+// value, scaled and set as the alter says, becomes a fixed raw value; the lesion is a mask
+// on the effective values (alter_constraints), so it holds in anything run on the result.
+// Throws RuntimeFailure for an entry outside its tensor.
+TrainedNetwork alter(const AlterDef& def, const TrainedNetwork& base);
+
+// The constraints of an altered network (fixed, and the lesion's masks), for a network
+// restored from the raw values alter() made.
+void alter_constraints(const AlterDef& def, rt::Network<float>& net);
+
 // The effective value of a named tensor of a trained network.
 arma::fmat trained_tensor(const TrainedNetwork& trained, const std::string& name);
 

@@ -2,6 +2,8 @@
 // The checker, `rnn doc` and the executor all look entries up here.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -24,5 +26,12 @@ const FigureEntry* find_figure(std::string_view name);
 
 // docs/stdlib.md, generated from the schemas.
 std::string reference_markdown();
+
+// One entry's section of that reference (`:help NAME` in the REPL), or nothing.
+std::optional<std::string> entry_reference(std::string_view name);
+
+// Every entry name and the names of their parameters, signals, periods and tensors, for
+// completion in the REPL (may repeat).
+std::vector<std::string> completion_words();
 
 }  // namespace rnn::stdlib

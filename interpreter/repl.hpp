@@ -1,0 +1,108 @@
+// `rnn repl`: the language, one statement at a time, with a live program. A session is a
+// list of statements (the program so far); each accepted input extends or replaces part of
+// it and is checked with the whole, as `rnn check` would. Asking for a result (a bare name
+// such as `test`, or `fit.W_self`) runs only the nodes that result needs, through the same
+// engine and cache as `rnn run`, and prints it as a compact table. `:save FILE` writes the
+// session as a runnable .rnn file. The Session knows nothing of terminals: run_repl() reads
+// lines (libedit on a terminal, plain lines from a pipe) and feeds them to it.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "grammar/parser.hpp"
+#include "interpreter/load.hpp"
+
+namespace rnn::interp {
+
+struct SessionOptions {
+    std::filesystem::path out_dir = "runs/repl";  // where results and the cache go
+    bool color = false;                           // diagnostics in colour (a terminal)
+    bool progress_on_terminal = false;
+    int terminal_columns = 80;
+    int blas_threads = 1;
+    std::string blas_core, blas_choice;
+    // Set by the caller's SIGINT handler: a running training checkpoints and the session
+    // returns to the prompt.
+    const std::atomic<bool>* interrupt = nullptr;
+    // Where results go (stdout) and where diagnostics and progress go (stderr).
+    std::function<void(const std::string&)> out;
+    std::function<void(const std::string&)> err;
+};
+
+class Session {
+public:
+    explicit Session(SessionOptions options);
+
+    // Feeds one line. Returns true when the input so far is an incomplete construct (an
+    // open block): the caller then shows the continuation prompt and feeds the next line.
+    bool feed(const std::string& line);
+
+    // Drops a pending incomplete input (Ctrl-C at the continuation prompt).
+    void clear_pending() { pending_.clear(); }
+
+    // The input ended with a block still open: says what it lacks, and drops it.
+    void finish();
+
+    bool pending() const { return !pending_.empty(); }
+
+    bool finished() const { return quit_; }
+
+    // Whether any input of the session failed (an error, a failed run).
+    bool had_error() const { return had_error_; }
+
+    // The session as .rnn text in the canonical layout (what :save writes).
+    std::string program_text() const;
+
+    // Candidates that complete the word ending `line` (keywords, commands, defined names,
+    // stdlib entries and their parameter names, tensors after `name.`), sorted, unique.
+    std::vector<std::string> completions(const std::string& line) const;
+
+    // Adds statements as if typed (`rnn repl FILE`, `:load FILE`); false after an error.
+    bool load(const std::string& path);
+
+private:
+    struct Entry {
+        std::string key;   // "train fit", "seed": a later statement with the key replaces it
+        std::string text;  // the statement as written
+    };
+
+    void command(const std::string& line);
+    bool add_statements(const std::string& text);
+    void query(const std::string& text);
+    void show(const std::string& what);
+    void help(const std::string& name);
+    void vars();
+    // A tensor of a training stopped by Ctrl-C, as of its last completed epoch (from its
+    // checkpoint); false when the training has no checkpoint or has finished.
+    bool show_checkpointed(const std::string& name, const std::vector<std::string>& members,
+                           const std::string& text);
+    // Runs the nodes `target` ("kind name") needs; false (printed) on failure.
+    bool run_for(const std::string& node_label);
+    bool run_all();
+    bool execute_nodes(const std::vector<std::string>& labels);
+    std::string joined() const;
+    static std::string joined(const std::vector<Entry>& entries);
+    void syntax_error(const std::string& text, const grammar::SyntaxError& e);
+    void error(const std::string& message);
+
+    void say(const std::string& text) const { opt_.out(text); }
+
+    SessionOptions opt_;
+    std::vector<Entry> entries_;
+    std::optional<Program> program_;
+    std::string pending_;
+    bool quit_ = false;
+    bool had_error_ = false;
+};
+
+// The command: `rnn repl [FILE] [--out DIR]`. Returns the exit code (0; 1 when standard
+// input is not a terminal and an input failed, so scripts notice).
+int run_repl(const std::vector<std::string>& args, int blas_threads, const std::string& blas_core,
+             const std::string& blas_choice);
+
+}  // namespace rnn::interp

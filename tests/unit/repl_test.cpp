@@ -1,0 +1,178 @@
+// The REPL's session (interpreter/repl.hpp) without a terminal: continuation while a block
+// is open, definitions that replace earlier ones, errors that leave the session as it was,
+// completion, :save's text, alter statements run through the engine, and the lesion's
+// masks on gated and continuous-time networks.
+#include "interpreter/repl.hpp"
+
+#include <filesystem>
+
+#include <doctest/doctest.h>
+
+#include "interpreter/load.hpp"
+#include "interpreter/training.hpp"
+#include "runtime/files.hpp"
+
+using namespace rnn::interp;
+
+namespace {
+
+struct Captured {
+    std::string out, err;
+};
+
+Session make(Captured& c, const std::filesystem::path& dir = {}) {
+    SessionOptions o;
+    if (!dir.empty())
+        o.out_dir = dir;
+    o.out = [&c](const std::string& s) {
+        c.out += s;
+    };
+    o.err = [&c](const std::string& s) {
+        c.err += s;
+    };
+    return Session(o);
+}
+
+const char* kTask = "task m = memory_recall { units = 8, present = 5 steps, retain = 20 steps }";
+
+}  // namespace
+
+TEST_CASE("repl: an open block asks for more, and the whole block is one statement") {
+    Captured c;
+    Session s = make(c);
+    CHECK(s.feed("task m = memory_recall {"));
+    CHECK(s.pending());
+    CHECK(s.feed("  units = 8"));
+    CHECK_FALSE(s.feed("}"));
+    CHECK_FALSE(s.pending());
+    CHECK(c.err.empty());
+    CHECK(s.program_text().find("task m = memory_recall {\n  units = 8\n}") != std::string::npos);
+}
+
+TEST_CASE("repl: an error is reported and the session keeps what it had") {
+    Captured c;
+    Session s = make(c);
+    s.feed(kTask);
+    s.feed("network n = rnn { units = 8 }");
+    const std::string before = s.program_text();
+    s.feed("train fit = n on mm { epochs = 2 }");
+    CHECK(c.err.find("no task named 'mm'") != std::string::npos);
+    CHECK(c.err.find("did you mean 'm'?") != std::string::npos);
+    CHECK(s.had_error());
+    CHECK(s.program_text() == before);
+    s.feed("fitt");
+    CHECK(c.err.find("no definition named 'fitt'") != std::string::npos);
+    s.feed("task = ");  // a syntax error that is not at the end
+    CHECK_FALSE(s.finished());
+}
+
+TEST_CASE("repl: a definition with a used name replaces the earlier one") {
+    Captured c;
+    Session s = make(c);
+    s.feed(kTask);
+    s.feed("network n = rnn { units = 8 }");
+    s.feed("network n = rnn { units = 8, activation = relu }");
+    CHECK(c.err.empty());
+    CHECK(c.out.find("(replaces the earlier network n)") != std::string::npos);
+    const std::string text = s.program_text();
+    CHECK(text.find("relu") != std::string::npos);
+    CHECK(text.find("network n = rnn { units = 8 }") == std::string::npos);
+}
+
+TEST_CASE("repl: completion of keywords, names, stdlib entries, parameters and tensors") {
+    Captured c;
+    Session s = make(c);
+    s.feed(kTask);
+    s.feed("network hop = rnn { units = 8 }");
+    s.feed("train fit = hop on m { loss = -mean(overlap, during: retain), epochs = 2 }");
+    auto has = [](const std::vector<std::string>& v, const std::string& x) {
+        return std::find(v.begin(), v.end(), x) != v.end();
+    };
+    CHECK(has(s.completions("tr"), "train"));
+    CHECK(has(s.completions("evaluate e = fi"), "evaluate e = fit"));
+    CHECK(has(s.completions("task x = memory_r"), "task x = memory_recall"));
+    CHECK(has(s.completions("task x = m { pat"), "task x = m { patterns"));
+    CHECK(has(s.completions("fit.W_s"), "fit.W_self"));
+    CHECK(has(s.completions(":sa"), ":save"));
+    CHECK(s.completions("zzz").empty());
+}
+
+TEST_CASE("repl: results run through the engine, and :save reproduces the session") {
+    const auto dir = std::filesystem::temp_directory_path() / "rnn_repl_unit";
+    std::filesystem::remove_all(dir);
+    Captured c;
+    Session s = make(c, dir / "run");
+    s.feed(kTask);
+    s.feed("network hop = rnn { units = 8, W_self : symmetric }");
+    s.feed("train fit = hop on m { loss = -mean(overlap, during: retain), epochs = 3 }");
+    s.feed("alter cut = fit {");
+    s.feed("  lesion = [1, 4..5]");
+    s.feed("  W_input : scale 0.5, set [0, 0, 2]");
+    s.feed("}");
+    s.feed("evaluate test = cut on m");
+    REQUIRE(c.err.find("error") == std::string::npos);
+    s.feed("test");
+    CHECK(c.out.find("evaluate test") != std::string::npos);
+    CHECK(c.out.find("reaction_mean") != std::string::npos);
+    c.out.clear();
+    s.feed("cut.W_self");
+    CHECK(c.out.find("cut.W_self: 8 x 8") != std::string::npos);
+    // Units 1, 4 and 5 lose their rows and columns: 64 - (64 - 25) = 25 entries remain.
+    const arma::mat w = rnn::rt::load_npy(dir / "run" / "cut" / "W_self.npy");
+    CHECK(arma::accu(w != 0.0) == 25);
+    CHECK(w(1, 0) == 0.0);
+    CHECK(w(0, 4) == 0.0);
+    const arma::mat in = rnn::rt::load_npy(dir / "run" / "cut" / "W_input.npy");
+    const arma::mat in0 = rnn::rt::load_npy(dir / "run" / "fit" / "W_input.npy");
+    CHECK(in(0, 0) == 2.0);
+    CHECK(in(2, 3) == doctest::Approx(0.5 * in0(2, 3)));
+    // The saved session checks, and holds the alter.
+    const std::string text = s.program_text();
+    CHECK(text.find("alter cut = fit {") != std::string::npos);
+    const Loaded l = load_text("saved.rnn", text);
+    CHECK(l.program.has_value());
+    CHECK(l.program->alters.at("cut").lesion == std::vector<long>{1, 4, 5});
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("alter: a lesion zeroes a unit's recurrent rows in every gate block and its readout") {
+    const Loaded l = load_text("alter.rnn", R"(
+task m = memory_recall { units = 4, present = 5 steps, retain = 20 steps }
+network g = gru { units = 4, outputs = 2 }
+network c = ctrnn { units = 4, outputs = 2, tau = 10 ms, dt = 1 ms }
+)");
+    REQUIRE(l.program.has_value());
+    AlterDef def;
+    def.name = "cut";
+    def.lesion = {1};
+    def.ops.push_back(AlterOp{AlterOp::Kind::Set, "W_self", 3.0, 0, 0, "", {}});
+    // gru: W_self is 3 units x units (gates r, z, n); W_out is outputs x units.
+    TrainedNetwork gru;
+    gru.net = build_network(l.program->networks.at("g"), 4, 1);
+    const TrainedNetwork a = alter(def, gru);
+    const arma::fmat w = trained_tensor(a, "W_self");
+    REQUIRE(w.n_rows == 12);
+    CHECK(arma::accu(arma::abs(w.col(1))) == 0.0f);
+    for (arma::uword gate = 0; gate < 3; ++gate)
+        CHECK(arma::accu(arma::abs(w.row(gate * 4 + 1))) == 0.0f);
+    CHECK(w(0, 0) == 3.0f);
+    CHECK(w(2, 2) == trained_tensor(gru, "W_self")(2, 2));
+    CHECK(arma::accu(arma::abs(trained_tensor(a, "W_out").col(1))) == 0.0f);
+    // The input weights are not the unit's recurrent ones: they stay.
+    CHECK(arma::approx_equal(trained_tensor(a, "W_input"), trained_tensor(gru, "W_input"),
+                             "absdiff", 0.0f));
+    // ctrnn: G and its readout w (units x outputs), a row per unit.
+    def.ops.clear();
+    TrainedNetwork ct;
+    ct.net = build_network(l.program->networks.at("c"), 4, 1);
+    const TrainedNetwork b = alter(def, ct);
+    CHECK(arma::accu(arma::abs(trained_tensor(b, "G").row(1))) == 0.0f);
+    CHECK(arma::accu(arma::abs(trained_tensor(b, "G").col(1))) == 0.0f);
+    CHECK(arma::accu(arma::abs(trained_tensor(b, "w").row(1))) == 0.0f);
+    CHECK(arma::accu(arma::abs(trained_tensor(b, "w").row(0))) > 0.0f);
+    // The mask holds whatever the raw value becomes.
+    TrainedNetwork revived = b;
+    for (auto& p : revived.net.params)
+        p.raw.fill(1.0f);
+    CHECK(arma::accu(arma::abs(trained_tensor(revived, "G").row(1))) == 0.0f);
+}
