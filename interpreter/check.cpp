@@ -2372,8 +2372,12 @@ private:
                                                                     : "an evaluation"));
             return std::nullopt;
         }
-        if (spec.activity && r.kind == ArgRef::Kind::Evaluation)
-            p_.evaluates.at(r.definition).keep_activity = true;
+        if (spec.activity && r.kind == ArgRef::Kind::Evaluation) {
+            const auto ev = p_.evaluates.find(r.definition);
+            if (ev == p_.evaluates.end())
+                return std::nullopt;  // the evaluation had errors of its own
+            ev->second.keep_activity = true;
+        }
         return r;
     }
 
@@ -2490,9 +2494,13 @@ private:
     bool time_points_ok(const Expr& e, const std::vector<ArgRef>& args,
                         const stdlib::Params& options) {
         const TaskDef* task = nullptr;
-        for (const auto& a : args)
-            if (a.kind == ArgRef::Kind::Evaluation && !task)
-                task = &p_.tasks.at(p_.evaluates.at(a.definition).task);
+        for (const auto& a : args) {
+            const auto ev = p_.evaluates.find(a.definition);
+            // An evaluation with errors of its own is not in the program; its time points
+            // cannot be checked against a task.
+            if (a.kind == ArgRef::Kind::Evaluation && !task && ev != p_.evaluates.end())
+                task = &p_.tasks.at(ev->second.task);
+        }
         if (task == nullptr)
             return true;
         bool ok = true;
