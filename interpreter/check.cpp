@@ -2189,6 +2189,8 @@ private:
                      "altering a plastic network is not implemented yet in this version");
             return;
         }
+        if (!net.params.has("units"))
+            return;  // the network had errors of its own
         const long units = net.params.integer("units");
         const std::vector<std::string> tensors = tensor_names(net);
         for (const auto& f : s.body) {
