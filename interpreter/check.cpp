@@ -863,6 +863,9 @@ private:
         if (net.entry == nullptr || !net.params.has("units"))
             return {};
         const stdlib::Params p = stdlib::with_defaults(net.entry->schema, net.params);
+        for (const auto& spec : net.entry->schema.params)
+            if (spec.required() && !p.has(spec.name))
+                return {};  // e.g. a misspelt `outputs` of the plastic kind, reported already
         return rt::tensor_layout(stdlib::network_shape(*net.entry, p, 0));
     }
 
