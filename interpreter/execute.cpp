@@ -1,5 +1,6 @@
 #include "interpreter/execute.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -1131,7 +1132,11 @@ private:
         TrainCheckpoints checkpoints;
         checkpoints.resume = resume ? &*resume : nullptr;
         checkpoints.after_epoch = [&](long done) {
-            if (interrupt_after_ > 0 && done == interrupt_after_)
+            // The test hook stands for one Ctrl-C: raised once per run, since a second
+            // SIGINT ends the process at once (cli.cpp) and trainings running side by side
+            // can reach the epoch together.
+            if (interrupt_after_ > 0 && done == interrupt_after_
+                && !interrupt_raised_.exchange(true))
                 std::raise(SIGINT);
             if (stop_requested())
                 return AfterEpoch::CheckpointAndStop;
@@ -1424,6 +1429,7 @@ private:
     Cache cache_;
     Progress progress_;
     long interrupt_after_ = 0;
+    std::atomic<bool> interrupt_raised_{false};
     std::vector<std::optional<toml::table>> entries_;
     std::vector<bool> reused_, active_;
     std::vector<double> timings_;
