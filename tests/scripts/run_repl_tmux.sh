@@ -57,10 +57,17 @@ wait_for_more 5 || { no "Ctrl-C at the prompt did not give a fresh prompt"; scre
 # An open block shows the continuation prompt until it is closed.
 t send-keys -t repl "task x = memory_recall {" Enter
 wait_for '^\.\.\.>' 5 || { no "no continuation prompt"; screen; }
+before=$(prompts)
 t send-keys -t repl "  units = 8" Enter "}" Enter
+# The block is checked (slowly under the sanitizers) before the next line is typed, so
+# the Ctrl-C below meets the continuation prompt and not a check still running.
+wait_for_more 10 || { no "the closed block gave no fresh prompt"; screen; }
 # Ctrl-C at the continuation prompt drops the open block: the next prompt is 'rnn>'.
+continuations() { screen | grep -c '^\.\.\.> *$'; }
+waiting=$(continuations)
 t send-keys -t repl "task y = memory_recall {" Enter
-sleep 0.5
+i=0
+while [ "$(continuations)" -le "$waiting" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 before=$(prompts)
 t send-keys -t repl C-c
 wait_for_more 5 || { no "Ctrl-C did not drop the open block"; screen; }
