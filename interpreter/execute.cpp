@@ -1,5 +1,6 @@
 #include "interpreter/execute.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -184,6 +185,57 @@ std::string args_text(const std::vector<ArgRef>& args, const stdlib::Params& opt
     return out + ";" + params_text(options);
 }
 
+// Whether name a sorts before b with every run of digits compared as a number, so that a
+// sweep's instances come in index order: fit[2] before fit[10].
+bool natural_less(const std::string& a, const std::string& b) {
+    auto digit = [](char c) {
+        return c >= '0' && c <= '9';
+    };
+    std::size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        if (digit(a[i]) && digit(b[j])) {
+            std::size_t ie = i, je = j;
+            while (ie < a.size() && digit(a[ie]))
+                ++ie;
+            while (je < b.size() && digit(b[je]))
+                ++je;
+            // Without leading zeros the longer run is the larger number.
+            std::size_t is = i, js = j;
+            while (is + 1 < ie && a[is] == '0')
+                ++is;
+            while (js + 1 < je && b[js] == '0')
+                ++js;
+            if (ie - is != je - js)
+                return ie - is < je - js;
+            if (const int c = a.compare(is, ie - is, b, js, je - js); c != 0)
+                return c < 0;
+            i = ie;
+            j = je;
+        } else {
+            if (a[i] != b[j])
+                return a[i] < b[j];
+            ++i;
+            ++j;
+        }
+    }
+    if ((a.size() - i) != (b.size() - j))
+        return a.size() - i < b.size() - j;
+    return a < b;  // equal as numbers ("01" and "1"): any fixed order
+}
+
+// The entries of a definition map in natural name order.
+template <typename Def>
+std::vector<std::pair<const std::string*, const Def*>> in_natural_order(
+    const std::map<std::string, Def>& defs) {
+    std::vector<std::pair<const std::string*, const Def*>> out;
+    out.reserve(defs.size());
+    for (const auto& [name, def] : defs)
+        out.emplace_back(&name, &def);
+    std::stable_sort(out.begin(), out.end(),
+                     [](const auto& x, const auto& y) { return natural_less(*x.first, *y.first); });
+    return out;
+}
+
 }  // namespace
 
 Graph lower(const Program& program) {
@@ -201,29 +253,35 @@ Graph lower(const Program& program) {
         g.nodes.push_back(std::move(n));
     };
     const std::string seed = fmt::format("seed={};", program.seed);
-    for (const auto& [name, t] : program.tasks)
+    // Definitions of one kind in natural name order: a sweep's instances are listed, and
+    // (among nodes ready at once) run, in index order.
+    for (const auto& [name_ptr, t_ptr] : in_natural_order(program.tasks)) {
+        const std::string& name = *name_ptr;
+        const TaskDef& t = *t_ptr;
         add("task", name, {},
             seed + "entry=" + t.entry->name + ";data=" + t.data_origin + ";" + task_params_text(t)
                 + (t.files_key.empty() ? "" : "files=" + t.files_key + ";"));
-    for (const auto& [name, t] : program.trains)
-        add("train", name, {index.at("task " + t.task)},
-            seed + "network=" + network_text(program.networks.at(t.network)) + ";" + train_text(t));
+    }
+    for (const auto& [name, t] : in_natural_order(program.trains))
+        add("train", *name, {index.at("task " + t->task)},
+            seed + "network=" + network_text(program.networks.at(t->network)) + ";"
+                + train_text(*t));
     // A trained network is a train node or an alter node.
     auto trained = [&](const std::string& name) {
         return index.at((program.alters.count(name) ? "alter " : "train ") + name);
     };
-    for (const auto& [name, a] : program.alters) {
+    for (const auto& [name, a] : in_natural_order(program.alters)) {
         std::string ops;
-        for (const auto& op : a.ops)
+        for (const auto& op : a->ops)
             ops += op.text + ";";
-        add("alter", name,
-            {index.at("train " + a.train), index.at("task " + program.trains.at(a.train).task)},
-            fmt::format("lesion={};{}", fmt::join(a.lesion, ","), ops));
+        add("alter", *name,
+            {index.at("train " + a->train), index.at("task " + program.trains.at(a->train).task)},
+            fmt::format("lesion={};{}", fmt::join(a->lesion, ","), ops));
     }
-    for (const auto& [name, e] : program.evaluates)
-        add("evaluate", name, {trained(e.train), index.at("task " + e.task)},
-            seed + fmt::format("trials={}", e.trials) + probe_text(e)
-                + (e.keep_activity ? ";activity" : ""));
+    for (const auto& [name, e] : in_natural_order(program.evaluates))
+        add("evaluate", *name, {trained(e->train), index.at("task " + e->task)},
+            seed + fmt::format("trials={}", e->trials) + probe_text(*e)
+                + (e->keep_activity ? ";activity" : ""));
     auto deps = [&](const std::vector<ArgRef>& args) {
         std::vector<std::size_t> out;
         std::set<std::size_t> seen;
@@ -913,6 +971,24 @@ private:
                     publish(i);
             }
         }
+        // Among the nodes ready at once: everything else before a training, so that the
+        // results of a finished training (its evaluations, analyses and figures) are computed
+        // and cached before the next long training starts and a long sweep stopped half-way
+        // has complete members; with --resume, the trainings that have a checkpoint before
+        // those that start afresh; otherwise graph order.
+        std::vector<std::size_t> order;
+        order.reserve(n);
+        auto rank = [&](std::size_t i) {
+            if (graph_.nodes[i].kind != "train")
+                return 0;
+            return opt_.resume && rt::Checkpoint::exists(cache_.checkpoint_dir(graph_.nodes[i].key))
+                       ? 1
+                       : 2;
+        };
+        for (const int r : {0, 1, 2})
+            for (std::size_t i = 0; i < n; ++i)
+                if (active_[i] && rank(i) == r)
+                    order.push_back(i);
         std::vector<std::thread> threads;
         std::unique_lock lock(mutex_);
         std::size_t running = 0;
@@ -920,8 +996,9 @@ private:
         for (;;) {
             const bool stopping = error_ || stop_requested() || !interrupted_.empty();
             if (!stopping)
-                for (std::size_t i = 0; i < n && running < static_cast<std::size_t>(opt_.jobs);
-                     ++i) {
+                for (const std::size_t i : order) {
+                    if (running >= static_cast<std::size_t>(opt_.jobs))
+                        break;
                     if (state[i] != 0)
                         continue;
                     bool ready = true;

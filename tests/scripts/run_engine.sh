@@ -29,6 +29,13 @@ RNN
 # Reference: one uninterrupted run with -j 1.
 "$rnn" run "$work/s.rnn" --out "$work/ref" -j 1 > "$work/ref.log" 2>&1 || { no "reference run"; cat "$work/ref.log"; }
 grep -q "reused" "$work/ref.log" && no "a first run reused something: $(cat "$work/ref.log")"
+# The results of a finished training come before the next training starts, and the sweep's
+# trainings run in index order.
+first() { grep -n "$1" "$work/ref.log" | head -1 | cut -d: -f1; }
+[ "$(first '^evaluate test\[1\]')" -lt "$(first '^train fit\[2\]')" ] \
+  || no "fit[2] started before test[1] was evaluated: $(cat "$work/ref.log")"
+[ "$(first '^analyze sim\[2\]')" -lt "$(first '^train fit\[3\]')" ] \
+  || no "fit[3] started before sim[2] was analysed"
 
 # Cache hit: the same run again recomputes nothing and gives the same files.
 cp -r "$work/ref" "$work/again"

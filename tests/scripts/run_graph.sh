@@ -21,6 +21,16 @@ echo "$text" | grep -q '^train fit\[3\] .*key [0-9a-f]\{16\}  <- task memories$'
 $text"
 echo "$text" | grep -q '^plot "history_5.png" .*<- train fit\[5\]$' || fail "plot line"
 
+# A sweep's instances are listed in index order (fit[2] before fit[10]).
+cat > "$work/twelve.rnn" <<'RNN'
+task m = memory_recall { units = 4, present = 2 steps, retain = 3 steps }
+network n = rnn { units = 4, inputs = 4 }
+for s in 1..12 { train fit[s] = n on m { loss = -mean(overlap, during: retain), epochs = 1, seed = s } }
+RNN
+order=$("$rnn" graph "$work/twelve.rnn" | grep '^train' | awk '{ printf "%s ", $2 }')
+[ "$order" = "fit[1] fit[2] fit[3] fit[4] fit[5] fit[6] fit[7] fit[8] fit[9] fit[10] fit[11] fit[12] " ] \
+  || fail "sweep order: $order"
+
 dot=$("$rnn" graph "$src/examples/hopfield_sweep.rnn" --dot) || fail "graph --dot exited $?"
 [ "$(echo "$dot" | grep -c '^  n[0-9]* \[shape')" -eq 21 ] || fail "dot nodes"
 [ "$(echo "$dot" | grep -c -- '->')" -eq 30 ] || fail "dot edges: $(echo "$dot" | grep -c -- '->')"
