@@ -177,4 +177,15 @@ const std::vector<long>& trial_label(const EvaluationArg& ev, const std::string&
         fmt::format("the trials have no label '{}' (they have: {})", name, names));
 }
 
+LabelledTrials labelled_trials(const EvaluationArg& ev, const std::string& name) {
+    const std::vector<long>& label = trial_label(ev, name);
+    std::vector<arma::uword> trials, classes;
+    for (std::size_t b = 0; b < label.size(); ++b)
+        if (label[b] >= 0) {
+            trials.push_back(b);
+            classes.push_back(static_cast<arma::uword>(label[b]));
+        }
+    return {arma::uvec(trials), arma::uvec(classes)};
+}
+
 }  // namespace rnn::stdlib

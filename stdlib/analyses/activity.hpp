@@ -60,4 +60,13 @@ void add_time_options(Schema& schema, bool with_at, bool with_window);
 // it has none of that name.
 const std::vector<long>& trial_label(const EvaluationArg& ev, const std::string& name);
 
+// The trials a label is defined for (value >= 0; -1 marks a trial without it, as an item
+// past a sequence's end) and the label's value there, as class ids.
+struct LabelledTrials {
+    arma::uvec trials;
+    arma::uvec classes;
+};
+
+LabelledTrials labelled_trials(const EvaluationArg& ev, const std::string& name);
+
 }  // namespace rnn::stdlib

@@ -12,7 +12,7 @@ namespace rnn::stdlib {
 
 namespace {
 
-// The trials that carry the label (>= 0) and their classes.
+// The trials that carry the label and their classes, with the chance level of decoding it.
 struct Decodable {
     arma::uvec trials;
     arma::uvec y;
@@ -20,20 +20,12 @@ struct Decodable {
 };
 
 Decodable decodable(const EvaluationArg& ev, const std::string& name) {
-    const std::vector<long>& label = trial_label(ev, name);
-    std::vector<arma::uword> trials, y;
-    for (std::size_t b = 0; b < label.size(); ++b)
-        if (label[b] >= 0) {
-            trials.push_back(b);
-            y.push_back(static_cast<arma::uword>(label[b]));
-        }
-    Decodable d{arma::uvec(trials), arma::uvec(y), 0.0};
-    const arma::uvec classes = arma::unique(d.y);
+    LabelledTrials l = labelled_trials(ev, name);
+    const arma::uvec classes = arma::unique(l.classes);
     if (classes.n_elem < 2)
         throw std::invalid_argument(
             fmt::format("the label '{}' takes fewer than two values in these trials", name));
-    d.chance = 1.0 / static_cast<double>(classes.n_elem);
-    return d;
+    return {std::move(l.trials), std::move(l.classes), 1.0 / static_cast<double>(classes.n_elem)};
 }
 
 LogisticOptions logistic_options(const Params& options) {

@@ -119,23 +119,6 @@ AnalysisResult run_weight_participation(const std::vector<ArgValue>& args, const
     return r;
 }
 
-// The trials a label is defined for (>= 0), and the label there as class ids.
-struct Labelled {
-    arma::uvec trials;
-    arma::uvec y;
-};
-
-Labelled labelled(const EvaluationArg& ev, const std::string& name) {
-    const std::vector<long>& label = trial_label(ev, name);
-    std::vector<arma::uword> trials, y;
-    for (std::size_t b = 0; b < label.size(); ++b)
-        if (label[b] >= 0) {
-            trials.push_back(b);
-            y.push_back(static_cast<arma::uword>(label[b]));
-        }
-    return {arma::uvec(trials), arma::uvec(y)};
-}
-
 // The basis of one side of principal_angles: the top PCs of the activity at the time
 // point, or with a label the PCs of its class means there (seed 004's delay subspace).
 arma::mat subspace(const EvaluationArg& ev, const std::string& point, const std::string& label,
@@ -146,8 +129,8 @@ arma::mat subspace(const EvaluationArg& ev, const std::string& point, const std:
         const arma::uword k = std::min({components, x.n_cols, x.n_rows});
         return p.components.head_cols(k);
     }
-    const Labelled l = labelled(ev, label);
-    return class_mean_basis(x.rows(l.trials), l.y, components);
+    const LabelledTrials l = labelled_trials(ev, label);
+    return class_mean_basis(x.rows(l.trials), l.classes, components);
 }
 
 AnalysisResult run_principal_angles(const std::vector<ArgValue>& args, const Params& options) {
