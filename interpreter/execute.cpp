@@ -278,10 +278,15 @@ Graph lower(const Program& program) {
             {index.at("train " + a->train), index.at("task " + program.trains.at(a->train).task)},
             fmt::format("lesion={};{}", fmt::join(a->lesion, ","), ops));
     }
-    for (const auto& [name, e] : in_natural_order(program.evaluates))
+    for (const auto& [name, e] : in_natural_order(program.evaluates)) {
+        // An lstm's kept activity includes its cell states (fixed_points starts from them).
+        const bool cells =
+            e->keep_activity
+            && program.networks.at(program.training_of(e->train).network).entry->name == "lstm";
         add("evaluate", *name, {trained(e->train), index.at("task " + e->task)},
             seed + fmt::format("trials={}", e->trials) + probe_text(*e)
-                + (e->keep_activity ? ";activity" : ""));
+                + (e->keep_activity ? ";activity" : "") + (cells ? ",cells" : ""));
+    }
     auto deps = [&](const std::vector<ArgRef>& args) {
         std::vector<std::size_t> out;
         std::set<std::size_t> seen;
@@ -574,6 +579,7 @@ rt::Checkpoint evaluation_state(const Evaluation& ev) {
     c.set_array("condition", column_of(cond));
     set_cube(c, "activity", ev.activity);
     set_cube(c, "inputs", ev.inputs);
+    set_cube(c, "cells", ev.cells);
     std::string labels;
     for (const auto& [name, values] : ev.labels) {
         labels += name + "\n";
@@ -614,6 +620,7 @@ Evaluation restore_evaluation(const rt::Checkpoint& c) {
         ev.condition.push_back(static_cast<long>(v));
     ev.activity = get_cube(c, "activity");
     ev.inputs = get_cube(c, "inputs");
+    ev.cells = get_cube(c, "cells");
     for (const auto& n : split_lines(c.get_string("labels"))) {
         for (const double v : c.get_array<double>("label." + n))
             ev.labels[n].push_back(static_cast<long>(v));
@@ -1373,7 +1380,7 @@ private:
                         labels.push_back(fmt::format("condition {}", c + 1));
                     out.emplace_back(stdlib::EvaluationArg{a.label, signal, labels, values,
                                                            ev.periods, ev.activity, ev.inputs,
-                                                           ev.labels});
+                                                           ev.labels, ev.cells});
                     break;
                 }
             }

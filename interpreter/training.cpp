@@ -768,7 +768,8 @@ Evaluation evaluate(const Program& program, const EvaluateDef& def, const Traine
         // Keep symmetric parametrisation: fixed only stops training, constrain still applies.
         vars = rt::forward(
             tape, net, inputs, batch.batch, perturbation.empty() ? nullptr : &perturbation,
-            def.start ? std::optional<float>(static_cast<float>(*def.start)) : batch.initial_state);
+            def.start ? std::optional<float>(static_cast<float>(*def.start)) : batch.initial_state,
+            0, def.keep_activity);
     }
     Evaluation ev;
     ev.condition = batch.condition;
@@ -779,6 +780,8 @@ Evaluation evaluate(const Program& program, const EvaluateDef& def, const Traine
         ev.inputs = trials_cube(inputs, batch.batch);  // with its clamps, as the network saw it
         ev.labels = batch.labels;
         ev.labels["condition"] = batch.condition;
+        if (vars.cells.valid())
+            ev.cells = trials_cube(tape.value(vars.cells), batch.batch);
     }
     for (const auto& s : task_def.entry->signals)
         ev.signals[s.name] = tape.value(task.signal(s.name, tape, vars, batch));

@@ -45,6 +45,7 @@ struct Evaluation {
     arma::fcube activity;
     arma::fcube inputs;
     std::map<std::string, std::vector<long>> labels;
+    arma::fcube cells;  // the lstm's cell states, as activity (empty for other kinds)
 };
 
 // Called after each epoch with (epoch index, total epochs, loss, metrics of the epoch).

@@ -131,11 +131,13 @@ LstmState<T> lstm_step(const arma::Mat<T>& w_input, const arma::Mat<T>& w_self,
     return out;
 }
 
-// b_input and b_self may be invalid Vars (no bias).
+// b_input and b_self may be invalid Vars (no bias). When cells is given, it is set to the
+// cell states c_1..c_T (units x (batch * T), as the result), shared with the reverse pass
+// rather than copied.
 template <typename T>
 Var lstm_unroll(Tape<T>& tape, Var w_input, Var w_self, Var b_input, Var b_self, Var x, Var h0,
                 Var c0, arma::uword batch, const arma::Mat<T>* noise = nullptr,
-                arma::uword truncate = 0) {
+                arma::uword truncate = 0, std::shared_ptr<const arma::Mat<T>>* cells = nullptr) {
     const arma::Mat<T>& Wi = tape.value(w_input);
     const arma::Mat<T>& Ws = tape.value(w_self);
     const arma::Mat<T>& X = tape.value(x);
@@ -174,6 +176,9 @@ Var lstm_unroll(Tape<T>& tape, Var w_input, Var w_self, Var b_input, Var b_self,
                                cache->tc.colptr(c0i), H.colptr(c0i),
                                noise != nullptr ? noise->colptr(c0i) : nullptr);
     }
+
+    if (cells != nullptr)
+        *cells = std::shared_ptr<const arma::Mat<T>>(cache, &cache->c);
 
     const bool needs = tape.needs_grad(w_input) || tape.needs_grad(w_self)
                        || (b_input.valid() && tape.needs_grad(b_input))

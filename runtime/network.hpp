@@ -146,6 +146,9 @@ struct NetworkVars {
     std::map<std::string, Var> raw;
     std::map<std::string, Var> effective;
     Var states, rates, outputs;
+    // The lstm's cell states c_1..c_T (a constant on the tape, laid out as states), only
+    // when forward() is asked to keep them; invalid otherwise.
+    Var cells;
 };
 
 // The forward pass over a batch of trials (inputs: inputs x (batch * steps)). noise, when
@@ -153,11 +156,13 @@ struct NetworkVars {
 // given, starts every unit of every trial there instead of at the network's h0 (a task's
 // probe trial; h0 then gets no gradient). truncate > 0 is truncated BPTT with windows of
 // that many steps (rnn_cell.hpp): the forward pass is the same, the reverse pass carries no
-// state gradient across a window start; 0 is full BPTT.
+// state gradient across a window start; 0 is full BPTT. keep_cells copies the lstm's cell
+// states into NetworkVars::cells (evaluations that analyse the full state).
 template <typename T>
 NetworkVars forward(Tape<T>& tape, const Network<T>& net, const arma::Mat<T>& inputs,
                     arma::uword batch, const arma::Mat<T>* noise = nullptr,
-                    std::optional<T> initial_state = std::nullopt, arma::uword truncate = 0) {
+                    std::optional<T> initial_state = std::nullopt, arma::uword truncate = 0,
+                    bool keep_cells = false) {
     NetworkVars v;
     for (const Parameter<T>& p : net.params) {
         const Var raw = raw_leaf(tape, p);
@@ -183,12 +188,16 @@ NetworkVars forward(Tape<T>& tape, const Network<T>& net, const arma::Mat<T>& in
                                   eff("b_self"), x, h0, batch, noise, truncate);
             v.rates = v.states;
             break;
-        case CellKind::Lstm:
-            v.states =
-                lstm_unroll(tape, eff("W_input"), eff("W_self"), eff("b_input"), eff("b_self"), x,
-                            h0, repeat_columns(tape, eff("c0"), batch), batch, noise, truncate);
+        case CellKind::Lstm: {
+            std::shared_ptr<const arma::Mat<T>> cells;
+            v.states = lstm_unroll(tape, eff("W_input"), eff("W_self"), eff("b_input"),
+                                   eff("b_self"), x, h0, repeat_columns(tape, eff("c0"), batch),
+                                   batch, noise, truncate, keep_cells ? &cells : nullptr);
             v.rates = v.states;
+            if (cells)
+                v.cells = tape.constant(*cells);
             break;
+        }
         case CellKind::Ctrnn:
             v.states = ctrnn_unroll(tape, eff("G"), eff("I"), eff("b"), x, h0, batch,
                                     static_cast<T>(net.alpha), static_cast<T>(net.gain),

@@ -48,6 +48,9 @@ struct EvaluationArg {
     // adds (sequence_wm: "item1", "item2", ... the item at each position, -1 where the
     // sequence is shorter). One value per trial.
     std::map<std::string, std::vector<long>> labels;
+    // With the activity of an lstm: its cell states c, laid out as activity (the full state
+    // is [h; c]); empty for other kinds.
+    arma::fcube cells;
 };
 
 // The results of an earlier analysis: its scalars and arrays, as it wrote them.

@@ -53,7 +53,7 @@ CellMap rnn_map(const rt::Network<float>& net, const arma::vec& x) {
     m.activity = [](const arma::vec& h) {
         return h;
     };
-    m.state_of_activity = [](const arma::vec& a) {
+    m.state_of_activity = [](const arma::vec& a, const arma::vec&) {
         return a;
     };
     return m;
@@ -83,7 +83,7 @@ CellMap ctrnn_map(const rt::Network<float>& net, const arma::vec& x) {
     m.activity = [=](const arma::vec& h) {
         return phi(act, h);
     };
-    m.state_of_activity = [=](const arma::vec& r) {
+    m.state_of_activity = [=](const arma::vec& r, const arma::vec&) {
         constexpr double edge = 1.0 - 1e-9;
         switch (act) {
             case rt::Activation::Tanh:
@@ -143,7 +143,7 @@ CellMap gru_map(const rt::Network<float>& net, const arma::vec& x) {
     m.activity = [](const arma::vec& h) {
         return h;
     };
-    m.state_of_activity = [](const arma::vec& a) {
+    m.state_of_activity = [](const arma::vec& a, const arma::vec&) {
         return a;
     };
     return m;
@@ -197,8 +197,10 @@ CellMap lstm_map(const rt::Network<float>& net, const arma::vec& x) {
     m.activity = [=](const arma::vec& s) {
         return arma::vec(s.rows(0, n - 1));
     };
-    m.state_of_activity = [=](const arma::vec& h) {
-        return arma::vec(arma::join_cols(h, arma::vec(n, arma::fill::zeros)));
+    m.state_of_activity = [=](const arma::vec& h, const arma::vec& c) {
+        if (!c.is_empty() && c.n_elem != n)
+            throw std::invalid_argument("lstm cell state of the wrong size");
+        return arma::vec(arma::join_cols(h, c.is_empty() ? arma::vec(n, arma::fill::zeros) : c));
     };
     return m;
 }

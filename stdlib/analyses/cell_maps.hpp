@@ -21,9 +21,9 @@ struct CellMap {
     arma::uword state_size = 0;
     // The activity (what evaluations record: phi(x) for the ctrnn, h otherwise) of a state.
     std::function<arma::vec(const arma::vec&)> activity;
-    // A state whose activity is the given one (the ctrnn inverts phi; the lstm starts its
-    // cell state at 0).
-    std::function<arma::vec(const arma::vec&)> state_of_activity;
+    // The state with the given activity (the ctrnn inverts phi) and, for the lstm, the
+    // given cell state (the recorded c; 0 when cell is empty). Other kinds ignore cell.
+    std::function<arma::vec(const arma::vec& activity, const arma::vec& cell)> state_of_activity;
 };
 
 // Throws std::invalid_argument for the plastic network (its fast weights change within a

@@ -34,7 +34,12 @@ AnalysisResult run_fixed_points(const std::vector<ArgValue>& args, const Params&
         throw std::logic_error("fixed_points: the training carries no network");
     const CellMap map = cell_map(*trained.network, constant_input(ev, options.text("input")));
     // Initial states: `starts` samples spread evenly over every (trial, step) of the window.
-    const arma::cube a = activity_window(ev, window_of(ev, options));
+    // The lstm's are full states [h; c] from its recorded cell states.
+    const StepWindow window = window_of(ev, options);
+    const arma::cube a = activity_window(ev, window);
+    const arma::fcube cells = ev.cells.is_empty()
+                                  ? arma::fcube()
+                                  : arma::fcube(ev.cells.slices(window.from, window.to - 1));
     const arma::uword samples = a.n_rows * a.n_slices;
     const arma::uword starts =
         std::min(samples, static_cast<arma::uword>(options.integer("starts")));
@@ -42,7 +47,11 @@ AnalysisResult run_fixed_points(const std::vector<ArgValue>& args, const Params&
     for (arma::uword k = 0; k < starts; ++k) {
         const arma::uword s = starts > 1 ? k * (samples - 1) / (starts - 1) : 0;
         const arma::vec act = a.slice(s % a.n_slices).row(s / a.n_slices).t();
-        initial.col(k) = map.state_of_activity(act);
+        const arma::vec cell = cells.is_empty()
+                                   ? arma::vec()
+                                   : arma::conv_to<arma::vec>::from(
+                                       cells.slice(s % a.n_slices).row(s / a.n_slices).t());
+        initial.col(k) = map.state_of_activity(act, cell);
     }
     FixedPointOptions fo;
     fo.q_tolerance = options.real("q_tolerance");

@@ -110,6 +110,38 @@ TEST_CASE("cell maps: a step equals one step of the runtime's forward pass") {
     }
 }
 
+TEST_CASE("cell maps: the lstm's recorded cell states continue the runtime's trajectory") {
+    rt::Network<float> net = make_net(rt::CellKind::Lstm);
+    const arma::vec x = random_vec(kInputs, 6);
+    const s::CellMap map = s::cell_map(net, x);
+    net.find("c0")->raw = arma::conv_to<arma::fmat>::from(random_vec(kUnits, 7));
+    constexpr arma::uword kSteps = 6;
+    const arma::fmat inputs = arma::repmat(arma::conv_to<arma::fmat>::from(x), 1, kSteps);
+    rt::Tape<float> tape;
+    const rt::NetworkVars plain = rt::forward(tape, net, inputs, 1);
+    CHECK_FALSE(plain.cells.valid());
+    const rt::NetworkVars v =
+        rt::forward(tape, net, inputs, 1, static_cast<const arma::fmat*>(nullptr),
+                    std::optional<float>{}, 0, true);
+    REQUIRE(v.cells.valid());
+    const arma::mat h = arma::conv_to<arma::mat>::from(tape.value(v.states));
+    const arma::mat c = arma::conv_to<arma::mat>::from(tape.value(v.cells));
+    REQUIRE(c.n_rows == kUnits);
+    REQUIRE(c.n_cols == kSteps);
+    CHECK(arma::abs(c).max() > 0.05);  // the cell state is not the map's old guess of 0
+    for (arma::uword t = 0; t + 1 < kSteps; ++t) {
+        CAPTURE(t);
+        const arma::vec state = map.state_of_activity(h.col(t), c.col(t));
+        const arma::vec next = map.step(state);
+        CHECK(arma::abs(next.head(kUnits) - h.col(t + 1)).max() < 1e-5);
+        CHECK(arma::abs(next.tail(kUnits) - c.col(t + 1)).max() < 1e-5);
+        CHECK(arma::abs(map.activity(state) - h.col(t)).max() < 1e-12);
+    }
+    // Without a recorded cell state the lstm's state starts its cell at 0.
+    const arma::vec guess = map.state_of_activity(h.col(0), arma::vec());
+    CHECK(arma::abs(guess.tail(kUnits)).max() == 0.0);
+}
+
 TEST_CASE("cell maps: the plastic network has none, and a ctrnn needs an invertible activation") {
     rt::NetworkShape shape;
     shape.kind = rt::CellKind::Ctrnn;

@@ -199,6 +199,41 @@ TEST_CASE("evaluate { trials = N } evaluates N fresh trials") {
     CHECK(each.per_trial.at("retention").size() == 2);  // one per pattern
 }
 
+TEST_CASE("an lstm evaluation an analysis reads keeps the cell states beside the activity") {
+    for (const std::string kind : {"lstm", "rnn"}) {
+        CAPTURE(kind);
+        const i::Loaded loaded = i::load_text(
+            "cells.rnn", "task memories = memory_recall { units = 6, patterns = 2, present = 3 "
+                         "steps, retain = 5 steps }\n"
+                         "network net = "
+                             + kind
+                             + " { units = 6 }\n"
+                               "train fit = net on memories { loss = -mean(overlap, during: "
+                               "retain), epochs = 2 }\n"
+                               "evaluate test = fit on memories\n"
+                               "analyze fp = fixed_points(fit, test, starts: 2)\n");
+        INFO(i::render_all(loaded, false));
+        REQUIRE(loaded.program);
+        const i::Program& p = *loaded.program;
+        REQUIRE(p.evaluates.at("test").keep_activity);
+        const auto& task_def = p.tasks.at("memories");
+        rt::RandomStream stream(i::task_setup_key(p, "memories"));
+        const auto task = task_def.entry->make(task_def.params, stream);
+        const auto trained = i::train(p, p.trains.at("fit"), *task, nullptr);
+        const auto ev = i::evaluate(p, p.evaluates.at("test"), trained, *task, task_def);
+        REQUIRE(ev.activity.n_slices == 8);
+        if (kind == "lstm") {
+            REQUIRE(arma::size(ev.cells) == arma::size(ev.activity));
+            // h = o * tanh(c): |h| < |tanh(c)| <= |c| elementwise, and c is not all zero.
+            CHECK(arma::abs(ev.cells).max() > 0.0F);
+            CHECK(
+                arma::all(arma::vectorise(arma::abs(ev.activity) <= arma::abs(ev.cells) + 1e-6F)));
+        } else {
+            CHECK(ev.cells.is_empty());
+        }
+    }
+}
+
 TEST_CASE("on_nan = end_epoch skips the step and the rest of the epoch, and training goes on") {
     // A linear network with W ~ N(0, 25) overflows within the first trial.
     const std::string script = R"(
