@@ -605,6 +605,44 @@ std::string member_key(const ResultsArg& r, std::size_t i) {
     return r.index.size() == r.values.size() ? r.index[i] : std::to_string(i + 1);
 }
 
+// The labels option: each point's member index beside it, for series s (column 2 + s).
+std::string member_labels(const ResultsArg& x, const arma::mat& rows, std::size_t s,
+                          const std::string& axes, int& n) {
+    std::string out;
+    for (arma::uword i = 0; i < rows.n_rows; ++i)
+        if (!std::isnan(rows(i, 1)) && !std::isnan(rows(i, 2 + s)))
+            out += fmt::format(
+                "set label {} {} at first {:.9g}, {} {:.9g} offset 0.6,0.4 "
+                "font ',8'\n",
+                n++, gnuplot_quote(member_key(x, i)), rows(i, 1), axes, rows(i, 2 + s));
+    return out;
+}
+
+// Three or more y results: one panel each, stacked, sharing the x axis, so that numbers of
+// different scales (a correlation near 0.9, participation ratios near 300) each fill
+// their own axis.
+std::string scatter_panels(const ResultsArg& x, const std::vector<ArgValue>& args,
+                           const arma::mat& rows, const std::string& file, const Params& options) {
+    const std::size_t series = args.size() - 1;
+    std::string body = fmt::format("set multiplot layout {},1 title {}\n", series,
+                                   figure_title(options, "results against " + x.label));
+    body += "set grid\nset datafile missing 'NaN'\nunset key\n";
+    body += "set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n";
+    for (std::size_t s = 0; s < series; ++s) {
+        const auto& y = std::get<ResultsArg>(args[s + 1]);
+        body += fmt::format("set ylabel {}\n", gnuplot_quote(y.label));
+        body += s + 1 == series ? fmt::format("set xlabel {}\n", gnuplot_quote(x.label))
+                                : "unset xlabel\n";
+        int n = 1;
+        if (options.flag("labels"))
+            body += member_labels(x, rows, s, "first", n);
+        body += fmt::format("plot {} using 2:{} with points pt 7 ps 1.3 {} notitle\n",
+                            gnuplot_quote(file), s + 3, line_colour(s + 1));
+        body += "unset label\n";
+    }
+    return body + "unset multiplot\n";
+}
+
 FigureScript draw_scatter(const std::vector<ArgValue>& args, const Params& options,
                           const std::string& stem) {
     const auto& x = std::get<ResultsArg>(args.at(0));
@@ -636,6 +674,11 @@ FigureScript draw_scatter(const std::vector<ArgValue>& args, const Params& optio
     FigureScript fig;
     const std::string file = stem + ".dat";
     fig.data.push_back({file, data_table(columns, rows)});
+    if (series >= 3 && options.flag("panels")) {
+        fig.body = scatter_panels(x, args, rows, file, options);
+        fig.height = std::max(fig.height, static_cast<int>(220 * series));
+        return fig;
+    }
     const bool two_axes = series == 2 && options.flag("second_axis");
     const auto& first_y = std::get<ResultsArg>(args[1]);
     std::string body = fmt::format(
@@ -662,13 +705,7 @@ FigureScript draw_scatter(const std::vector<ArgValue>& args, const Params& optio
     if (options.flag("labels")) {
         int n = 1;
         for (std::size_t s = 0; s < series; ++s)
-            for (arma::uword i = 0; i < rows.n_rows; ++i)
-                if (!std::isnan(rows(i, 1)) && !std::isnan(rows(i, 2 + s)))
-                    body += fmt::format(
-                        "set label {} {} at first {:.9g}, {} {:.9g} offset 0.6,0.4 "
-                        "font ',8'\n",
-                        n++, gnuplot_quote(member_key(x, i)), rows(i, 1),
-                        two_axes && s == 1 ? "second" : "first", rows(i, 2 + s));
+            body += member_labels(x, rows, s, two_axes && s == 1 ? "second" : "first", n);
     }
     body += "plot ";
     for (std::size_t s = 0; s < series; ++s)
@@ -804,7 +841,9 @@ const FigureEntry& scatter_figure_entry() {
         {{"labels", ParamType::Bool, Value{false}, std::nullopt, std::nullopt, "",
           "write each point's member index beside it"},
          {"second_axis", ParamType::Bool, Value{true}, std::nullopt, std::nullopt, "",
-          "with exactly two y results, draw the second on its own axis at the right"}},
+          "with exactly two y results, draw the second on its own axis at the right"},
+         {"panels", ParamType::Bool, Value{true}, std::nullopt, std::nullopt, "",
+          "with three or more y results, one panel each sharing x (false: one shared axis)"}},
         draw_scatter);
     return entry;
 }

@@ -397,6 +397,28 @@ TEST_CASE("scatter pairs the members of its results by index, the second y on it
                          doctest::Contains("member [4] of 'other'"), std::runtime_error);
 }
 
+TEST_CASE("scatter with three y results draws a panel each, or one axis with panels: false") {
+    TempDir dir("scatter_panels");
+    const s::ResultsArg x{"precision", "p", {"a", "b"}, {"1", "2"}, {0.01, 0.03}};
+    const s::ResultsArg y1{"corr.cosine", "cosine", {"a", "b"}, {"1", "2"}, {0.85, 0.9}};
+    const s::ResultsArg y2{"pr_I.ratio", "ratio", {"a", "b"}, {"1", "2"}, {310, 330}};
+    const s::ResultsArg y3{"pr_w.ratio", "ratio", {"a", "b"}, {"1", "2"}, {320, 340}};
+    s::Params p;
+    p.set("labels", true);
+    const s::FigureScript fig = draw_and_render("scatter", {x, y1, y2, y3}, p, dir.path, "sp");
+    CHECK(fig.body.find("set multiplot layout 3,1") != std::string::npos);
+    for (const char* label :
+         {"set ylabel 'corr.cosine'", "set ylabel 'pr_I.ratio'", "set ylabel 'pr_w.ratio'"})
+        CHECK(fig.body.find(label) != std::string::npos);
+    CHECK(fig.body.find("using 2:5") != std::string::npos);  // the third series' column
+    CHECK(fig.body.find("set label 2 '2' at first 0.03, first 340") != std::string::npos);
+    CHECK(fig.height >= 660);
+    p.set("panels", false);
+    const s::FigureScript one = draw_and_render("scatter", {x, y1, y2, y3}, p, dir.path, "so");
+    CHECK(one.body.find("multiplot") == std::string::npos);
+    CHECK(one.body.find("set ylabel 'value'") != std::string::npos);
+}
+
 TEST_CASE("a figure renders to SVG, and its saved script redraws it by hand") {
     TempDir dir("svg");
     draw_and_render("speed", {plane_evaluation()}, {}, dir.path, "speed", s::ImageFormat::Svg);
