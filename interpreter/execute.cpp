@@ -238,6 +238,23 @@ std::vector<std::pair<const std::string*, const Def*>> in_natural_order(
 
 }  // namespace
 
+std::vector<std::size_t> start_order(const Graph& graph,
+                                     const std::function<bool(std::size_t)>& resumable) {
+    const std::size_t n = graph.nodes.size();
+    auto rank = [&](std::size_t i) {
+        if (graph.nodes[i].kind != "train")
+            return 0;
+        return resumable(i) ? 1 : 2;
+    };
+    std::vector<std::size_t> order;
+    order.reserve(n);
+    for (const int r : {0, 1, 2})
+        for (std::size_t i = 0; i < n; ++i)
+            if (rank(i) == r)
+                order.push_back(i);
+    return order;
+}
+
 Graph lower(const Program& program) {
     Graph g;
     std::map<std::string, std::size_t> index;  // "kind name" -> node
@@ -978,24 +995,10 @@ private:
                     publish(i);
             }
         }
-        // Among the nodes ready at once: everything else before a training, so that the
-        // results of a finished training (its evaluations, analyses and figures) are computed
-        // and cached before the next long training starts and a long sweep stopped half-way
-        // has complete members; with --resume, the trainings that have a checkpoint before
-        // those that start afresh; otherwise graph order.
-        std::vector<std::size_t> order;
-        order.reserve(n);
-        auto rank = [&](std::size_t i) {
-            if (graph_.nodes[i].kind != "train")
-                return 0;
-            return opt_.resume && rt::Checkpoint::exists(cache_.checkpoint_dir(graph_.nodes[i].key))
-                       ? 1
-                       : 2;
-        };
-        for (const int r : {0, 1, 2})
-            for (std::size_t i = 0; i < n; ++i)
-                if (active_[i] && rank(i) == r)
-                    order.push_back(i);
+        const std::vector<std::size_t> order = start_order(graph_, [&](std::size_t i) {
+            return opt_.resume
+                   && rt::Checkpoint::exists(cache_.checkpoint_dir(graph_.nodes[i].key));
+        });
         std::vector<std::thread> threads;
         std::unique_lock lock(mutex_);
         std::size_t running = 0;

@@ -41,6 +41,14 @@ struct Graph {
 
 Graph lower(const Program& program);
 
+// The order in which execute() looks for a node to start among those whose inputs are done:
+// every node that is not a training first, so that the results of a finished training (its
+// evaluations, analyses and figures) are computed and cached before the next long training
+// starts and a long sweep stopped half-way has complete members; then the trainings that
+// can resume from a checkpoint; then the others. Graph order within each group.
+std::vector<std::size_t> start_order(const Graph& graph,
+                                     const std::function<bool(std::size_t)>& resumable);
+
 // Computes nodes on other machines (interpreter/slurm.hpp): given the graph and the training
 // nodes whose results are not cached, returns once each is in the cache, with where each ran
 // (index -> "slurm task 12_3"), or throws: std::runtime_error naming the nodes that failed
