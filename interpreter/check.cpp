@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "interpreter/paths.hpp"
+#include "interpreter/statements.hpp"
 #include "interpreter/sweep.hpp"
 #include "runtime/files.hpp"
 #include "runtime/hash.hpp"
@@ -1794,10 +1795,7 @@ private:
         t.task = task->first;
         compatible(net->second, task->second, s.head->span);
         const LossScope scope{&net->second, &task->second, net->first, task->first};
-        const std::vector<std::string> known = {
-            "updater", "optimizer", "loss",           "schedule",        "epochs",
-            "batch",   "batches",   "validate_every", "validate_trials", "stop_when",
-            "seed",    "clip_norm", "on_nan"};
+        const std::vector<std::string> known = field_names("train");
         std::set<std::string> given;
         std::optional<ast::Span> updater_span, loss_span;
         for (const auto& f : s.body) {
@@ -2071,7 +2069,7 @@ private:
             }
             d_.error(Code::UnknownParameter, f.name_span,
                      fmt::format("an evaluate block has no field '{}'", f.name),
-                     suggestion(f.name, {"trials", "clamp", "perturb", "start"}));
+                     suggestion(f.name, field_names("evaluate")));
         }
         if (!train || !task)
             return;

@@ -23,6 +23,7 @@
 #include "interpreter/execute.hpp"
 #include "interpreter/graph_print.hpp"
 #include "interpreter/paths.hpp"
+#include "interpreter/statements.hpp"
 #include "interpreter/training.hpp"
 #include "runtime/checkpoint.hpp"
 #include "runtime/files.hpp"
@@ -42,7 +43,8 @@ constexpr const char* kCommandHelp =
     "statements     define or redefine (a definition with a name already used replaces it)\n"
     "NAME           run what NAME needs and print its results (a train, evaluate, analyze,\n"
     "               alter) or its definition (a task, network); NAME.TENSOR: a tensor\n"
-    ":help [NAME]   these commands, or a stdlib entry's parameters and doc\n"
+    ":help [NAME]   these commands, a statement's syntax and fields (:help train), or a\n"
+    "               stdlib entry's parameters and doc (:help pca)\n"
     ":vars          the session's definitions\n"
     ":show NAME     parameters, shapes and results of a definition (NAME.TENSOR: a tensor)\n"
     ":graph         the execution graph\n"
@@ -474,11 +476,17 @@ void Session::command(const std::string& line) {
 }
 
 void Session::help(const std::string& name) {
+    if (const StatementDoc* st = statement(name)) {
+        say(statement_reference(*st));
+        return;
+    }
     if (const auto text = stdlib::entry_reference(name)) {
         say(*text);
         return;
     }
     std::vector<std::string> names;
+    for (const auto& st : statements())
+        names.push_back(st.keyword);
     for (const auto* t : stdlib::tasks())
         names.push_back(t->name);
     for (const auto* n : stdlib::networks())
@@ -488,7 +496,8 @@ void Session::help(const std::string& name) {
     for (const auto* f : stdlib::figures())
         names.push_back(f->name);
     const std::string s = suggestion(name, names);
-    error(fmt::format("no stdlib entry named '{}'{}\n", name, s.empty() ? "" : "; " + s));
+    error(fmt::format("no statement or stdlib entry named '{}'{}\n", name,
+                      s.empty() ? "" : "; " + s));
 }
 
 void Session::vars() {

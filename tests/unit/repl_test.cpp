@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include "interpreter/load.hpp"
+#include "interpreter/statements.hpp"
 #include "interpreter/training.hpp"
 #include "runtime/files.hpp"
 
@@ -95,6 +96,43 @@ TEST_CASE("repl: completion of keywords, names, stdlib entries, parameters and t
     CHECK(has(s.completions("fit.W_s"), "fit.W_self"));
     CHECK(has(s.completions(":sa"), ":save"));
     CHECK(s.completions("zzz").empty());
+}
+
+TEST_CASE("repl: :help of a statement gives its syntax and the fields the checker accepts") {
+    Captured c;
+    Session s = make(c);
+    s.feed(":help train");
+    CHECK(c.out.find("train NAME = NETWORK on TASK") != std::string::npos);
+    CHECK(c.out.find("- `on_nan`:") != std::string::npos);
+    CHECK(c.out.find("- `clip_norm`:") != std::string::npos);
+    s.feed(":help evaluate");
+    CHECK(c.out.find("- `perturb`:") != std::string::npos);
+    s.feed(":help pca");
+    CHECK(c.out.find("### `pca(evaluation)`") != std::string::npos);
+    s.feed(":help evalute");
+    CHECK(c.err.find("no statement or stdlib entry named 'evalute'; did you mean 'evaluate'?")
+          != std::string::npos);
+    // Every listed field is one the checker knows (a wrong value is another error).
+    for (const std::string kind : {"train", "evaluate"}) {
+        REQUIRE_FALSE(field_names(kind).empty());
+        for (const auto& field : field_names(kind)) {
+            CAPTURE(field);
+            const std::string source =
+                std::string(kTask)
+                + "\nnetwork n = rnn { units = 8 }\n"
+                  "train fit = n on m { loss = -mean(overlap, during: retain), epochs = 1"
+                + (kind == "train" ? ", " + field + " = 1" : std::string()) + " }\n"
+                + "evaluate e = fit on m { " + (kind == "evaluate" ? field + " = 1" : "") + " }\n";
+            const Loaded l = load_text("fields.rnn", source);
+            CHECK(render_all(l, false).find("has no field") == std::string::npos);
+        }
+    }
+    // A misspelt field is suggested from the same list.
+    const Loaded l = load_text("fields.rnn", std::string(kTask)
+                                                 + "\nnetwork n = rnn { units = 8 }\n"
+                                                   "train fit = n on m { loss = -mean(overlap, "
+                                                   "during: retain), on_nann = stop }\n");
+    CHECK(render_all(l, false).find("did you mean 'on_nan'?") != std::string::npos);
 }
 
 TEST_CASE("repl: results run through the engine, and :save reproduces the session") {
