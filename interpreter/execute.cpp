@@ -345,6 +345,13 @@ namespace fs = std::filesystem;
 
 using Clock = std::chrono::steady_clock;
 
+// An evaluation keeping at least this much activity gets a note (RNN_LARGE_ACTIVITY_BYTES
+// lowers it in the tests).
+const double kLargeActivityBytes = [] {
+    const char* v = std::getenv("RNN_LARGE_ACTIVITY_BYTES");
+    return v != nullptr ? std::strtod(v, nullptr) : 1e9;
+}();
+
 double seconds_since(Clock::time_point t0) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
@@ -1329,6 +1336,16 @@ private:
         out.metrics = std::move(t);
         out.state = evaluation_state(ev);
         progress_.say(fmt::format("evaluate {}:{}", node.name, summary));
+        // Kept activity is held for the whole run and written to the cache: say when it is
+        // large (a task's default of 100 fresh trials of a long deterministic trial, say).
+        const double bytes =
+            static_cast<double>((ev.activity.n_elem + ev.cells.n_elem) * sizeof(float));
+        if (bytes >= kLargeActivityBytes)
+            progress_.say(fmt::format(
+                "note: evaluate {} keeps {:.1f} GB of activity ({} trials x {} units x {} "
+                "steps) in memory and in the cache; 'trials = N' in its block keeps fewer",
+                node.name, bytes / 1e9, ev.activity.n_rows, ev.activity.n_cols,
+                ev.activity.n_slices));
         const std::lock_guard lock(mutex_);
         evaluations_[node.name] = std::move(ev);
     }

@@ -108,6 +108,20 @@ for f in fit_1/W_self.npy fit_2/W_self.raw.npy fit_3/history.csv test_1/overlap.
 done
 [ -z "$(ls "$work/int/.cache/checkpoints" 2>/dev/null)" ] || no "checkpoints left after completion"
 
+# An evaluation that keeps much activity says so, with the way to keep less.
+cat > "$work/big.rnn" <<'RNN'
+task m = memory_recall { units = 8, patterns = 2, present = 5 steps, retain = 20 steps }
+network n = rnn { units = 8 }
+train fit = n on m { loss = -mean(overlap, during: retain), epochs = 2 }
+evaluate test = fit on m { trials = 6 }
+analyze p = pca(test, at: "retain.end")
+RNN
+RNN_LARGE_ACTIVITY_BYTES=1000 "$rnn" run "$work/big.rnn" --out "$work/big" > "$work/big.log" 2>&1 || no "big run"
+grep -q "note: evaluate test keeps 0.0 GB of activity (6 trials x 8 units x 25 steps) .*'trials = N'" "$work/big.log" \
+  || { no "no note on a large activity"; cat "$work/big.log"; }
+"$rnn" run "$work/big.rnn" --out "$work/small" > "$work/small.log" 2>&1 || no "small run"
+grep -q "note: evaluate" "$work/small.log" && no "a note on a small activity"
+
 # kill -9 at several moments of a longer run (about 1.5 s; checkpointing every epoch, so
 # that many kills fall inside a write), each run going on with --resume from what the last
 # one left; then a complete run: the cache stays usable and the results equal an
