@@ -2098,7 +2098,7 @@ private:
     bool probe(const ast::Field& f, const TaskDef& task, const NetworkDef& net, EvaluateDef& def) {
         const bool clamp = f.name == "clamp";
         const char* form =
-            clamp ? "input(channel, value, during: period)" : "state(size, at: N steps)";
+            clamp ? "input(channel, value, during: period)" : "state(size, at: N steps or ms)";
         if (net.entry->kind == rt::CellKind::Plastic) {
             d_.error(Code::NotImplemented, f.name_span,
                      fmt::format("'{}' on a plastic network is not implemented yet in this version",
@@ -2156,16 +2156,55 @@ private:
                 def.clamps.push_back(c);
             } else {
                 const auto size = constant_number(*positional[0]);
-                const bool steps = named->kind == K::Number && named->unit == "steps";
-                if (!size || !steps || named->number < 0
-                    || named->number != std::floor(named->number)) {
-                    bad("a perturbation needs a size and a step ('at: 200 steps')");
+                if (!size) {
+                    bad("a perturbation needs a size (a number)");
                     continue;
                 }
-                def.perturbs.push_back(PerturbDef{*size, std::lround(named->number)});
+                const auto step = perturb_step(*named, task);
+                if (!step) {
+                    ok = false;
+                    continue;
+                }
+                def.perturbs.push_back(PerturbDef{*size, *step});
             }
         }
         return ok;
+    }
+
+    // The step after which `perturb` kicks the state: `at: 200 steps`, or `at: 300 ms`
+    // through the task's dt (the time since the trial's start). Reports its own errors.
+    std::optional<long> perturb_step(const Expr& at, const TaskDef& task) {
+        const bool time = at.unit == "ms" || at.unit == "s";
+        if (at.kind != K::Number || (at.unit != "steps" && !time) || at.number < 0) {
+            d_.error(Code::ProbeForm, at.span,
+                     "a perturbation's time is a number of steps, ms or s from the trial's start",
+                     "write 'at: 200 steps', or 'at: 300 ms' on a task with a dt");
+            return std::nullopt;
+        }
+        double steps = at.number;
+        double dt = 0.0;
+        if (time) {
+            dt = task.params.has("dt") ? task.params.real("dt") : 0.0;
+            if (dt <= 0.0) {
+                d_.error(Code::DurationNeedsDt, at.span,
+                         fmt::format("'at' is given in {}, but the task '{}' has no dt that "
+                                     "converts it to steps",
+                                     at.unit, task.name),
+                         "give it in steps ('at: 200 steps'), or set the task's step length, "
+                         "e.g. 'dt = 1 ms'");
+                return std::nullopt;
+            }
+            steps = (at.unit == "s" ? at.number * 1000.0 : at.number) / dt;
+        }
+        if (std::abs(steps - std::round(steps)) > 1e-9 * std::max(1.0, steps)) {
+            d_.error(Code::NotWholeSteps, at.span,
+                     time ? fmt::format("'at: {} {}' is {:.4g} steps of dt = {} ms; a "
+                                        "perturbation comes after a whole number of steps",
+                                        at.number, at.unit, steps, dt)
+                          : std::string("a perturbation comes after a whole number of steps"));
+            return std::nullopt;
+        }
+        return std::lround(steps);
     }
 
     // `alter NAME = TRAIN { lesion = [3, 7..12]  W_input : scale 0.5, set [0, 1, 0.2] }`

@@ -28,6 +28,7 @@
 #include "interpreter/version.hpp"
 #include "runtime/files.hpp"
 #include "runtime/hash.hpp"
+#include "runtime/network.hpp"
 #include "runtime/random.hpp"
 #include "runtime/vector_math.hpp"
 #include "stdlib/figures/gnuplot.hpp"
@@ -299,7 +300,8 @@ Graph lower(const Program& program) {
         // An lstm's kept activity includes its cell states (fixed_points starts from them).
         const bool cells =
             e->keep_activity
-            && program.networks.at(program.training_of(e->train).network).entry->name == "lstm";
+            && rt::has_cell_state(
+                program.networks.at(program.training_of(e->train).network).entry->kind);
         add("evaluate", *name, {trained(e->train), index.at("task " + e->task)},
             seed + fmt::format("trials={}", e->trials) + probe_text(*e)
                 + (e->keep_activity ? ";activity" : "") + (cells ? ",cells" : ""));

@@ -103,7 +103,7 @@ std::vector<TensorLayout> tensor_layout(const NetworkShape& s) {
             add("b_out", TensorRole::ReadoutBias, s.outputs, 1, pytorch);
     }
     add("h0", TensorRole::InitialState, n, 1, zeros, true);
-    if (s.kind == CellKind::Lstm)
+    if (has_cell_state(s.kind))
         add("c0", TensorRole::InitialState, n, 1, zeros, true);
     return out;
 }

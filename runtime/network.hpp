@@ -37,6 +37,12 @@ enum class CellKind { Rnn, Gru, Lstm, Ctrnn, Plastic };
 std::optional<CellKind> cell_kind_from_name(std::string_view name);
 std::string_view cell_kind_name(CellKind kind);
 
+// Whether the cell carries a second state beside h (an lstm's cell state c), which
+// fixed-point analyses need to restart the network from a recorded time step.
+inline bool has_cell_state(CellKind kind) {
+    return kind == CellKind::Lstm;
+}
+
 // What a tensor is to its cell: decides which constraints make sense on it (symmetric and
 // no_self need a square recurrent matrix; Dale's law needs a weight matrix).
 // The plastic network's tensors have roles of their own (its learner ignores constraints):

@@ -163,3 +163,30 @@ TEST_CASE("scripts may only name paths inside the run directory") {
     CHECK(out.find("the output directory must be a relative path") != std::string::npos);
     CHECK(out.find("the figure file must not contain '..'") != std::string::npos);
 }
+
+TEST_CASE("a perturbation's time may be given in ms through the task's dt") {
+    const std::string base = R"(
+task memories = memory_recall { units = 8, dt = 10 ms, present = 50 ms, retain = 100 ms }
+network hop = rnn { units = 8 }
+train fit = hop on memories { loss = -mean(overlap, during: retain), epochs = 1 }
+)";
+    SUBCASE("ms and s are converted to the step with the same time") {
+        const Checked c = check_text(base + "evaluate kick = fit on memories {\n"
+                                            "  perturb = [state(0.5, at: 30 ms), "
+                                            "state(0.1, at: 0.1 s), state(0.2, at: 4 steps)]\n}\n");
+        REQUIRE(c.program);
+        const auto& p = c.program->evaluates.at("kick").perturbs;
+        REQUIRE(p.size() == 3);
+        CHECK(p[0].step == 3);
+        CHECK(p[1].step == 10);
+        CHECK(p[2].step == 4);
+    }
+    SUBCASE("a time between two steps is an error that says how many steps it is") {
+        const Checked c = check_text(base
+                                     + "evaluate kick = fit on memories {\n"
+                                       "  perturb = state(0.5, at: 25 ms)\n}\n");
+        CHECK_FALSE(c.program);
+        CHECK(rendered(c).find("is 2.5 steps of dt = 10 ms") != std::string::npos);
+        CHECK(rendered(c).find("[E0408]") != std::string::npos);
+    }
+}
