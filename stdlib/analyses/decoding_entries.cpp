@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "runtime/random.hpp"
 #include "stdlib/analyses/activity.hpp"
 #include "stdlib/analyses/decoding.hpp"
 #include "stdlib/analyses/entries.hpp"
@@ -41,9 +42,24 @@ void add_decoder_options(Schema& schema, double folds) {
     schema.params.push_back({"folds", ParamType::Integer, Value{folds}, 2.0, 1000.0, "",
                              "stratified cross-validation folds (unshuffled, as sklearn's cv=k)"});
     schema.params.push_back(
+        {"shuffle", ParamType::Integer, Value{0.0}, 0.0, 1e9, "",
+         "0: folds in trial order (the seeds' cv=k); N > 0: each class's trials dealt to the "
+         "folds at random, the same for the same N (StratifiedKFold(shuffle=True))"});
+    schema.params.push_back(
         {"c", ParamType::Real, Value{1.0}, 1e-12, 1e12, "", "inverse L2 strength, sklearn's C"});
     schema.params.push_back({"max_iterations", ParamType::Integer, Value{1000.0}, 1.0, 1e6, "",
                              "L-BFGS iterations per fit"});
+}
+
+// The test fold of each decodable trial. A shuffle seed names its own stream, so that
+// the folds do not depend on the script's seed or on anything else in the run.
+arma::uvec folds_of(const arma::uvec& y, const Params& options) {
+    const auto k = static_cast<arma::uword>(options.integer("folds"));
+    const long shuffle = options.integer("shuffle");
+    if (shuffle == 0)
+        return stratified_folds(y, k);
+    return stratified_folds(y, k,
+                            rt::stream_key(static_cast<std::uint64_t>(shuffle), "decode/folds"));
 }
 
 AnalysisResult run_decode(const std::vector<ArgValue>& args, const Params& options) {
@@ -51,8 +67,7 @@ AnalysisResult run_decode(const std::vector<ArgValue>& args, const Params& optio
     const Decodable d = decodable(ev, options.text("label"));
     const arma::mat x =
         activity_at(ev, options.text("at"), options.integer("state_offset")).rows(d.trials);
-    const arma::uvec folds =
-        stratified_folds(d.y, static_cast<arma::uword>(options.integer("folds")));
+    const arma::uvec folds = folds_of(d.y, options);
     const CvAccuracy cv = cross_validated_accuracy(x, d.y, folds, logistic_options(options));
     AnalysisResult r;
     r.scalars["accuracy_mean"] = cv.mean;
@@ -71,8 +86,7 @@ AnalysisResult run_decode_over_time(const std::vector<ArgValue>& args, const Par
     arma::cube states(d.trials.n_elem, all.n_cols, all.n_slices);
     for (arma::uword t = 0; t < all.n_slices; ++t)
         states.slice(t) = all.slice(t).rows(d.trials);
-    const arma::uvec folds =
-        stratified_folds(d.y, static_cast<arma::uword>(options.integer("folds")));
+    const arma::uvec folds = folds_of(d.y, options);
     const LogisticOptions lo = logistic_options(options);
     const arma::uword steps = states.n_slices;
     arma::vec mean(steps), std(steps), at(steps);

@@ -100,6 +100,32 @@ TEST_CASE("decode: a label written into the activity is read perfectly, an absen
     CHECK(r.arrays.at("cross_temporal")(2, 2) == doctest::Approx(1.0));
 }
 
+TEST_CASE("decode: shuffled folds see both halves of a code that changes over the trials") {
+    // Each class is written on one unit in its first ten trials and on another in its last
+    // ten. Folds in trial order train on one code and test on the other; shuffled folds
+    // train on both.
+    s::EvaluationArg ev = evaluation(60, 6, 10);
+    std::vector<long> label;
+    for (arma::uword b = 0; b < 60; ++b) {
+        const arma::uword c = b % 3;
+        label.push_back(static_cast<long>(c));
+        ev.activity(b, b / 3 < 10 ? c : c + 3, 6) += 1.0F;
+    }
+    ev.labels["class"] = label;
+    const s::AnalysisEntry& e = s::decode_entry();
+    auto run = [&](long shuffle) {
+        return e.run({ev}, options(e, set({{"label", std::string("class")},
+                                           {"at", std::string("6")},
+                                           {"folds", 2.0},
+                                           {"shuffle", static_cast<double>(shuffle)}})));
+    };
+    CHECK(run(0).scalars.at("accuracy_mean") < 0.6);
+    const s::AnalysisResult a = run(5);
+    CHECK(a.scalars.at("accuracy_mean") > 0.9);
+    CHECK(arma::approx_equal(a.arrays.at("fold_accuracy"), run(5).arrays.at("fold_accuracy"),
+                             "absdiff", 0.0F));
+}
+
 TEST_CASE("principal_angles: subspaces of known spans meet at 0 and 90 degrees") {
     s::EvaluationArg ev = evaluation(40, 5, 10);
     rt::RandomStream r(rt::stream_key(2, "angles"));
