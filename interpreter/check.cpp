@@ -746,11 +746,7 @@ private:
             t.data_origin = s.name;
         t.params = fields(s.body, t.entry->schema, fmt::format("task '{}'", t.entry->name),
                           std::move(base), s.name_span);
-        for (const auto& spec : t.entry->schema.params)
-            if (spec.type == stdlib::ParamType::File && t.params.has(spec.name))
-                if (const auto* path = std::get_if<std::string>(&t.params.get(spec.name)))
-                    if (const auto hash = file_hashes_.find(*path); hash != file_hashes_.end())
-                        t.files_key += spec.name + ":" + hash->second + ",";
+        t.files_key = files_key(t.entry->schema, t.params);
         p_.tasks.emplace(s.name, std::move(t));
     }
 
@@ -960,6 +956,18 @@ private:
         }
         file_hashes_[path.string()] = rt::hex64(rt::hash64(*bytes));
         return path.string();
+    }
+
+    // The content hashes of the files that the File parameters of `params` name, for a node
+    // key: a changed file re-runs the node, a moved project keeps its cache.
+    std::string files_key(const stdlib::Schema& schema, const stdlib::Params& params) const {
+        std::string key;
+        for (const auto& spec : schema.params)
+            if (spec.type == stdlib::ParamType::File && params.has(spec.name))
+                if (const auto* path = std::get_if<std::string>(&params.get(spec.name)))
+                    if (const auto hash = file_hashes_.find(*path); hash != file_hashes_.end())
+                        key += spec.name + ":" + hash->second + ",";
+        return key;
     }
 
     // The array of `load("file.npy")`, read relative to the file that names it, with its
@@ -2696,6 +2704,7 @@ private:
         a.span = s.span;
         if (call(e, *entry, a.args, a.options) && window(e, a.args, a.options)
             && time_points_ok(e, a.args, a.options)) {
+            a.files_key = files_key(entry->schema, a.options);
             p_.analyses.emplace(s.name, std::move(a));
             p_.analysis_order.push_back(s.name);
         }

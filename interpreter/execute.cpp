@@ -44,16 +44,17 @@ std::string params_text(const stdlib::Params& p) {
     return out;
 }
 
-// A task's parameters for its node key: a file parameter enters by its content hash
-// (TaskDef::files_key), not by its absolute path, so moving a project keeps its cache.
-std::string task_params_text(const TaskDef& t) {
+// Parameters for a node key: a file parameter enters by its content hash (files_key), not
+// by its absolute path, so moving a project keeps its cache.
+std::string params_text(const stdlib::Schema& schema, const stdlib::Params& p,
+                        const std::string& files_key) {
     std::string out;
-    for (const auto& [k, v] : t.params.values()) {
-        const stdlib::ParamSpec* spec = t.entry->schema.find(k);
+    for (const auto& [k, v] : p.values()) {
+        const stdlib::ParamSpec* spec = schema.find(k);
         if (spec == nullptr || spec->type != stdlib::ParamType::File)
             out += fmt::format("{}={};", k, stdlib::format_value(v));
     }
-    return out;
+    return out + (files_key.empty() ? "" : "files=" + files_key + ";");
 }
 
 std::string initializer_text(const rt::Initializer& i) {
@@ -172,7 +173,8 @@ std::string probe_text(const EvaluateDef& e) {
     return out;
 }
 
-std::string args_text(const std::vector<ArgRef>& args, const stdlib::Params& options) {
+std::string args_text(const std::vector<ArgRef>& args, const stdlib::Schema& schema,
+                      const stdlib::Params& options, const std::string& files_key) {
     std::string out;
     for (const auto& a : args) {
         out += a.label + ",";
@@ -183,7 +185,7 @@ std::string args_text(const std::vector<ArgRef>& args, const stdlib::Params& opt
             out += "),";
         }
     }
-    return out + ";" + params_text(options);
+    return out + ";" + params_text(schema, options, files_key);
 }
 
 // Whether name a sorts before b with every run of digits compared as a number, so that a
@@ -277,8 +279,8 @@ Graph lower(const Program& program) {
         const std::string& name = *name_ptr;
         const TaskDef& t = *t_ptr;
         add("task", name, {},
-            seed + "entry=" + t.entry->name + ";data=" + t.data_origin + ";" + task_params_text(t)
-                + (t.files_key.empty() ? "" : "files=" + t.files_key + ";"));
+            seed + "entry=" + t.entry->name + ";data=" + t.data_origin + ";"
+                + params_text(t.entry->schema, t.params, t.files_key));
     }
     for (const auto& [name, t] : in_natural_order(program.trains))
         add("train", *name, {index.at("task " + t->task)},
@@ -334,10 +336,12 @@ Graph lower(const Program& program) {
     // In file order: an analysis may read the results of earlier ones.
     for (const auto& name : program.analysis_order) {
         const AnalyzeDef& a = program.analyses.at(name);
-        add("analyze", name, deps(a.args), a.entry->name + ";" + args_text(a.args, a.options));
+        add("analyze", name, deps(a.args),
+            a.entry->name + ";" + args_text(a.args, a.entry->schema, a.options, a.files_key));
     }
     for (const auto& p : program.plots)
-        add("plot", p.file, deps(p.args), p.entry->name + ";" + args_text(p.args, p.options));
+        add("plot", p.file, deps(p.args),
+            p.entry->name + ";" + args_text(p.args, p.entry->schema, p.options, ""));
     return g;
 }
 

@@ -213,6 +213,7 @@ struct AnalyzeDef {
     std::vector<ArgRef> args;
     stdlib::Params options;
     ast::Span span;
+    std::string files_key;  // content hashes of the files its options name (TaskDef's)
 };
 
 struct PlotDef {

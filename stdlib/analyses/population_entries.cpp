@@ -2,11 +2,15 @@
 // activity in an evaluation (seed 002's PCA and participation ratios, seed 004's
 // subspaces and RDMs; DIGEST 3.5, 4.6).
 #include <algorithm>
+#include <filesystem>
+#include <limits>
 #include <set>
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include "runtime/files.hpp"
 #include "stdlib/analyses/activity.hpp"
 #include "stdlib/analyses/entries.hpp"
 #include "stdlib/analyses/pca.hpp"
@@ -209,14 +213,33 @@ AnalysisResult run_rdm(const std::vector<ArgValue>& args, const Params& options)
             position(i, j) = static_cast<double>(names.size()) - same_place;
             item(i, j) = static_cast<double>(names.size()) - shared;
         }
+    arma::fmat labels(c, names.size());
+    for (arma::uword i = 0; i < c; ++i)
+        for (std::size_t k = 0; k < names.size(); ++k)
+            labels(i, k) = static_cast<float>(conditions[i][k]);
     AnalysisResult r;
     r.scalars["conditions"] = static_cast<double>(c);
     r.scalars["mean_distance"] = arma::mean(upper_triangle(neural));
     r.scalars["position_spearman"] = rdm_spearman(neural, position);
     r.scalars["item_spearman"] = rdm_spearman(neural, item);
+    r.scalars["model_spearman"] = std::numeric_limits<double>::quiet_NaN();
     r.arrays["rdm"] = arma::conv_to<arma::fmat>::from(neural);
     r.arrays["position_model"] = arma::conv_to<arma::fmat>::from(position);
     r.arrays["item_model"] = arma::conv_to<arma::fmat>::from(item);
+    r.arrays["condition_labels"] = labels;
+    // A model of the user's own, over the same conditions in the same order.
+    if (const std::string file = options.text("model"); !file.empty()) {
+        const arma::mat model = rt::load_npy(file);
+        if (model.n_rows != c || model.n_cols != c)
+            throw std::invalid_argument(fmt::format(
+                "the model RDM {} is {} x {}, but these trials have {} conditions: it must be "
+                "{} x {}, its rows and columns the conditions in the order of the array "
+                "condition_labels (the tuples of {} in lexicographic order)",
+                std::filesystem::path(file).filename().string(), model.n_rows, model.n_cols, c, c,
+                c, fmt::join(names, ", ")));
+        r.scalars["model_spearman"] = rdm_spearman(neural, model);
+        r.arrays["model"] = arma::conv_to<arma::fmat>::from(model);
+    }
     return r;
 }
 
@@ -329,14 +352,22 @@ const AnalysisEntry& rdm_entry() {
                                    "",
                                    "the dissimilarity",
                                    {"euclidean", "correlation", "cosine"}});
+        e.schema.params.push_back(
+            {"model", ParamType::File, Value{std::string()}, std::nullopt, std::nullopt, "",
+             "a model RDM of your own, conditions x conditions in .npy, compared by "
+             "model_spearman (\"\": none)"});
         e.outputs = {
             {"conditions", "the number of distinct conditions"},
             {"mean_distance", "the mean of the RDM's upper triangle"},
             {"position_spearman", "Spearman correlation with the position model (NaN if constant)"},
             {"item_spearman", "Spearman correlation with the item model (order ignored)"},
+            {"model_spearman", "Spearman correlation with the model file (NaN without one)"},
             {"rdm", "conditions x conditions, conditions in lexicographic order (array)"},
             {"position_model", "labels that differ by position (array)"},
-            {"item_model", "labels not shared, order ignored (array)"}};
+            {"item_model", "labels not shared, order ignored (array)"},
+            {"condition_labels",
+             "each condition's labels, conditions x labels: the order of the rows (array)"},
+            {"model", "the model file's matrix (array, with a model)"}};
         e.run = run_rdm;
         return e;
     }();

@@ -6,12 +6,14 @@
 
 #include <doctest/doctest.h>
 
+#include "runtime/files.hpp"
 #include "runtime/network.hpp"
 #include "stdlib/analyses/activity.hpp"
 #include "stdlib/analyses/entries.hpp"
 #include "stdlib/analyses/pca.hpp"
 #include "stdlib/analyses/rdm.hpp"
 #include "stdlib/schema.hpp"
+#include "tests/unit/temp_dir.hpp"
 
 namespace s = rnn::stdlib;
 namespace rt = rnn::rt;
@@ -170,6 +172,34 @@ TEST_CASE("rdm: conditions are label tuples, and the RDM is that of their means"
     // Position model: how many positions differ.
     CHECK(r.arrays.at("position_model")(0, 5) == 2.0F);
     CHECK(r.arrays.at("position_model")(0, 1) == 1.0F);
+    // The rows' conditions, for building a model of one's own.
+    const arma::fmat& labels = r.arrays.at("condition_labels");
+    REQUIRE(labels.n_rows == 6);
+    REQUIRE(labels.n_cols == 2);
+    CHECK(labels(5, 0) == 1.0F);
+    CHECK(labels(5, 1) == 2.0F);
+    CHECK(std::isnan(r.scalars.at("model_spearman")));
+
+    SUBCASE("a model file is compared as the built-in models are, and must fit the conditions") {
+        rnn::test::TempDir dir("rdm_model");
+        // The position model, written by hand: its correlation is position_spearman's.
+        const arma::mat position = arma::conv_to<arma::mat>::from(r.arrays.at("position_model"));
+        rt::save_npy(dir.path / "position.npy", position);
+        const s::AnalysisResult own =
+            e.run({ev}, options(e, set({{"at", std::string("5")},
+                                        {"labels", std::string("item")},
+                                        {"model", (dir.path / "position.npy").string()}})));
+        CHECK(own.scalars.at("model_spearman")
+              == doctest::Approx(r.scalars.at("position_spearman")));
+        CHECK(own.arrays.at("model").n_rows == 6);
+        rt::save_npy(dir.path / "small.npy", arma::mat(3, 3, arma::fill::ones));
+        CHECK_THROWS_WITH_AS(
+            e.run({ev}, options(e, set({{"at", std::string("5")},
+                                        {"labels", std::string("item")},
+                                        {"model", (dir.path / "small.npy").string()}}))),
+            doctest::Contains("is 3 x 3, but these trials have 6 conditions"),
+            std::invalid_argument);
+    }
 }
 
 TEST_CASE("pca: per-trial centring averages the trials' own covariances") {

@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include "grammar/parser.hpp"
+#include "interpreter/execute.hpp"
 #include "interpreter/paths.hpp"
 #include "interpreter/training.hpp"
 #include "runtime/files.hpp"
@@ -325,4 +326,43 @@ network hop = rnn { units = 8, inputs = 8
     CHECK(has_code(i::load_file((dir.path / "binary.rnn").string()), "E0512"));
     dir.write("missing.rnn", head + R"(init load("arrays/none.npy"))" + tail);
     CHECK(has_code(i::load_file((dir.path / "missing.rnn").string()), "E0511"));
+}
+
+TEST_CASE("an rdm's model file is read relative to the script and enters its key by content") {
+    TempDir dir;
+    fs::create_directories(dir.path / "models");
+    rnn::rt::save_npy(dir.path / "models/ordinal.npy", arma::mat(2, 2, arma::fill::eye));
+    const std::string script = kParts + "train fit = hop on memories { " + kLoss
+                               + " epochs = 1 }\n"
+                                 "evaluate test = fit on memories\n"
+                                 "analyze shape = rdm(test, at: \"retain.end\", "
+                                 "model: \"models/ordinal.npy\")\n";
+    dir.write("run.rnn", script);
+    auto analysis_key = [](const fs::path& file) -> std::uint64_t {
+        const auto l = i::load_file(file.string());
+        INFO(i::render_all(l, false));
+        REQUIRE(l.program);
+        const auto& model = l.program->analyses.at("shape").options.text("model");
+        CHECK(fs::path(model).is_absolute());
+        for (const auto& n : i::lower(*l.program).nodes)
+            if (n.kind == "analyze")
+                return n.key;
+        FAIL("no analyze node");
+        return 0;
+    };
+    const std::uint64_t before = analysis_key(dir.path / "run.rnn");
+    // Another directory with the same files: the same key.
+    TempDir moved;
+    fs::create_directories(moved.path / "models");
+    rnn::rt::save_npy(moved.path / "models/ordinal.npy", arma::mat(2, 2, arma::fill::eye));
+    moved.write("run.rnn", script);
+    CHECK(analysis_key(moved.path / "run.rnn") == before);
+    // A changed model: a new key, so the analysis runs again.
+    rnn::rt::save_npy(dir.path / "models/ordinal.npy", arma::mat(2, 2, arma::fill::ones));
+    CHECK(analysis_key(dir.path / "run.rnn") != before);
+    // A missing file is an error at check time.
+    fs::remove(dir.path / "models/ordinal.npy");
+    const auto missing = i::load_file((dir.path / "run.rnn").string());
+    CHECK_FALSE(missing.program);
+    CHECK(has_code(missing, "E0415"));
 }
