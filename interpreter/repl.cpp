@@ -866,6 +866,9 @@ void feed_safely(Session& session, const std::string& line) {
     }
 }
 
+// The most lines the history file keeps (the oldest go first).
+constexpr int kHistoryLines = 1000;
+
 std::string history_path() {
     if (const char* h = std::getenv("RNN_HISTORY"))
         return h;
@@ -928,6 +931,7 @@ int run_repl(const std::vector<std::string>& args, int blas_threads, const std::
     rl_readline_name = "rnn";
     rl_attempted_completion_function = repl_complete;
     using_history();
+    stifle_history(kHistoryLines);
     if (!history.empty())
         read_history(history.c_str());
     std::cout << "rnn repl: the .rnn language, one statement at a time; :help for commands\n";
@@ -949,13 +953,16 @@ int run_repl(const std::vector<std::string>& args, int blas_threads, const std::
         }
         const std::string line(raw);
         std::free(raw);
-        if (!trim(line).empty())
+        // Saved as each line is entered, so that a session that is killed or crashes
+        // keeps its lines.
+        if (!trim(line).empty()) {
             add_history(line.c_str());
+            if (!history.empty())
+                write_history(history.c_str());
+        }
         g_interrupt.store(false);
         feed_safely(session, line);
     }
-    if (!history.empty())
-        write_history(history.c_str());
     ::sigaction(SIGINT, &old, nullptr);
     g_session = nullptr;
     return 0;

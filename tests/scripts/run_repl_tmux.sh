@@ -2,8 +2,8 @@
 # `rnn repl` on a terminal, driven through tmux: tab completion of a keyword and of a
 # defined name, the continuation prompt while a block is open, Ctrl-C at the prompt (the
 # line is dropped), Ctrl-C during a training (back at the prompt, the training
-# checkpointed, its tensors those of the last epoch), and the history file written at
-# :quit. Exit 77 (skipped) without tmux.
+# checkpointed, its tensors those of the last epoch), and the history file written as each
+# line is entered. Exit 77 (skipped) without tmux.
 set -u
 rnn="$1"; work="$2"
 command -v tmux > /dev/null || { echo "tmux is not installed: skipped"; exit 77; }
@@ -86,6 +86,8 @@ wait_for 'checkpointed after epoch' 20 || { no "Ctrl-C did not stop the training
 wait_for_more 10 || { no "no prompt after the interrupted training"; screen; }
 t send-keys -t repl "mytrain.W_self" Enter
 wait_for 'mytrain was stopped by Ctrl-C after epoch' 10 || { no "no network as of the last epoch"; screen; }
+# Each line is in the history file as soon as it is entered, before the session ends.
+grep -q "mytrain.W_self" history || { no "the history file lacks a line of the running session"; ls -la; }
 t send-keys -t repl ":quit" Enter
 sleep 1
 grep -q "mytrain" history || { no "the history file does not hold the session's lines"; screen; ls -la; }
