@@ -916,8 +916,7 @@ private:
                                                        const std::string& name) const {
         if (sources_ == nullptr || where.file >= sources_->size())
             return std::nullopt;
-        return (std::filesystem::path(sources_->file(where.file).path).parent_path() / name)
-            .lexically_normal();
+        return (sources_->file(where.file).paths_relative_to() / name).lexically_normal();
     }
 
     // The file a File parameter names, resolved as load() resolves arrays: relative to the

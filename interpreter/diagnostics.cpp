@@ -7,8 +7,8 @@
 
 namespace rnn::interp {
 
-std::uint32_t SourceMap::add(std::string path, std::string text) {
-    files_.push_back({std::move(path), std::move(text)});
+std::uint32_t SourceMap::add(std::string path, std::string text, std::string directory) {
+    files_.push_back({std::move(path), std::move(text), std::move(directory)});
     return static_cast<std::uint32_t>(files_.size() - 1);
 }
 

@@ -3,6 +3,7 @@
 // The checker collects every diagnostic of a file before anything runs.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,11 +17,19 @@ namespace rnn::interp {
 struct SourceFile {
     std::string path;  // as the user named it
     std::string text;
+    // Where the relative paths in the text (includes, arrays, data files) resolve, when not
+    // beside `path`: the REPL's statements loaded from a file elsewhere.
+    std::string directory = {};
+
+    std::filesystem::path paths_relative_to() const {
+        return directory.empty() ? std::filesystem::path(path).parent_path()
+                                 : std::filesystem::path(directory);
+    }
 };
 
 class SourceMap {
 public:
-    std::uint32_t add(std::string path, std::string text);
+    std::uint32_t add(std::string path, std::string text, std::string directory = {});
 
     const SourceFile& file(std::uint32_t id) const { return files_.at(id); }
 

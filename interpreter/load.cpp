@@ -1,5 +1,6 @@
 #include "interpreter/load.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -73,7 +74,7 @@ private:
                                    "stop the experiment from moving to another machine");
             return true;
         }
-        const fs::path base = fs::path(out_.sources.file(from).path).parent_path();
+        const fs::path base = out_.sources.file(from).paths_relative_to();
         const fs::path path = (base / written).lexically_normal();
         std::error_code ec;
         const fs::path canonical = fs::weakly_canonical(path, ec);
@@ -115,12 +116,17 @@ private:
     std::set<fs::path> included_;
 };
 
-void check_loaded(Loaded& out, const LoadOptions& options) {
+// Checks the script in sources 0 .. pieces - 1, read in that order as one file.
+void check_loaded(Loaded& out, const LoadOptions& options, std::uint32_t pieces = 1) {
     Loader loader(out, options);
-    std::error_code ec;
-    loader.stack.push_back(fs::weakly_canonical(out.sources.file(0).path, ec));
     ast::Module whole;
-    if (!loader.parse_into(0, whole.statements))
+    bool parsed = true;
+    for (std::uint32_t id = 0; id < pieces; ++id) {
+        std::error_code ec;
+        loader.stack.assign(1, fs::weakly_canonical(out.sources.file(id).path, ec));
+        parsed = loader.parse_into(id, whole.statements) && parsed;
+    }
+    if (!parsed)
         return;
     // Without the files it includes, the experiment would report every name they define
     // as unknown: fix the includes first.
@@ -153,6 +159,16 @@ Loaded load_text(const std::string& name, std::string text, const LoadOptions& o
     Loaded out;
     out.sources.add(name, std::move(text));
     check_loaded(out, options);
+    return out;
+}
+
+Loaded load_pieces(const std::vector<ScriptPiece>& pieces, const LoadOptions& options) {
+    Loaded out;
+    for (const auto& p : pieces)
+        out.sources.add(p.name, p.text, p.directory);
+    if (pieces.empty())
+        out.sources.add("<empty>", "");
+    check_loaded(out, options, static_cast<std::uint32_t>(std::max<std::size_t>(pieces.size(), 1)));
     return out;
 }
 

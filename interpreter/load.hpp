@@ -36,6 +36,17 @@ Loaded load_file(const std::string& path, const LoadOptions& options = {});
 // directory of `name`.
 Loaded load_text(const std::string& name, std::string text, const LoadOptions& options = {});
 
+// A script in pieces, read in order as one file, each piece's relative paths (includes,
+// arrays, data files) resolving against its own `directory` (its name's when empty): the
+// REPL's statements, some typed and some loaded from a file elsewhere.
+struct ScriptPiece {
+    std::string name;  // as diagnostics name it
+    std::string text;
+    std::string directory = {};
+};
+
+Loaded load_pieces(const std::vector<ScriptPiece>& pieces, const LoadOptions& options = {});
+
 // Every diagnostic rendered, then "N errors in FILE" when there are errors.
 std::string render_all(const Loaded& loaded, bool color);
 

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <editline/readline.h>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <set>
@@ -366,7 +367,17 @@ void Session::finish() {
     add_statements(text);  // reports the syntax error at the end of the input
 }
 
-bool Session::add_statements(const std::string& text) {
+std::vector<ScriptPiece> Session::pieces(const std::vector<Entry>& entries) {
+    std::vector<ScriptPiece> out;
+    for (const auto& e : entries) {
+        if (out.empty() || out.back().directory != e.directory)
+            out.push_back(ScriptPiece{kSessionName, "", e.directory});
+        out.back().text += e.text + "\n";
+    }
+    return out;
+}
+
+bool Session::add_statements(const std::string& text, const std::string& directory) {
     ast::Module module;
     try {
         module = grammar::parse(text, 0, kSessionName);
@@ -377,7 +388,7 @@ bool Session::add_statements(const std::string& text) {
     std::vector<Entry> added;
     for (const auto& s : module.statements) {
         const std::string piece = text.substr(s.span.begin, s.span.end - s.span.begin);
-        added.push_back(Entry{statement_key(s, piece), piece});
+        added.push_back(Entry{statement_key(s, piece), piece, directory});
     }
     std::vector<Entry> next;
     std::vector<std::string> replaced;
@@ -390,7 +401,7 @@ bool Session::add_statements(const std::string& text) {
             next.push_back(e);
     }
     next.insert(next.end(), added.begin(), added.end());
-    Loaded l = load_text(kSessionName, joined(next));
+    Loaded l = load_pieces(pieces(next));
     if (!l.program) {
         // Warnings (an unused task) are normal while a session grows: errors only.
         std::string out;
@@ -414,7 +425,9 @@ bool Session::load(const std::string& path) {
         error(fmt::format("{}: error: cannot read the script: {} [E0001]\n", path, why));
         return false;
     }
-    if (!add_statements(*text))
+    // Its includes, arrays and data files resolve against its own directory, as `rnn run`
+    // reads them.
+    if (!add_statements(*text, std::filesystem::path(path).parent_path().string()))
         return false;
     say(fmt::format("loaded {}\n", path));
     return true;
@@ -466,6 +479,24 @@ void Session::command(const std::string& line) {
             rt::write_file_atomically(arg, program_text());
             say(fmt::format("saved {} statement{} to {}\n", entries_.size(),
                             entries_.size() == 1 ? "" : "s", arg));
+            // Statements are saved as written: paths loaded from another directory now
+            // resolve against the saved file's.
+            auto same_directory = [](const fs::path& a, const fs::path& b) {
+                std::error_code ec;
+                return fs::weakly_canonical(fs::absolute(a / "."), ec)
+                       == fs::weakly_canonical(fs::absolute(b / "."), ec);
+            };
+            const fs::path saved_in = fs::path(arg).parent_path();
+            std::set<std::string> elsewhere;
+            for (const auto& e : entries_)
+                if (e.text.find('"') != std::string::npos && !same_directory(e.directory, saved_in))
+                    elsewhere.insert(e.directory.empty() ? "the current directory" : e.directory);
+            for (const auto& dir : elsewhere)
+                say(fmt::format(
+                    "note: the statements from {} keep their relative paths "
+                    "(include, load(...), data files) as written; they now resolve "
+                    "against {}\n",
+                    dir, saved_in.empty() ? "the current directory" : saved_in.string()));
         } catch (const std::exception& e) {
             error(fmt::format("cannot save: {}\n", e.what()));
         }

@@ -69,10 +69,13 @@ private:
     struct Entry {
         std::string key;   // "train fit", "seed": a later statement with the key replaces it
         std::string text;  // the statement as written
+        // Where its relative paths resolve: the directory of the file it was loaded from
+        // ("" for a typed statement: the current directory).
+        std::string directory = {};
     };
 
     void command(const std::string& line);
-    bool add_statements(const std::string& text);
+    bool add_statements(const std::string& text, const std::string& directory = {});
     void query(const std::string& text);
     void show(const std::string& what);
     void help(const std::string& name);
@@ -87,6 +90,8 @@ private:
     bool execute_nodes(const std::vector<std::string>& labels);
     std::string joined() const;
     static std::string joined(const std::vector<Entry>& entries);
+    // The statements as the front end reads them: runs of entries from one directory.
+    static std::vector<ScriptPiece> pieces(const std::vector<Entry>& entries);
     void syntax_error(const std::string& text, const grammar::SyntaxError& e);
     void error(const std::string& message);
 

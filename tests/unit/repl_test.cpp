@@ -173,6 +173,40 @@ TEST_CASE("repl: results run through the engine, and :save reproduces the sessio
     std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("repl: :load reads a file's includes and arrays beside the file, as rnn run does") {
+    namespace fs = std::filesystem;
+    const auto dir = fs::temp_directory_path() / "rnn_repl_load_unit";
+    fs::remove_all(dir);
+    fs::create_directories(dir / "exp" / "shared");
+    auto write = [&](const fs::path& p, const std::string& text) {
+        rnn::rt::write_file_atomically(p, text);
+    };
+    write(dir / "exp" / "shared" / "tasks.rnn", std::string(kTask) + "\n");
+    rnn::rt::save_npy(dir / "exp" / "w.npy", arma::mat(8, 8, arma::fill::eye));
+    write(dir / "exp" / "model.rnn",
+          "include \"shared/tasks.rnn\"\n"
+          "network hop = rnn { units = 8\n"
+          "  W_self : init load(\"w.npy\") }\n");
+    Captured c;
+    Session s = make(c, dir / "run");
+    // The current directory is not exp/: the file's own directory resolves its paths.
+    REQUIRE(fs::current_path() != dir / "exp");
+    CHECK(s.load((dir / "exp" / "model.rnn").string()));
+    INFO(c.err);
+    CHECK(c.err.empty());
+    // A typed statement beside the loaded ones still resolves against the current directory.
+    s.feed("network other = rnn { units = 8, W_self : init load(\"w.npy\") }");
+    CHECK(c.err.find("w.npy") != std::string::npos);
+    c.err.clear();
+    s.feed("train fit = hop on m { loss = -mean(overlap, during: retain), epochs = 1 }");
+    CHECK(c.err.empty());
+    // Saved elsewhere, the loaded statements' paths would resolve against the new place.
+    c.out.clear();
+    s.feed(":save " + (dir / "saved.rnn").string());
+    CHECK(c.out.find("note: the statements from " + (dir / "exp").string()) != std::string::npos);
+    fs::remove_all(dir);
+}
+
 TEST_CASE("alter: a lesion zeroes a unit's recurrent rows in every gate block and its readout") {
     const Loaded l = load_text("alter.rnn", R"(
 task m = memory_recall { units = 4, present = 5 steps, retain = 20 steps }
