@@ -2146,6 +2146,18 @@ private:
                     continue;
                 }
                 ClampDef c{std::lround(*channel), *value, ""};
+                // The input width, where the task knows it before drawing trials.
+                if (const long width =
+                        task.entry->input_size ? task.entry->input_size(task.params) : 0;
+                    width > 0 && c.channel >= width) {
+                    d_.error(Code::ProbeForm, positional[0]->span,
+                             fmt::format("the task '{}' has {} input channel{}, so channel {} "
+                                         "cannot be clamped",
+                                         task.name, width, width == 1 ? "" : "s", c.channel),
+                             fmt::format("channels count from 0: 0 to {}", width - 1));
+                    ok = false;
+                    continue;
+                }
                 if (named) {
                     c.period = named->kind == K::Name ? named->text : "";
                     std::vector<std::string> periods;
