@@ -2314,6 +2314,21 @@ private:
                         op.text =
                             fmt::format("{} : set [{}, {}, {}]", f.name, op.row, op.column, *v);
                         good = true;
+                        // The tensor's shape, where it is known here (W_input's columns may
+                        // come from the task, 0 until it is drawn).
+                        const auto layout = layout_of(net);
+                        const rt::TensorLayout* shape = find_layout(layout, f.name);
+                        const long rows = shape ? static_cast<long>(shape->rows) : 0;
+                        const long cols = shape ? static_cast<long>(shape->cols) : 0;
+                        if (rows > 0 && cols > 0 && (op.row >= rows || op.column >= cols)) {
+                            d_.error(Code::AlterChange, m.argument->span,
+                                     fmt::format("{} is {} x {}, so it has no entry [{}, {}]",
+                                                 f.name, rows, cols, op.row, op.column),
+                                     fmt::format("rows count from 0 to {}, columns from 0 to {}",
+                                                 rows - 1, cols - 1));
+                            ok = false;
+                            continue;
+                        }
                     }
                 }
                 if (!good) {
