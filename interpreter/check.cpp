@@ -2055,6 +2055,7 @@ private:
             s.name,      train ? train->name : "", task ? task->name : "", 0, false, s.span, {}, {},
             std::nullopt};
         std::vector<const ast::Field*> probes;
+        const ast::Field* start_field = nullptr;
         for (const auto& f : s.body) {
             if (f.name == "trials" && f.kind == ast::Field::Kind::Assign) {
                 const stdlib::ParamSpec spec("trials", stdlib::ParamType::Integer, std::nullopt,
@@ -2068,6 +2069,7 @@ private:
                                              std::nullopt, std::nullopt, "", "");
                 if (auto x = value(*f.value, spec))
                     def.start = std::get<double>(*x);
+                start_field = &f;
                 continue;
             }
             if ((f.name == "clamp" || f.name == "perturb") && f.kind == ast::Field::Kind::Assign) {
@@ -2092,6 +2094,12 @@ private:
             return;
         }
         compatible(p_.networks.at(t->second.network), k->second, s.target->span);
+        if (start_field != nullptr
+            && p_.networks.at(t->second.network).entry->kind == rt::CellKind::Plastic) {
+            d_.error(Code::NotImplemented, start_field->name_span,
+                     "'start' on a plastic network is not implemented yet in this version");
+            return;
+        }
         bool probes_ok = true;
         for (const ast::Field* f : probes)
             probes_ok = probe(*f, k->second, p_.networks.at(t->second.network), def) && probes_ok;
@@ -2106,10 +2114,11 @@ private:
         const bool clamp = f.name == "clamp";
         const char* form =
             clamp ? "input(channel, value, during: period)" : "state(size, at: N steps or ms)";
-        if (net.entry->kind == rt::CellKind::Plastic) {
+        // A plastic network's state is its learner's own, out of reach of a kick.
+        if (!clamp && net.entry->kind == rt::CellKind::Plastic) {
             d_.error(Code::NotImplemented, f.name_span,
-                     fmt::format("'{}' on a plastic network is not implemented yet in this version",
-                                 f.name));
+                     "'perturb' on a plastic network is not implemented yet in this version",
+                     "clamp its inputs instead: clamp = input(channel, value)");
             return false;
         }
         const std::vector<const Expr*> items = list_items(*f.value);

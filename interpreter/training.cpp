@@ -761,7 +761,13 @@ Evaluation evaluate(const Program& program, const EvaluateDef& def, const Traine
         rt::Optimizer<float> unused(train_def.optimizer);
         const auto learner =
             make_learner(train_def, training_seed(program, train_def), net, unused);
-        vars = online_pass(tape, *learner, net, task, batch, train_def.loss.front().node, true);
+        stdlib::TrialBatch clamped;
+        if (!def.clamps.empty()) {
+            clamped = batch;
+            clamped.inputs = inputs;
+        }
+        vars = online_pass(tape, *learner, net, task, def.clamps.empty() ? batch : clamped,
+                           train_def.loss.front().node, true);
     } else {
         for (auto& p : net.params)
             p.constraint.fixed = true;  // no gradients wanted

@@ -161,3 +161,38 @@ TEST_CASE("a plastic network's C learns, and evaluating it leaves the trained we
     for (const auto& p : before.net.params)
         CHECK(arma::approx_equal(p.raw, t.net.at(p.name).raw, "absdiff", 0.0F));
 }
+
+TEST_CASE("a plastic network's evaluation takes clamps; perturb and start are not for it yet") {
+    const std::string base = "seed 11\n"
+                             "task keys = key_recall { input = last_one }\n"
+                             + kPlastic
+                             + "\ntrain fit = net on keys {\n"
+                               " loss = cross_entropy(logits, target, mask: targets, ignore: -1)\n"
+                               " updater = dfa\n optimizer = sgd { lr = 1e-2 }\n batch = 4\n"
+                               " epochs = 1\n}\n";
+    // The same evaluation, with and without the clamp: the same trials, the same network.
+    auto logits = [&](const std::string& fields) {
+        const i::Loaded l = i::load_text(
+            "t.rnn", base + "evaluate test = fit on keys { trials = 16\n" + fields + "\n}\n");
+        INFO(i::render_all(l, false));
+        REQUIRE(l.program);
+        const i::Program& p = *l.program;
+        const auto task = i::make_task(p, p.tasks.at("keys"));
+        const i::TrainedNetwork t = i::train(p, p.trains.at("fit"), *task, nullptr);
+        return i::evaluate(p, p.evaluates.at("test"), t, *task, p.tasks.at("keys"))
+            .signals.at("logits");
+    };
+    const arma::fmat free = logits("");
+    CHECK(arma::approx_equal(logits(""), free, "absdiff", 0.0F));
+    // Channel 0 held at 1 on every step changes what the network outputs.
+    const arma::fmat held = logits("clamp = input(0, 1.0)");
+    REQUIRE(held.n_elem == free.n_elem);
+    CHECK_FALSE(arma::approx_equal(held, free, "absdiff", 1e-6F));
+
+    for (const char* field : {"perturb = state(0.5, at: 3 steps)", "start = 0.1"}) {
+        const i::Loaded bad =
+            i::load_text("t.rnn", base + "evaluate kicked = fit on keys {\n  " + field + "\n}\n");
+        CHECK_FALSE(bad.program);
+        CHECK(i::render_all(bad, false).find("[E0208]") != std::string::npos);
+    }
+}
