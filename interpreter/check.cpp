@@ -2237,20 +2237,43 @@ private:
 
     // `alter NAME = TRAIN { lesion = [3, 7..12]  W_input : scale 0.5, set [0, 1, 0.2] }`
     void alter_def(const ast::Statement& s) {
+        // Checked once: an alter of an alter checks its parent first, wherever it is.
+        if (!alters_seen_.insert(s.name).second) {
+            if (!p_.alters.count(s.name) && alters_open_.count(s.name))
+                d_.error(Code::WrongKind, s.head->span,
+                         fmt::format("the alters of '{}' form a cycle", s.name),
+                         "an alter changes a training or an alter defined without it");
+            return;
+        }
+        alters_open_.insert(s.name);
+
+        struct Close {
+            std::set<std::string>& open;
+            std::string name;
+
+            ~Close() { open.erase(name); }
+        } close{alters_open_, s.name};
+
         const ast::Statement* train = reference(*s.head, ast::Statement::Kind::Train, "training");
         if (train == nullptr)
             return;
+        if (train->kind == ast::Statement::Kind::Alter)
+            alter_def(*train);
+        // An alter of an alter is its training with both sets of changes: the parent's
+        // first, the lesions together (a lesion is a mask, applied after every change).
+        AlterDef def{s.name, train->name, {}, {}, s.span};
         if (train->kind == ast::Statement::Kind::Alter) {
-            d_.error(Code::WrongKind, s.head->span,
-                     fmt::format("'{}' is an alter; alter its training instead", train->name),
-                     "put all the changes in one alter");
-            return;
+            const auto parent = p_.alters.find(train->name);
+            if (parent == p_.alters.end())
+                return;  // it had errors of its own, reported there
+            def.train = parent->second.train;
+            def.lesion = parent->second.lesion;
+            def.ops = parent->second.ops;
         }
-        const auto t = p_.trains.find(train->name);
+        const auto t = p_.trains.find(def.train);
         if (t == p_.trains.end())
             return;
         const NetworkDef& net = p_.networks.at(t->second.network);
-        AlterDef def{s.name, train->name, {}, {}, s.span};
         bool ok = true;
         if (net.entry->kind == rt::CellKind::Plastic) {
             d_.error(Code::NotImplemented, s.keyword_span,
@@ -2806,6 +2829,8 @@ private:
     std::vector<Instance> instances_;
     std::map<std::string, std::vector<std::string>> families_;
     std::set<std::string> analyses_checked_;                    // analyze lines checked so far
+    std::set<std::string> alters_seen_;                         // alters checked or being checked
+    std::set<std::string> alters_open_;                         // alters being checked (for cycles)
     std::map<std::string, const ast::Statement*> directories_;  // results folder -> definition
     std::vector<const ast::Statement*> defining_;               // bases being checked, for cycles
     std::set<const ast::Statement*> cyclic_;

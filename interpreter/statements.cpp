@@ -81,8 +81,8 @@ const std::vector<StatementDoc>& statements() {
          "the entry's arguments and options: `:help ENTRY` (e.g. `:help pca`)"},
         {"alter",
          "alter NAME = TRAIN { lesion = [...]  TENSOR : scale X, set [r, c, v] }",
-         "the trained network of TRAIN with units lesioned and weights changed; usable "
-         "wherever a training is",
+         "the trained network of TRAIN (a training or another alter) with units lesioned and "
+         "weights changed; usable wherever a training is",
          {{"lesion", "units to silence, counted from 0 (ranges include both ends)"}},
          "and tensor lines: `TENSOR : scale X` or `set [row, column, value]`, in order"},
         {"plot",

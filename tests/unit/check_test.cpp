@@ -190,3 +190,27 @@ train fit = hop on memories { loss = -mean(overlap, during: retain), epochs = 1 
         CHECK(rendered(c).find("[E0408]") != std::string::npos);
     }
 }
+
+TEST_CASE("an alter of an alter is its training with both sets of changes") {
+    const Checked c = check_text(std::string(kBase) + R"(
+alter second = first {
+  lesion = [2, 3]
+  W_self : set [0, 0, 2.0]
+}
+alter first = fit {
+  lesion = [1, 3]
+  W_self : scale 0.5
+}
+evaluate test = second on memories
+)");
+    INFO(rendered(c));
+    REQUIRE(c.program);
+    // Defined below its child, the parent is checked first all the same.
+    const auto& a = c.program->alters.at("second");
+    CHECK(a.train == "fit");
+    CHECK(a.lesion == std::vector<long>{1, 2, 3});
+    REQUIRE(a.ops.size() == 2);
+    CHECK(a.ops[0].text == "W_self : scale 0.5");
+    CHECK(a.ops[1].text == "W_self : set [0, 0, 2]");
+    CHECK(c.program->evaluates.count("test") == 1);
+}
