@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <functional>
 #include <set>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -184,10 +185,57 @@ public:
         d_.drop_repeats(first);
         if (d_.has_errors())
             return std::nullopt;
+        every_definition_checked();
         return std::move(p_);
     }
 
 private:
+    // A definition left out of the program without a diagnostic would silently vanish from
+    // the run: that is a bug of the checker, so it stops here instead.
+    void every_definition_checked() const {
+        using SK = ast::Statement::Kind;
+        std::size_t plots = 0;
+        for (const auto& i : instances_) {
+            const ast::Statement& s = i.statement;
+            bool present = true;
+            switch (s.kind) {
+                case SK::Task:
+                    present = p_.tasks.count(s.name) > 0;
+                    break;
+                case SK::Network:
+                    present = p_.networks.count(s.name) > 0;
+                    break;
+                case SK::Train:
+                    present = p_.trains.count(s.name) > 0;
+                    break;
+                case SK::Alter:
+                    present = p_.alters.count(s.name) > 0;
+                    break;
+                case SK::Evaluate:
+                    present = p_.evaluates.count(s.name) > 0;
+                    break;
+                case SK::Analyze:
+                    present = p_.analyses.count(s.name) > 0;
+                    break;
+                case SK::Plot:
+                    ++plots;
+                    break;
+                default:
+                    break;
+            }
+            if (!present)
+                throw std::logic_error(
+                    fmt::format("internal error: the checker left out the {} '{}' without a "
+                                "diagnostic; please report this with the script",
+                                ast::statement_keyword(s.kind), s.name));
+        }
+        if (plots != p_.plots.size())
+            throw std::logic_error(fmt::format(
+                "internal error: the checker kept {} of {} plots without a diagnostic; please "
+                "report this with the script",
+                p_.plots.size(), plots));
+    }
+
     struct Declared {
         ast::Statement::Kind kind;
         const ast::Statement* stmt;
