@@ -754,6 +754,8 @@ int cmd_doc(const std::vector<std::string>& args) {
 
 }  // namespace
 
+int dispatch(std::vector<std::string> args);
+
 int main(int argc, char** argv) {
     // May re-execute the program with faster OpenBLAS kernels (runtime/blas_core.hpp).
     g_blas = rnn::rt::choose_blas_kernels(argv);
@@ -763,6 +765,16 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "{}", kHelp);
         return kUsage;
     }
+    try {
+        return dispatch(std::move(args));
+    } catch (const std::exception& e) {
+        // Every command handles what input can cause; what reaches here is a bug.
+        fmt::print(stderr, "rnn: {}\n", e.what());
+        return kRuntimeFailure;
+    }
+}
+
+int dispatch(std::vector<std::string> args) {
     const std::string cmd = args[0];
     args.erase(args.begin());
     if (cmd == "--help" || cmd == "-h" || cmd == "help") {
