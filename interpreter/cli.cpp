@@ -249,7 +249,7 @@ struct RunRequest {
     std::string executor = "local";     // or "slurm"
     rnn::interp::SlurmOptions slurm;
     bool dry_run = false;
-    std::optional<std::uint64_t> node_key;  // --node KEY: a cluster task
+    std::vector<std::uint64_t> node_keys;  // --node KEY[,KEY...]: a cluster task
 };
 
 std::atomic<bool> g_interrupt{false};
@@ -348,7 +348,7 @@ int run_request(const RunRequest& r) {
     opt.log = [](const std::string& line) {
         fmt::print(stderr, "{}\n", line);
     };
-    opt.node_key = r.node_key;
+    opt.node_keys = r.node_keys;
     opt.dry_run = r.dry_run;
     if (r.executor == "slurm") {
         opt.executor = r.executor;
@@ -358,14 +358,14 @@ int run_request(const RunRequest& r) {
     std::signal(SIGINT, on_sigint);
     // Slurm ends a task (scancel, its time limit) with SIGTERM: the task's training then
     // checkpoints as after Ctrl-C, and --resume goes on from there.
-    if (r.node_key)
+    if (!r.node_keys.empty())
         std::signal(SIGTERM, on_sigint);
     try {
         const rnn::interp::Graph graph = rnn::interp::lower(*l.program);
         rnn::interp::execute(*l.program, graph, opt);
     } catch (const rnn::interp::Interrupted& e) {
         std::signal(SIGINT, SIG_DFL);
-        if (r.node_key)
+        if (!r.node_keys.empty())
             fmt::print(stderr,
                        "rnn: {}\n(the next 'rnn run --executor slurm --resume' goes on from this "
                        "checkpoint)\n",
@@ -387,7 +387,7 @@ int run_request(const RunRequest& r) {
         return kRuntimeFailure;
     }
     std::signal(SIGINT, SIG_DFL);
-    if (!r.quiet && !r.node_key && !r.dry_run)
+    if (!r.quiet && r.node_keys.empty() && !r.dry_run)
         fmt::print(stderr, "results in {}\n", opt.out_dir.string());
     return kOk;
 }
@@ -490,15 +490,24 @@ int cmd_run(const std::vector<std::string>& args) {
             r.dry_run = true;
             slurm_only.push_back(a);
         } else if (a == "--node" && has_next) {
-            // Internal: what a cluster task runs (docs/slurm.md).
-            const std::string key = args[++i];
-            if (key.size() != 16
-                || key.find_first_not_of("0123456789abcdef") != std::string::npos) {
-                fmt::print(stderr, "rnn run: --node needs a node key (16 hex digits), not '{}'\n",
-                           key);
-                return kUsage;
+            // Internal: what a cluster task runs (docs/slurm.md), one key or several.
+            const std::string list = args[++i];
+            for (std::size_t from = 0;;) {
+                const std::size_t comma = std::min(list.find(',', from), list.size());
+                const std::string key = list.substr(from, comma - from);
+                if (key.size() != 16
+                    || key.find_first_not_of("0123456789abcdef") != std::string::npos) {
+                    fmt::print(stderr,
+                               "rnn run: --node needs node keys (16 hex digits each, separated "
+                               "by commas), not '{}'\n",
+                               list);
+                    return kUsage;
+                }
+                r.node_keys.push_back(std::stoull(key, nullptr, 16));
+                if (comma == list.size())
+                    break;
+                from = comma + 1;
             }
-            r.node_key = std::stoull(key, nullptr, 16);
         } else if (!a.empty() && a[0] == '-') {
             fmt::print(stderr, "rnn run: unknown option '{}'\n", a);
             return kUsage;
@@ -517,7 +526,7 @@ int cmd_run(const std::vector<std::string>& args) {
         fmt::print(stderr, "rnn run: {} needs --executor slurm\n", slurm_only.front());
         return kUsage;
     }
-    if (r.node_key && r.executor != "local") {
+    if (!r.node_keys.empty() && r.executor != "local") {
         fmt::print(stderr, "rnn run: --node runs one node here; it takes no --executor\n");
         return kUsage;
     }

@@ -258,6 +258,34 @@ std::vector<std::size_t> start_order(const Graph& graph,
     return order;
 }
 
+std::vector<std::vector<std::size_t>> remote_units(const Graph& graph,
+                                                   const std::vector<bool>& cached) {
+    const std::size_t n = graph.nodes.size();
+    // The trainings each node reads, directly or through other nodes (inputs come first).
+    std::vector<std::set<std::size_t>> trainings(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (graph.nodes[i].kind == "train")
+            trainings[i].insert(i);
+        for (const std::size_t j : graph.nodes[i].inputs)
+            trainings[i].insert(trainings[j].begin(), trainings[j].end());
+    }
+    std::map<std::size_t, std::vector<std::size_t>> by_training;
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::string& kind = graph.nodes[i].kind;
+        if (cached.at(i))
+            continue;
+        if (kind == "train")
+            by_training[i].push_back(i);
+        else if ((kind == "evaluate" || kind == "alter" || kind == "analyze")
+                 && trainings[i].size() == 1)
+            by_training[*trainings[i].begin()].push_back(i);
+    }
+    std::vector<std::vector<std::size_t>> units;
+    for (auto& [training, nodes] : by_training)
+        units.push_back(std::move(nodes));
+    return units;
+}
+
 Graph lower(const Program& program) {
     Graph g;
     std::map<std::string, std::size_t> index;  // "kind name" -> node
@@ -779,15 +807,15 @@ public:
     void run() {
         if (const char* n = std::getenv("RNN_INTERRUPT_AFTER_EPOCH"))
             interrupt_after_ = std::atol(n);
-        if (opt_.node_key) {
-            run_worker(*opt_.node_key);
+        if (!opt_.node_keys.empty()) {
+            run_worker(opt_.node_keys);
             return;
         }
         if (opt_.dry_run) {
             check_output_paths();
             plan();
             if (opt_.remote)
-                opt_.remote(graph_, trainings_to_compute());
+                opt_.remote(graph_, remote_units(graph_, reused_));
             return;
         }
         claim_directory();
@@ -797,8 +825,9 @@ public:
         const auto started = Clock::now();
         plan();
         if (opt_.remote) {
-            // The trainings run elsewhere into the cache; the rest then runs here from it.
-            remote_ = opt_.remote(graph_, trainings_to_compute());
+            // The trainings and what reads only them run elsewhere into the cache; the rest
+            // then runs here from it.
+            remote_ = opt_.remote(graph_, remote_units(graph_, reused_));
             plan();
         }
         // A Ctrl-C that comes after the last node is no interruption.
@@ -845,37 +874,31 @@ private:
     // Taken from the cache, not computed by this run (here or by its remote executor).
     bool reused_here(std::size_t i) const { return reused_[i] && !remote_.contains(i); }
 
-    std::vector<std::size_t> trainings_to_compute() const {
-        std::vector<std::size_t> out;
-        for (std::size_t i = 0; i < graph_.nodes.size(); ++i)
-            if (active_[i] && !reused_[i] && graph_.nodes[i].kind == "train")
-                out.push_back(i);
-        return out;
-    }
-
-    // A cluster task: the node with this key and what it reads, into the cache only.
-    void run_worker(std::uint64_t key) {
+    // A cluster task: the nodes with these keys and what they read, into the cache only.
+    void run_worker(const std::vector<std::uint64_t>& keys) {
         std::error_code ec;
         if (!fs::is_directory(opt_.out_dir / ".cache", ec))
             throw std::runtime_error(fmt::format(
                 "'{}' does not exist on this machine: the output directory must be on a "
                 "filesystem that this machine shares with the one that submitted the job",
                 (opt_.out_dir / ".cache").string()));
-        std::optional<std::size_t> target;
-        for (std::size_t i = 0; i < graph_.nodes.size(); ++i)
-            if (graph_.nodes[i].key == key)
-                target = i;
-        if (!target)
-            throw std::runtime_error(fmt::format(
-                "no node of '{}' has the key {}: the script, a file it includes, its overrides "
-                "or the rnn program changed since the job was submitted",
-                opt_.script_path.string(), rt::hex64(key)));
-        plan(target);
-        const GraphNode& node = graph_.nodes[*target];
-        if (reused_[*target]) {
-            progress_.say(fmt::format("{}: already in the cache", node_label(node)));
-            return;
+        std::vector<std::size_t> targets;
+        for (const std::uint64_t key : keys) {
+            std::optional<std::size_t> target;
+            for (std::size_t i = 0; i < graph_.nodes.size(); ++i)
+                if (graph_.nodes[i].key == key)
+                    target = i;
+            if (!target)
+                throw std::runtime_error(fmt::format(
+                    "no node of '{}' has the key {}: the script, a file it includes, its "
+                    "overrides or the rnn program changed since the job was submitted",
+                    opt_.script_path.string(), rt::hex64(key)));
+            targets.push_back(*target);
         }
+        plan(targets);
+        for (const std::size_t t : targets)
+            if (reused_[t])
+                progress_.say(fmt::format("{}: already in the cache", node_label(graph_.nodes[t])));
         const bool complete = schedule();
         if (error_)
             std::rethrow_exception(error_);
@@ -885,8 +908,10 @@ private:
                 what += "\n  " + line;
             throw Interrupted(what);
         }
-        progress_.say(fmt::format("{}: in the cache as {}", node_label(node),
-                                  cache_.entry_dir(node.key).string()));
+        for (const std::size_t t : targets)
+            if (!reused_[t])
+                progress_.say(fmt::format("{}: in the cache as {}", node_label(graph_.nodes[t]),
+                                          cache_.entry_dir(graph_.nodes[t].key).string()));
     }
 
     bool interrupt_requested() const { return opt_.interrupt != nullptr && opt_.interrupt->load(); }
@@ -969,8 +994,8 @@ private:
 
     // Which nodes run: a node is computed when its cache entry is missing; a cached node is
     // loaded when a computed node reads it; a task is made when a node that runs reads it.
-    // With `only`, that node alone is computed (if it is not cached), with what it reads.
-    void plan(std::optional<std::size_t> only = std::nullopt) {
+    // With `only`, those nodes alone are computed (those not cached), with what they read.
+    void plan(const std::vector<std::size_t>& only = {}) {
         const std::size_t n = graph_.nodes.size();
         entries_.resize(n);
         reused_.assign(n, false);
@@ -981,7 +1006,8 @@ private:
             if (node.kind != "task")
                 entries_[i] = cache_.lookup(node);
             reused_[i] = entries_[i].has_value();
-            active_[i] = node.kind != "task" && !reused_[i] && (!only || i == *only);
+            active_[i] = node.kind != "task" && !reused_[i]
+                         && (only.empty() || std::find(only.begin(), only.end(), i) != only.end());
         }
         for (std::size_t i = n; i-- > 0;) {
             if (!active_[i])
@@ -1107,7 +1133,7 @@ private:
     // Copies a node's files from its cache entry into the run directory and keeps its
     // metrics for metrics.toml.
     void publish(std::size_t i) {
-        if (opt_.node_key)
+        if (!opt_.node_keys.empty())
             return;  // a cluster task fills the cache; the driver publishes
         const toml::table& e = *entries_[i];
         const fs::path dir = cache_.entry_dir(graph_.nodes[i].key) / "files";

@@ -49,12 +49,21 @@ Graph lower(const Program& program);
 std::vector<std::size_t> start_order(const Graph& graph,
                                      const std::function<bool(std::size_t)>& resumable);
 
-// Computes nodes on other machines (interpreter/slurm.hpp): given the graph and the training
-// nodes whose results are not cached, returns once each is in the cache, with where each ran
-// (index -> "slurm task 12_3"), or throws: std::runtime_error naming the nodes that failed
-// and their logs, Interrupted when RunOptions::interrupt is set while it waits.
+// Computes nodes on other machines (interpreter/slurm.hpp): given the graph and units of
+// work (remote_units), returns once every node of every unit is in the cache, with where
+// each ran (index -> "slurm task 12_3"), or throws: std::runtime_error naming the units
+// that failed and their logs, Interrupted when RunOptions::interrupt is set while it waits.
 using RemoteExecutor = std::function<std::map<std::size_t, std::string>(
-    const Graph& graph, const std::vector<std::size_t>& nodes)>;
+    const Graph& graph, const std::vector<std::vector<std::size_t>>& units)>;
+
+// What a remote executor computes, one unit per machine: each training whose result is not
+// in `cached`, followed by the evaluations, alters and analyses that read it and no other
+// training and are not cached either (they run after it on the same machine, so that long
+// evaluations do not run on the driver); and for a cached training, such nodes still
+// missing. Plots, and nodes that read several trainings (a table across a sweep), are left
+// to the driver. Units in graph order, each in graph order (its training first).
+std::vector<std::vector<std::size_t>> remote_units(const Graph& graph,
+                                                   const std::vector<bool>& cached);
 
 struct RunOptions {
     std::filesystem::path out_dir;
@@ -88,10 +97,10 @@ struct RunOptions {
     // With `remote`: plan and hand the trainings to it, which only says what it would do;
     // nothing is computed and the run directory is not touched.
     bool dry_run = false;
-    // Worker mode (a cluster task): compute only the node with this key, and what it reads,
-    // into the cache; publish nothing into the run directory and take no lock on it (the
-    // driver that submitted the task holds it). Fails when the graph has no such node.
-    std::optional<std::uint64_t> node_key;
+    // Worker mode (a cluster task): compute only the nodes with these keys, and what they
+    // read, into the cache; publish nothing into the run directory and take no lock on it
+    // (the driver that submitted the task holds it). Fails when the graph lacks one of them.
+    std::vector<std::uint64_t> node_keys;
 };
 
 // A run stopped by RunOptions::interrupt; the message names the checkpointed trainings.

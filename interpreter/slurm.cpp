@@ -6,11 +6,13 @@
 #include <chrono>
 #include <cstring>
 #include <fcntl.h>
+#include <map>
 #include <optional>
 #include <poll.h>
 #include <set>
 #include <sys/wait.h>
 #include <thread>
+#include <tuple>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -34,15 +36,21 @@ std::string shell_quote(std::string_view text) {
     return out + "'";
 }
 
-std::string slurm_job_script(const SlurmOptions& options, const std::vector<std::uint64_t>& keys) {
+std::string slurm_job_script(const SlurmOptions& options,
+                             const std::vector<std::vector<std::uint64_t>>& units) {
     std::string script =
         "#!/bin/bash\n"
-        "# rnnlab: array task i computes the training node keys[i] into the cache of the run\n"
-        "# directory, which the driver (`rnn run --executor slurm`) reads (docs/slurm.md).\n"
+        "# rnnlab: array task i computes the nodes keys[i] (a training and what reads only it)\n"
+        "# into the cache of the run directory, which the driver (`rnn run --executor slurm`)\n"
+        "# reads (docs/slurm.md).\n"
         "set -eu\n"
         "keys=(";
-    for (std::size_t i = 0; i < keys.size(); ++i)
-        script += (i % 4 == 0 ? "\n  " : " ") + rt::hex64(keys[i]);
+    for (const auto& unit : units) {
+        std::string list;
+        for (const std::uint64_t key : unit)
+            list += (list.empty() ? "" : ",") + rt::hex64(key);
+        script += "\n  " + list;
+    }
     script += fmt::format(
         "\n)\n"
         "key=${{keys[$SLURM_ARRAY_TASK_ID]}}\n"
@@ -211,28 +219,31 @@ std::map<std::string, std::string> accounting_states(const std::string& job) {
 class SlurmRun {
 public:
     SlurmRun(const SlurmOptions& options, const RunOptions& run, const Graph& graph,
-             const std::vector<std::size_t>& nodes)
+             const std::vector<std::vector<std::size_t>>& units)
         : opt_(options)
         , run_(run)
         , graph_(graph)
-        , nodes_(nodes)
+        , units_(units)
         , dir_(fs::absolute(run.out_dir) / ".slurm")
         , logs_(dir_ / "logs") {}
 
     std::map<std::size_t, std::string> go() {
-        std::vector<std::uint64_t> keys;
-        for (const std::size_t i : nodes_)
-            keys.push_back(graph_.nodes[i].key);
+        std::vector<std::vector<std::uint64_t>> keys;
+        for (const auto& unit : units_) {
+            keys.emplace_back();
+            for (const std::size_t i : unit)
+                keys.back().push_back(graph_.nodes[i].key);
+        }
         const std::string script = slurm_job_script(opt_, keys);
         const std::string name = "rnn-" + node_directory(run_.script_path.stem().string());
-        const auto sbatch = sbatch_command(opt_, nodes_.size(), dir_ / "job.sh", logs_, name);
+        const auto sbatch = sbatch_command(opt_, units_.size(), dir_ / "job.sh", logs_, name);
         if (run_.dry_run) {
             print_dry_run(script, sbatch);
             return {};
         }
         refuse_if_still_queued();
-        if (nodes_.empty()) {
-            say("slurm: every training is in the cache; nothing to submit");
+        if (units_.empty()) {
+            say("slurm: everything a task would compute is in the cache; nothing to submit");
             return {};
         }
         if (logs_.string().find('\\') != std::string::npos)
@@ -255,8 +266,8 @@ public:
         // Until every task has left the queue: a later driver must not submit them again.
         rt::write_file_atomically(dir_ / "active", job + "\n");
         rt::write_file_atomically(dir_ / (job + ".tsv"), mapping());
-        say(fmt::format("slurm: submitted job {}: {} training{} ({}; logs in {})", job,
-                        nodes_.size(), nodes_.size() == 1 ? "" : "s",
+        say(fmt::format("slurm: submitted job {}: {} task{}: {} ({}; logs in {})", job,
+                        units_.size(), units_.size() == 1 ? "" : "s", counts(),
                         (dir_ / (job + ".tsv")).string(), logs_.string()));
         return wait();
     }
@@ -298,26 +309,57 @@ private:
             run_.log(line);
     }
 
+    // The nodes of task k, its training (or first node) first.
     std::string label(std::size_t k) const {
-        const GraphNode& n = graph_.nodes[nodes_[k]];
-        return n.kind + " " + n.name;
+        std::string out;
+        for (const std::size_t i : units_[k])
+            out += (out.empty() ? "" : ", ") + graph_.nodes[i].kind + " " + graph_.nodes[i].name;
+        return out;
+    }
+
+    // "4 trainings, 4 evaluations, 8 analyses": what the tasks compute, by kind.
+    std::string counts() const {
+        std::map<std::string, std::size_t> n;
+        for (const auto& unit : units_)
+            for (const std::size_t i : unit)
+                ++n[graph_.nodes[i].kind];
+        std::string out;
+        for (const auto& [kind, word, words] :
+             {std::tuple{"train", "training", "trainings"}, std::tuple{"alter", "alter", "alters"},
+              std::tuple{"evaluate", "evaluation", "evaluations"},
+              std::tuple{"analyze", "analysis", "analyses"}})
+            if (const std::size_t c = n[kind]; c > 0)
+                out += fmt::format("{}{} {}", out.empty() ? "" : ", ", c, c == 1 ? word : words);
+        return out;
+    }
+
+    bool unit_cached(std::size_t k) const {
+        return std::all_of(units_[k].begin(), units_[k].end(), [&](std::size_t i) {
+            return node_cached(graph_.nodes[i], run_.out_dir);
+        });
     }
 
     std::string task(std::size_t k) const { return fmt::format("{}_{}", job_, k); }
 
     fs::path log_of(std::size_t k) const { return logs_ / (task(k) + ".out"); }
 
-    // index TAB node TAB key, one line per array task.
+    // index TAB nodes TAB keys, one line per array task (the nodes and keys in the same
+    // order, joined by ", " and ",").
     std::string mapping() const {
-        std::string out = "# array index\tnode\tkey\n";
-        for (std::size_t k = 0; k < nodes_.size(); ++k)
-            out += fmt::format("{}\t{}\t{}\n", k, label(k), rt::hex64(graph_.nodes[nodes_[k]].key));
+        std::string out = "# array index\tnodes\tkeys\n";
+        for (std::size_t k = 0; k < units_.size(); ++k) {
+            std::string keys;
+            for (const std::size_t i : units_[k])
+                keys += (keys.empty() ? "" : ",") + rt::hex64(graph_.nodes[i].key);
+            out += fmt::format("{}\t{}\t{}\n", k, label(k), keys);
+        }
         return out;
     }
 
     void print_dry_run(const std::string& script, const std::vector<std::string>& sbatch) const {
-        if (nodes_.empty()) {
-            fmt::print("# every training is in the cache: nothing would be submitted\n");
+        if (units_.empty()) {
+            fmt::print(
+                "# everything a task would compute is in the cache: nothing would be submitted\n");
             return;
         }
         fmt::print("# job script ({}):\n{}\n# submitted with:\n{}\n\n# array task -> node:\n{}",
@@ -353,7 +395,7 @@ private:
     // Polls the queue until every task has left it; each node is then done (its cache entry
     // is there) or failed.
     std::map<std::size_t, std::string> wait() {
-        const std::size_t n = nodes_.size();
+        const std::size_t n = units_.size();
         std::vector<std::string> state(n, "pending");
         std::vector<std::optional<Clock::time_point>> gone(n);
         int failures = 0;
@@ -379,7 +421,7 @@ private:
                     if (const auto it = queue->find(k); it != queue->end()) {
                         state[k] = it->second == "PD" ? "pending" : "running";
                         gone[k].reset();
-                    } else if (node_cached(graph_.nodes[nodes_[k]], run_.out_dir)) {
+                    } else if (unit_cached(k)) {
                         state[k] = "done";
                     } else {
                         // Out of the queue without a cache entry: failed, unless the entry
@@ -425,28 +467,29 @@ private:
         if (f.status == 0)
             job_ended();
         std::size_t done = 0;
-        for (const std::size_t i : nodes_)
-            done += node_cached(graph_.nodes[i], run_.out_dir) ? 1 : 0;
+        for (std::size_t k = 0; k < units_.size(); ++k)
+            done += unit_cached(k) ? 1 : 0;
         throw Interrupted(fmt::format(
-            "interrupted: {} slurm job {} ({} of {} trainings were done and are in the cache)",
+            "interrupted: {} slurm job {} ({} of {} tasks were done and are in the cache)",
             f.status == 0 ? "cancelled" : "could not cancel ('scancel " + job_ + "' stops it)",
-            job_, done, nodes_.size()));
+            job_, done, units_.size()));
     }
 
     std::map<std::size_t, std::string> report(const std::vector<std::string>& state) const {
         std::map<std::size_t, std::string> where;
         std::vector<std::size_t> failed;
-        for (std::size_t k = 0; k < nodes_.size(); ++k) {
+        for (std::size_t k = 0; k < units_.size(); ++k) {
             if (state[k] == "done")
-                where[nodes_[k]] = "slurm task " + task(k);
+                for (const std::size_t i : units_[k])
+                    where[i] = "slurm task " + task(k);
             else
                 failed.push_back(k);
         }
         if (failed.empty())
             return where;
         const auto states = accounting_states(job_);
-        std::string what = fmt::format("{} of {} trainings failed in slurm job {}:", failed.size(),
-                                       nodes_.size(), job_);
+        std::string what = fmt::format("{} of {} tasks failed in slurm job {}:", failed.size(),
+                                       units_.size(), job_);
         for (const std::size_t k : failed) {
             const auto s = states.find(task(k));
             what += fmt::format("\n  {} (task {}{}): log {}", label(k), task(k),
@@ -457,14 +500,14 @@ private:
         what += fmt::format(
             "\nrunning the same command again submits only the {} missing (the {} done are in "
             "the cache)",
-            failed.size(), where.size());
+            failed.size(), units_.size() - failed.size());
         throw std::runtime_error(what);
     }
 
     const SlurmOptions& opt_;
     const RunOptions& run_;
     const Graph& graph_;
-    const std::vector<std::size_t>& nodes_;
+    const std::vector<std::vector<std::size_t>>& units_;
     fs::path dir_, logs_;
     std::string job_;
     mutable std::string last_error_;
@@ -473,9 +516,9 @@ private:
 }  // namespace
 
 RemoteExecutor slurm_executor(SlurmOptions options, const RunOptions& run) {
-    return [options = std::move(options), &run](const Graph& graph,
-                                                const std::vector<std::size_t>& nodes) {
-        return SlurmRun(options, run, graph, nodes).go();
+    return [options = std::move(options), &run](
+               const Graph& graph, const std::vector<std::vector<std::size_t>>& units) {
+        return SlurmRun(options, run, graph, units).go();
     };
 }
 

@@ -1,13 +1,14 @@
 // Running a sweep's trainings as one Slurm job array (docs/slurm.md).
 //
 // The driver (`rnn run FILE --executor slurm`) writes OUT/.slurm/job.sh and the mapping
-// OUT/.slurm/nodes.tsv (array index, node, key), submits `sbatch --parsable --array=0-(n-1)`,
-// and polls `squeue` until every task has left the queue. Each task runs
-// `rnn run FILE --out OUT --node KEY` with the driver's overrides: one training into the
-// shared cache OUT/.cache/KEY. A task that left the queue without a cache entry failed; it
-// is reported by node name with its log OUT/.slurm/logs/JOB_INDEX.out, and the next run
-// submits only the nodes still missing. The other nodes (evaluations, analyses, plots)
-// then run on the driver from the cache.
+// OUT/.slurm/JOB.tsv (array index, nodes, keys), submits `sbatch --parsable
+// --array=0-(n-1)`, and polls `squeue` until every task has left the queue. Each task runs
+// `rnn run FILE --out OUT --node K1,K2,...` with the driver's overrides: one unit of
+// remote_units() (a training, then the evaluations, alters and analyses that read only it)
+// into the shared cache OUT/.cache/KEY. A task that left the queue without every cache
+// entry failed; it is reported by its nodes with its log OUT/.slurm/logs/JOB_INDEX.out, and
+// the next run submits only the units still missing. The other nodes (plots, analyses
+// across trainings) then run on the driver from the cache.
 #pragma once
 
 #include <cstdint>
@@ -36,8 +37,9 @@ struct SlurmOptions {
 // `text` as one word for a POSIX shell: in single quotes, each ' written as '\''.
 std::string shell_quote(std::string_view text);
 
-// The job script: task i runs `rnn run ARGS --node KEYS[i]`.
-std::string slurm_job_script(const SlurmOptions& options, const std::vector<std::uint64_t>& keys);
+// The job script: task i runs `rnn run ARGS --node K1,K2,...` with the keys of units[i].
+std::string slurm_job_script(const SlurmOptions& options,
+                             const std::vector<std::vector<std::uint64_t>>& units);
 
 // The sbatch command line (program and arguments) for an array of n tasks, the job script
 // at `script` and logs under `logs`.

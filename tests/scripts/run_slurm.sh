@@ -133,11 +133,16 @@ done
 # The sweep through the cluster equals the local run, file for file.
 "$rnn" run "$work/s.rnn" --out "$out" --executor slurm > "$work/slurm.log" 2>&1 \
   || { no "the slurm run"; cat "$work/slurm.log"; }
-grep -q "slurm: submitted job [0-9]*: 4 trainings" "$work/slurm.log" \
-  || { no "no submission line"; cat "$work/slurm.log"; }
+# Each task trains one seed, then evaluates and analyses it; the figure across the seeds is
+# drawn on the driver.
+grep -q "slurm: submitted job [0-9]*: 4 tasks: 4 trainings, 4 evaluations, 4 analyses" \
+  "$work/slurm.log" || { no "no submission line"; cat "$work/slurm.log"; }
 grep -q "slurm job [0-9]*: 0 pending, 0 running, 4 done, 0 failed" "$work/slurm.log" \
   || no "no progress line with 4 done"
 grep -q "^train fit" "$work/slurm.log" && no "the driver trained a network itself"
+grep -q "^evaluate test" "$work/slurm.log" && no "the driver evaluated a network itself"
+grep -q "evaluate test\[2\]: in the cache" "$out/.slurm/logs/"*_1.out \
+  || no "task 1 did not evaluate its training"
 cmp -s "$work/ref/metrics.toml" "$out/metrics.toml" || no "slurm metrics differ from -j 1"
 (cd "$work/ref" && find . -type f ! -path './.cache/*' ! -name manifest.toml) > "$work/files"
 [ "$(wc -l < "$work/files")" -gt 20 ] || no "the reference run wrote too few files"
@@ -156,12 +161,15 @@ ls "$out/.slurm/logs/"*_0.out > /dev/null 2>&1 || no "no task logs"
 grep -q "nothing to submit" "$work/again.log" || { no "a re-run submitted"; cat "$work/again.log"; }
 cmp -s "$work/ref/metrics.toml" "$out/metrics.toml" || no "re-run: metrics differ"
 
-# A worker computes its node into the cache and writes nothing else into the run directory.
-key=$(awk -F'\t' '$1 == 0 { print $3 }' "$work/dry.log")
+# A worker computes its nodes into the cache and writes nothing else into the run directory.
+keys=$(awk -F'\t' '$1 == 0 { print $3 }' "$work/dry.log")
 mkdir -p "$work/w/.cache"
-"$rnn" run "$work/s.rnn" --out "$work/w" --node "$key" > "$work/w.log" 2>&1 \
+"$rnn" run "$work/s.rnn" --out "$work/w" --node "$keys" > "$work/w.log" 2>&1 \
   || { no "a worker run by hand"; cat "$work/w.log"; }
-[ -f "$work/w/.cache/$key/entry.toml" ] || no "the worker left no cache entry for $key"
+for key in $(echo "$keys" | tr , ' '); do
+  [ -f "$work/w/.cache/$key/entry.toml" ] || no "the worker left no cache entry for $key"
+done
+[ "$(echo "$keys" | tr , ' ' | wc -w)" = 3 ] || no "task 0 should compute 3 nodes: $keys"
 [ "$(ls "$work/w")" = "" ] || no "the worker wrote into the run directory: $(ls "$work/w")"
 grep -q "train fit\[1\]: in the cache" "$work/w.log" || { no "the worker did not say so"; cat "$work/w.log"; }
 
@@ -246,14 +254,14 @@ wait $driver; code=$?
 index=${target#*_}
 node=$(awk -F'\t' -v i="$index" '$1 == i { print $2 }' "$work/kill/.slurm/$job.tsv")
 [ -n "$node" ] || no "no node for task $target in the mapping"
-grep -qF "1 of 4 trainings failed in slurm job $job" "$work/kill.log" \
+grep -qF "1 of 4 tasks failed in slurm job $job" "$work/kill.log" \
   || { no "the cancelled task was not reported"; cat "$work/kill.log"; }
 grep -qF "$node (task $target" "$work/kill.log" || no "the report does not name $node"
 grep -qF "log $work/kill/.slurm/logs/$target.out" "$work/kill.log" || no "the report has no log path"
 long --set fit.epochs="$kill_epochs" --out "$work/kill" --executor slurm > "$work/resubmit.log" 2>&1 \
   || { no "the run after the cancelled task"; cat "$work/resubmit.log"; }
-grep -q "slurm: submitted job [0-9]*: 1 training " "$work/resubmit.log" \
-  || { no "the re-run did not resubmit exactly one training"; cat "$work/resubmit.log"; }
+grep -q "slurm: submitted job [0-9]*: 1 task: 1 training," "$work/resubmit.log" \
+  || { no "the re-run did not resubmit exactly one task"; cat "$work/resubmit.log"; }
 grep -qF "slurm: $node done" "$work/resubmit.log" || no "the re-run did not compute $node"
 long --set fit.epochs="$kill_epochs" --out "$work/kill_ref" -j 2 --quiet || no "local run of the long sweep"
 cmp -s "$work/kill_ref/metrics.toml" "$work/kill/metrics.toml" \

@@ -48,16 +48,16 @@ TEST_CASE("shell_quote: hostile words come back unchanged through /bin/sh") {
     fs::remove_all(dir);
 }
 
-TEST_CASE("slurm_job_script: one key per array index, the driver's arguments quoted") {
+TEST_CASE("slurm_job_script: one unit's keys per array index, the driver's arguments quoted") {
     i::SlurmOptions o;
     o.rnn = "/opt/rnn dir/rnn";
     o.blas_threads = 2;
     o.worker_args = {"/home/me/it's.rnn", "--out", "/scratch/o", "--set", "fit.epochs=3"};
     const std::string s =
-        i::slurm_job_script(o, {0x1ULL, 0xfedcba9876543210ULL, 0x2ULL, 0x3ULL, 0x4ULL});
+        i::slurm_job_script(o, {{0x1ULL, 0xfedcba9876543210ULL}, {0x2ULL}, {0x3ULL, 0x4ULL}});
     CHECK(s.starts_with("#!/bin/bash\n"));
-    CHECK(s.find("keys=(\n  0000000000000001 fedcba9876543210 0000000000000002 "
-                 "0000000000000003\n  0000000000000004\n)")
+    CHECK(s.find("keys=(\n  0000000000000001,fedcba9876543210\n  0000000000000002\n  "
+                 "0000000000000003,0000000000000004\n)")
           != std::string::npos);
     CHECK(s.find("key=${keys[$SLURM_ARRAY_TASK_ID]}") != std::string::npos);
     CHECK(s.find("export OPENBLAS_NUM_THREADS=2\n") != std::string::npos);
@@ -86,4 +86,36 @@ TEST_CASE("sbatch_command: the array, sbatch's options, a literal % in the log p
     CHECK(cmd == expected);
     o.cpus_per_task = 4;
     CHECK(i::sbatch_command(o, 1, "j", "l", "n")[5] == "--cpus-per-task=4");
+}
+
+TEST_CASE("remote_units: a training with what reads only it; the rest stays on the driver") {
+    // Nodes in graph order: inputs come first.
+    i::Graph g;
+    auto add = [&](const char* kind, const char* name, std::vector<std::size_t> inputs) {
+        g.nodes.push_back(i::GraphNode{kind, name, std::move(inputs), "", g.nodes.size() + 1});
+        return g.nodes.size() - 1;
+    };
+    const auto task = add("task", "m", {});
+    const auto fit1 = add("train", "fit[1]", {task});
+    const auto fit2 = add("train", "fit[2]", {task});
+    const auto cut = add("alter", "cut", {fit1, task});
+    const auto test1 = add("evaluate", "test[1]", {fit1, task});
+    const auto test2 = add("evaluate", "test[2]", {fit2, task});
+    const auto held = add("evaluate", "held", {cut, task});
+    const auto pr1 = add("analyze", "pr[1]", {test1});
+    const auto both = add("analyze", "table", {pr1, test2});
+    const auto fig = add("plot", "t.png", {test1});
+    (void)both;
+    (void)fig;
+    std::vector<bool> cached(g.nodes.size(), false);
+    using U = std::vector<std::vector<std::size_t>>;
+    CHECK(i::remote_units(g, cached) == U{{fit1, cut, test1, held, pr1}, {fit2, test2}});
+    // A cached training still sends what is missing of its own; cached nodes stay out.
+    cached[fit1] = true;
+    cached[test1] = true;
+    cached[fit2] = true;
+    cached[test2] = true;
+    CHECK(i::remote_units(g, cached) == U{{cut, held, pr1}});
+    std::fill(cached.begin(), cached.end(), true);
+    CHECK(i::remote_units(g, cached).empty());
 }
