@@ -829,6 +829,7 @@ public:
             // then runs here from it.
             remote_ = opt_.remote(graph_, remote_units(graph_, reused_));
             plan();
+            say_remote_results();
         }
         // A Ctrl-C that comes after the last node is no interruption.
         const bool interrupted = !schedule();
@@ -873,6 +874,30 @@ public:
 private:
     // Taken from the cache, not computed by this run (here or by its remote executor).
     bool reused_here(std::size_t i) const { return reused_[i] && !remote_.contains(i); }
+
+    // The metrics lines of the evaluations and analyses the remote executor computed, as a
+    // local run prints them when it computes them (the means of an evaluation's metrics).
+    void say_remote_results() {
+        for (const auto& [i, where] : remote_) {
+            const GraphNode& node = graph_.nodes[i];
+            if ((node.kind != "evaluate" && node.kind != "analyze") || !entries_[i])
+                continue;
+            const toml::table* metrics = (*entries_[i])["metrics"].as_table();
+            if (metrics == nullptr)
+                continue;
+            std::string summary;
+            for (const auto& [k, v] : *metrics) {
+                const std::string name(k.str());
+                const auto value = v.value<double>();
+                if (!value || (node.kind == "evaluate" && !name.ends_with("_mean")))
+                    continue;
+                summary += fmt::format(
+                    "  {} {:.4f}", node.kind == "evaluate" ? name.substr(0, name.size() - 5) : name,
+                    *value);
+            }
+            progress_.say(fmt::format("{} {} ({}):{}", node.kind, node.name, where, summary));
+        }
+    }
 
     // A cluster task: the nodes with these keys and what they read, into the cache only.
     void run_worker(const std::vector<std::uint64_t>& keys) {

@@ -140,9 +140,11 @@ grep -q "slurm: submitted job [0-9]*: 4 tasks: 4 trainings, 4 evaluations, 4 ana
 grep -q "slurm job [0-9]*: 0 pending, 0 running, 4 done, 0 failed" "$work/slurm.log" \
   || no "no progress line with 4 done"
 grep -q "^train fit" "$work/slurm.log" && no "the driver trained a network itself"
-grep -q "^evaluate test" "$work/slurm.log" && no "the driver evaluated a network itself"
+grep -q "^evaluate test\[[0-9]\]:" "$work/slurm.log" && no "the driver evaluated a network itself"
 grep -q "evaluate test\[2\]: in the cache" "$out/.slurm/logs/"*_1.out \
   || no "task 1 did not evaluate its training"
+grep -q "^evaluate test\[2\] (slurm task [0-9]*_1):  reaction " "$work/slurm.log" \
+  || no "the driver did not print the metrics of test[2]"
 cmp -s "$work/ref/metrics.toml" "$out/metrics.toml" || no "slurm metrics differ from -j 1"
 (cd "$work/ref" && find . -type f ! -path './.cache/*' ! -name manifest.toml) > "$work/files"
 [ "$(wc -l < "$work/files")" -gt 20 ] || no "the reference run wrote too few files"
