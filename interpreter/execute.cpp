@@ -1087,6 +1087,14 @@ private:
                         std::exception_ptr error;
                         try {
                             run_node(i);
+                        } catch (const std::exception& e) {
+                            // Say which node failed, unless the message does.
+                            const std::string label = node_label(graph_.nodes[i]);
+                            const std::string what = e.what();
+                            error =
+                                what.starts_with(label)
+                                    ? std::current_exception()
+                                    : std::make_exception_ptr(RuntimeFailure(label + ": " + what));
                         } catch (...) {
                             error = std::current_exception();
                         }

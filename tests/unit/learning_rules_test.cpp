@@ -162,7 +162,7 @@ TEST_CASE("a plastic network's C learns, and evaluating it leaves the trained we
         CHECK(arma::approx_equal(p.raw, t.net.at(p.name).raw, "absdiff", 0.0F));
 }
 
-TEST_CASE("a plastic network's evaluation takes clamps; perturb and start are not for it yet") {
+TEST_CASE("a plastic network's evaluation takes clamps, but not perturb or start yet") {
     const std::string base = "seed 11\n"
                              "task keys = key_recall { input = last_one }\n"
                              + kPlastic
@@ -170,8 +170,14 @@ TEST_CASE("a plastic network's evaluation takes clamps; perturb and start are no
                                " loss = cross_entropy(logits, target, mask: targets, ignore: -1)\n"
                                " updater = dfa\n optimizer = sgd { lr = 1e-2 }\n batch = 4\n"
                                " epochs = 1\n}\n";
+
     // The same evaluation, with and without the clamp: the same trials, the same network.
-    auto logits = [&](const std::string& fields) {
+    struct Seen {
+        arma::fcube inputs;
+        arma::fmat correct;
+    };
+
+    auto evaluate = [&](const std::string& fields) {
         const i::Loaded l = i::load_text(
             "t.rnn", base + "evaluate test = fit on keys { trials = 16\n" + fields + "\n}\n");
         INFO(i::render_all(l, false));
@@ -179,15 +185,21 @@ TEST_CASE("a plastic network's evaluation takes clamps; perturb and start are no
         const i::Program& p = *l.program;
         const auto task = i::make_task(p, p.tasks.at("keys"));
         const i::TrainedNetwork t = i::train(p, p.trains.at("fit"), *task, nullptr);
-        return i::evaluate(p, p.evaluates.at("test"), t, *task, p.tasks.at("keys"))
-            .signals.at("logits");
+        i::EvaluateDef def = p.evaluates.at("test");
+        def.keep_activity = true;  // to see the inputs as the network saw them
+        const i::Evaluation ev = i::evaluate(p, def, t, *task, p.tasks.at("keys"));
+        return Seen{ev.inputs, ev.signals.at("correct")};
     };
-    const arma::fmat free = logits("");
-    CHECK(arma::approx_equal(logits(""), free, "absdiff", 0.0F));
-    // Channel 0 held at 1 on every step changes what the network outputs.
-    const arma::fmat held = logits("clamp = input(0, 1.0)");
-    REQUIRE(held.n_elem == free.n_elem);
-    CHECK_FALSE(arma::approx_equal(held, free, "absdiff", 1e-6F));
+    const Seen free = evaluate("");
+    const Seen held = evaluate("clamp = input(0, 30.0)");
+    REQUIRE(held.inputs.n_elem == free.inputs.n_elem);
+    // Channel 0 is 30 at every step of every trial; the other channels are untouched.
+    CHECK(arma::all(arma::vectorise(held.inputs.col(0)) == 30.0F));
+    CHECK(arma::all(arma::vectorise(free.inputs.col(0)) != 30.0F));
+    CHECK(arma::approx_equal(held.inputs.cols(1, held.inputs.n_cols - 1),
+                             free.inputs.cols(1, free.inputs.n_cols - 1), "absdiff", 0.0F));
+    // And the network answers differently.
+    CHECK_FALSE(arma::approx_equal(held.correct, free.correct, "absdiff", 0.0F));
 
     for (const char* field : {"perturb = state(0.5, at: 3 steps)", "start = 0.1"}) {
         const i::Loaded bad =

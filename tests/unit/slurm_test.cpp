@@ -88,7 +88,7 @@ TEST_CASE("sbatch_command: the array, sbatch's options, a literal % in the log p
     CHECK(i::sbatch_command(o, 1, "j", "l", "n")[5] == "--cpus-per-task=4");
 }
 
-TEST_CASE("remote_units: a training with what reads only it; the rest stays on the driver") {
+TEST_CASE("remote_units: a training with what reads only it, the rest on the driver") {
     // Nodes in graph order: inputs come first.
     i::Graph g;
     auto add = [&](const char* kind, const char* name, std::vector<std::size_t> inputs) {
