@@ -194,40 +194,32 @@ private:
     // the run: that is a bug of the checker, so it stops here instead.
     void every_definition_checked() const {
         using SK = ast::Statement::Kind;
-        std::size_t plots = 0;
-        for (const auto& i : instances_) {
-            const ast::Statement& s = i.statement;
-            bool present = true;
+        auto kept = [this](const ast::Statement& s) {
             switch (s.kind) {
                 case SK::Task:
-                    present = p_.tasks.count(s.name) > 0;
-                    break;
+                    return p_.tasks.count(s.name) > 0;
                 case SK::Network:
-                    present = p_.networks.count(s.name) > 0;
-                    break;
+                    return p_.networks.count(s.name) > 0;
                 case SK::Train:
-                    present = p_.trains.count(s.name) > 0;
-                    break;
+                    return p_.trains.count(s.name) > 0;
                 case SK::Alter:
-                    present = p_.alters.count(s.name) > 0;
-                    break;
+                    return p_.alters.count(s.name) > 0;
                 case SK::Evaluate:
-                    present = p_.evaluates.count(s.name) > 0;
-                    break;
+                    return p_.evaluates.count(s.name) > 0;
                 case SK::Analyze:
-                    present = p_.analyses.count(s.name) > 0;
-                    break;
-                case SK::Plot:
-                    ++plots;
-                    break;
-                default:
-                    break;
+                    return p_.analyses.count(s.name) > 0;
+                default:  // plots are counted below; the rest define nothing
+                    return true;
             }
-            if (!present)
+        };
+        std::size_t plots = 0;
+        for (const auto& i : instances_) {
+            plots += i.statement.kind == SK::Plot ? 1 : 0;
+            if (!kept(i.statement))
                 throw std::logic_error(
                     fmt::format("internal error: the checker left out the {} '{}' without a "
                                 "diagnostic; please report this with the script",
-                                ast::statement_keyword(s.kind), s.name));
+                                ast::statement_keyword(i.statement.kind), i.statement.name));
         }
         if (plots != p_.plots.size())
             throw std::logic_error(fmt::format(
