@@ -36,6 +36,18 @@ std::string shell_quote(std::string_view text) {
     return out + "'";
 }
 
+namespace {
+
+// Node keys as `--node` takes them: 16 hex digits each, joined by ','.
+std::string key_list(const std::vector<std::uint64_t>& keys) {
+    std::string out;
+    for (const std::uint64_t key : keys)
+        out += (out.empty() ? "" : ",") + rt::hex64(key);
+    return out;
+}
+
+}  // namespace
+
 std::string slurm_job_script(const SlurmOptions& options,
                              const std::vector<std::vector<std::uint64_t>>& units) {
     std::string script =
@@ -45,12 +57,8 @@ std::string slurm_job_script(const SlurmOptions& options,
         "# reads (docs/slurm.md).\n"
         "set -eu\n"
         "keys=(";
-    for (const auto& unit : units) {
-        std::string list;
-        for (const std::uint64_t key : unit)
-            list += (list.empty() ? "" : ",") + rt::hex64(key);
-        script += "\n  " + list;
-    }
+    for (const auto& unit : units)
+        script += "\n  " + key_list(unit);
     script += fmt::format(
         "\n)\n"
         "key=${{keys[$SLURM_ARRAY_TASK_ID]}}\n"
@@ -229,11 +237,8 @@ public:
 
     std::map<std::size_t, std::string> go() {
         std::vector<std::vector<std::uint64_t>> keys;
-        for (const auto& unit : units_) {
-            keys.emplace_back();
-            for (const std::size_t i : unit)
-                keys.back().push_back(graph_.nodes[i].key);
-        }
+        for (std::size_t k = 0; k < units_.size(); ++k)
+            keys.push_back(keys_of(k));
         const std::string script = slurm_job_script(opt_, keys);
         const std::string name = "rnn-" + node_directory(run_.script_path.stem().string());
         const auto sbatch = sbatch_command(opt_, units_.size(), dir_ / "job.sh", logs_, name);
@@ -333,6 +338,13 @@ private:
         return out;
     }
 
+    std::vector<std::uint64_t> keys_of(std::size_t k) const {
+        std::vector<std::uint64_t> keys;
+        for (const std::size_t i : units_[k])
+            keys.push_back(graph_.nodes[i].key);
+        return keys;
+    }
+
     bool unit_cached(std::size_t k) const {
         return std::all_of(units_[k].begin(), units_[k].end(), [&](std::size_t i) {
             return node_cached(graph_.nodes[i], run_.out_dir);
@@ -347,12 +359,8 @@ private:
     // order, joined by ", " and ",").
     std::string mapping() const {
         std::string out = "# array index\tnodes\tkeys\n";
-        for (std::size_t k = 0; k < units_.size(); ++k) {
-            std::string keys;
-            for (const std::size_t i : units_[k])
-                keys += (keys.empty() ? "" : ",") + rt::hex64(graph_.nodes[i].key);
-            out += fmt::format("{}\t{}\t{}\n", k, label(k), keys);
-        }
+        for (std::size_t k = 0; k < units_.size(); ++k)
+            out += fmt::format("{}\t{}\t{}\n", k, label(k), key_list(keys_of(k)));
         return out;
     }
 
