@@ -37,13 +37,6 @@ namespace rnn::interp {
 
 namespace {
 
-std::string params_text(const stdlib::Params& p) {
-    std::string out;
-    for (const auto& [k, v] : p.values())
-        out += fmt::format("{}={};", k, stdlib::format_value(v));
-    return out;
-}
-
 // Parameters for a node key: a file parameter enters by its content hash (files_key), not
 // by its absolute path, so moving a project keeps its cache.
 std::string params_text(const stdlib::Schema& schema, const stdlib::Params& p,
@@ -55,6 +48,11 @@ std::string params_text(const stdlib::Schema& schema, const stdlib::Params& p,
             out += fmt::format("{}={};", k, stdlib::format_value(v));
     }
     return out + (files_key.empty() ? "" : "files=" + files_key + ";");
+}
+
+// Parameters without files (a network's), for a node key.
+std::string params_text(const stdlib::Params& p) {
+    return params_text(stdlib::Schema{}, p, "");
 }
 
 std::string initializer_text(const rt::Initializer& i) {
