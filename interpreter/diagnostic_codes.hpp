@@ -139,7 +139,7 @@ namespace rnn::interp {
     X(UnknownFigure, "E0711", "no figure has this name")                                           \
     X(FigureNotPng, "E0712", "figure files must end in .png or .svg")                              \
     X(FigureFileTwice, "E0713", "two figures are written to one file")                             \
-    X(WindowOutsideTrial, "E0714", "a time window lies outside the task's trial")                  \
+    X(WindowOutsideTrial, "E0714", "a time window or perturbation lies outside the trial")         \
     X(AnalysisDefinedLater, "E0715", "an analysis reads one defined further down")                 \
     X(UnknownQuantity, "E0716", "collected results have no number of this name")                   \
     X(BadTimePoint, "E0717", "a time point is not PERIOD.start/middle/end[+-N] or a step")         \

@@ -189,6 +189,28 @@ train fit = hop on memories { loss = -mean(overlap, during: retain), epochs = 1 
         CHECK(rendered(c).find("is 2.5 steps of dt = 10 ms") != std::string::npos);
         CHECK(rendered(c).find("[E0408]") != std::string::npos);
     }
+    SUBCASE("a time past the trial is an error before the run, with the last step it may take") {
+        // The trial is 50 ms of presentation and 100 ms of retention: 15 steps of 10 ms.
+        const Checked in_ms = check_text(base
+                                         + "evaluate kick = fit on memories {\n"
+                                           "  perturb = state(0.5, at: 150 ms)\n}\n");
+        CHECK_FALSE(in_ms.program);
+        const std::string out = rendered(in_ms);
+        CHECK(out.find("[E0714]") != std::string::npos);
+        CHECK(out.find("after step 15 is outside the 15-step trial of 'memories'")
+              != std::string::npos);
+        CHECK(out.find("choose at most 140 ms (step 14 of dt = 10 ms)") != std::string::npos);
+        const Checked in_steps = check_text(base
+                                            + "evaluate kick = fit on memories {\n"
+                                              "  perturb = state(0.5, at: 40 steps)\n}\n");
+        CHECK_FALSE(in_steps.program);
+        CHECK(rendered(in_steps).find("choose a step from 0 to 14") != std::string::npos);
+        const Checked last = check_text(base
+                                        + "evaluate kick = fit on memories {\n"
+                                          "  perturb = state(0.5, at: 14 steps)\n}\n");
+        REQUIRE(last.program);
+        CHECK(last.program->evaluates.at("kick").perturbs.at(0).step == 14);
+    }
 }
 
 TEST_CASE("an alter of an alter is its training with both sets of changes") {
