@@ -2272,14 +2272,15 @@ private:
                           : std::string("a perturbation comes after a whole number of steps"));
             return std::nullopt;
         }
+        const long step = std::lround(steps);
         // The longest trial the task can draw bounds the step here; a shorter drawn trial
         // is checked when the run starts.
         if (const long trial = task.entry->trial_steps ? task.entry->trial_steps(task.params) : 0;
-            trial > 0 && std::lround(steps) >= trial) {
+            trial > 0 && step >= trial) {
             auto& d = d_.error(
                 Code::WindowOutsideTrial, at.span,
                 fmt::format("a perturbation after step {} is outside the {}-step trial of '{}'",
-                            std::lround(steps), trial, task.name),
+                            step, trial, task.name),
                 time ? fmt::format("choose at most {} {} (step {} of dt = {} ms)",
                                    at.unit == "s" ? (trial - 1) * dt / 1000.0 : (trial - 1) * dt,
                                    at.unit, trial - 1, dt)
@@ -2287,7 +2288,7 @@ private:
             d.notes.emplace_back(task.span, "the task is defined here");
             return std::nullopt;
         }
-        return std::lround(steps);
+        return step;
     }
 
     // `alter NAME = TRAIN { lesion = [3, 7..12]  W_input : scale 0.5, set [0, 1, 0.2] }`
