@@ -23,11 +23,13 @@
 
 #include "grammar/format.hpp"
 #include "grammar/parser.hpp"
-#include "interpreter/execute.hpp"
-#include "interpreter/graph_print.hpp"
+#include "interpreter/cli/progress_reporter.hpp"
+#include "interpreter/engine/execute.hpp"
+#include "interpreter/engine/slurm.hpp"
+#include "interpreter/graph/graph_print.hpp"
+#include "interpreter/graph/lower.hpp"
 #include "interpreter/load.hpp"
 #include "interpreter/repl.hpp"
-#include "interpreter/slurm.hpp"
 #include "interpreter/training.hpp"
 #include "interpreter/version.hpp"
 #include "runtime/blas_core.hpp"
@@ -292,7 +294,7 @@ rnn::interp::SlurmOptions slurm_options(const RunRequest& r, const rnn::interp::
     rnn::interp::SlurmOptions s = r.slurm;
     std::error_code ec;
     s.rnn = fs::read_symlink("/proc/self/exe", ec);
-    s.blas_threads = opt.blas_threads;
+    s.blas_threads = opt.provenance.blas_threads;
     s.worker_args = {fs::absolute(r.file).lexically_normal().string(), "--out",
                      fs::absolute(opt.out_dir).lexically_normal().string()};
     if (!r.config_path.empty()) {
@@ -312,6 +314,23 @@ rnn::interp::SlurmOptions slurm_options(const RunRequest& r, const rnn::interp::
     return s;
 }
 
+// The engine's test hooks, which the tests set through the environment (the engine reads no
+// variables): RNN_INTERRUPT_AFTER_EPOCH=N raises SIGINT after epoch N of any training, and
+// RNN_LARGE_ACTIVITY_BYTES lowers the size of kept activity that gets a note.
+struct EngineHooks {
+    long interrupt_after_epoch = 0;
+    double large_activity_bytes = 1e9;
+};
+
+EngineHooks engine_hooks() {
+    EngineHooks h;
+    if (const char* n = std::getenv("RNN_INTERRUPT_AFTER_EPOCH"))
+        h.interrupt_after_epoch = std::atol(n);
+    if (const char* v = std::getenv("RNN_LARGE_ACTIVITY_BYTES"))
+        h.large_activity_bytes = std::strtod(v, nullptr);
+    return h;
+}
+
 int run_request(const RunRequest& r) {
     rnn::interp::LoadOptions lopt;
     lopt.overrides = r.overrides;
@@ -324,36 +343,46 @@ int run_request(const RunRequest& r) {
                   : !l.program->output.empty()
                       ? std::filesystem::path(l.program->output)
                       : std::filesystem::path("runs") / std::filesystem::path(r.file).stem();
-    opt.script_path = r.file;
-    opt.script_text = l.sources.file(0).text;
+    rnn::interp::Provenance& from = opt.provenance;
+    from.script_path = r.file;
+    from.script_text = l.sources.file(0).text;
     for (std::uint32_t id = 1; id < l.files; ++id)
-        opt.included.emplace_back(l.sources.file(id).path, l.sources.file(id).text);
+        from.included.emplace_back(l.sources.file(id).path, l.sources.file(id).text);
     for (const auto& o : r.overrides)
-        opt.overrides.push_back(o.text());
-    opt.config_path = r.config_path;
-    opt.config_text = r.config_text;
-    opt.blas_core = g_blas.corename;
-    opt.blas_choice = g_blas.how;
-    opt.quiet = r.quiet;
-    opt.progress_on_terminal = !r.quiet && stderr_is_terminal();
-    if (winsize w{}; opt.progress_on_terminal && ::ioctl(2, TIOCGWINSZ, &w) == 0 && w.ws_col > 0)
-        opt.terminal_columns = w.ws_col;
-    opt.jobs = r.jobs;
-    opt.resume = r.resume;
-    opt.blas_threads = share_blas_threads(
-        r.jobs, r.blas_threads, [&](const std::string& line) { fmt::print(stderr, "{}\n", line); });
-    opt.interrupt = &g_interrupt;
-    if (const char* s = std::getenv("RNN_CHECKPOINT_SECONDS"))
-        opt.checkpoint_seconds = std::atof(s);
-    opt.log = [](const std::string& line) {
+        from.overrides.push_back(o.text());
+    from.config_path = r.config_path;
+    from.config_text = r.config_text;
+    from.blas_core = g_blas.corename;
+    from.blas_choice = g_blas.how;
+    rnn::interp::ProgressOptions shown;
+    shown.quiet = r.quiet;
+    shown.progress_on_terminal = !r.quiet && stderr_is_terminal();
+    if (winsize w{}; shown.progress_on_terminal && ::ioctl(2, TIOCGWINSZ, &w) == 0 && w.ws_col > 0)
+        shown.terminal_columns = w.ws_col;
+    shown.log = [](const std::string& line) {
         fmt::print(stderr, "{}\n", line);
     };
-    opt.node_keys = r.node_keys;
-    opt.dry_run = r.dry_run;
-    if (r.executor == "slurm") {
-        opt.executor = r.executor;
-        opt.remote = rnn::interp::slurm_executor(slurm_options(r, opt), opt);
-    }
+    rnn::interp::ProgressReporter progress(shown);
+    const EngineHooks hooks = engine_hooks();
+    opt.reporting.reporter = &progress;
+    opt.reporting.large_activity_bytes = hooks.large_activity_bytes;
+    opt.scheduling.jobs = r.jobs;
+    opt.scheduling.resume = r.resume;
+    from.blas_threads = share_blas_threads(
+        r.jobs, r.blas_threads, [&](const std::string& line) { fmt::print(stderr, "{}\n", line); });
+    opt.scheduling.interrupt = &g_interrupt;
+    if (const char* s = std::getenv("RNN_CHECKPOINT_SECONDS"))
+        opt.scheduling.checkpoint_seconds = std::atof(s);
+    opt.scheduling.interrupt_after_epoch = hooks.interrupt_after_epoch;
+    rnn::interp::RemoteExecutor remote;
+    if (r.executor == "slurm")
+        remote = rnn::interp::slurm_executor(slurm_options(r, opt), opt);
+    if (!r.node_keys.empty())
+        opt.mode = rnn::interp::ClusterWorker{r.node_keys};
+    else if (r.dry_run)
+        opt.mode = rnn::interp::DryRun{remote};
+    else
+        opt.mode = rnn::interp::LocalRun{remote, r.executor};
     g_interrupt.store(false);
     std::signal(SIGINT, on_sigint);
     // Slurm ends a task (scancel, its time limit) with SIGTERM: the task's training then
@@ -810,7 +839,9 @@ int dispatch(std::vector<std::string> args) {
     if (cmd == "repl") {
         const int threads = share_blas_threads(
             1, 0, [](const std::string& line) { fmt::print(stderr, "{}\n", line); });
-        return rnn::interp::run_repl(args, threads, g_blas.corename, g_blas.how);
+        const EngineHooks hooks = engine_hooks();
+        return rnn::interp::run_repl(args, threads, g_blas.corename, g_blas.how,
+                                     hooks.interrupt_after_epoch, hooks.large_activity_bytes);
     }
     if (cmd == "explain")
         return cmd_explain(args);

@@ -21,8 +21,10 @@
 
 #include "grammar/format.hpp"
 #include "grammar/parser.hpp"
-#include "interpreter/execute.hpp"
-#include "interpreter/graph_print.hpp"
+#include "interpreter/cli/progress_reporter.hpp"
+#include "interpreter/engine/execute.hpp"
+#include "interpreter/graph/graph_print.hpp"
+#include "interpreter/graph/lower.hpp"
 #include "interpreter/paths.hpp"
 #include "interpreter/statements.hpp"
 #include "interpreter/training.hpp"
@@ -722,7 +724,7 @@ bool Session::show_checkpointed(const std::string& name, const std::vector<std::
                                 const std::string& text) {
     std::uint64_t key = 0;
     for (const auto& n : lower(*program_).nodes)
-        if (n.kind == "train" && n.name == name)
+        if (n.kind == NodeKind::Train && n.name == name)
             key = n.key;
     const fs::path cache = opt_.out_dir / ".cache";
     const fs::path ckdir = cache / "checkpoints" / rt::hex64(key);
@@ -765,7 +767,7 @@ bool Session::run_all() {
     const Graph g = lower(*program_);
     std::vector<std::string> labels;
     for (const auto& n : g.nodes)
-        labels.push_back(n.kind + " " + n.name);
+        labels.push_back(node_label(n));
     return execute_nodes(labels);
 }
 
@@ -773,25 +775,29 @@ bool Session::execute_nodes(const std::vector<std::string>& labels) {
     const Graph whole = lower(*program_);
     std::vector<std::size_t> wanted;
     for (std::size_t i = 0; i < whole.nodes.size(); ++i)
-        if (std::find(labels.begin(), labels.end(), whole.nodes[i].kind + " " + whole.nodes[i].name)
-            != labels.end())
+        if (std::find(labels.begin(), labels.end(), node_label(whole.nodes[i])) != labels.end())
             wanted.push_back(i);
     const Graph graph = subgraph(whole, wanted);
     RunOptions o;
     o.out_dir = opt_.out_dir;
-    o.script_path = kScriptName;
-    o.script_text = joined();
-    o.progress_on_terminal = opt_.progress_on_terminal;
-    o.terminal_columns = opt_.terminal_columns;
-    o.log = [this](const std::string& line) {
+    o.provenance.script_path = kScriptName;
+    o.provenance.script_text = joined();
+    ProgressOptions shown;
+    shown.progress_on_terminal = opt_.progress_on_terminal;
+    shown.terminal_columns = opt_.terminal_columns;
+    shown.log = [this](const std::string& line) {
         opt_.err(line + "\n");
     };
-    o.blas_core = opt_.blas_core;
-    o.blas_choice = opt_.blas_choice;
-    o.blas_threads = opt_.blas_threads;
+    ProgressReporter progress(shown);
+    o.reporting.reporter = &progress;
+    o.reporting.large_activity_bytes = opt_.large_activity_bytes;
+    o.provenance.blas_core = opt_.blas_core;
+    o.provenance.blas_choice = opt_.blas_choice;
+    o.provenance.blas_threads = opt_.blas_threads;
     // A training stopped by Ctrl-C goes on from its last completed epoch when asked again.
-    o.resume = true;
-    o.interrupt = opt_.interrupt;
+    o.scheduling.resume = true;
+    o.scheduling.interrupt = opt_.interrupt;
+    o.scheduling.interrupt_after_epoch = opt_.interrupt_after_epoch;
     try {
         execute(*program_, graph, o);
     } catch (const Interrupted& e) {
@@ -911,7 +917,8 @@ std::string history_path() {
 }  // namespace
 
 int run_repl(const std::vector<std::string>& args, int blas_threads, const std::string& blas_core,
-             const std::string& blas_choice) {
+             const std::string& blas_choice, long interrupt_after_epoch,
+             double large_activity_bytes) {
     std::string file, out = "runs/repl";
     for (std::size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--out" && i + 1 < args.size())
@@ -934,6 +941,8 @@ int run_repl(const std::vector<std::string>& args, int blas_threads, const std::
     so.blas_core = blas_core;
     so.blas_choice = blas_choice;
     so.interrupt = &g_interrupt;
+    so.interrupt_after_epoch = interrupt_after_epoch;
+    so.large_activity_bytes = large_activity_bytes;
     Session session(so);
     g_session = &session;
     if (!file.empty())

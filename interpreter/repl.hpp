@@ -29,6 +29,10 @@ struct SessionOptions {
     // Set by the caller's SIGINT handler: a running training checkpoints and the session
     // returns to the prompt.
     const std::atomic<bool>* interrupt = nullptr;
+    // The engine's test hooks (engine/run_options.hpp), which the rnn program reads from
+    // its environment.
+    long interrupt_after_epoch = 0;
+    double large_activity_bytes = 1e9;
     // Where results go (stdout) and where diagnostics and progress go (stderr).
     std::function<void(const std::string&)> out;
     std::function<void(const std::string&)> err;
@@ -108,6 +112,7 @@ private:
 // The command: `rnn repl [FILE] [--out DIR]`. Returns the exit code (0; 1 when standard
 // input is not a terminal and an input failed, so scripts notice).
 int run_repl(const std::vector<std::string>& args, int blas_threads, const std::string& blas_core,
-             const std::string& blas_choice);
+             const std::string& blas_choice, long interrupt_after_epoch,
+             double large_activity_bytes);
 
 }  // namespace rnn::interp

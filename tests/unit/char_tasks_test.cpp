@@ -13,7 +13,7 @@
 
 #include <doctest/doctest.h>
 
-#include "interpreter/execute.hpp"
+#include "interpreter/graph/lower.hpp"
 #include "interpreter/load.hpp"
 #include "runtime/losses.hpp"
 #include "runtime/random.hpp"

@@ -10,7 +10,7 @@
 #include <doctest/doctest.h>
 
 #include "grammar/parser.hpp"
-#include "interpreter/execute.hpp"
+#include "interpreter/graph/lower.hpp"
 #include "interpreter/paths.hpp"
 #include "interpreter/training.hpp"
 #include "runtime/files.hpp"
@@ -345,7 +345,7 @@ TEST_CASE("an rdm's model file is read relative to the script and enters its key
         const auto& model = l.program->analyses.at("shape").options.text("model");
         CHECK(fs::path(model).is_absolute());
         for (const auto& n : i::lower(*l.program).nodes)
-            if (n.kind == "analyze")
+            if (n.kind == i::NodeKind::Analyze)
                 return n.key;
         FAIL("no analyze node");
         return 0;

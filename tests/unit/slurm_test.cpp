@@ -1,7 +1,7 @@
-// The Slurm executor's text (interpreter/slurm): words quoted for the shell come back
+// The Slurm executor's text (interpreter/engine/slurm): words quoted for the shell come back
 // unchanged through /bin/sh, whatever they hold; the job script maps array indices to node
 // keys and runs the driver's arguments; sbatch's %-patterns in the log path are escaped.
-#include "interpreter/slurm.hpp"
+#include "interpreter/engine/slurm.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +11,7 @@
 
 #include <doctest/doctest.h>
 
+#include "interpreter/engine/schedule.hpp"
 #include "runtime/files.hpp"
 
 namespace i = rnn::interp;
@@ -91,20 +92,20 @@ TEST_CASE("sbatch_command: the array, sbatch's options, a literal % in the log p
 TEST_CASE("remote_units: a training with what reads only it, the rest on the driver") {
     // Nodes in graph order: inputs come first.
     i::Graph g;
-    auto add = [&](const char* kind, const char* name, std::vector<std::size_t> inputs) {
+    auto add = [&](i::NodeKind kind, const char* name, std::vector<std::size_t> inputs) {
         g.nodes.push_back(i::GraphNode{kind, name, std::move(inputs), "", g.nodes.size() + 1});
         return g.nodes.size() - 1;
     };
-    const auto task = add("task", "m", {});
-    const auto fit1 = add("train", "fit[1]", {task});
-    const auto fit2 = add("train", "fit[2]", {task});
-    const auto cut = add("alter", "cut", {fit1, task});
-    const auto test1 = add("evaluate", "test[1]", {fit1, task});
-    const auto test2 = add("evaluate", "test[2]", {fit2, task});
-    const auto held = add("evaluate", "held", {cut, task});
-    const auto pr1 = add("analyze", "pr[1]", {test1});
-    const auto both = add("analyze", "table", {pr1, test2});
-    const auto fig = add("plot", "t.png", {test1});
+    const auto task = add(i::NodeKind::Task, "m", {});
+    const auto fit1 = add(i::NodeKind::Train, "fit[1]", {task});
+    const auto fit2 = add(i::NodeKind::Train, "fit[2]", {task});
+    const auto cut = add(i::NodeKind::Alter, "cut", {fit1, task});
+    const auto test1 = add(i::NodeKind::Evaluate, "test[1]", {fit1, task});
+    const auto test2 = add(i::NodeKind::Evaluate, "test[2]", {fit2, task});
+    const auto held = add(i::NodeKind::Evaluate, "held", {cut, task});
+    const auto pr1 = add(i::NodeKind::Analyze, "pr[1]", {test1});
+    const auto both = add(i::NodeKind::Analyze, "table", {pr1, test2});
+    const auto fig = add(i::NodeKind::Plot, "t.png", {test1});
     (void)both;
     (void)fig;
     std::vector<bool> cached(g.nodes.size(), false);

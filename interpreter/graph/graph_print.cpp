@@ -1,4 +1,4 @@
-#include "interpreter/graph_print.hpp"
+#include "interpreter/graph/graph_print.hpp"
 
 #include <algorithm>
 
@@ -11,7 +11,7 @@ namespace rnn::interp {
 namespace {
 
 std::string label(const GraphNode& n) {
-    return n.kind == "plot" ? "\"" + n.name + "\"" : n.name;
+    return n.kind == NodeKind::Plot ? "\"" + n.name + "\"" : n.name;
 }
 
 std::string dot_escape(const std::string& s) {
@@ -33,14 +33,14 @@ std::string dot_escape(const std::string& s) {
 std::string graph_text(const Graph& graph) {
     std::size_t width = 0;
     for (const auto& n : graph.nodes)
-        width = std::max(width, n.kind.size() + 1 + label(n).size());
+        width = std::max(width, keyword(n.kind).size() + 1 + label(n).size());
     std::string out;
     for (const auto& n : graph.nodes) {
         std::string inputs;
         for (const std::size_t i : n.inputs)
-            inputs +=
-                (inputs.empty() ? "" : ", ") + graph.nodes[i].kind + " " + label(graph.nodes[i]);
-        const std::string head = n.kind + " " + label(n);
+            inputs += (inputs.empty() ? "" : ", ")
+                      + node_label(graph.nodes[i].kind, label(graph.nodes[i]));
+        const std::string head = node_label(n.kind, label(n));
         out += fmt::format("{:<{}}  key {}{}\n", head, width, rt::hex64(n.key),
                            inputs.empty() ? "" : "  <- " + inputs);
     }
@@ -49,19 +49,25 @@ std::string graph_text(const Graph& graph) {
 
 std::string graph_dot(const Graph& graph) {
     std::string out = "digraph experiment {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n";
-    auto shape = [](const std::string& kind) {
-        if (kind == "task")
-            return "box";
-        if (kind == "train")
-            return "box3d";
-        if (kind == "plot")
-            return "note";
+    auto shape = [](NodeKind kind) {
+        switch (kind) {
+            case NodeKind::Task:
+                return "box";
+            case NodeKind::Train:
+                return "box3d";
+            case NodeKind::Plot:
+                return "note";
+            case NodeKind::Alter:
+            case NodeKind::Evaluate:
+            case NodeKind::Analyze:
+                break;
+        }
         return "ellipse";
     };
     for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
         const auto& n = graph.nodes[i];
-        out += fmt::format("  n{} [shape={}, label=\"{}\\n{}\"];\n", i, shape(n.kind), n.kind,
-                           dot_escape(n.name));
+        out += fmt::format("  n{} [shape={}, label=\"{}\\n{}\"];\n", i, shape(n.kind),
+                           keyword(n.kind), dot_escape(n.name));
     }
     for (std::size_t i = 0; i < graph.nodes.size(); ++i)
         for (const std::size_t from : graph.nodes[i].inputs)

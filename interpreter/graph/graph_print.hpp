@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "interpreter/execute.hpp"
+#include "interpreter/graph/graph.hpp"
 
 namespace rnn::interp {
 

@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "interpreter/execute.hpp"
+#include "interpreter/engine/execute.hpp"
 
 namespace rnn::interp {
 
@@ -48,8 +48,9 @@ std::vector<std::string> sbatch_command(const SlurmOptions& options, std::size_t
                                         const std::filesystem::path& logs,
                                         const std::string& job_name);
 
-// A RemoteExecutor that runs the given nodes as a Slurm job array (in a dry run: prints the
-// job script, the sbatch command and the mapping on stdout, and submits nothing).
+// A RemoteExecutor that runs the given nodes as a Slurm job array (in a dry run: gives the
+// job script, the sbatch command and the mapping to the reporter's plan, for stdout, and
+// submits nothing). `run` is read when it is called: its mode, reporter and interrupt.
 RemoteExecutor slurm_executor(SlurmOptions options, const RunOptions& run);
 
 }  // namespace rnn::interp

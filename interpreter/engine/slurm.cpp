@@ -1,4 +1,4 @@
-#include "interpreter/slurm.hpp"
+#include "interpreter/engine/slurm.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -14,6 +14,7 @@
 #include <thread>
 #include <tuple>
 #include <unistd.h>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -240,9 +241,10 @@ public:
         for (std::size_t k = 0; k < units_.size(); ++k)
             keys.push_back(keys_of(k));
         const std::string script = slurm_job_script(opt_, keys);
-        const std::string name = "rnn-" + node_directory(run_.script_path.stem().string());
+        const std::string name =
+            "rnn-" + node_directory(run_.provenance.script_path.stem().string());
         const auto sbatch = sbatch_command(opt_, units_.size(), dir_ / "job.sh", logs_, name);
-        if (run_.dry_run) {
+        if (std::holds_alternative<DryRun>(run_.mode)) {
             print_dry_run(script, sbatch);
             return {};
         }
@@ -310,29 +312,30 @@ private:
     }
 
     void say(const std::string& line) const {
-        if (!run_.quiet && run_.log)
-            run_.log(line);
+        if (run_.reporting.reporter != nullptr)
+            run_.reporting.reporter->say(line);
     }
 
     // The nodes of task k, its training (or first node) first.
     std::string label(std::size_t k) const {
         std::string out;
         for (const std::size_t i : units_[k])
-            out += (out.empty() ? "" : ", ") + graph_.nodes[i].kind + " " + graph_.nodes[i].name;
+            out += (out.empty() ? "" : ", ") + node_label(graph_.nodes[i]);
         return out;
     }
 
     // "4 trainings, 4 evaluations, 8 analyses": what the tasks compute, by kind.
     std::string counts() const {
-        std::map<std::string, std::size_t> n;
+        std::map<NodeKind, std::size_t> n;
         for (const auto& unit : units_)
             for (const std::size_t i : unit)
                 ++n[graph_.nodes[i].kind];
         std::string out;
         for (const auto& [kind, word, words] :
-             {std::tuple{"train", "training", "trainings"}, std::tuple{"alter", "alter", "alters"},
-              std::tuple{"evaluate", "evaluation", "evaluations"},
-              std::tuple{"analyze", "analysis", "analyses"}})
+             {std::tuple{NodeKind::Train, "training", "trainings"},
+              std::tuple{NodeKind::Alter, "alter", "alters"},
+              std::tuple{NodeKind::Evaluate, "evaluation", "evaluations"},
+              std::tuple{NodeKind::Analyze, "analysis", "analyses"}})
             if (const std::size_t c = n[kind]; c > 0)
                 out += fmt::format("{}{} {}", out.empty() ? "" : ", ", c, c == 1 ? word : words);
         return out;
@@ -364,14 +367,22 @@ private:
         return out;
     }
 
+    // The plan goes to the reporter (stdout), not to the progress lines.
     void print_dry_run(const std::string& script, const std::vector<std::string>& sbatch) const {
+        if (run_.reporting.reporter == nullptr)
+            return;
         if (units_.empty()) {
-            fmt::print(
+            run_.reporting.reporter->plan(
                 "# everything a task would compute is in the cache: nothing would be submitted\n");
             return;
         }
-        fmt::print("# job script ({}):\n{}\n# submitted with:\n{}\n\n# array task -> node:\n{}",
-                   (dir_ / "job.sh").string(), script, command_line(sbatch), mapping());
+        run_.reporting.reporter->plan(fmt::format(
+            "# job script ({}):\n{}\n# submitted with:\n{}\n\n# array task -> node:\n{}",
+            (dir_ / "job.sh").string(), script, command_line(sbatch), mapping()));
+    }
+
+    bool interrupted() const {
+        return run_.scheduling.interrupt != nullptr && run_.scheduling.interrupt->load();
     }
 
     // The queue's tasks of the job: index -> state code (PD, R, CG, ...); nothing when
@@ -409,7 +420,7 @@ private:
         int failures = 0;
         std::string summary;
         for (;;) {
-            if (run_.interrupt != nullptr && run_.interrupt->load())
+            if (interrupted())
                 cancel();
             const auto queue = queued();
             if (!queue) {
@@ -465,7 +476,7 @@ private:
             const auto until = Clock::now()
                                + std::chrono::duration_cast<Clock::duration>(
                                    std::chrono::duration<double>(opt_.poll_seconds));
-            while (Clock::now() < until && !(run_.interrupt != nullptr && run_.interrupt->load()))
+            while (Clock::now() < until && !interrupted())
                 std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
     }
