@@ -10,10 +10,6 @@ namespace rnn::interp {
 
 namespace {
 
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
 std::string eta_text(double s) {
     if (!(s >= 0.0))
         return "?";

@@ -3,12 +3,12 @@
 // place below the permanent lines), and a dry run's plan on stdout.
 #pragma once
 
-#include <chrono>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 
+#include "interpreter/engine/clock.hpp"
 #include "interpreter/engine/reporter.hpp"
 
 namespace rnn::interp {
@@ -35,8 +35,6 @@ public:
     void plan(const std::string& text) override;
 
 private:
-    using Clock = std::chrono::steady_clock;
-
     void erase();
     void draw();
 

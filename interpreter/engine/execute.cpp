@@ -7,11 +7,13 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <variant>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include "interpreter/engine/cache.hpp"
+#include "interpreter/engine/clock.hpp"
 #include "interpreter/engine/node_results.hpp"
 #include "interpreter/engine/node_runners.hpp"
 #include "interpreter/engine/run_control.hpp"
@@ -26,12 +28,6 @@ namespace rnn::interp {
 namespace {
 
 namespace fs = std::filesystem;
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t0) {
-    return std::chrono::duration<double>(Clock::now() - t0).count();
-}
 
 // Runs a graph in one of the three modes (RunMode): plans which nodes run (plan), runs them
 // on threads (schedule), each through its kind's runner (engine/node_runners.hpp), and

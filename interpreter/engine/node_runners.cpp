@@ -1,10 +1,10 @@
 #include "interpreter/engine/node_runners.hpp"
 
-#include <chrono>
 #include <optional>
 
 #include <fmt/format.h>
 
+#include "interpreter/engine/clock.hpp"
 #include "interpreter/engine/node_arguments.hpp"
 #include "interpreter/engine/state_codecs.hpp"
 #include "interpreter/engine/trained_codec.hpp"
@@ -19,12 +19,6 @@ namespace rnn::interp {
 namespace {
 
 namespace fs = std::filesystem;
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t0) {
-    return std::chrono::duration<double>(Clock::now() - t0).count();
-}
 
 // The files a node publishes, relative to the run directory.
 std::string folder_of(const GraphNode& n) {

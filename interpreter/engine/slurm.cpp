@@ -18,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include "interpreter/engine/clock.hpp"
 #include "interpreter/paths.hpp"
 #include "runtime/files.hpp"
 #include "runtime/hash.hpp"
@@ -99,8 +100,6 @@ std::vector<std::string> sbatch_command(const SlurmOptions& options, std::size_t
 }
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 // What a command printed and how it ended: its exit code, 128 + N for signal N, 127 when
 // the program could not be started.
@@ -447,8 +446,7 @@ private:
                         // is only late to show on this machine.
                         if (!gone[k])
                             gone[k] = Clock::now();
-                        if (std::chrono::duration<double>(Clock::now() - *gone[k]).count()
-                            >= opt_.grace_seconds)
+                        if (seconds_since(*gone[k]) >= opt_.grace_seconds)
                             state[k] = "failed";
                     }
                     if (state[k] != before)
