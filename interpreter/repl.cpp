@@ -21,10 +21,10 @@
 
 #include "grammar/format.hpp"
 #include "grammar/parser.hpp"
+#include "interpreter/check/statements.hpp"
 #include "interpreter/execute.hpp"
 #include "interpreter/graph_print.hpp"
 #include "interpreter/paths.hpp"
-#include "interpreter/statements.hpp"
 #include "interpreter/training.hpp"
 #include "runtime/checkpoint.hpp"
 #include "runtime/files.hpp"
