@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "grammar/parser.hpp"
-#include "interpreter/check.hpp"
+#include "interpreter/check/check.hpp"
 #include "runtime/files.hpp"
 
 namespace rnn::interp {

@@ -10,7 +10,7 @@ rnn="$1"; tests="$2"
 # Codes that no script can trigger in this version. Each one is a defect to fix (make the
 # code reachable, or drop it from the table), then delete it here and add its golden; the
 # test fails while a listed code is covered, so this list cannot go stale.
-#   E0623  interpreter/check.cpp evaluate_def: the stdlib has a single task kind
+#   E0623  interpreter/check/evaluate.cpp check_evaluate: the stdlib has a single task kind
 #          (memory_recall), so a training and its evaluation task always share a kind.
 known_gaps="E0623"
 

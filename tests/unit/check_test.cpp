@@ -1,6 +1,6 @@
 // The checker: every problem of a file is reported at once, at the right place, with a
 // suggestion where one exists; a correct file gives a complete program.
-#include "interpreter/check.hpp"
+#include "interpreter/check/check.hpp"
 
 #include <fstream>
 #include <sstream>

@@ -8,8 +8,8 @@
 
 #include <doctest/doctest.h>
 
+#include "interpreter/check/statements.hpp"
 #include "interpreter/load.hpp"
-#include "interpreter/statements.hpp"
 #include "interpreter/training.hpp"
 #include "runtime/files.hpp"
 

@@ -1,6 +1,7 @@
 // Semantic analysis: AST -> checked Program. Resolves names, checks every value against
 // the stdlib schemas (types, units, ranges, required parameters), types loss expressions,
-// and reports every problem of the file at once, with did-you-mean suggestions.
+// and reports every problem of the file at once, with did-you-mean suggestions. The parts
+// are in this folder, one file per statement kind (docs/architecture.md).
 #pragma once
 
 #include <optional>

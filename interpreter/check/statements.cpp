@@ -1,6 +1,9 @@
-#include "interpreter/statements.hpp"
+#include "interpreter/check/statements.hpp"
 
 #include <fmt/format.h>
+
+#include "interpreter/check/evaluate.hpp"
+#include "interpreter/check/train.hpp"
 
 namespace rnn::interp {
 
@@ -37,42 +40,12 @@ const std::vector<StatementDoc>& statements() {
          "trainable, init ..., seed, stream)",
          {},
          "the kind's parameters and tensors: `:help KIND` (e.g. `:help ctrnn`)"},
-        {"train",
-         "train NAME = NETWORK on TASK { field = value ... }",
-         "a trained instance of NETWORK on TASK",
-         {{"loss", "the objective, an expression of the task's signals (required)"},
-          {"optimizer",
-           "adam { lr, beta1, beta2, eps, weight_decay }, adamw { ... } or "
-           "sgd { lr, momentum, dampening, nesterov, weight_decay }"},
-          {"updater",
-           "bptt (default), bptt(truncate: N), backprop (per step, state "
-           "detached) or dfa"},
-          {"epochs", "how many epochs"},
-          {"batch", "trials per optimizer step (default 1)"},
-          {"batches", "optimizer steps per epoch (default 1)"},
-          {"schedule", "together (default), alternate, or curriculum { ... }"},
-          {"validate_every", "validate every N epochs on fresh trials (default 0: never)"},
-          {"validate_trials", "trials per validation (default: batch)"},
-          {"stop_when", "early stop, e.g. all(reaction >= 0.99, retention >= 0.99, for: 20)"},
-          {"seed", "replaces the script seed for this instance"},
-          {"clip_norm",
-           "scale the gradients' joint L2 norm down to at most this (default 0: "
-           "off)"},
-          {"on_nan",
-           "stop (default: an error) or end_epoch (skip that step and the rest of the "
-           "epoch, as seed 002 does)"}},
-         ""},
-        {"evaluate",
-         "evaluate NAME = TRAIN on TASK { field = value ... }",
+        {"train", "train NAME = NETWORK on TASK { field = value ... }",
+         "a trained instance of NETWORK on TASK", checker::train_field_docs(), ""},
+        {"evaluate", "evaluate NAME = TRAIN on TASK { field = value ... }",
          "runs a trained (or altered) network on fresh trials of TASK and records the task's "
          "metrics and signals",
-         {{"trials",
-           "how many trials (default: one per pattern or list element, else the "
-           "train's batch)"},
-          {"clamp", "input(channel, value, during: PERIOD): hold an input channel"},
-          {"perturb", "state(size, at: N steps): add size * N(0, 1) to the state after step N"},
-          {"start", "every unit of every trial starts at this state instead of h0"}},
-         ""},
+         checker::evaluate_field_docs(), ""},
         {"analyze",
          "analyze NAME = ENTRY(args..., option: value)",
          "a stdlib analysis of trainings, evaluations, tensors, earlier analyses or a sweep's "

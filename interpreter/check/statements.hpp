@@ -1,7 +1,8 @@
 // The statements of the language, with their syntax, a one-line doc and the fields their
-// blocks take: one table that the checker reads for the field names it accepts (and
-// suggests) and that `:help STATEMENT` in the REPL prints. docs/language.md §3 has the
-// full story of each.
+// blocks take: one table that `:help STATEMENT` in the REPL prints. The fields of `train`
+// and `evaluate` come from the checker's own field tables (train.hpp, evaluate.hpp), so
+// what `:help` lists is what the checker accepts. docs/language.md §3 has the full story
+// of each.
 #pragma once
 
 #include <string>

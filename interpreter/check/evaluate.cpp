@@ -1,0 +1,262 @@
+#include "interpreter/check/evaluate.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "interpreter/check/expressions.hpp"
+#include "interpreter/check/network.hpp"
+#include "interpreter/check/value.hpp"
+
+namespace rnn::interp::checker {
+
+namespace {
+
+using ast::Expr;
+using K = ast::Expr::Kind;
+
+// What the fields of one evaluate block share. Probes are checked once the training and
+// the task are known, after the loop over the fields.
+struct EvaluateBlock {
+    Context& c;
+    EvaluateDef& def;
+    std::vector<const ast::Field*> probes;
+    const ast::Field* start_field = nullptr;
+};
+
+using Field = BlockField<EvaluateBlock>;
+
+void keep_probe(EvaluateBlock& b, const ast::Field& f) {
+    b.probes.push_back(&f);
+}
+
+const std::vector<Field>& evaluate_fields() {
+    static const std::vector<Field> table = {
+        {"trials",
+         "how many trials (default: one per pattern or list element, else the "
+         "train's batch)",
+         [](EvaluateBlock& b, const ast::Field& f) {
+             const stdlib::ParamSpec spec("trials", stdlib::ParamType::Integer, std::nullopt, 1.0,
+                                          1e7, "trials", "");
+             if (auto x = value(b.c, *f.value, spec, kNoStepLength))
+                 b.def.trials = std::lround(std::get<double>(*x));
+         }},
+        {"clamp", "input(channel, value, during: PERIOD): hold an input channel", keep_probe},
+        {"perturb", "state(size, at: N steps): add size * N(0, 1) to the state after step N",
+         keep_probe},
+        {"start", "every unit of every trial starts at this state instead of h0",
+         [](EvaluateBlock& b, const ast::Field& f) {
+             const stdlib::ParamSpec spec("start", stdlib::ParamType::Real, std::nullopt,
+                                          std::nullopt, std::nullopt, "", "");
+             if (auto x = value(b.c, *f.value, spec, kNoStepLength))
+                 b.def.start = std::get<double>(*x);
+             b.start_field = &f;
+         }},
+    };
+    return table;
+}
+
+// The step after which `perturb` kicks the state: `at: 200 steps`, or `at: 300 ms`
+// through the task's dt (the time since the trial's start). Reports its own errors.
+std::optional<long> perturb_step(Context& c, const Expr& at, const TaskDef& task) {
+    const bool time = at.unit == "ms" || at.unit == "s";
+    if (at.kind != K::Number || (at.unit != "steps" && !time) || at.number < 0) {
+        c.diags.error(Code::ProbeForm, at.span,
+                      "a perturbation's time is a number of steps, ms or s from the trial's start",
+                      "write 'at: 200 steps', or 'at: 300 ms' on a task with a dt");
+        return std::nullopt;
+    }
+    double steps = at.number;
+    double dt = 0.0;
+    if (time) {
+        dt = task.params.has("dt") ? task.params.real("dt") : 0.0;
+        if (dt <= 0.0) {
+            c.diags.error(Code::DurationNeedsDt, at.span,
+                          fmt::format("'at' is given in {}, but the task '{}' has no dt that "
+                                      "converts it to steps",
+                                      at.unit, task.name),
+                          "give it in steps ('at: 200 steps'), or set the task's step length, "
+                          "e.g. 'dt = 1 ms'");
+            return std::nullopt;
+        }
+        steps = (at.unit == "s" ? at.number * 1000.0 : at.number) / dt;
+    }
+    if (std::abs(steps - std::round(steps)) > 1e-9 * std::max(1.0, steps)) {
+        c.diags.error(Code::NotWholeSteps, at.span,
+                      time ? fmt::format("'at: {} {}' is {:.4g} steps of dt = {} ms; a "
+                                         "perturbation comes after a whole number of steps",
+                                         at.number, at.unit, steps, dt)
+                           : std::string("a perturbation comes after a whole number of steps"));
+        return std::nullopt;
+    }
+    const long step = std::lround(steps);
+    // The longest trial the task can draw bounds the step here; a shorter drawn trial
+    // is checked when the run starts.
+    if (const long trial = task.entry->trial_steps ? task.entry->trial_steps(task.params) : 0;
+        trial > 0 && step >= trial) {
+        auto& d = c.diags.error(
+            Code::WindowOutsideTrial, at.span,
+            fmt::format("a perturbation after step {} is outside the {}-step trial of '{}'", step,
+                        trial, task.name),
+            time ? fmt::format("choose at most {} {} (step {} of dt = {} ms)",
+                               at.unit == "s" ? (trial - 1) * dt / 1000.0 : (trial - 1) * dt,
+                               at.unit, trial - 1, dt)
+                 : fmt::format("choose a step from 0 to {}", trial - 1));
+        d.notes.emplace_back(task.span, "the task is defined here");
+        return std::nullopt;
+    }
+    return step;
+}
+
+// One probe call of a `clamp` or `perturb` field; reports and returns false when wrong.
+struct Probe {
+    Context& c;
+    const Expr& e;
+    const char* form;
+    std::vector<const Expr*> positional;
+    const Expr* named;
+
+    bool bad(const std::string& why) const {
+        c.diags.error(Code::ProbeForm, e.span, why, fmt::format("write {}", form));
+        return false;
+    }
+
+    // `input(channel, value, during: period)`
+    bool clamp(const TaskDef& task, EvaluateDef& def) const {
+        const auto channel = constant_number(*positional[0]);
+        const auto value = constant_number(*positional[1]);
+        if (!channel || !value || *channel < 0 || *channel != std::floor(*channel))
+            return bad("a clamp needs a channel (a whole number from 0) and a number");
+        ClampDef held{std::lround(*channel), *value, ""};
+        // The input width, where the task knows it before drawing trials.
+        if (const long width = task.entry->input_size ? task.entry->input_size(task.params) : 0;
+            width > 0 && held.channel >= width) {
+            c.diags.error(Code::ProbeForm, positional[0]->span,
+                          fmt::format("the task '{}' has {} input channel{}, so channel {} "
+                                      "cannot be clamped",
+                                      task.name, width, width == 1 ? "" : "s", held.channel),
+                          fmt::format("channels count from 0: 0 to {}", width - 1));
+            return false;
+        }
+        if (named) {
+            held.period = named->kind == K::Name ? named->text : "";
+            std::vector<std::string> periods;
+            for (const auto& p : task.entry->periods)
+                periods.push_back(p.name);
+            if (std::find(periods.begin(), periods.end(), held.period) == periods.end()) {
+                c.diags.error(Code::ProbeForm, named->span,
+                              fmt::format("the task '{}' has no period '{}'", task.name,
+                                          named->kind == K::Name ? named->text : "?"),
+                              suggestion(held.period, periods));
+                return false;
+            }
+        }
+        def.clamps.push_back(held);
+        return true;
+    }
+
+    // `state(size, at: N steps or ms)`
+    bool perturb(const TaskDef& task, EvaluateDef& def) const {
+        const auto size = constant_number(*positional[0]);
+        if (!size)
+            return bad("a perturbation needs a size (a number)");
+        const auto step = perturb_step(c, *named, task);
+        if (!step)
+            return false;
+        def.perturbs.push_back(PerturbDef{*size, *step});
+        return true;
+    }
+};
+
+// `clamp = input(1, 0.0, during: delay)` and `perturb = state(0.5, at: 200 steps)`, or
+// lists of them, in an evaluate block.
+bool probe(Context& c, const ast::Field& f, const TaskDef& task, const NetworkDef& net,
+           EvaluateDef& def) {
+    const bool clamp = f.name == "clamp";
+    const char* form =
+        clamp ? "input(channel, value, during: period)" : "state(size, at: N steps or ms)";
+    // A plastic network's state is its learner's own, out of reach of a kick.
+    if (!clamp && net.entry->kind == rt::CellKind::Plastic) {
+        c.diags.error(Code::NotImplemented, f.name_span,
+                      "'perturb' on a plastic network is not implemented yet in this version",
+                      "clamp its inputs instead: clamp = input(channel, value)");
+        return false;
+    }
+    bool ok = true;
+    for (const Expr* e : list_items(*f.value)) {
+        Probe p{c, *e, form, {}, nullptr};
+        if (e->kind != K::Call || e->text != (clamp ? "input" : "state")) {
+            ok = p.bad(fmt::format("'{}' takes {}", f.name, form));
+            continue;
+        }
+        bool extra = false;
+        for (std::size_t i = 0; i < e->items.size(); ++i) {
+            if (e->arg_names[i].empty())
+                p.positional.push_back(e->items[i].get());
+            else if (e->arg_names[i] == (clamp ? "during" : "at") && !p.named)
+                p.named = e->items[i].get();
+            else
+                extra = true;
+        }
+        if (extra || p.positional.size() != (clamp ? 2U : 1U) || (!clamp && !p.named)) {
+            ok = p.bad(fmt::format("'{}' takes {}", f.name, form));
+            continue;
+        }
+        ok = (clamp ? p.clamp(task, def) : p.perturb(task, def)) && ok;
+    }
+    return ok;
+}
+
+}  // namespace
+
+std::vector<FieldDoc> evaluate_field_docs() {
+    return field_docs(evaluate_fields());
+}
+
+void check_evaluate(Context& c, const ast::Statement& s) {
+    const ast::Statement* train = c.reference(*s.head, ast::Statement::Kind::Train, "training");
+    const ast::Statement* task = c.reference(*s.target, ast::Statement::Kind::Task, "task");
+    EvaluateDef def{
+        s.name,      train ? train->name : "", task ? task->name : "", 0, false, s.span, {}, {},
+        std::nullopt};
+    EvaluateBlock b{c, def, {}, nullptr};
+    for (const auto& f : s.body) {
+        if (f.kind == ast::Field::Kind::Assign)
+            if (const Field* field = find_field(evaluate_fields(), f.name)) {
+                field->check(b, f);
+                continue;
+            }
+        c.diags.error(Code::UnknownParameter, f.name_span,
+                      fmt::format("an evaluate block has no field '{}'", f.name),
+                      suggestion(f.name, field_names(evaluate_fields())));
+    }
+    if (!train || !task)
+        return;
+    const auto k = c.program.tasks.find(task->name);
+    if (!c.program.trained(train->name) || k == c.program.tasks.end())
+        return;
+    const auto t = c.program.trains.find(c.program.training_of(train->name).name);
+    if (k->second.entry != c.program.tasks.at(t->second.task).entry) {
+        c.diags.error(Code::EvaluateTaskKind, s.target->span,
+                      fmt::format("'{}' was trained on a '{}' task; '{}' is a '{}' task",
+                                  train->name, c.program.tasks.at(t->second.task).entry->name,
+                                  task->name, k->second.entry->name));
+        return;
+    }
+    const NetworkDef& net = c.program.networks.at(t->second.network);
+    network_fits_task(c, net, k->second, s.target->span);
+    if (b.start_field != nullptr && net.entry->kind == rt::CellKind::Plastic) {
+        c.diags.error(Code::NotImplemented, b.start_field->name_span,
+                      "'start' on a plastic network is not implemented yet in this version");
+        return;
+    }
+    bool probes_ok = true;
+    for (const ast::Field* f : b.probes)
+        probes_ok = probe(c, *f, k->second, net, def) && probes_ok;
+    if (!probes_ok)
+        return;
+    c.program.evaluates.emplace(s.name, std::move(def));
+}
+
+}  // namespace rnn::interp::checker

@@ -1,0 +1,57 @@
+#include "interpreter/check/task.hpp"
+
+#include <fmt/format.h>
+
+#include "interpreter/check/expressions.hpp"
+#include "interpreter/check/files.hpp"
+#include "interpreter/check/value.hpp"
+
+namespace rnn::interp::checker {
+
+using K = ast::Expr::Kind;
+
+void check_task(Context& c, const ast::Statement& s) {
+    if (c.program.tasks.count(s.name) || c.cyclic.count(&s) || !c.enter(s))
+        return;
+    const Context::Defining guard{c.defining};
+    TaskDef t;
+    t.name = s.name;
+    t.span = s.span;
+    stdlib::Params base;
+    if (s.head->kind == K::Name && (t.entry = stdlib::find_task(s.head->text)) == nullptr) {
+        // A variant of another task: inherit its values.
+        const Declared* decl = c.lookup(s.head->text);
+        if (decl != nullptr && decl->kind == ast::Statement::Kind::Task) {
+            const TaskDef* parent = c.checked_definition(c.program.tasks, *decl, check_task);
+            if (parent == nullptr)
+                return;  // the base has errors
+            t.entry = parent->entry;
+            base = parent->params;
+            t.data_origin = parent->data_origin;
+        } else {
+            std::vector<std::string> names;
+            for (const auto* e : stdlib::tasks())
+                names.push_back(e->name);
+            for (const auto& n : c.names_of(ast::Statement::Kind::Task))
+                names.push_back(n);
+            c.diags.error(Code::UnknownTask, s.head->span,
+                          fmt::format("unknown task '{}'", s.head->text),
+                          suggestion(s.head->text, names));
+            return;
+        }
+    } else if (t.entry == nullptr) {
+        c.diags.error(Code::ExpectedDefinition, s.head->span,
+                      fmt::format("expected a task name, found {}", kind_words(*s.head)));
+        return;
+    }
+    if (c.program.tasks.count(s.name))
+        return;  // already checked as a base
+    if (t.data_origin.empty())
+        t.data_origin = s.name;
+    t.params = fields(c, s.body, t.entry->schema, fmt::format("task '{}'", t.entry->name),
+                      std::move(base), s.name_span);
+    t.files_key = files_key(c, t.entry->schema, t.params);
+    c.program.tasks.emplace(s.name, std::move(t));
+}
+
+}  // namespace rnn::interp::checker
