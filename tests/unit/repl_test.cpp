@@ -1,14 +1,13 @@
-// The REPL's session (interpreter/repl.hpp) without a terminal: continuation while a block
+// The REPL's session (interpreter/repl/session.hpp) without a terminal: continuation while a block
 // is open, definitions that replace earlier ones, errors that leave the session as it was,
 // completion, :save's text, alter statements run through the engine, and the lesion's
 // masks on gated and continuous-time networks.
-#include "interpreter/repl.hpp"
-
 #include <filesystem>
 
 #include <doctest/doctest.h>
 
 #include "interpreter/load.hpp"
+#include "interpreter/repl/session.hpp"
 #include "interpreter/statements.hpp"
 #include "interpreter/training.hpp"
 #include "runtime/files.hpp"

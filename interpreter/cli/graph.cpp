@@ -1,0 +1,38 @@
+// rnn graph FILE [--dot]: the execution graph, as text or Graphviz DOT.
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "interpreter/cli/commands.hpp"
+#include "interpreter/cli/script.hpp"
+#include "interpreter/execute.hpp"
+#include "interpreter/graph_print.hpp"
+
+namespace rnn::cli {
+
+int cmd_graph(const Args& args) {
+    std::string file;
+    bool dot = false;
+    for (const auto& a : args) {
+        if (a == "--dot")
+            dot = true;
+        else if (!a.empty() && a[0] != '-' && file.empty())
+            file = a;
+        else {
+            fmt::print(stderr, "usage: rnn graph FILE [--dot]\n");
+            return kUsage;
+        }
+    }
+    if (file.empty()) {
+        fmt::print(stderr, "usage: rnn graph FILE [--dot]\n");
+        return kUsage;
+    }
+    const auto l = load_script(file);
+    if (!l.program)
+        return kScriptError;
+    const interp::Graph graph = interp::lower(*l.program);
+    fmt::print("{}", dot ? interp::graph_dot(graph) : interp::graph_text(graph));
+    return kOk;
+}
+
+}  // namespace rnn::cli
