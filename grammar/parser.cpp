@@ -12,14 +12,15 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdlib>
-#include <optional>
-#include <tuple>
 #include <vector>
 
 #include <tao/pegtl.hpp>
 #include <tao/pegtl/contrib/parse_tree.hpp>
 
 #include "grammar/keywords.hpp"
+#include "grammar/lexical.hpp"
+#include "grammar/node_arena.hpp"
+#include "grammar/syntax_errors.hpp"
 
 namespace rnn::grammar {
 
@@ -297,62 +298,6 @@ using selector = parse_tree::selector<
 }  // namespace rules
 
 namespace {
-
-// Every attempt of a stored rule allocates a parse-tree node, most of them freed again at
-// once: hundreds of thousands for a long script. Nodes therefore come from an arena that
-// lives for one parse() call (no node outlives it: the tree is converted to the AST and
-// dropped inside parse), with freed nodes reused from a free list.
-class NodeArena {
-public:
-    NodeArena() : previous_(current_) { current_ = this; }
-
-    ~NodeArena() {
-        current_ = previous_;
-        for (void* slab : slabs_)
-            ::operator delete(slab);
-    }
-
-    NodeArena(const NodeArena&) = delete;
-    NodeArena& operator=(const NodeArena&) = delete;
-
-    static NodeArena* current() { return current_; }
-
-    void* allocate(std::size_t size) {
-        if (free_ != nullptr) {
-            void* p = free_;
-            free_ = free_->next;
-            return p;
-        }
-        if (used_ + size > kSlab || slabs_.empty()) {
-            slabs_.push_back(::operator new(kSlab));
-            used_ = 0;
-        }
-        void* p = static_cast<char*>(slabs_.back()) + used_;
-        used_ += (size + alignof(std::max_align_t) - 1) / alignof(std::max_align_t)
-                 * alignof(std::max_align_t);
-        return p;
-    }
-
-    void release(void* p) {
-        auto* block = static_cast<FreeBlock*>(p);
-        block->next = free_;
-        free_ = block;
-    }
-
-private:
-    struct FreeBlock {
-        FreeBlock* next;
-    };
-
-    static constexpr std::size_t kSlab = 1 << 16;
-    static thread_local NodeArena* current_;
-    NodeArena* previous_;
-    std::vector<void*> slabs_;
-    std::size_t used_ = 0;
-    FreeBlock* free_ = nullptr;
-};
-
-thread_local NodeArena* NodeArena::current_ = nullptr;
 
 // Under AddressSanitizer nodes use the global allocator, so the sanitizer (and the fuzz
 // target) still sees every use after free.
@@ -759,203 +704,8 @@ private:
     std::string_view source_;
 };
 
-// One lexical walk over the source, shared by the checks below: calls on_code(byte, line,
-// column) for every character outside strings and comments, and on_comment(begin, end,
-// line, column) for every comment ('#' to the end of the line). Stops at `limit`.
-template <typename OnCode, typename OnComment>
-void scan_source(std::string_view source, std::size_t limit, OnCode on_code, OnComment on_comment) {
-    std::uint32_t line = 1, column = 1;
-    bool in_string = false;
-    limit = std::min(limit, source.size());
-    for (std::size_t i = 0; i < limit; ++i, ++column) {
-        const char c = source[i];
-        if (c == '\n') {
-            ++line;
-            column = 0;
-            in_string = false;
-        } else if (in_string) {
-            if (c == '\\')
-                ++i, ++column;
-            else if (c == '"')
-                in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '#') {
-            std::size_t j = i;
-            while (j < source.size() && source[j] != '\n')
-                ++j;
-            on_comment(i, j, line, column);
-            column += static_cast<std::uint32_t>(j - i - 1);
-            i = j - 1;
-        } else {
-            on_code(i, line, column);
-        }
-    }
-}
-
-// Scripts are UTF-8 text. Rejecting anything else up front keeps binary files and other
-// encodings from reaching the grammar (and the terminal, through diagnostics) as garbage.
-void check_encoding(std::string_view source, std::uint32_t file_id) {
-    std::uint32_t line = 1, column = 1;
-    auto fail = [&](std::size_t i, const char* message, const char* code) {
-        throw ParseFailure(SyntaxError{{file_id, line, column, static_cast<std::uint32_t>(i),
-                                        static_cast<std::uint32_t>(i + 1)},
-                                       message,
-                                       false,
-                                       code});
-    };
-    for (std::size_t i = 0; i < source.size(); ++column) {
-        const auto c = static_cast<unsigned char>(source[i]);
-        if (c == 0)
-            fail(i, "the file contains a NUL byte: it is binary data, not a script", "E0003");
-        if (c < 0x80) {
-            if (c == '\n') {
-                ++line;
-                column = 0;
-            }
-            ++i;
-            continue;
-        }
-        // The length of the sequence and the range its second byte must lie in (this
-        // excludes overlong forms, UTF-16 surrogates and code points above U+10FFFF).
-        std::size_t length = 0;
-        unsigned char low = 0x80, high = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF)
-            length = 2;
-        else if (c >= 0xE0 && c <= 0xEF) {
-            length = 3;
-            low = c == 0xE0 ? 0xA0 : 0x80;
-            high = c == 0xED ? 0x9F : 0xBF;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            length = 4;
-            low = c == 0xF0 ? 0x90 : 0x80;
-            high = c == 0xF4 ? 0x8F : 0xBF;
-        }
-        bool ok = length > 0 && i + length <= source.size();
-        for (std::size_t k = 1; ok && k < length; ++k) {
-            const auto b = static_cast<unsigned char>(source[i + k]);
-            ok = k == 1 ? (b >= low && b <= high) : (b >= 0x80 && b <= 0xBF);
-        }
-        if (!ok)
-            fail(i, "the file is not valid UTF-8 text", "E0002");
-        i += length;
-    }
-}
-
-// Deeply nested brackets would exhaust the stack of a recursive-descent parser; reject them
-// with a message instead.
-constexpr int kMaxNesting = 64;
-
-void check_nesting(std::string_view source, std::uint32_t file_id) {
-    int depth = 0;
-    scan_source(
-        source, source.size(),
-        [&](std::size_t i, std::uint32_t line, std::uint32_t column) {
-            const char c = source[i];
-            if (c == '(' || c == '[' || c == '{') {
-                if (++depth > kMaxNesting)
-                    throw ParseFailure(
-                        SyntaxError{{file_id, line, column, static_cast<std::uint32_t>(i),
-                                     static_cast<std::uint32_t>(i + 1)},
-                                    "brackets nested too deeply (more than 64 levels)",
-                                    false,
-                                    "E0004"});
-            } else if (c == ')' || c == ']' || c == '}') {
-                depth = depth > 0 ? depth - 1 : 0;
-            }
-        },
-        [](std::size_t, std::size_t, std::uint32_t, std::uint32_t) {});
-}
-
-// Comments are found by a lexical scan (outside strings): keeping them out of the parse
-// tree keeps the tree's shape independent of where users put comments.
-std::vector<ast::Comment> collect_comments(std::string_view source, std::uint32_t file_id) {
-    std::vector<ast::Comment> out;
-    scan_source(
-        source, source.size(), [](std::size_t, std::uint32_t, std::uint32_t) {},
-        [&](std::size_t begin, std::size_t end, std::uint32_t line, std::uint32_t column) {
-            std::string text(source.substr(begin + 1, end - begin - 1));
-            if (!text.empty() && text.back() == '\r')
-                text.pop_back();
-            out.push_back({{file_id, line, column, static_cast<std::uint32_t>(begin),
-                            static_cast<std::uint32_t>(end)},
-                           std::move(text)});
-        });
-    return out;
-}
-
-// The position of the innermost '{' still open at byte `at` (outside strings and comments).
-std::optional<std::size_t> unclosed(std::string_view source, std::size_t at, char opening,
-                                    char closing) {
-    std::vector<std::size_t> open;
-    scan_source(
-        source, at,
-        [&](std::size_t i, std::uint32_t, std::uint32_t) {
-            if (source[i] == opening)
-                open.push_back(i);
-            else if (source[i] == closing && !open.empty())
-                open.pop_back();
-        },
-        [](std::size_t, std::size_t, std::uint32_t, std::uint32_t) {});
-    if (open.empty())
-        return std::nullopt;
-    return open.back();
-}
-
-// The 1-based line and column of a byte.
-std::pair<std::uint32_t, std::uint32_t> position_of(std::size_t byte, std::string_view source) {
-    std::uint32_t line = 1, column = 1;
-    for (std::size_t i = 0; i < byte && i < source.size(); ++i) {
-        if (source[i] == '\n') {
-            ++line;
-            column = 1;
-        } else {
-            ++column;
-        }
-    }
-    return {line, column};
-}
-
-std::string opened_at(std::size_t byte, std::string_view source) {
-    const auto [line, column] = position_of(byte, source);
-    return std::to_string(line) + ":" + std::to_string(column);
-}
-
-// A name was expected and a keyword stands there: says so, it is not obvious.
-void add_keyword_hint(SyntaxError& err, std::string_view rest) {
-    if (err.code != "E0014" && err.code != "E0016" && err.code != "E0022")
-        return;
-    if (const Keyword* k = keyword_at(rest))
-        err.message += " ('" + std::string(k->word) + "' is a keyword)";
-}
-
-// A statement keyword (or the end of the input) where a field was expected: the block
-// above was never closed, and the error names the brace that opened it.
-void name_unclosed_block(SyntaxError& err, std::string_view source, std::size_t at,
-                         std::uint32_t file_id) {
-    if (err.code != "E0033" && err.code != "E0032")
-        return;
-    const Keyword* k = keyword_at(source.substr(std::min(at, source.size())));
-    if (!err.incomplete && (k == nullptr || !k->statement))
-        return;
-    const auto open = unclosed(source, at, '{', '}');
-    if (!open)
-        return;
-    err.code = "E0032";
-    if (err.incomplete) {
-        // At the end of the file there is nothing to point at: point at the brace that is
-        // never closed.
-        const auto [line, column] = position_of(*open, source);
-        err.where = {file_id, line, column, static_cast<std::uint32_t>(*open),
-                     static_cast<std::uint32_t>(*open + 1)};
-        err.message = "this '{' is never closed: expected '}' before the end of the file";
-    } else {
-        err.message = "expected '}' to close the block opened at " + opened_at(*open, source);
-    }
-}
-
 // What users read for a failed parse: the error table's message and code at the failing
-// position, made more precise where the source shows what went wrong.
+// position (syntax_errors.cpp makes it more precise where the source shows what went wrong).
 SyntaxError syntax_error(const pegtl::parse_error& e, std::string_view source,
                          std::uint32_t file_id) {
     const auto& p = e.positions().front();
@@ -969,18 +719,7 @@ SyntaxError syntax_error(const pegtl::parse_error& e, std::string_view source,
         err.message = "unexpected input here";
     const auto* entry = dynamic_cast<const rules::committed*>(&e);
     err.code = entry != nullptr ? entry->code : "E0010";
-    add_keyword_hint(err, source.substr(std::min<std::size_t>(p.byte, source.size())));
-    err.incomplete = p.byte >= source.size();
-    name_unclosed_block(err, source, p.byte, file_id);
-    // Which bracket a missing ')' or ']' would close.
-    for (const auto& [code, opening, closing] :
-         {std::tuple{"E0030", '(', ')'}, std::tuple{"E0031", '[', ']'}}) {
-        if (err.code != code)
-            continue;
-        if (const auto open = unclosed(source, p.byte, opening, closing))
-            err.message = std::string("expected '") + closing + "' to close the '" + opening
-                          + "' opened at " + opened_at(*open, source);
-    }
+    refine_syntax_error(err, source, p.byte);
     return err;
 }
 
