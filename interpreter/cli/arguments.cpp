@@ -10,6 +10,24 @@
 
 namespace rnn::cli {
 
+bool parse_flags(const std::vector<std::string>& args,
+                 std::initializer_list<std::pair<const char*, bool*>> flags, std::string& operand,
+                 const char* usage) {
+    for (const auto& a : args) {
+        const auto flag =
+            std::find_if(flags.begin(), flags.end(), [&](const auto& f) { return a == f.first; });
+        if (flag != flags.end())
+            *flag->second = true;
+        else if (!a.empty() && a[0] != '-' && operand.empty())
+            operand = a;
+        else {
+            fmt::print(stderr, "{}", usage);
+            return false;
+        }
+    }
+    return true;
+}
+
 bool parse_jobs(const std::string& text, int& jobs) {
     char* end = nullptr;
     const long n = std::strtol(text.c_str(), &end, 10);

@@ -2,14 +2,22 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "interpreter/cli/run_request.hpp"
 #include "interpreter/overrides.hpp"
 
 namespace rnn::cli {
+
+// A command's arguments as flags (each sets its bool) and at most one operand (a FILE, a
+// CODE) that does not start with '-'; false after printing `usage` for anything else.
+bool parse_flags(const std::vector<std::string>& args,
+                 std::initializer_list<std::pair<const char*, bool*>> flags, std::string& operand,
+                 const char* usage);
 
 // -j N, -jN, --jobs N: a whole number from 1 to 256.
 bool parse_jobs(const std::string& text, int& jobs);

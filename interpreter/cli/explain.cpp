@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "interpreter/cli/arguments.hpp"
 #include "interpreter/cli/commands.hpp"
 #include "interpreter/diagnostic_codes.hpp"
 
@@ -13,16 +14,9 @@ namespace rnn::cli {
 int cmd_explain(const Args& args) {
     bool markdown = false;
     std::string code;
-    for (const auto& a : args) {
-        if (a == "--markdown")
-            markdown = true;
-        else if (!a.empty() && a[0] != '-' && code.empty())
-            code = a;
-        else {
-            fmt::print(stderr, "usage: rnn explain [CODE] [--markdown]\n");
-            return kUsage;
-        }
-    }
+    if (!parse_flags(args, {{"--markdown", &markdown}}, code,
+                     "usage: rnn explain [CODE] [--markdown]\n"))
+        return kUsage;
     const auto& all = interp::all_codes();
     if (!code.empty()) {
         for (auto& c : code)

@@ -5,6 +5,7 @@
 
 #include "grammar/format.hpp"
 #include "grammar/parser.hpp"
+#include "interpreter/cli/arguments.hpp"
 #include "interpreter/cli/commands.hpp"
 #include "interpreter/cli/script.hpp"
 #include "interpreter/diagnostics.hpp"
@@ -38,22 +39,13 @@ int check_or_write(const std::string& file, const std::string& text, const std::
 }  // namespace
 
 int cmd_fmt(const Args& args) {
+    constexpr const char* usage = "usage: rnn fmt FILE [--check | --write]\n";
     std::string file;
     bool check = false, write = false;
-    for (const auto& a : args) {
-        if (a == "--check")
-            check = true;
-        else if (a == "--write")
-            write = true;
-        else if (!a.empty() && a[0] != '-' && file.empty())
-            file = a;
-        else {
-            fmt::print(stderr, "usage: rnn fmt FILE [--check | --write]\n");
-            return kUsage;
-        }
-    }
+    if (!parse_flags(args, {{"--check", &check}, {"--write", &write}}, file, usage))
+        return kUsage;
     if (file.empty() || (check && write)) {
-        fmt::print(stderr, "usage: rnn fmt FILE [--check | --write]\n");
+        fmt::print(stderr, "{}", usage);
         return kUsage;
     }
     // Formatting needs only the syntax: a file that does not check yet can still be laid out.

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "interpreter/cli/arguments.hpp"
 #include "interpreter/cli/commands.hpp"
 #include "interpreter/cli/script.hpp"
 #include "interpreter/execute.hpp"
@@ -11,20 +12,13 @@
 namespace rnn::cli {
 
 int cmd_graph(const Args& args) {
+    constexpr const char* usage = "usage: rnn graph FILE [--dot]\n";
     std::string file;
     bool dot = false;
-    for (const auto& a : args) {
-        if (a == "--dot")
-            dot = true;
-        else if (!a.empty() && a[0] != '-' && file.empty())
-            file = a;
-        else {
-            fmt::print(stderr, "usage: rnn graph FILE [--dot]\n");
-            return kUsage;
-        }
-    }
+    if (!parse_flags(args, {{"--dot", &dot}}, file, usage))
+        return kUsage;
     if (file.empty()) {
-        fmt::print(stderr, "usage: rnn graph FILE [--dot]\n");
+        fmt::print(stderr, "{}", usage);
         return kUsage;
     }
     const auto l = load_script(file);

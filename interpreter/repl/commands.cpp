@@ -64,24 +64,19 @@ void Session::command(const std::string& line) {
             help(arg);
     } else if (cmd == ":vars") {
         vars();
-    } else if (cmd == ":show") {
-        if (arg.empty())
-            error("usage: :show NAME\n");
-        else
-            show(arg);
     } else if (cmd == ":graph") {
         if (program_)
             say(graph_text(lower(*program_)));
     } else if (cmd == ":run") {
         run_all();
-    } else if (cmd == ":load") {
+    } else if (cmd == ":show" || cmd == ":load" || cmd == ":save") {
+        // The commands that need an argument.
         if (arg.empty())
-            error("usage: :load FILE\n");
-        else
+            error(fmt::format("usage: {} {}\n", cmd, cmd == ":show" ? "NAME" : "FILE"));
+        else if (cmd == ":show")
+            show(arg);
+        else if (cmd == ":load")
             load(arg);
-    } else if (cmd == ":save") {
-        if (arg.empty())
-            error("usage: :save FILE\n");
         else
             save(arg);
     } else {
