@@ -2,34 +2,13 @@
 
 #include <bit>
 
+#include "grammar/keywords.hpp"
+
 namespace rnn::ast {
 
+// The keyword table's word: its string literals end in a NUL.
 const char* statement_keyword(Statement::Kind kind) {
-    switch (kind) {
-        case Statement::Kind::Seed:
-            return "seed";
-        case Statement::Kind::Output:
-            return "output";
-        case Statement::Kind::Include:
-            return "include";
-        case Statement::Kind::Task:
-            return "task";
-        case Statement::Kind::Network:
-            return "network";
-        case Statement::Kind::Train:
-            return "train";
-        case Statement::Kind::Evaluate:
-            return "evaluate";
-        case Statement::Kind::Analyze:
-            return "analyze";
-        case Statement::Kind::Plot:
-            return "plot";
-        case Statement::Kind::Alter:
-            return "alter";
-        case Statement::Kind::For:
-            return "for";
-    }
-    return "?";
+    return grammar::statement_keyword(kind).data();
 }
 
 namespace {

@@ -12,12 +12,15 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdlib>
-#include <optional>
-#include <tuple>
 #include <vector>
 
 #include <tao/pegtl.hpp>
 #include <tao/pegtl/contrib/parse_tree.hpp>
+
+#include "grammar/keywords.hpp"
+#include "grammar/lexical.hpp"
+#include "grammar/node_arena.hpp"
+#include "grammar/syntax_errors.hpp"
 
 namespace rnn::grammar {
 
@@ -66,16 +69,26 @@ struct kw_or : tok< word< TAO_PEGTL_STRING( "or" ) > > {};
 struct kw_not : tok< word< TAO_PEGTL_STRING( "not" ) > > {};
 struct kw_true : tok< word< TAO_PEGTL_STRING( "true" ) > > {};
 struct kw_false : tok< word< TAO_PEGTL_STRING( "false" ) > > {};
-struct keyword : sor< kw_seed, kw_output, kw_include, kw_task, kw_network, kw_train, kw_evaluate,
-                      kw_analyze, kw_plot, kw_alter, kw_for, kw_in, kw_on, kw_to, kw_and, kw_or, kw_not,
-                      kw_true, kw_false > {};
+// A word of the keyword table (grammar/keywords.hpp); `InExpressions`: only those reserved
+// inside expressions too. Read from the table, so a new keyword is reserved where it is
+// listed; used only inside not_at<>.
+template< bool InExpressions > struct reserved {
+  using rule_t = reserved;
+  using subs_t = empty_list;
+  template< typename ParseInput > static bool match( ParseInput& in ) {
+    const Keyword* k = keyword_at( std::string_view( in.current(), in.size( 0 ) ) );
+    if( k == nullptr || ( InExpressions && !k->in_expressions ) ) return false;
+    in.bump_in_this_line( k->word.size() );
+    return true;
+  }
+};
+struct keyword : reserved< false > {};
 struct identifier_text : identifier {};
 struct name : seq< not_at< keyword >, identifier_text, skip > {};
 struct any_name : seq< identifier_text, skip > {};  // where a keyword cannot be meant
 // Inside expressions only the words that can continue or end an expression are reserved;
 // statement keywords may name values there (a task signal called `output`).
-struct expr_keyword : sor< kw_and, kw_or, kw_not, kw_true, kw_false, kw_for, kw_in, kw_on,
-                           kw_to > {};
+struct expr_keyword : reserved< true > {};
 struct value_name : seq< not_at< expr_keyword >, identifier_text, skip > {};
 
 // --- literals --------------------------------------------------------------------------
@@ -193,86 +206,66 @@ struct statement : sor< after< kw_seed, seed_stmt >, after< kw_output, output_st
 struct file : seq< skip, star< not_at< eof >, must< statement > >, eof > {};
 
 // --- what users read when the parser commits and fails ---------------------------------
-template< typename > inline constexpr const char* error_message = nullptr;
-template<> inline constexpr auto error_message< statement > = "expected a statement: task, network, train, evaluate, analyze, alter, plot, for, seed, output or include";
-template<> inline constexpr auto error_message< number > = "expected a number";
-template<> inline constexpr auto error_message< string_lit > = "expected a string in double quotes";
-template<> inline constexpr auto error_message< string_body > = "expected the closing '\"' of the string on the same line";
-template<> inline constexpr auto error_message< def_name > = "expected a name for the definition";
-template<> inline constexpr auto error_message< assign > = "expected '='";
-template<> inline constexpr auto error_message< ref > = "expected a name";
-template<> inline constexpr auto error_message< kw_on > = "expected 'on' and the task";
-template<> inline constexpr auto error_message< kw_to > = "expected 'to' and the output file name";
-template<> inline constexpr auto error_message< kw_in > = "expected 'in' and a range or list to sweep over";
-template<> inline constexpr auto error_message< iterable > = "expected a range such as 1..20 or a list such as [1, 2, 3]";
-template<> inline constexpr auto error_message< iter_atom > = "expected a number or a name";
-template<> inline constexpr auto error_message< loop_var > = "expected a loop variable name";
-template<> inline constexpr auto error_message< for_body > = "expected '{' to open the body of the sweep";
-template<> inline constexpr auto error_message< expr > = "expected a value or an expression";
-template<> inline constexpr auto error_message< unary > = "expected a value after the operator";
-template< typename Op > inline constexpr auto error_message< chain_end< Op > > = "expression too long: more than 255 operators in a row";
-template<> inline constexpr auto error_message< not_a_field > = "expected a value after the operator";
-template<> inline constexpr auto error_message< negated > = "expected a value after '-'";
-template<> inline constexpr auto error_message< negated_condition > = "expected a condition after 'not'";
-template<> inline constexpr auto error_message< multiplicative > = "expected a value after the operator";
-template<> inline constexpr auto error_message< range_expr > = "expected a value after the operator";
-template<> inline constexpr auto error_message< additive > = "expected a value after '..'";
-template<> inline constexpr auto error_message< logic_not > = "expected a condition";
-template<> inline constexpr auto error_message< logic_and > = "expected a condition after 'or'";
-template<> inline constexpr auto error_message< postfix > = "expected a value after '+-'";
-template<> inline constexpr auto error_message< name > = "expected a name";
-template<> inline constexpr auto error_message< any_name > = "expected a name";
-template<> inline constexpr auto error_message< rparen > = "expected ')'";
-template<> inline constexpr auto error_message< rbracket > = "expected ']'";
-template<> inline constexpr auto error_message< rbrace > = "expected '}' to close the block";
-template<> inline constexpr auto error_message< field > = "expected a field: 'name = value' or 'name : modifiers'";
-template<> inline constexpr auto error_message< field_tail > = "expected '=' or ':' after the field name";
-template<> inline constexpr auto error_message< modifier_list > = "expected a modifier such as fixed, symmetric or init normal(0.1)";
-template<> inline constexpr auto error_message< eof > = "expected a statement";
+// Each entry: what users read, and its diagnostic code (interpreter/diagnostic_codes.hpp).
+struct Expected { const char* message; const char* code; };
+template< typename > inline constexpr Expected expected{ nullptr, nullptr };
+template<> inline constexpr Expected expected< statement >{ "expected a statement: task, network, train, evaluate, analyze, alter, plot, for, seed, output or include", "E0010" };
+template<> inline constexpr Expected expected< number >{ "expected a number", "E0011" };
+template<> inline constexpr Expected expected< string_lit >{ "expected a string in double quotes", "E0012" };
+template<> inline constexpr Expected expected< string_body >{ "expected the closing '\"' of the string on the same line", "E0013" };
+template<> inline constexpr Expected expected< def_name >{ "expected a name for the definition", "E0014" };
+template<> inline constexpr Expected expected< assign >{ "expected '='", "E0015" };
+template<> inline constexpr Expected expected< ref >{ "expected a name", "E0016" };
+template<> inline constexpr Expected expected< kw_on >{ "expected 'on' and the task", "E0017" };
+template<> inline constexpr Expected expected< kw_to >{ "expected 'to' and the output file name", "E0018" };
+template<> inline constexpr Expected expected< kw_in >{ "expected 'in' and a range or list to sweep over", "E0019" };
+template<> inline constexpr Expected expected< iterable >{ "expected a range such as 1..20 or a list such as [1, 2, 3]", "E0020" };
+template<> inline constexpr Expected expected< iter_atom >{ "expected a number or a name", "E0021" };
+template<> inline constexpr Expected expected< loop_var >{ "expected a loop variable name", "E0022" };
+template<> inline constexpr Expected expected< for_body >{ "expected '{' to open the body of the sweep", "E0023" };
+template<> inline constexpr Expected expected< expr >{ "expected a value or an expression", "E0024" };
+template<> inline constexpr Expected expected< unary >{ "expected a value after the operator", "E0025" };
+template< typename Op > inline constexpr Expected expected< chain_end< Op > >{ "expression too long: more than 255 operators in a row", "E0004" };
+template<> inline constexpr Expected expected< not_a_field >{ "expected a value after the operator", "E0025" };
+template<> inline constexpr Expected expected< negated >{ "expected a value after '-'", "E0025" };
+template<> inline constexpr Expected expected< negated_condition >{ "expected a condition after 'not'", "E0027" };
+template<> inline constexpr Expected expected< multiplicative >{ "expected a value after the operator", "E0025" };
+template<> inline constexpr Expected expected< range_expr >{ "expected a value after the operator", "E0025" };
+template<> inline constexpr Expected expected< additive >{ "expected a value after '..'", "E0026" };
+template<> inline constexpr Expected expected< logic_not >{ "expected a condition", "E0027" };
+template<> inline constexpr Expected expected< logic_and >{ "expected a condition after 'or'", "E0028" };
+template<> inline constexpr Expected expected< postfix >{ "expected a value after '+-'", "E0029" };
+template<> inline constexpr Expected expected< name >{ "expected a name", "E0016" };
+template<> inline constexpr Expected expected< any_name >{ "expected a name", "E0016" };
+template<> inline constexpr Expected expected< rparen >{ "expected ')'", "E0030" };
+template<> inline constexpr Expected expected< rbracket >{ "expected ']'", "E0031" };
+template<> inline constexpr Expected expected< rbrace >{ "expected '}' to close the block", "E0032" };
+template<> inline constexpr Expected expected< field >{ "expected a field: 'name = value' or 'name : modifiers'", "E0033" };
+template<> inline constexpr Expected expected< field_tail >{ "expected '=' or ':' after the field name", "E0034" };
+template<> inline constexpr Expected expected< modifier_list >{ "expected a modifier such as fixed, symmetric or init normal(0.1)", "E0035" };
+template<> inline constexpr Expected expected< eof >{ "expected a statement", "E0010" };
 
 // clang-format on
 
-// The diagnostic code of each message above (codes are listed with their meaning in
-// interpreter/diagnostic_codes.hpp; a unit test checks that every message has one).
-inline constexpr std::pair<const char*, const char*> message_codes[] = {
-    {"expected a statement", "E0010"},
-    {"expression too long: more than 255 operators in a row", "E0004"},
-    {"expected a number", "E0011"},
-    {"expected a string in double quotes", "E0012"},
-    {"expected the closing '\"' of the string on the same line", "E0013"},
-    {"expected a name for the definition", "E0014"},
-    {"expected '='", "E0015"},
-    {"expected a name", "E0016"},
-    {"expected 'on' and the task", "E0017"},
-    {"expected 'to' and the output file name", "E0018"},
-    {"expected 'in' and a range or list to sweep over", "E0019"},
-    {"expected a range such as 1..20 or a list such as [1, 2, 3]", "E0020"},
-    {"expected a number or a name", "E0021"},
-    {"expected a loop variable name", "E0022"},
-    {"expected '{' to open the body of the sweep", "E0023"},
-    {"expected a value or an expression", "E0024"},
-    {"expected a value after the operator", "E0025"},
-    {"expected a value after '-'", "E0025"},
-    {"expected a value after '..'", "E0026"},
-    {"expected a condition", "E0027"},
-    {"expected a condition after 'not'", "E0027"},
-    {"expected a condition after 'or'", "E0028"},
-    {"expected a value after '+-'", "E0029"},
-    {"expected ')'", "E0030"},
-    {"expected ']'", "E0031"},
-    {"expected '}' to close the block", "E0032"},
-    {"expected a field: 'name = value' or 'name : modifiers'", "E0033"},
-    {"expected '=' or ':' after the field name", "E0034"},
-    {"expected a modifier such as fixed, symmetric or init normal(0.1)", "E0035"},
+// A commit point failed: its entry's message (the exception's) and its code.
+struct committed : parse_error {
+    template <typename ParseInput>
+    committed(const Expected& e, const ParseInput& in) : parse_error(e.message, in), code(e.code) {}
+
+    const char* code;
 };
 
-struct errors {
-    template <typename Rule> static constexpr const char* message = error_message<Rule>;
-    // Only must<> raises; a rule with a message may still fail locally inside sor/opt.
-    template <typename Rule> static constexpr bool raise_on_failure = false;
+// Only must<> raises (a rule with an entry may still fail locally inside sor/opt): it
+// throws the rule's entry, or PEGTL's own error where a commit point has none.
+template <typename Rule> struct control : normal<Rule> {
+    template <typename ParseInput, typename... States>
+    [[noreturn]] static void raise(const ParseInput& in, States&&... st) {
+        if constexpr (expected<Rule>.message != nullptr)
+            throw committed(expected<Rule>, in);
+        else
+            normal<Rule>::raise(in, st...);
+    }
 };
-
-template <typename Rule> using control = must_if<errors, normal, false>::control<Rule>;
 
 // Replaces a node that has a single child by that child, keeping positions otherwise
 // (PEGTL's fold_one also drops the content of the nodes it keeps; spans need it).
@@ -305,62 +298,6 @@ using selector = parse_tree::selector<
 }  // namespace rules
 
 namespace {
-
-// Every attempt of a stored rule allocates a parse-tree node, most of them freed again at
-// once: hundreds of thousands for a long script. Nodes therefore come from an arena that
-// lives for one parse() call (no node outlives it: the tree is converted to the AST and
-// dropped inside parse), with freed nodes reused from a free list.
-class NodeArena {
-public:
-    NodeArena() : previous_(current_) { current_ = this; }
-
-    ~NodeArena() {
-        current_ = previous_;
-        for (void* slab : slabs_)
-            ::operator delete(slab);
-    }
-
-    NodeArena(const NodeArena&) = delete;
-    NodeArena& operator=(const NodeArena&) = delete;
-
-    static NodeArena* current() { return current_; }
-
-    void* allocate(std::size_t size) {
-        if (free_ != nullptr) {
-            void* p = free_;
-            free_ = free_->next;
-            return p;
-        }
-        if (used_ + size > kSlab || slabs_.empty()) {
-            slabs_.push_back(::operator new(kSlab));
-            used_ = 0;
-        }
-        void* p = static_cast<char*>(slabs_.back()) + used_;
-        used_ += (size + alignof(std::max_align_t) - 1) / alignof(std::max_align_t)
-                 * alignof(std::max_align_t);
-        return p;
-    }
-
-    void release(void* p) {
-        auto* block = static_cast<FreeBlock*>(p);
-        block->next = free_;
-        free_ = block;
-    }
-
-private:
-    struct FreeBlock {
-        FreeBlock* next;
-    };
-
-    static constexpr std::size_t kSlab = 1 << 16;
-    static thread_local NodeArena* current_;
-    NodeArena* previous_;
-    std::vector<void*> slabs_;
-    std::size_t used_ = 0;
-    FreeBlock* free_ = nullptr;
-};
-
-thread_local NodeArena* NodeArena::current_ = nullptr;
 
 // Under AddressSanitizer nodes use the global allocator, so the sanitizer (and the fuzz
 // target) still sees every use after free.
@@ -767,166 +704,23 @@ private:
     std::string_view source_;
 };
 
-// One lexical walk over the source, shared by the checks below: calls on_code(byte, line,
-// column) for every character outside strings and comments, and on_comment(begin, end,
-// line, column) for every comment ('#' to the end of the line). Stops at `limit`.
-template <typename OnCode, typename OnComment>
-void scan_source(std::string_view source, std::size_t limit, OnCode on_code, OnComment on_comment) {
-    std::uint32_t line = 1, column = 1;
-    bool in_string = false;
-    limit = std::min(limit, source.size());
-    for (std::size_t i = 0; i < limit; ++i, ++column) {
-        const char c = source[i];
-        if (c == '\n') {
-            ++line;
-            column = 0;
-            in_string = false;
-        } else if (in_string) {
-            if (c == '\\')
-                ++i, ++column;
-            else if (c == '"')
-                in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '#') {
-            std::size_t j = i;
-            while (j < source.size() && source[j] != '\n')
-                ++j;
-            on_comment(i, j, line, column);
-            column += static_cast<std::uint32_t>(j - i - 1);
-            i = j - 1;
-        } else {
-            on_code(i, line, column);
-        }
-    }
-}
-
-// Scripts are UTF-8 text. Rejecting anything else up front keeps binary files and other
-// encodings from reaching the grammar (and the terminal, through diagnostics) as garbage.
-void check_encoding(std::string_view source, std::uint32_t file_id) {
-    std::uint32_t line = 1, column = 1;
-    auto fail = [&](std::size_t i, const char* message, const char* code) {
-        throw ParseFailure(SyntaxError{{file_id, line, column, static_cast<std::uint32_t>(i),
-                                        static_cast<std::uint32_t>(i + 1)},
-                                       message,
-                                       false,
-                                       code});
-    };
-    for (std::size_t i = 0; i < source.size(); ++column) {
-        const auto c = static_cast<unsigned char>(source[i]);
-        if (c == 0)
-            fail(i, "the file contains a NUL byte: it is binary data, not a script", "E0003");
-        if (c < 0x80) {
-            if (c == '\n') {
-                ++line;
-                column = 0;
-            }
-            ++i;
-            continue;
-        }
-        // The length of the sequence and the range its second byte must lie in (this
-        // excludes overlong forms, UTF-16 surrogates and code points above U+10FFFF).
-        std::size_t length = 0;
-        unsigned char low = 0x80, high = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF)
-            length = 2;
-        else if (c >= 0xE0 && c <= 0xEF) {
-            length = 3;
-            low = c == 0xE0 ? 0xA0 : 0x80;
-            high = c == 0xED ? 0x9F : 0xBF;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            length = 4;
-            low = c == 0xF0 ? 0x90 : 0x80;
-            high = c == 0xF4 ? 0x8F : 0xBF;
-        }
-        bool ok = length > 0 && i + length <= source.size();
-        for (std::size_t k = 1; ok && k < length; ++k) {
-            const auto b = static_cast<unsigned char>(source[i + k]);
-            ok = k == 1 ? (b >= low && b <= high) : (b >= 0x80 && b <= 0xBF);
-        }
-        if (!ok)
-            fail(i, "the file is not valid UTF-8 text", "E0002");
-        i += length;
-    }
-}
-
-// Deeply nested brackets would exhaust the stack of a recursive-descent parser; reject them
-// with a message instead.
-constexpr int kMaxNesting = 64;
-
-void check_nesting(std::string_view source, std::uint32_t file_id) {
-    int depth = 0;
-    scan_source(
-        source, source.size(),
-        [&](std::size_t i, std::uint32_t line, std::uint32_t column) {
-            const char c = source[i];
-            if (c == '(' || c == '[' || c == '{') {
-                if (++depth > kMaxNesting)
-                    throw ParseFailure(
-                        SyntaxError{{file_id, line, column, static_cast<std::uint32_t>(i),
-                                     static_cast<std::uint32_t>(i + 1)},
-                                    "brackets nested too deeply (more than 64 levels)",
-                                    false,
-                                    "E0004"});
-            } else if (c == ')' || c == ']' || c == '}') {
-                depth = depth > 0 ? depth - 1 : 0;
-            }
-        },
-        [](std::size_t, std::size_t, std::uint32_t, std::uint32_t) {});
-}
-
-// Comments are found by a lexical scan (outside strings): keeping them out of the parse
-// tree keeps the tree's shape independent of where users put comments.
-std::vector<ast::Comment> collect_comments(std::string_view source, std::uint32_t file_id) {
-    std::vector<ast::Comment> out;
-    scan_source(
-        source, source.size(), [](std::size_t, std::uint32_t, std::uint32_t) {},
-        [&](std::size_t begin, std::size_t end, std::uint32_t line, std::uint32_t column) {
-            std::string text(source.substr(begin + 1, end - begin - 1));
-            if (!text.empty() && text.back() == '\r')
-                text.pop_back();
-            out.push_back({{file_id, line, column, static_cast<std::uint32_t>(begin),
-                            static_cast<std::uint32_t>(end)},
-                           std::move(text)});
-        });
-    return out;
-}
-
-// The position of the innermost '{' still open at byte `at` (outside strings and comments).
-std::optional<std::size_t> unclosed(std::string_view source, std::size_t at, char opening,
-                                    char closing) {
-    std::vector<std::size_t> open;
-    scan_source(
-        source, at,
-        [&](std::size_t i, std::uint32_t, std::uint32_t) {
-            if (source[i] == opening)
-                open.push_back(i);
-            else if (source[i] == closing && !open.empty())
-                open.pop_back();
-        },
-        [](std::size_t, std::size_t, std::uint32_t, std::uint32_t) {});
-    if (open.empty())
-        return std::nullopt;
-    return open.back();
-}
-
-// The 1-based line and column of a byte.
-std::pair<std::uint32_t, std::uint32_t> position_of(std::size_t byte, std::string_view source) {
-    std::uint32_t line = 1, column = 1;
-    for (std::size_t i = 0; i < byte && i < source.size(); ++i) {
-        if (source[i] == '\n') {
-            ++line;
-            column = 1;
-        } else {
-            ++column;
-        }
-    }
-    return {line, column};
-}
-
-std::string opened_at(std::size_t byte, std::string_view source) {
-    const auto [line, column] = position_of(byte, source);
-    return std::to_string(line) + ":" + std::to_string(column);
+// What users read for a failed parse: the error table's message and code at the failing
+// position (syntax_errors.cpp makes it more precise where the source shows what went wrong).
+SyntaxError syntax_error(const pegtl::parse_error& e, std::string_view source,
+                         std::uint32_t file_id) {
+    const auto& p = e.positions().front();
+    SyntaxError err;
+    err.where = {file_id, static_cast<std::uint32_t>(p.line), static_cast<std::uint32_t>(p.column),
+                 static_cast<std::uint32_t>(p.byte), static_cast<std::uint32_t>(p.byte + 1)};
+    err.message = std::string(e.message());
+    // Every commit point should have its own entry; if one was missed, say so plainly
+    // rather than print a rule name.
+    if (err.message.rfind("parse error matching", 0) == 0)
+        err.message = "unexpected input here";
+    const auto* entry = dynamic_cast<const rules::committed*>(&e);
+    err.code = entry != nullptr ? entry->code : "E0010";
+    refine_syntax_error(err, source, p.byte);
+    return err;
 }
 
 }  // namespace
@@ -958,83 +752,7 @@ ast::Module parse(std::string_view original, std::uint32_t file_id, const std::s
         module.comments = collect_comments(source, file_id);
         return module;
     } catch (const pegtl::parse_error& e) {
-        const auto& p = e.positions().front();
-        SyntaxError err;
-        err.where = {file_id, static_cast<std::uint32_t>(p.line),
-                     static_cast<std::uint32_t>(p.column), static_cast<std::uint32_t>(p.byte),
-                     static_cast<std::uint32_t>(p.byte + 1)};
-        err.message = std::string(e.message());
-        // Every commit point should have its own message; if one was missed, say so plainly
-        // rather than print a rule name.
-        if (err.message.rfind("parse error matching", 0) == 0)
-            err.message = "unexpected input here";
-        err.code = "E0010";
-        for (const auto& [message, code] : rules::message_codes)
-            if (err.message == message)
-                err.code = code;
-        // A name was expected and a keyword stands there: say so, it is not obvious.
-        if (err.code == "E0014" || err.code == "E0016" || err.code == "E0022") {
-            static const char* const reserved[] = {
-                "seed",     "output",  "include", "task", "network", "train",
-                "evaluate", "analyze", "plot",    "for",  "in",      "on",
-                "to",       "and",     "or",      "not",  "true",    "false"};
-            const std::string_view rest =
-                source.substr(std::min<std::size_t>(p.byte, source.size()));
-            for (const char* k : reserved) {
-                const std::string_view kw(k);
-                if (rest.substr(0, kw.size()) == kw
-                    && (rest.size() == kw.size()
-                        || !(std::isalnum(static_cast<unsigned char>(rest[kw.size()]))
-                             || rest[kw.size()] == '_')))
-                    err.message += " ('" + std::string(kw) + "' is a keyword)";
-            }
-        }
-        err.incomplete = p.byte >= source.size();
-        // A statement keyword where a field was expected: the block above was never closed.
-        if (err.message
-                == rules::error_message<
-                    rules::field> || err.message == rules::error_message<rules::rbrace>) {
-            static const char* const keywords[] = {"task",    "network", "train", "evaluate",
-                                                   "analyze", "plot",    "for",   "seed",
-                                                   "output",  "include"};
-            const std::string_view rest =
-                source.substr(std::min<std::size_t>(p.byte, source.size()));
-            bool at_statement = err.incomplete;
-            for (const char* k : keywords) {
-                const std::string_view kw(k);
-                at_statement |= rest.substr(0, kw.size()) == kw
-                                && (rest.size() == kw.size()
-                                    || !std::isalnum(static_cast<unsigned char>(rest[kw.size()])));
-            }
-            if (at_statement) {
-                if (const auto open = unclosed(source, p.byte, '{', '}')) {
-                    err.code = "E0032";
-                    if (err.incomplete) {
-                        // At the end of the file there is nothing to point at: point at
-                        // the brace that is never closed.
-                        const auto [line, column] = position_of(*open, source);
-                        err.where = {file_id, line, column, static_cast<std::uint32_t>(*open),
-                                     static_cast<std::uint32_t>(*open + 1)};
-                        err.message =
-                            "this '{' is never closed: expected '}' before the end of "
-                            "the file";
-                    } else {
-                        err.message =
-                            "expected '}' to close the block opened at " + opened_at(*open, source);
-                    }
-                }
-            }
-        }
-        // Which bracket a missing ')' or ']' would close.
-        for (const auto& [code, opening, closing] :
-             {std::tuple{"E0030", '(', ')'}, std::tuple{"E0031", '[', ']'}}) {
-            if (err.code != code)
-                continue;
-            if (const auto open = unclosed(source, p.byte, opening, closing))
-                err.message = std::string("expected '") + closing + "' to close the '" + opening
-                              + "' opened at " + opened_at(*open, source);
-        }
-        throw ParseFailure(std::move(err));
+        throw ParseFailure(syntax_error(e, source, file_id));
     }
 }
 

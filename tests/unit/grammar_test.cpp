@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include "grammar/keywords.hpp"
 #include "grammar/parser.hpp"
 
 namespace g = rnn::grammar;
@@ -119,4 +120,80 @@ TEST_CASE("prefix operators keep the whole operand: not a < b, -a +- b") {
     const Expr& neg = *m.statements[1].head;
     REQUIRE(neg.kind == Expr::Kind::Unary);
     CHECK(neg.items[0]->kind == Expr::Kind::Jitter);
+}
+
+TEST_CASE("every keyword of the table is reserved, and a name in its place says so") {
+    for (const g::Keyword& k : g::keywords()) {
+        CAPTURE(k.word);
+        const auto e = error_of("network " + std::string(k.word) + " = rnn");
+        CHECK(e.code == "E0014");
+        CHECK(e.message
+              == "expected a name for the definition ('" + std::string(k.word) + "' is a keyword)");
+        // Inside expressions only some are reserved: a task signal may be called `output`.
+        // (A block call: no literal or operator can take the word's place there.)
+        const std::string value = "analyze a = " + std::string(k.word) + " { x = 1 }";
+        bool parses = true;
+        try {
+            g::parse(value, 0, "t.rnn");
+        } catch (const g::ParseFailure&) {
+            parses = false;
+        }
+        CHECK(parses == !k.in_expressions);
+    }
+    CHECK(g::find_keyword("alter") != nullptr);
+    CHECK(g::find_keyword("alters") == nullptr);
+    CHECK(g::keyword_at("alter_x = 1") == nullptr);
+    REQUIRE(g::keyword_at("alter a") != nullptr);
+    CHECK(g::keyword_at("alter a")->word == "alter");
+}
+
+TEST_CASE("each statement keyword starts its statement, and the statement error names them all") {
+    const std::string all = error_of("x = 3").message;
+    for (const g::Keyword& k : g::keywords()) {
+        if (!k.statement)
+            continue;
+        CAPTURE(k.word);
+        CHECK(rnn::ast::statement_keyword(*k.statement) == k.word);
+        CHECK(all.find(" " + std::string(k.word)) != std::string::npos);
+        // After an unclosed block a statement keyword is the block's missing '}'.
+        const auto e = error_of("task t = m {\n  a = 1\n" + std::string(k.word) + " x");
+        CHECK(e.code == "E0032");
+        CHECK(e.message == "expected '}' to close the block opened at 1:12");
+    }
+}
+
+TEST_CASE("syntax errors carry the code of their entry in the error table") {
+    CHECK(error_of("task x memory_recall").code == "E0015");
+    CHECK(error_of("task t = m { 3 }").code == "E0033");
+    CHECK(error_of("task t = m { a = 1 +\n }").code == "E0025");
+    CHECK(error_of("x = 3").code == "E0010");
+    CHECK(error_of("for i 1..3 { }").code == "E0019");
+}
+
+TEST_CASE("the language reference and the fuzz dictionary list the keyword table") {
+    auto read = [](const std::string& path) {
+        std::ifstream in(std::string(RNN_SOURCE_DIR) + "/" + path);
+        std::stringstream s;
+        s << in.rdbuf();
+        return s.str();
+    };
+    // The docs wrap their lines: compare with blank space collapsed.
+    std::string docs;
+    for (const char c : read("docs/language.md"))
+        if (!(c == ' ' || c == '\n') || (docs.empty() || docs.back() != ' '))
+            docs += c == '\n' ? ' ' : c;
+    std::string all, in_expressions;
+    for (const g::Keyword& k : g::keywords()) {
+        all += (all.empty() ? "" : " ") + std::string(k.word);
+        if (k.in_expressions)
+            in_expressions += (in_expressions.empty() ? "" : " ") + std::string(k.word);
+    }
+    CHECK(docs.find("Keywords (`" + all + "`)") != std::string::npos);
+    CHECK(docs.find("Inside expressions only `" + in_expressions + "` are reserved")
+          != std::string::npos);
+    const std::string dict = read("tests/fuzz/rnn.dict");
+    for (const g::Keyword& k : g::keywords()) {
+        const std::string w(k.word);
+        CHECK(dict.find("kw_" + w + "=\"" + w + "\"\n") != std::string::npos);
+    }
 }

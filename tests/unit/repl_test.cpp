@@ -1,15 +1,15 @@
-// The REPL's session (interpreter/repl.hpp) without a terminal: continuation while a block
+// The REPL's session (interpreter/repl/session.hpp) without a terminal: continuation while a block
 // is open, definitions that replace earlier ones, errors that leave the session as it was,
 // completion, :save's text, alter statements run through the engine, and the lesion's
 // masks on gated and continuous-time networks.
-#include "interpreter/repl.hpp"
-
 #include <filesystem>
 
 #include <doctest/doctest.h>
 
+#include "grammar/keywords.hpp"
 #include "interpreter/check/statements.hpp"
 #include "interpreter/load.hpp"
+#include "interpreter/repl/session.hpp"
 #include "interpreter/training.hpp"
 #include "runtime/files.hpp"
 
@@ -96,6 +96,21 @@ TEST_CASE("repl: completion of keywords, names, stdlib entries, parameters and t
     CHECK(has(s.completions("fit.W_s"), "fit.W_self"));
     CHECK(has(s.completions(":sa"), ":save"));
     CHECK(s.completions("zzz").empty());
+}
+
+TEST_CASE("repl: every statement keyword has its :help, and none is taken for a result") {
+    Captured c;
+    Session s = make(c);
+    const std::vector<std::string> all = s.completions("");
+    for (const auto& k : rnn::grammar::keywords()) {
+        CAPTURE(k.word);
+        if (k.statement)
+            CHECK(statement(std::string(k.word)) != nullptr);
+        CHECK(std::find(all.begin(), all.end(), k.word) != all.end());
+        s.feed(std::string(k.word));  // a keyword alone is an incomplete or wrong statement
+        s.clear_pending();
+        CHECK(c.err.find("no definition named") == std::string::npos);
+    }
 }
 
 TEST_CASE("repl: :help of a statement gives its syntax and the fields the checker accepts") {

@@ -3,8 +3,13 @@
 // it and is checked with the whole, as `rnn check` would. Asking for a result (a bare name
 // such as `test`, or `fit.W_self`) runs only the nodes that result needs, through the same
 // engine and cache as `rnn run`, and prints it as a compact table. `:save FILE` writes the
-// session as a runnable .rnn file. The Session knows nothing of terminals: run_repl() reads
-// lines (libedit on a terminal, plain lines from a pipe) and feeds them to it.
+// session as a runnable .rnn file. The Session knows nothing of terminals: run_repl()
+// (terminal.hpp) reads lines (libedit on a terminal, plain lines from a pipe) and feeds
+// them to it.
+//
+// The Session's methods live in one file per job: session.cpp (statements, replacement
+// keys, loading), results.cpp (asking for a result), run_nodes.cpp (running what a result
+// needs), commands.cpp (the `:` commands), completion.cpp.
 #pragma once
 
 #include <atomic>
@@ -81,9 +86,19 @@ private:
     void command(const std::string& line);
     bool add_statements(const std::string& text, const std::string& directory = {});
     void query(const std::string& text);
+    // The summary of tensor `members` (`W_self` or `W_self.raw`) of the trained network
+    // `name`, from the node's folder `dir`.
+    void show_tensor(const std::string& name, const std::vector<std::string>& members,
+                     const std::string& text, const std::filesystem::path& dir);
+    // A node's metrics as a table (and a training's last epoch from its history).
+    void show_results(const std::string& kind, const std::string& name,
+                      const std::filesystem::path& dir);
     void show(const std::string& what);
+    // The shapes of what the node `name` wrote.
+    void show_shapes(const std::string& kind, const std::string& name);
     void help(const std::string& name);
     void vars();
+    void save(const std::string& file);
     // A tensor of a training stopped by Ctrl-C, as of its last completed epoch (from its
     // checkpoint); false when the training has no checkpoint or has finished.
     bool show_checkpointed(const std::string& name, const std::vector<std::string>& members,
@@ -108,11 +123,5 @@ private:
     bool quit_ = false;
     bool had_error_ = false;
 };
-
-// The command: `rnn repl [FILE] [--out DIR]`. Returns the exit code (0; 1 when standard
-// input is not a terminal and an input failed, so scripts notice).
-int run_repl(const std::vector<std::string>& args, int blas_threads, const std::string& blas_core,
-             const std::string& blas_choice, long interrupt_after_epoch,
-             double large_activity_bytes);
 
 }  // namespace rnn::interp
