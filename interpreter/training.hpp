@@ -2,6 +2,8 @@
 // checked definition, runs the epochs (schedule, loss terms, optimizer and clipping, early
 // stopping), and evaluates trained weights on fresh trials. The random streams are named by entity
 // path (docs/architecture.md), so results depend only on the script and its seed.
+// This header is the public API; its parts live in interpreter/training/, one job per file
+// (docs/architecture.md, "Training").
 #pragma once
 
 #include <functional>

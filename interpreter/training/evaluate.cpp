@@ -1,0 +1,136 @@
+// evaluate: a trained network on fresh trials of a task, with the evaluation's clamps and
+// perturbations; the task's signals and metrics per trial, and with keep_activity the
+// activity the analyses read.
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "interpreter/training.hpp"
+#include "interpreter/training/build.hpp"
+#include "interpreter/training/learner.hpp"
+#include "interpreter/training/metrics.hpp"
+#include "runtime/optimizer.hpp"
+#include "runtime/random.hpp"
+
+namespace rnn::interp {
+
+namespace {
+
+// features x (batch * steps), column t * batch + b, as trials x features x steps.
+arma::fcube trials_cube(const arma::fmat& m, arma::uword batch) {
+    const arma::uword steps = m.n_cols / batch;
+    arma::fcube out(batch, m.n_rows, steps);
+    for (arma::uword t = 0; t < steps; ++t)
+        out.slice(t) = m.cols(t * batch, (t + 1) * batch - 1).t();
+    return out;
+}
+
+// An evaluation's inputs with its clamps applied, and its state perturbation (units x
+// (batch * steps); empty without `perturb`).
+std::pair<arma::fmat, arma::fmat> probe_inputs(const Program& program, const EvaluateDef& def,
+                                               const stdlib::TaskInstance& task,
+                                               const stdlib::TrialBatch& batch, arma::uword units) {
+    arma::fmat inputs = batch.inputs;
+    const arma::uword trials = batch.batch;
+    const arma::uword steps = inputs.n_cols / std::max<arma::uword>(trials, 1);
+    if (!def.clamps.empty()) {
+        const std::vector<stdlib::Period> periods = stdlib::periods_of(task, batch);
+        for (const auto& c : def.clamps) {
+            const stdlib::Period* p = nullptr;
+            for (const auto& q : periods)
+                if (q.name == c.period)
+                    p = &q;
+            const auto channel = static_cast<arma::uword>(c.channel);
+            if (channel >= inputs.n_rows)
+                throw RuntimeFailure(
+                    fmt::format("evaluate {}: the task has {} input channels, so "
+                                "channel {} cannot be clamped",
+                                def.name, inputs.n_rows, c.channel));
+            for (arma::uword b = 0; b < trials; ++b) {
+                const arma::uword from = p ? p->begin_of(b) : 0;
+                const arma::uword to = p ? std::min(p->end_of(b), steps) : steps;
+                for (arma::uword t = from; t < to; ++t)
+                    inputs(channel, t * trials + b) = static_cast<float>(c.value);
+            }
+        }
+    }
+    arma::fmat perturbation;
+    if (!def.perturbs.empty()) {
+        perturbation.zeros(units, inputs.n_cols);
+        rt::RandomStream stream(
+            rt::stream_key(program.seed, "evaluate " + def.name + " / perturb"));
+        for (const auto& p : def.perturbs) {
+            const auto t = static_cast<arma::uword>(p.step);
+            if (t >= steps)
+                throw RuntimeFailure(fmt::format(
+                    "evaluate {}: the trials have {} steps, so there is no step {} to perturb",
+                    def.name, steps, p.step));
+            arma::fmat kick(units, trials);
+            stream.fill_normal(kick, 0.0, p.size);
+            perturbation.cols(t * trials, (t + 1) * trials - 1) += kick;
+        }
+    }
+    return {std::move(inputs), std::move(perturbation)};
+}
+
+}  // namespace
+
+Evaluation evaluate(const Program& program, const EvaluateDef& def, const TrainedNetwork& trained,
+                    const stdlib::TaskInstance& task, const TaskDef& task_def) {
+    const stdlib::TrialDraws draws(
+        rt::stream_key(program.seed, "evaluate " + def.name + " / trials"), 0);
+    const stdlib::TrialBatch batch =
+        task.evaluation_batch(draws, static_cast<arma::uword>(def.trials));
+    rt::Tape<float> tape;
+    rt::Network<float> net = trained.net;
+    rt::NetworkVars vars;
+    const auto [inputs, perturbation] = probe_inputs(program, def, task, batch, net.units());
+    if (net.shape.kind == rt::CellKind::Plastic) {
+        // A plastic network runs as it does in training, its fast weights learning within
+        // each sequence from the targets, on this copy of the trained weights.
+        const TrainDef& train_def = program.training_of(def.train);
+        rt::Optimizer<float> unused(train_def.optimizer);
+        const auto learner =
+            make_learner(train_def, training_seed(program, train_def), net, unused);
+        stdlib::TrialBatch clamped;
+        if (!def.clamps.empty()) {
+            clamped = batch;
+            clamped.inputs = inputs;
+        }
+        vars = online_pass(tape, *learner, net, task, def.clamps.empty() ? batch : clamped,
+                           train_def.loss.front().node, true);
+    } else {
+        for (auto& p : net.params)
+            p.constraint.fixed = true;  // no gradients wanted
+        // Keep symmetric parametrisation: fixed only stops training, constrain still applies.
+        vars = rt::forward(
+            tape, net, inputs, batch.batch, perturbation.empty() ? nullptr : &perturbation,
+            def.start ? std::optional<float>(static_cast<float>(*def.start)) : batch.initial_state,
+            0, def.keep_activity);
+    }
+    Evaluation ev;
+    ev.condition = batch.condition;
+    ev.periods = stdlib::periods_of(task, batch);
+    if (def.keep_activity) {
+        const rt::Var source = vars.rates.valid() ? vars.rates : vars.states;
+        ev.activity = trials_cube(tape.value(source), batch.batch);
+        ev.inputs = trials_cube(inputs, batch.batch);  // with its clamps, as the network saw it
+        ev.labels = batch.labels;
+        ev.labels["condition"] = batch.condition;
+        if (vars.cells.valid())
+            ev.cells = trials_cube(tape.value(vars.cells), batch.batch);
+    }
+    for (const auto& s : task_def.entry->signals)
+        ev.signals[s.name] = tape.value(task.signal(s.name, tape, vars, batch));
+    for (const auto& m : task_def.entry->metrics) {
+        ev.metric_names.push_back(m.name);
+        for (const auto& p : ev.periods)
+            if (p.name == m.period)
+                ev.per_trial[m.name] = metric_per_trial(m, ev.signals.at(m.signal), p);
+    }
+    return ev;
+}
+
+}  // namespace rnn::interp
