@@ -27,6 +27,7 @@ CpuFeatures cpu_features() {
     f.avx2 = __builtin_cpu_supports("avx2");
     f.fma = __builtin_cpu_supports("fma");
     f.avx512f = __builtin_cpu_supports("avx512f");
+    f.avx512bf16 = __builtin_cpu_supports("avx512bf16");
 #endif
     return f;
 }
@@ -46,6 +47,11 @@ std::optional<std::string> better_coretype(std::string_view corename, const CpuF
         is_slow |= corename == s;
     if (!is_slow)
         return std::nullopt;
+    // A processor newer than this OpenBLAS knows (Sapphire Rapids and later under 0.3.21)
+    // gets the newest kernels it can run: those OpenBLAS itself picks on Cooper Lake, so that
+    // such a machine computes as a recognised AVX512-BF16 one does.
+    if (cpu.avx512f && cpu.avx512bf16 && cpu.avx2 && cpu.fma)
+        return std::string("Cooperlake");
     if (cpu.avx512f && cpu.avx2 && cpu.fma)
         return std::string("SkylakeX");
     if (cpu.avx2 && cpu.fma)

@@ -5,9 +5,9 @@
 // in a new process: `choose_blas_kernels` sets the variable and re-executes the program.
 //
 // The rules: a value the user set is respected; a core type is chosen only when the CPU
-// supports it (SkylakeX needs AVX-512F, Haswell AVX2 and FMA: a kernel the CPU lacks dies
-// with SIGILL); after the re-execution a small GEMM is checked against a plain loop, and
-// if it disagrees the program runs again with OpenBLAS's own choice.
+// supports it (Cooperlake needs AVX-512F and AVX512-BF16, SkylakeX AVX-512F, Haswell AVX2
+// and FMA: a kernel the CPU lacks dies with SIGILL); after the re-execution a small GEMM is checked
+// against a plain loop, and if it disagrees the program runs again with OpenBLAS's own choice.
 #pragma once
 
 #include <optional>
@@ -20,6 +20,7 @@ struct CpuFeatures {
     bool avx2 = false;
     bool fma = false;
     bool avx512f = false;
+    bool avx512bf16 = false;
 };
 
 CpuFeatures cpu_features();

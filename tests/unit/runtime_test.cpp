@@ -164,8 +164,9 @@ TEST_CASE(".npy files round-trip and reject bad input") {
 
 TEST_CASE(
     "a faster OpenBLAS core is chosen only over a slow fallback, and only if the CPU has it") {
-    const rt::CpuFeatures avx512{true, true, true}, avx2{true, true, false},
-        old{false, false, false};
+    const rt::CpuFeatures bf16{true, true, true, true}, avx512{true, true, true, false},
+        avx2{true, true, false, false}, old{false, false, false, false};
+    CHECK(rt::better_coretype("Prescott", bf16) == std::optional<std::string>("Cooperlake"));
     CHECK(rt::better_coretype("Prescott", avx512) == std::optional<std::string>("SkylakeX"));
     CHECK(rt::better_coretype("Prescott", avx2) == std::optional<std::string>("Haswell"));
     CHECK(rt::better_coretype("Nehalem", avx2) == std::optional<std::string>("Haswell"));
