@@ -3,10 +3,9 @@
 #include <doctest/doctest.h>
 
 #include "runtime/random.hpp"
-#include "stdlib/analyses/hopfield_similarity.hpp"
+#include "stdlib/entry_list.hpp"
 #include "stdlib/figures/gnuplot.hpp"
 #include "stdlib/registry.hpp"
-#include "stdlib/tasks/memory_recall.hpp"
 
 namespace s = rnn::stdlib;
 namespace rt = rnn::rt;
