@@ -11,7 +11,7 @@
 #include <string>
 
 #include "runtime/random.hpp"
-#include "stdlib/analyses/entries.hpp"
+#include "stdlib/entry_list.hpp"
 #include "stdlib/schema.hpp"
 
 namespace s = rnn::stdlib;

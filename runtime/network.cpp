@@ -4,45 +4,15 @@
 
 namespace rnn::rt {
 
-std::optional<CellKind> cell_kind_from_name(std::string_view name) {
-    if (name == "rnn")
-        return CellKind::Rnn;
-    if (name == "gru")
-        return CellKind::Gru;
-    if (name == "lstm")
-        return CellKind::Lstm;
-    if (name == "ctrnn")
-        return CellKind::Ctrnn;
-    if (name == "plastic")
-        return CellKind::Plastic;
-    return std::nullopt;
-}
-
-std::string_view cell_kind_name(CellKind kind) {
-    switch (kind) {
-        case CellKind::Rnn:
-            return "rnn";
-        case CellKind::Gru:
-            return "gru";
-        case CellKind::Lstm:
-            return "lstm";
-        case CellKind::Ctrnn:
-            return "ctrnn";
-        case CellKind::Plastic:
-            return "plastic";
-    }
-    return "?";
-}
-
 std::vector<TensorLayout> tensor_layout(const NetworkShape& s) {
     const arma::uword n = s.units;
     const double bound = n > 0 ? 1.0 / std::sqrt(static_cast<double>(n)) : 0.0;
     const Initializer pytorch{InitKind::Uniform, -bound, bound};
     const Initializer zeros{InitKind::Zeros, 0.0, 0.0};
     std::vector<TensorLayout> out;
-    auto add = [&](const char* name, TensorRole role, arma::uword rows, arma::uword cols,
+    auto add = [&](std::string name, TensorRole role, arma::uword rows, arma::uword cols,
                    Initializer init, bool fixed = false) {
-        out.push_back(TensorLayout{name, role, rows, cols, init, fixed});
+        out.push_back(TensorLayout{std::move(name), role, rows, cols, init, fixed});
     };
     if (s.kind == CellKind::Plastic) {
         // S is unknown (0) while the input size is.
@@ -67,44 +37,36 @@ std::vector<TensorLayout> tensor_layout(const NetworkShape& s) {
         add("h0", TensorRole::InitialState, n, 1, zeros, true);
         return out;
     }
-    switch (s.kind) {
-        case CellKind::Plastic:  // above
-            break;
-        case CellKind::Rnn:
-            add("W_self", TensorRole::Recurrent, n, n, pytorch);
-            add("W_input", TensorRole::Input, n, s.inputs, pytorch);
-            if (s.bias)
-                add("b", TensorRole::Bias, n, 1, zeros);
-            break;
-        case CellKind::Gru:
-        case CellKind::Lstm: {
-            const arma::uword gates = s.kind == CellKind::Gru ? 3 : 4;
-            add("W_self", TensorRole::Recurrent, gates * n, n, pytorch);
-            add("W_input", TensorRole::Input, gates * n, s.inputs, pytorch);
-            if (s.bias) {
-                add("b_self", TensorRole::Bias, gates * n, 1, pytorch);
-                add("b_input", TensorRole::Bias, gates * n, 1, pytorch);
-            }
-            break;
-        }
-        case CellKind::Ctrnn:
-            add("G", TensorRole::Recurrent, n, n, Initializer{InitKind::Normal, bound, 0.0});
-            add("I", TensorRole::Input, n, s.inputs, Initializer{InitKind::Normal, 1.0, 0.0});
-            if (s.bias)
-                add("b", TensorRole::Bias, n, 1, zeros);
-            break;
+    // The fused kinds from their row of the traits table: weights of `gates` blocks, one
+    // bias b (zeros) or PyTorch's split biases, a readout, then the initial states.
+    const CellTraits& t = cell_traits(s.kind);
+    const bool seed002 = t.defaults == InitDefaults::Seed002;
+    const Initializer weights = seed002 ? Initializer{InitKind::Normal, bound, 0.0} : pytorch;
+    const Initializer input = seed002 ? Initializer{InitKind::Normal, 1.0, 0.0} : pytorch;
+    const arma::uword rows = t.gates * n;
+    auto add_role = [&](TensorRole role, arma::uword r, arma::uword c, Initializer init,
+                        bool fixed = false) {
+        add(std::string(tensor_name(s.kind, role)), role, r, c, init, fixed);
+    };
+    add_role(TensorRole::Recurrent, rows, n, weights);
+    add_role(TensorRole::Input, rows, s.inputs, input);
+    if (s.bias && !t.bias.empty())
+        add_role(TensorRole::Bias, n, 1, zeros);
+    if (s.bias && !t.recurrent_bias.empty()) {
+        add_role(TensorRole::RecurrentBias, rows, 1, pytorch);
+        add_role(TensorRole::InputBias, rows, 1, pytorch);
     }
     if (s.outputs > 0) {
-        if (s.kind == CellKind::Ctrnn)
-            add("w", TensorRole::Readout, n, s.outputs, Initializer{InitKind::Normal, bound, 0.0});
+        if (t.readout_transposed)
+            add_role(TensorRole::Readout, n, s.outputs, weights);
         else
-            add("W_out", TensorRole::Readout, s.outputs, n, pytorch);
+            add_role(TensorRole::Readout, s.outputs, n, weights);
         if (s.readout_bias)
-            add("b_out", TensorRole::ReadoutBias, s.outputs, 1, pytorch);
+            add_role(TensorRole::ReadoutBias, s.outputs, 1, pytorch);
     }
-    add("h0", TensorRole::InitialState, n, 1, zeros, true);
-    if (has_cell_state(s.kind))
-        add("c0", TensorRole::InitialState, n, 1, zeros, true);
+    add_role(TensorRole::InitialState, n, 1, zeros, true);
+    if (t.cell_state)
+        add_role(TensorRole::InitialCellState, n, 1, zeros, true);
     return out;
 }
 

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/cell_traits.hpp"
 #include "runtime/ctrnn_cell.hpp"
 #include "runtime/gru_cell.hpp"
 #include "runtime/lstm_cell.hpp"
@@ -31,34 +32,6 @@
 #include "runtime/rnn_cell.hpp"
 
 namespace rnn::rt {
-
-enum class CellKind { Rnn, Gru, Lstm, Ctrnn, Plastic };
-
-std::optional<CellKind> cell_kind_from_name(std::string_view name);
-std::string_view cell_kind_name(CellKind kind);
-
-// Whether the cell carries a second state beside h (an lstm's cell state c), which
-// fixed-point analyses need to restart the network from a recorded time step.
-inline bool has_cell_state(CellKind kind) {
-    return kind == CellKind::Lstm;
-}
-
-// What a tensor is to its cell: decides which constraints make sense on it (symmetric and
-// no_self need a square recurrent matrix; Dale's law needs a weight matrix).
-// The plastic network's tensors have roles of their own (its learner ignores constraints):
-// PlasticWeight its C matrices, PlasticMask the masks of plastic entries, Feedback dfa's
-// fixed feedback matrices; its biases are Bias.
-enum class TensorRole {
-    Recurrent,
-    Input,
-    Bias,
-    Readout,
-    ReadoutBias,
-    InitialState,
-    PlasticWeight,
-    PlasticMask,
-    Feedback
-};
 
 // The sizes and options that decide which tensors a network has and their shapes.
 struct NetworkShape {
@@ -175,49 +148,50 @@ NetworkVars forward(Tape<T>& tape, const Network<T>& net, const arma::Mat<T>& in
         v.raw[p.name] = raw;
         v.effective[p.name] = constrain(tape, raw, p.constraint);
     }
-    auto eff = [&](const char* name) {
-        const auto it = v.effective.find(name);
+    const CellKind kind = net.shape.kind;
+    const CellTraits& traits = cell_traits(kind);
+    using R = TensorRole;
+    auto eff = [&](TensorRole role) {
+        const auto it = v.effective.find(std::string(tensor_name(kind, role)));
         return it == v.effective.end() ? Var{} : it->second;
     };
     const Var x = tape.constant(inputs);
     const Var h0 = initial_state
                        ? tape.constant(arma::Mat<T>(net.units(), batch).fill(*initial_state))
-                       : repeat_columns(tape, eff("h0"), batch);
-    switch (net.shape.kind) {
+                       : repeat_columns(tape, eff(R::InitialState), batch);
+    switch (kind) {
         case CellKind::Rnn:
-            v.states = rnn_unroll(tape, eff("W_self"), eff("W_input"), eff("b"), x, h0, batch,
-                                  net.activation, noise, truncate);
-            v.rates = v.states;
+            v.states = rnn_unroll(tape, eff(R::Recurrent), eff(R::Input), eff(R::Bias), x, h0,
+                                  batch, net.activation, noise, truncate);
             break;
         case CellKind::Gru:
-            v.states = gru_unroll(tape, eff("W_input"), eff("W_self"), eff("b_input"),
-                                  eff("b_self"), x, h0, batch, noise, truncate);
-            v.rates = v.states;
+            v.states = gru_unroll(tape, eff(R::Input), eff(R::Recurrent), eff(R::InputBias),
+                                  eff(R::RecurrentBias), x, h0, batch, noise, truncate);
             break;
         case CellKind::Lstm: {
             std::shared_ptr<const arma::Mat<T>> cells;
-            v.states = lstm_unroll(tape, eff("W_input"), eff("W_self"), eff("b_input"),
-                                   eff("b_self"), x, h0, repeat_columns(tape, eff("c0"), batch),
-                                   batch, noise, truncate, keep_cells ? &cells : nullptr);
-            v.rates = v.states;
+            v.states = lstm_unroll(tape, eff(R::Input), eff(R::Recurrent), eff(R::InputBias),
+                                   eff(R::RecurrentBias), x, h0,
+                                   repeat_columns(tape, eff(R::InitialCellState), batch), batch,
+                                   noise, truncate, keep_cells ? &cells : nullptr);
             if (cells)
                 v.cells = tape.constant(*cells);
             break;
         }
         case CellKind::Ctrnn:
-            v.states = ctrnn_unroll(tape, eff("G"), eff("I"), eff("b"), x, h0, batch,
-                                    static_cast<T>(net.alpha), static_cast<T>(net.gain),
+            v.states = ctrnn_unroll(tape, eff(R::Recurrent), eff(R::Input), eff(R::Bias), x, h0,
+                                    batch, static_cast<T>(net.alpha), static_cast<T>(net.gain),
                                     net.activation, noise, truncate);
-            v.rates = activate(tape, v.states, net.activation);
             break;
         case CellKind::Plastic:
             throw std::invalid_argument("the plastic network runs through its learner");
     }
+    v.rates = traits.rates_differ ? activate(tape, v.states, net.activation) : v.states;
     if (net.shape.outputs > 0) {
-        v.outputs = net.shape.kind == CellKind::Ctrnn ? matmul_transposed(tape, eff("w"), v.rates)
-                                                      : matmul(tape, eff("W_out"), v.rates);
+        v.outputs = traits.readout_transposed ? matmul_transposed(tape, eff(R::Readout), v.rates)
+                                              : matmul(tape, eff(R::Readout), v.rates);
         if (net.shape.readout_bias)
-            v.outputs = add_column(tape, v.outputs, eff("b_out"));
+            v.outputs = add_column(tape, v.outputs, eff(R::ReadoutBias));
     }
     return v;
 }

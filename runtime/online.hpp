@@ -22,9 +22,9 @@
 
 #include <armadillo>
 
-namespace rnn::rt {
+#include "runtime/cell_traits.hpp"
 
-enum class UpdateRule { Bptt, Backprop, Dfa };
+namespace rnn::rt {
 
 enum class StepLossKind { CrossEntropy, Mse };
 

@@ -38,10 +38,6 @@ template <typename T> void copy_into(const arma::Mat<T>& from, arma::Mat<T>& to,
     std::copy(from.memptr(), from.memptr() + from.n_elem, to.memptr());
 }
 
-arma::uword gate_count(CellKind kind) {
-    return kind == CellKind::Gru ? 3 : kind == CellKind::Lstm ? 4 : 1;
-}
-
 }  // namespace
 
 template <typename T>
@@ -49,6 +45,7 @@ OnlineCellLearner<T>::OnlineCellLearner(Network<T>& net, UpdateRule rule, Optimi
                                         double clip_norm, RandomStream feedback_stream)
     : net_(net)
     , kind_(net.shape.kind)
+    , traits_(cell_traits(net.shape.kind))
     , rule_(rule)
     , optimizer_(optimizer)
     , clip_norm_(clip_norm)
@@ -57,13 +54,12 @@ OnlineCellLearner<T>::OnlineCellLearner(Network<T>& net, UpdateRule rule, Optimi
     , outputs_(net.shape.outputs)
     , alpha_(static_cast<T>(net.alpha))
     , gain_(static_cast<T>(net.gain)) {
-    const bool vanilla = kind_ == CellKind::Rnn || kind_ == CellKind::Ctrnn;
-    if (!vanilla && kind_ != CellKind::Gru && kind_ != CellKind::Lstm)
+    if (!traits_.fused)
         throw std::invalid_argument(
             "online learner: only rnn, gru, lstm and ctrnn networks learn step by step here");
     if (rule_ == UpdateRule::Bptt)
         throw std::invalid_argument("online learner: bptt is not an online rule");
-    if (rule_ == UpdateRule::Dfa && !vanilla)
+    if (!supports(traits_, rule_))
         throw std::invalid_argument(
             std::string("online learner: dfa needs a layer whose activations it can reach, and ")
             + std::string(cell_kind_name(kind_))
@@ -77,21 +73,21 @@ OnlineCellLearner<T>::OnlineCellLearner(Network<T>& net, UpdateRule rule, Optimi
             throw std::invalid_argument("online learner: tensor " + p.name
                                         + " has a constraint other than fixed");
 
-    auto role = [&](const char* name, arma::Mat<T>*& value) {
-        value = net.find(name) != nullptr ? &net.find(name)->raw : nullptr;
+    auto role = [&](TensorRole r, arma::Mat<T>*& value) {
+        Parameter<T>* p = net.find(tensor_name(kind_, r));
+        value = p != nullptr ? &p->raw : nullptr;
     };
-    const bool ctrnn = kind_ == CellKind::Ctrnn;
-    role(ctrnn ? "G" : "W_self", w_rec_);
-    role(ctrnn ? "I" : "W_input", w_in_);
-    role("b", bias_);
-    role("b_input", b_input_);
-    role("b_self", b_self_);
-    role(ctrnn ? "w" : "W_out", readout_);
-    role("b_out", readout_bias_);
-    role("h0", h0_);
-    role("c0", c0_);
+    role(TensorRole::Recurrent, w_rec_);
+    role(TensorRole::Input, w_in_);
+    role(TensorRole::Bias, bias_);
+    role(TensorRole::InputBias, b_input_);
+    role(TensorRole::RecurrentBias, b_self_);
+    role(TensorRole::Readout, readout_);
+    role(TensorRole::ReadoutBias, readout_bias_);
+    role(TensorRole::InitialState, h0_);
+    role(TensorRole::InitialCellState, c0_);
     if (w_rec_ == nullptr || w_in_ == nullptr || readout_ == nullptr || h0_ == nullptr
-        || (kind_ == CellKind::Lstm && c0_ == nullptr))
+        || (traits_.cell_state && c0_ == nullptr))
         throw std::invalid_argument("online learner: the network lacks a tensor of its kind");
     if (inputs_ == 0)
         inputs_ = w_in_->n_cols;
@@ -100,7 +96,7 @@ OnlineCellLearner<T>::OnlineCellLearner(Network<T>& net, UpdateRule rule, Optimi
     // reserved so the pointers into it stay valid).
     grads_.reserve(net.params.size());
     for (Parameter<T>& p : net.params) {
-        if (!p.trainable() || p.name == "h0" || p.name == "c0")
+        if (!p.trainable() || &p.raw == h0_ || &p.raw == c0_)
             continue;
         grads_.emplace_back(p.raw.n_rows, p.raw.n_cols, arma::fill::zeros);
         arma::Mat<T>* g = &grads_.back();
@@ -135,7 +131,7 @@ OnlineCellLearner<T>::OnlineCellLearner(Network<T>& net, UpdateRule rule, Optimi
 template <typename T> void OnlineCellLearner<T>::begin(arma::uword batch) {
     if (batch == 0)
         throw std::invalid_argument("online learner: a batch of no trials");
-    const arma::uword n = units_, g = gate_count(kind_) * units_;
+    const arma::uword n = units_, g = traits_.gates * units_;
     if (batch != batch_) {
         batch_ = batch;
         h_prev_.set_size(n, batch);
@@ -145,7 +141,7 @@ template <typename T> void OnlineCellLearner<T>::begin(arma::uword batch) {
         e_.set_size(outputs_, batch);
         dh_.set_size(n, batch);
         da_.set_size(g, batch);
-        if (kind_ == CellKind::Ctrnn) {
+        if (traits_.rates_differ) {
             rate_prev_.set_size(n, batch);
             rate_.set_size(n, batch);
         }
@@ -156,7 +152,7 @@ template <typename T> void OnlineCellLearner<T>::begin(arma::uword batch) {
             bhn_.set_size(n);
             carry_.set_size(n, batch);
         }
-        if (kind_ == CellKind::Lstm) {
+        if (traits_.cell_state) {
             c_prev_.set_size(n, batch);
             c_.set_size(n, batch);
             tc_.set_size(n, batch);
@@ -167,7 +163,7 @@ template <typename T> void OnlineCellLearner<T>::begin(arma::uword batch) {
     if (h0_->n_rows != n || h0_->n_cols != 1)
         throw std::invalid_argument("online learner: h0 must be units x 1");
     broadcast(*h0_, h_prev_);
-    if (kind_ == CellKind::Lstm)
+    if (traits_.cell_state)
         broadcast(*c0_, c_prev_);
 }
 
@@ -252,9 +248,9 @@ template <typename T> void OnlineCellLearner<T>::gradients(const arma::Mat<T>& x
     const arma::uword n = units_, batch = batch_;
     const bool dfa = rule_ == UpdateRule::Dfa;
     // The readout's true gradient under both rules.
-    const arma::Mat<T>& rates = kind_ == CellKind::Ctrnn ? rate_ : h_;
+    const arma::Mat<T>& rates = traits_.rates_differ ? rate_ : h_;
     if (g_readout_ != nullptr) {
-        if (kind_ == CellKind::Ctrnn)
+        if (traits_.readout_transposed)
             *g_readout_ = rates * e_.t();  // y = w^T r: dw = r e^T
         else
             *g_readout_ = e_ * rates.t();
@@ -265,7 +261,7 @@ template <typename T> void OnlineCellLearner<T>::gradients(const arma::Mat<T>& x
     // dL/dh (backprop) or DFA's projected error, into dh_.
     if (dfa)
         dh_ = feedback_ * e_;
-    else if (kind_ == CellKind::Ctrnn)
+    else if (traits_.readout_transposed)
         dh_ = (*readout_) * e_;  // dL/dr, times phi'(h) below
     else
         dh_ = readout_->t() * e_;
@@ -373,7 +369,7 @@ void OnlineCellLearner<T>::step(const arma::Mat<T>& x, const StepTarget<T>& targ
         }
     }
     h_prev_.swap(h_);
-    if (kind_ == CellKind::Lstm)
+    if (traits_.cell_state)
         c_prev_.swap(c_);
 }
 

@@ -85,6 +85,7 @@ private:
 
     Network<T>& net_;
     CellKind kind_;
+    const CellTraits& traits_;
     UpdateRule rule_;
     Optimizer<T>& optimizer_;
     double clip_norm_;

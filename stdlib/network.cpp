@@ -1,5 +1,7 @@
 #include "stdlib/network.hpp"
 
+#include "stdlib/entry_list.hpp"
+
 namespace rnn::stdlib {
 
 namespace {
@@ -36,9 +38,9 @@ ParamSpec activation_param() {
 
 const std::string kUniform = "init uniform(-1/sqrt(units), 1/sqrt(units))";
 
-std::vector<TensorSpec> readout_and_state(bool ctrnn) {
+std::vector<TensorSpec> readout_and_state(const rt::CellTraits& traits) {
     std::vector<TensorSpec> t;
-    if (ctrnn)
+    if (traits.readout_transposed)
         t.push_back({"w", "units x outputs", "init normal(1/sqrt(units))",
                      "readout weights, y_t = w^T phi(h_t) (only when outputs > 0)"});
     else
@@ -51,13 +53,19 @@ std::vector<TensorSpec> readout_and_state(bool ctrnn) {
     return t;
 }
 
+// An entry of this kind, named as the traits table names it.
+NetworkEntry entry_of(rt::CellKind kind) {
+    NetworkEntry e;
+    e.name = std::string(rt::cell_kind_name(kind));
+    e.kind = kind;
+    return e;
+}
+
 }  // namespace
 
 const NetworkEntry& rnn_network_entry() {
     static const NetworkEntry entry = [] {
-        NetworkEntry e;
-        e.name = "rnn";
-        e.kind = rt::CellKind::Rnn;
+        NetworkEntry e = entry_of(rt::CellKind::Rnn);
         e.doc = "Discrete-time recurrent network; its rates are its states.";
         e.equation =
             "h_t = phi(W_self h_{t-1} + W_input x_t + b) (+ noise),  y_t = W_out h_t + b_out";
@@ -68,7 +76,7 @@ const NetworkEntry& rnn_network_entry() {
             {"W_input", "units x inputs", kUniform, "input weights"},
             {"b", "units x 1", "init zeros", "bias (only when bias = true)"},
         };
-        for (auto& t : readout_and_state(false))
+        for (auto& t : readout_and_state(rt::cell_traits(e.kind)))
             e.tensors.push_back(std::move(t));
         return e;
     }();
@@ -77,9 +85,7 @@ const NetworkEntry& rnn_network_entry() {
 
 const NetworkEntry& gru_network_entry() {
     static const NetworkEntry entry = [] {
-        NetworkEntry e;
-        e.name = "gru";
-        e.kind = rt::CellKind::Gru;
+        NetworkEntry e = entry_of(rt::CellKind::Gru);
         e.doc =
             "Gated recurrent unit with PyTorch's gate conventions and default initialisation "
             "(torch.nn.GRU); gate rows are ordered r, z, n.";
@@ -94,7 +100,7 @@ const NetworkEntry& gru_network_entry() {
             {"b_self", "3 units x 1", kUniform, "recurrent biases (only when bias = true)"},
             {"b_input", "3 units x 1", kUniform, "input biases (only when bias = true)"},
         };
-        for (auto& t : readout_and_state(false))
+        for (auto& t : readout_and_state(rt::cell_traits(e.kind)))
             e.tensors.push_back(std::move(t));
         return e;
     }();
@@ -103,9 +109,7 @@ const NetworkEntry& gru_network_entry() {
 
 const NetworkEntry& lstm_network_entry() {
     static const NetworkEntry entry = [] {
-        NetworkEntry e;
-        e.name = "lstm";
-        e.kind = rt::CellKind::Lstm;
+        NetworkEntry e = entry_of(rt::CellKind::Lstm);
         e.doc =
             "Long short-term memory with PyTorch's gate conventions and default "
             "initialisation (torch.nn.LSTM); gate rows are ordered i, f, g, o. Its states "
@@ -120,7 +124,7 @@ const NetworkEntry& lstm_network_entry() {
             {"b_self", "4 units x 1", kUniform, "recurrent biases (only when bias = true)"},
             {"b_input", "4 units x 1", kUniform, "input biases (only when bias = true)"},
         };
-        for (auto& t : readout_and_state(false))
+        for (auto& t : readout_and_state(rt::cell_traits(e.kind)))
             e.tensors.push_back(std::move(t));
         e.tensors.push_back({"c0", "units x 1", "fixed, init zeros",
                              "initial cell state; `c0 : trainable` learns it"});
@@ -131,9 +135,7 @@ const NetworkEntry& lstm_network_entry() {
 
 const NetworkEntry& ctrnn_network_entry() {
     static const NetworkEntry entry = [] {
-        NetworkEntry e;
-        e.name = "ctrnn";
-        e.kind = rt::CellKind::Ctrnn;
+        NetworkEntry e = entry_of(rt::CellKind::Ctrnn);
         e.doc =
             "Continuous-time rate network integrated by explicit Euler (seed 002's System "
             "A); the readout reads the rates after each update.";
@@ -157,7 +159,7 @@ const NetworkEntry& ctrnn_network_entry() {
             {"I", "units x inputs", "init normal(1)", "input weights"},
             {"b", "units x 1", "init zeros", "bias (only when bias = true)"},
         };
-        for (auto& t : readout_and_state(true))
+        for (auto& t : readout_and_state(rt::cell_traits(e.kind)))
             e.tensors.push_back(std::move(t));
         return e;
     }();
@@ -166,9 +168,7 @@ const NetworkEntry& ctrnn_network_entry() {
 
 const NetworkEntry& plastic_network_entry() {
     static const NetworkEntry entry = [] {
-        NetworkEntry e;
-        e.name = "plastic";
-        e.kind = rt::CellKind::Plastic;
+        NetworkEntry e = entry_of(rt::CellKind::Plastic);
         e.doc =
             "Seed 001's network with fast weights (EtherealRNN): GELU layers over [x, h] "
             "whose weights C are copied per trial, wiped at each sequence and changed at "

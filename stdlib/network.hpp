@@ -28,12 +28,6 @@ struct NetworkEntry {
     std::vector<TensorSpec> tensors;
 };
 
-const NetworkEntry& rnn_network_entry();
-const NetworkEntry& gru_network_entry();
-const NetworkEntry& lstm_network_entry();
-const NetworkEntry& ctrnn_network_entry();
-const NetworkEntry& plastic_network_entry();
-
 // The runtime shape of a network of this kind with these (complete) parameters; `inputs`
 // is used when the script leaves the input size to the task (inputs = 0).
 rt::NetworkShape network_shape(const NetworkEntry& entry, const Params& params,

@@ -4,65 +4,43 @@
 
 #include <fmt/format.h>
 
-#include "stdlib/analyses/entries.hpp"
-#include "stdlib/analyses/hopfield_similarity.hpp"
-#include "stdlib/figures/analysis_figures.hpp"
-#include "stdlib/figures/basic_figures.hpp"
-#include "stdlib/tasks/char_tasks.hpp"
-#include "stdlib/tasks/classic_tasks.hpp"
-#include "stdlib/tasks/integration_memory.hpp"
-#include "stdlib/tasks/memory_recall.hpp"
-#include "stdlib/tasks/sequence_wm.hpp"
+#include "stdlib/entry_list.hpp"
 
 namespace rnn::stdlib {
 
+// The lookup tables, made from the one list of entries (entry_list.hpp).
+#define RNN_STDLIB_TASK_ADDRESS(NAME) &NAME##_entry(),
+#define RNN_STDLIB_NETWORK_ADDRESS(NAME) &NAME##_network_entry(),
+#define RNN_STDLIB_ANALYSIS_ADDRESS(NAME) &NAME##_entry(),
+#define RNN_STDLIB_FIGURE_ADDRESS(NAME) &NAME##_figure_entry(),
+
 const std::vector<const TaskEntry*>& tasks() {
-    static const std::vector<const TaskEntry*> all = {
-        &memory_recall_entry(), &integration_memory_entry(), &sequence_wm_entry(),
-        &key_recall_entry(),    &resequence_entry(),         &palindrome_entry(),
-        &corpus_entry(),        &perceptual_dm_entry(),      &context_dm_entry(),
-        &go_no_go_entry(),      &delay_match_sample_entry(), &parametric_wm_entry(),
-        &flip_flop_entry(),     &ready_set_go_entry()};
+    static const std::vector<const TaskEntry*> all = {RNN_STDLIB_TASKS(RNN_STDLIB_TASK_ADDRESS)};
     return all;
 }
 
 const std::vector<const NetworkEntry*>& networks() {
     static const std::vector<const NetworkEntry*> all = {
-        &rnn_network_entry(), &gru_network_entry(), &lstm_network_entry(), &ctrnn_network_entry(),
-        &plastic_network_entry()};
+        RNN_STDLIB_NETWORKS(RNN_STDLIB_NETWORK_ADDRESS)};
     return all;
 }
 
 const std::vector<const AnalysisEntry*>& analyses() {
-    static const std::vector<const AnalysisEntry*> all = {&hopfield_similarity_entry(),
-                                                          &weight_correlation_entry(),
-                                                          &pca_entry(),
-                                                          &weight_participation_entry(),
-                                                          &decode_entry(),
-                                                          &decode_over_time_entry(),
-                                                          &principal_angles_entry(),
-                                                          &rdm_entry(),
-                                                          &fixed_points_entry(),
-                                                          &table_entry()};
+    static const std::vector<const AnalysisEntry*> all = {
+        RNN_STDLIB_ANALYSES(RNN_STDLIB_ANALYSIS_ADDRESS)};
     return all;
 }
 
 const std::vector<const FigureEntry*>& figures() {
-    static const std::vector<const FigureEntry*> all = {&history_figure_entry(),
-                                                        &heatmap_figure_entry(),
-                                                        &trajectory_figure_entry(),
-                                                        &trial_figure_entry(),
-                                                        &pca_trajectories_figure_entry(),
-                                                        &speed_figure_entry(),
-                                                        &decoding_figure_entry(),
-                                                        &cross_temporal_figure_entry(),
-                                                        &angles_figure_entry(),
-                                                        &spectrum_figure_entry(),
-                                                        &rdm_figure_entry(),
-                                                        &fixed_points_figure_entry(),
-                                                        &scatter_figure_entry()};
+    static const std::vector<const FigureEntry*> all = {
+        RNN_STDLIB_FIGURES(RNN_STDLIB_FIGURE_ADDRESS)};
     return all;
 }
+
+#undef RNN_STDLIB_TASK_ADDRESS
+#undef RNN_STDLIB_NETWORK_ADDRESS
+#undef RNN_STDLIB_ANALYSIS_ADDRESS
+#undef RNN_STDLIB_FIGURE_ADDRESS
 
 namespace {
 template <typename Entry>
@@ -93,8 +71,11 @@ std::string schema_table(const Schema& schema) {
                                           : "required";
         if (def.empty())
             def = "\"\"";
-        out += fmt::format("| `{}` | {} | `{}` | {} | {} | {} |\n", p.name, param_type_name(p.type),
-                           def, range, p.unit, p.doc);
+        std::string type(p.ref != TaskRef::None ? task_ref_name(p.ref) : param_type_name(p.type));
+        for (const auto& word : p.literals)
+            type += fmt::format(" or \"{}\"", word);
+        out += fmt::format("| `{}` | {} | `{}` | {} | {} | {} |\n", p.name, type, def, range,
+                           p.unit, p.doc);
     }
     return out;
 }
@@ -239,24 +220,6 @@ std::vector<std::string> completion_words() {
         schema(f->schema);
     }
     return out;
-}
-
-std::string_view arg_kind_name(ArgKind k) {
-    switch (k) {
-        case ArgKind::Matrix:
-            return "matrix";
-        case ArgKind::Training:
-            return "training";
-        case ArgKind::Evaluation:
-            return "evaluation";
-        case ArgKind::Task:
-            return "task";
-        case ArgKind::Analysis:
-            return "analysis";
-        case ArgKind::Results:
-            return "results";
-    }
-    return "?";
 }
 
 }  // namespace rnn::stdlib

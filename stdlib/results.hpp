@@ -2,8 +2,10 @@
 // references (`fit`, `fit.W_self`, `test`) into these; stdlib never sees the language.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -89,7 +91,23 @@ using ArgValue =
 
 enum class ArgKind { Matrix, Training, Evaluation, Task, Analysis, Results };
 
-std::string_view arg_kind_name(ArgKind k);
+constexpr std::string_view arg_kind_name(ArgKind k) {
+    switch (k) {
+        case ArgKind::Matrix:
+            return "matrix";
+        case ArgKind::Training:
+            return "training";
+        case ArgKind::Evaluation:
+            return "evaluation";
+        case ArgKind::Task:
+            return "task";
+        case ArgKind::Analysis:
+            return "analysis";
+        case ArgKind::Results:
+            return "results";
+    }
+    return "?";
+}
 
 struct ArgSpec {
     std::string name;
@@ -99,6 +117,13 @@ struct ArgSpec {
     // Evaluation arguments: whether the entry reads the network's activity and inputs
     // (EvaluationArg::activity), which the evaluation then keeps.
     bool activity = false;
+    // Analysis arguments: the analyses whose results it reads, by entry name (empty: any).
+    std::vector<std::string> analyses = {};
+
+    bool accepts(std::string_view analysis) const {
+        return analyses.empty()
+               || std::find(analyses.begin(), analyses.end(), analysis) != analyses.end();
+    }
 };
 
 }  // namespace rnn::stdlib

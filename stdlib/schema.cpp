@@ -36,6 +36,25 @@ std::string_view param_type_name(ParamType t) {
     return "?";
 }
 
+std::string_view task_ref_name(TaskRef r) {
+    switch (r) {
+        case TaskRef::None:
+            return "";
+        case TaskRef::TimePoint:
+            return "time point";
+        case TaskRef::Period:
+            return "period";
+        case TaskRef::WindowFrom:
+        case TaskRef::WindowTo:
+            return "duration";
+        case TaskRef::TrialLabel:
+            return "trial label";
+        case TaskRef::LabelFamily:
+            return "trial label or family";
+    }
+    return "?";
+}
+
 const ParamSpec* Schema::find(std::string_view name) const {
     for (const auto& p : params)
         if (p.name == name)

@@ -45,6 +45,23 @@ enum class ParamType {
 
 std::string_view param_type_name(ParamType t);
 
+// What an option names in the task that the entry's evaluation (or training) runs, beyond
+// its type: a String option that is a time point, a period or a trial label, a Steps
+// option that bounds a window. The checker checks such an option against that task's
+// periods, labels and trial length before anything runs.
+enum class TaskRef {
+    None,
+    TimePoint,    // PERIOD.start|middle|end, +N or -N steps, or a step (parse_time_point)
+    Period,       // one of the task's periods, or a numbered one of them ("": none)
+    WindowFrom,   // a window's first step, inside the trial
+    WindowTo,     // the step after a window, inside the trial (0: the trial's end)
+    TrialLabel,   // a label its trials carry: condition, or one of the task's own ("": none)
+    LabelFamily,  // a trial label, or the stem of a numbered family of them ("item")
+};
+
+// How `rnn doc` names what a TaskRef option takes ("" for None: its type says it).
+std::string_view task_ref_name(TaskRef r);
+
 struct ParamSpec {
     ParamSpec(std::string name_, ParamType type_, std::optional<Value> default_,
               std::optional<double> min_, std::optional<double> max_, std::string unit_,
@@ -73,8 +90,19 @@ struct ParamSpec {
     // which the default holds. A block with another `dt` gets the default rescaled to the
     // same time (rounded to whole steps), so changing dt alone keeps the task's timing.
     double default_at_dt = 0.0;
+    // What the value names in the task (TaskRef), and the words taken as they are instead
+    // (fixed_points' input: "zero").
+    TaskRef ref = TaskRef::None;
+    std::vector<std::string> literals;
 
     bool required() const { return !default_value.has_value() && !optional; }
+
+    // This spec, naming `r` in the task (for entry tables: `ParamSpec{...}.refers_to(...)`).
+    ParamSpec refers_to(TaskRef r, std::vector<std::string> words = {}) && {
+        ref = r;
+        literals = std::move(words);
+        return std::move(*this);
+    }
 };
 
 struct Schema {

@@ -190,6 +190,9 @@ struct TaskEntry {
     std::vector<NamedDoc> schedules;  // the first is the default
     std::vector<NamedDoc> matrices;   // names usable as `task.NAME` in expressions
     std::vector<NamedDoc> masks;      // for masked losses: masked_mse(output, target, mask: M)
+    // The categorical labels its trials carry beyond `condition`, which every task's trials
+    // carry (TrialBatch::labels); a numbered family by its first member (item1).
+    std::vector<NamedDoc> labels;
     // The readout size the task's targets need with these parameters (0: none).
     std::function<long(const Params&)> output_size;
     // The input width of its trials with these parameters (`TASK.inputs` in scripts).
@@ -200,6 +203,18 @@ struct TaskEntry {
     std::function<long(const Params&)> trial_steps;
     std::function<std::unique_ptr<TaskInstance>(const Params&, rt::RandomStream& setup)> make;
 };
+
+// What a script may name in a task, as the checker checks options that refer to it
+// (TaskRef). Periods and labels may be numbered members of a family the entry lists by
+// name or by its first member: stimulus2 where it lists stimulus, item3 where it lists
+// item1.
+std::vector<std::string> period_names(const TaskEntry& task);
+bool has_period(const TaskEntry& task, std::string_view name);
+// "condition", then the task's own labels.
+std::vector<std::string> label_names(const TaskEntry& task);
+bool has_label(const TaskEntry& task, std::string_view name);
+// A label, or the stem of a numbered family of them ("item" for item1, item2, ...).
+bool has_label_family(const TaskEntry& task, std::string_view name);
 
 // The two signal overloads of a task written once: Derived::signal_impl<T>(name, tape,
 // net, trials) serves both the float (training) and the double (gradient check) tape.

@@ -148,18 +148,22 @@ arma::cube activity_window(const EvaluationArg& ev, const StepWindow& w) {
 
 void add_time_options(Schema& schema, bool with_at, bool with_window) {
     if (with_at)
-        schema.params.push_back({"at", ParamType::String, std::nullopt, std::nullopt, std::nullopt,
-                                 "",
-                                 "the time point: PERIOD.start, PERIOD.middle or PERIOD.end, "
-                                 "+N or -N steps, or a step number"});
+        schema.params.push_back(ParamSpec{"at", ParamType::String, std::nullopt, std::nullopt,
+                                          std::nullopt, "",
+                                          "the time point: PERIOD.start, PERIOD.middle or "
+                                          "PERIOD.end, +N or -N steps, or a step number"}
+                                    .refers_to(TaskRef::TimePoint));
     if (with_window) {
-        schema.params.push_back({"during", ParamType::String, Value{std::string()}, std::nullopt,
-                                 std::nullopt, "",
-                                 "a period of the task as the window (instead of from/to)"});
-        schema.params.push_back(
-            {"from", ParamType::Steps, Value{0.0}, 0.0, 1e9, "steps", "the window's first step"});
-        schema.params.push_back({"to", ParamType::Steps, Value{0.0}, 0.0, 1e9, "steps",
-                                 "the step after the window (0: the trial's end)"});
+        schema.params.push_back(ParamSpec{"during", ParamType::String, Value{std::string()},
+                                          std::nullopt, std::nullopt, "",
+                                          "a period of the task as the window (instead of from/to)"}
+                                    .refers_to(TaskRef::Period));
+        schema.params.push_back(ParamSpec{"from", ParamType::Steps, Value{0.0}, 0.0, 1e9, "steps",
+                                          "the window's first step"}
+                                    .refers_to(TaskRef::WindowFrom));
+        schema.params.push_back(ParamSpec{"to", ParamType::Steps, Value{0.0}, 0.0, 1e9, "steps",
+                                          "the step after the window (0: the trial's end)"}
+                                    .refers_to(TaskRef::WindowTo));
     }
     schema.params.push_back({"state_offset", ParamType::Integer, Value{0.0}, 0.0, 1.0, "steps",
                              "read the activity this many steps late (1: seed 004's GRU/LSTM "

@@ -10,11 +10,13 @@ namespace rnn::stdlib {
 
 namespace {
 
-// The effective value of a tensor in double, or zeros of the given size when the network
-// has none (no bias).
-arma::mat tensor(const rt::Network<float>& net, const char* name, arma::uword rows,
+using R = rt::TensorRole;
+
+// The effective value of the tensor with this role in double, or zeros of the given size
+// when the network has none (no bias).
+arma::mat tensor(const rt::Network<float>& net, rt::TensorRole role, arma::uword rows,
                  arma::uword cols) {
-    const rt::Parameter<float>* p = net.find(name);
+    const rt::Parameter<float>* p = net.find(rt::tensor_name(net.shape.kind, role));
     if (p == nullptr)
         return arma::mat(rows, cols, arma::fill::zeros);
     return arma::conv_to<arma::mat>::from(rt::effective_value(*p));
@@ -39,8 +41,8 @@ arma::vec phi_prime(rt::Activation a, const arma::vec& x) {
 
 CellMap rnn_map(const rt::Network<float>& net, const arma::vec& x) {
     const arma::uword n = net.units();
-    const arma::mat W = tensor(net, "W_self", n, n);
-    const arma::vec drive = tensor(net, "W_input", n, x.n_elem) * x + tensor(net, "b", n, 1);
+    const arma::mat W = tensor(net, R::Recurrent, n, n);
+    const arma::vec drive = tensor(net, R::Input, n, x.n_elem) * x + tensor(net, R::Bias, n, 1);
     const rt::Activation act = net.activation;
     CellMap m;
     m.state_size = n;
@@ -61,8 +63,8 @@ CellMap rnn_map(const rt::Network<float>& net, const arma::vec& x) {
 
 CellMap ctrnn_map(const rt::Network<float>& net, const arma::vec& x) {
     const arma::uword n = net.units();
-    const arma::mat G = net.gain * tensor(net, "G", n, n);
-    const arma::vec drive = tensor(net, "I", n, x.n_elem) * x + tensor(net, "b", n, 1);
+    const arma::mat G = net.gain * tensor(net, R::Recurrent, n, n);
+    const arma::vec drive = tensor(net, R::Input, n, x.n_elem) * x + tensor(net, R::Bias, n, 1);
     const double alpha = net.alpha;
     const rt::Activation act = net.activation;
     if (act != rt::Activation::Tanh && act != rt::Activation::Sigmoid
@@ -105,10 +107,10 @@ CellMap ctrnn_map(const rt::Network<float>& net, const arma::vec& x) {
 
 CellMap gru_map(const rt::Network<float>& net, const arma::vec& x) {
     const arma::uword n = net.units();
-    const arma::mat Wh = tensor(net, "W_self", 3 * n, n);
+    const arma::mat Wh = tensor(net, R::Recurrent, 3 * n, n);
     const arma::vec xi =
-        tensor(net, "W_input", 3 * n, x.n_elem) * x + tensor(net, "b_input", 3 * n, 1);
-    const arma::vec bh = tensor(net, "b_self", 3 * n, 1);
+        tensor(net, R::Input, 3 * n, x.n_elem) * x + tensor(net, R::InputBias, 3 * n, 1);
+    const arma::vec bh = tensor(net, R::RecurrentBias, 3 * n, 1);
 
     struct Gates {
         arma::vec r, z, nn, hn;
@@ -151,9 +153,10 @@ CellMap gru_map(const rt::Network<float>& net, const arma::vec& x) {
 
 CellMap lstm_map(const rt::Network<float>& net, const arma::vec& x) {
     const arma::uword n = net.units();
-    const arma::mat Wh = tensor(net, "W_self", 4 * n, n);
-    const arma::vec drive = tensor(net, "W_input", 4 * n, x.n_elem) * x
-                            + tensor(net, "b_input", 4 * n, 1) + tensor(net, "b_self", 4 * n, 1);
+    const arma::mat Wh = tensor(net, R::Recurrent, 4 * n, n);
+    const arma::vec drive = tensor(net, R::Input, 4 * n, x.n_elem) * x
+                            + tensor(net, R::InputBias, 4 * n, 1)
+                            + tensor(net, R::RecurrentBias, 4 * n, 1);
 
     struct Gates {
         arma::vec i, f, g, o, c, tc;

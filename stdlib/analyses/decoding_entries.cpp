@@ -7,7 +7,7 @@
 #include "runtime/random.hpp"
 #include "stdlib/analyses/activity.hpp"
 #include "stdlib/analyses/decoding.hpp"
-#include "stdlib/analyses/entries.hpp"
+#include "stdlib/entry_list.hpp"
 
 namespace rnn::stdlib {
 
@@ -37,8 +37,10 @@ LogisticOptions logistic_options(const Params& options) {
 }
 
 void add_decoder_options(Schema& schema, double folds) {
-    schema.params.push_back({"label", ParamType::String, std::nullopt, std::nullopt, std::nullopt,
-                             "", "the trial label to decode, e.g. \"item1\" or \"condition\""});
+    schema.params.push_back(ParamSpec{"label", ParamType::String, std::nullopt, std::nullopt,
+                                      std::nullopt, "",
+                                      "the trial label to decode, e.g. \"item1\" or \"condition\""}
+                                .refers_to(TaskRef::TrialLabel));
     schema.params.push_back({"folds", ParamType::Integer, Value{folds}, 2.0, 1000.0, "",
                              "stratified cross-validation folds (unshuffled, as sklearn's cv=k)"});
     schema.params.push_back(
@@ -125,11 +127,11 @@ const AnalysisEntry& decode_entry() {
                    false, true}};
         add_time_options(e.schema, true, false);
         add_decoder_options(e.schema, 5.0);
-        e.outputs = {{"accuracy_mean", "the mean test accuracy over the folds"},
-                     {"accuracy_std", "their standard deviation (ddof 0)"},
-                     {"chance", "1 / the number of classes"},
-                     {"trials", "the trials that carry the label"},
-                     {"fold_accuracy", "each fold's test accuracy (array)"}};
+        e.outputs = {scalar("accuracy_mean", "the mean test accuracy over the folds"),
+                     scalar("accuracy_std", "their standard deviation (ddof 0)"),
+                     scalar("chance", "1 / the number of classes"),
+                     scalar("trials", "the trials that carry the label"),
+                     array("fold_accuracy", "each fold's test accuracy")};
         e.run = run_decode;
         return e;
     }();
@@ -151,13 +153,13 @@ const AnalysisEntry& decode_over_time_entry() {
                                    std::nullopt, "",
                                    "also train at every step and test at every other"});
         e.outputs = {
-            {"accuracy_mean", "the mean over the window"},
-            {"accuracy_max", "the best step's accuracy"},
-            {"chance", "1 / the number of classes"},
-            {"accuracy", "the mean test accuracy at each step (array)"},
-            {"accuracy_std", "its standard deviation over folds (array)"},
-            {"steps", "the trial step of each entry (array)"},
-            {"cross_temporal", "train step x test step accuracy, with cross_temporal (array)"}};
+            scalar("accuracy_mean", "the mean over the window"),
+            scalar("accuracy_max", "the best step's accuracy"),
+            scalar("chance", "1 / the number of classes"),
+            array("accuracy", "the mean test accuracy at each step"),
+            array("accuracy_std", "its standard deviation over folds"),
+            array("steps", "the trial step of each entry"),
+            array("cross_temporal", "train step x test step accuracy, with cross_temporal")};
         e.run = run_decode_over_time;
         return e;
     }();

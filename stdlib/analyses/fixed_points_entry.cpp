@@ -7,7 +7,7 @@
 
 #include "stdlib/analyses/activity.hpp"
 #include "stdlib/analyses/cell_maps.hpp"
-#include "stdlib/analyses/entries.hpp"
+#include "stdlib/entry_list.hpp"
 
 namespace rnn::stdlib {
 
@@ -100,8 +100,10 @@ const AnalysisEntry& fixed_points_entry() {
                   {"evaluation", ArgKind::Evaluation,
                    "an evaluation of it: the initial states and the input", false, true}};
         e.schema.params = {
-            {"input", ParamType::String, Value{std::string("zero")}, std::nullopt, std::nullopt, "",
-             "the constant input: \"zero\", or the trials' mean input at a time point"},
+            ParamSpec{"input", ParamType::String, Value{std::string("zero")}, std::nullopt,
+                      std::nullopt, "",
+                      "the constant input: \"zero\", or the trials' mean input at a time point"}
+                .refers_to(TaskRef::TimePoint, {"zero"}),
             {"starts", ParamType::Integer, Value{64.0}, 1.0, 1e6, "",
              "initial states, spread evenly over the window's trials and steps"},
             {"q_tolerance", ParamType::Real, Value{1e-12}, 0.0, 1e6, "",
@@ -112,18 +114,17 @@ const AnalysisEntry& fixed_points_entry() {
              "Levenberg-Marquardt iterations per start"}};
         add_time_options(e.schema, false, true);
         e.outputs = {
-            {"count", "the distinct points found"},
-            {"stable_count", "those whose Jacobian's spectral radius is below 1"},
-            {"starts", "the initial states used"},
-            {"points", "the points' activity, one row each (array)"},
-            {"states", "the points' full cell state (lstm: [h, c]; ctrnn: before phi) (array)"},
-            {"q", "q at each point (array)"},
-            {"spectral_radius", "of the Jacobian at each point (array)"},
-            {"stable", "1 where stable (array)"},
-            {"eigenvalues_real",
-             "the Jacobian's eigenvalues by descending modulus, real parts "
-             "(array)"},
-            {"eigenvalues_imag", "their imaginary parts (array)"}};
+            scalar("count", "the distinct points found"),
+            scalar("stable_count", "those whose Jacobian's spectral radius is below 1"),
+            scalar("starts", "the initial states used"),
+            array("points", "the points' activity, one row each"),
+            array("states", "the points' full cell state (lstm: [h, c]; ctrnn: before phi)"),
+            array("q", "q at each point"),
+            array("spectral_radius", "of the Jacobian at each point"),
+            array("stable", "1 where stable"),
+            array("eigenvalues_real",
+                  "the Jacobian's eigenvalues by descending modulus, real parts"),
+            array("eigenvalues_imag", "their imaginary parts")};
         e.run = run_fixed_points;
         return e;
     }();

@@ -1,7 +1,9 @@
-#include "stdlib/analyses/hopfield_similarity.hpp"
-
+// hopfield_similarity: how close a learned recurrent matrix is to the Hebbian (Hopfield)
+// matrix of the stored patterns, H = sum_p m_p m_p^T / N (seed 000's suggested check).
 #include <cmath>
 #include <stdexcept>
+
+#include "stdlib/entry_list.hpp"
 
 namespace rnn::stdlib {
 
@@ -67,11 +69,11 @@ const AnalysisEntry& hopfield_similarity_entry() {
         e.schema.params = {{"ignore_diagonal", ParamType::Bool, Value{true}, std::nullopt,
                             std::nullopt, "",
                             "leave the diagonal (self-connections) out of every measure"}};
-        e.outputs = {{"cosine", "cosine similarity of W and H (Frobenius inner product)"},
-                     {"correlation", "Pearson correlation of the entries of W and H"},
-                     {"scale", "least-squares a in W ~ a H"},
-                     {"relative_residual", "||W - a H|| / ||W||"},
-                     {"hebbian", "the Hebbian matrix H (array)"}};
+        e.outputs = {scalar("cosine", "cosine similarity of W and H (Frobenius inner product)"),
+                     scalar("correlation", "Pearson correlation of the entries of W and H"),
+                     scalar("scale", "least-squares a in W ~ a H"),
+                     scalar("relative_residual", "||W - a H|| / ||W||"),
+                     array("hebbian", "the Hebbian matrix H")};
         e.run = run;
         return e;
     }();

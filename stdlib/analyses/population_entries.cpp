@@ -12,10 +12,10 @@
 
 #include "runtime/files.hpp"
 #include "stdlib/analyses/activity.hpp"
-#include "stdlib/analyses/entries.hpp"
 #include "stdlib/analyses/pca.hpp"
 #include "stdlib/analyses/rdm.hpp"
 #include "stdlib/analyses/subspaces.hpp"
+#include "stdlib/entry_list.hpp"
 
 namespace rnn::stdlib {
 
@@ -258,17 +258,16 @@ const AnalysisEntry& pca_entry() {
         e.schema.params.push_back({"components", ParamType::Integer, Value{3.0}, 1.0, 1e6, "",
                                    "how many components to keep and project on"});
         e.outputs = {
-            {"participation_ratio",
-             "(sum l)^2 / sum l^2 of the eigenvalues l > 0: the dimensionality"},
-            {"explained", "the fraction of variance of the kept components"},
-            {"samples", "the number of samples"},
-            {"eigenvalues", "all eigenvalues, descending (array)"},
-            {"explained_variance_ratio", "each eigenvalue over their sum (array)"},
-            {"components", "the kept eigenvectors, units x components, canonical signs (array)"},
-            {"mean_trajectory",
-             "the trial-averaged activity of a window projected on them, "
-             "steps x components (array)"},
-            {"speed", "||mean activity(t+1) - mean activity(t)|| over a window (array)"}};
+            scalar("participation_ratio",
+                   "(sum l)^2 / sum l^2 of the eigenvalues l > 0: the dimensionality"),
+            scalar("explained", "the fraction of variance of the kept components"),
+            scalar("samples", "the number of samples"),
+            array("eigenvalues", "all eigenvalues, descending"),
+            array("explained_variance_ratio", "each eigenvalue over their sum"),
+            array("components", "the kept eigenvectors, units x components, canonical signs"),
+            array("mean_trajectory",
+                  "the trial-averaged activity of a window projected on them, steps x components"),
+            array("speed", "||mean activity(t+1) - mean activity(t)|| over a window")};
         e.run = run_pca;
         return e;
     }();
@@ -286,11 +285,11 @@ const AnalysisEntry& weight_participation_entry() {
                   {"evaluation", ArgKind::Evaluation,
                    "the evaluation whose activity gives the basis", false, true}};
         add_pca_options(e.schema);
-        e.outputs = {{"participation_ratio",
-                      "(sum |c_i|)^2 / sum c_i^2 over all components; basis-dependent"},
-                     {"eigenvalue_participation_ratio", "the activity's own dimensionality"},
-                     {"basis", "the number of basis vectors"},
-                     {"coefficients", "c = E^T v (array)"}};
+        e.outputs = {scalar("participation_ratio",
+                            "(sum |c_i|)^2 / sum c_i^2 over all components; basis-dependent"),
+                     scalar("eigenvalue_participation_ratio", "the activity's own dimensionality"),
+                     scalar("basis", "the number of basis vectors"),
+                     array("coefficients", "c = E^T v")};
         e.run = run_weight_participation;
         return e;
     }();
@@ -307,22 +306,27 @@ const AnalysisEntry& principal_angles_entry() {
         e.args = {{"evaluation", ArgKind::Evaluation, "the evaluation whose activity is read",
                    false, true}};
         e.schema.params = {
-            {"a", ParamType::String, std::nullopt, std::nullopt, std::nullopt, "",
-             "the first subspace's time point, e.g. \"stimulus1.end\""},
-            {"b", ParamType::String, std::nullopt, std::nullopt, std::nullopt, "",
-             "the second subspace's time point"},
-            {"label_a", ParamType::String, Value{std::string()}, std::nullopt, std::nullopt, "",
-             "a trial label: the first subspace spans its class means (\"\": the PCs)"},
-            {"label_b", ParamType::String, Value{std::string()}, std::nullopt, std::nullopt, "",
-             "likewise for the second subspace"},
+            ParamSpec{"a", ParamType::String, std::nullopt, std::nullopt, std::nullopt, "",
+                      "the first subspace's time point, e.g. \"stimulus1.end\""}
+                .refers_to(TaskRef::TimePoint),
+            ParamSpec{"b", ParamType::String, std::nullopt, std::nullopt, std::nullopt, "",
+                      "the second subspace's time point"}
+                .refers_to(TaskRef::TimePoint),
+            ParamSpec{"label_a", ParamType::String, Value{std::string()}, std::nullopt,
+                      std::nullopt, "",
+                      "a trial label: the first subspace spans its class means (\"\": the PCs)"}
+                .refers_to(TaskRef::TrialLabel),
+            ParamSpec{"label_b", ParamType::String, Value{std::string()}, std::nullopt,
+                      std::nullopt, "", "likewise for the second subspace"}
+                .refers_to(TaskRef::TrialLabel),
             {"components", ParamType::Integer, Value{10.0}, 1.0, 1e6, "",
              "the most components of each subspace"}};
         add_time_options(e.schema, false, false);
-        e.outputs = {{"mean_angle_deg", "the mean principal angle, degrees"},
-                     {"min_angle_deg", "the smallest angle"},
-                     {"max_angle_deg", "the largest angle"},
-                     {"dimension", "the subspaces' common dimension"},
-                     {"angles_deg", "every angle, ascending (array)"}};
+        e.outputs = {scalar("mean_angle_deg", "the mean principal angle, degrees"),
+                     scalar("min_angle_deg", "the smallest angle"),
+                     scalar("max_angle_deg", "the largest angle"),
+                     scalar("dimension", "the subspaces' common dimension"),
+                     array("angles_deg", "every angle, ascending")};
         e.run = run_principal_angles;
         return e;
     }();
@@ -340,10 +344,11 @@ const AnalysisEntry& rdm_entry() {
                    false, true}};
         add_time_options(e.schema, true, false);
         e.schema.params.push_back(
-            {"labels", ParamType::String, Value{std::string("condition")}, std::nullopt,
-             std::nullopt, "",
-             "the label that defines a condition, or the stem of a numbered family (\"item\": "
-             "item1, item2, ... as a tuple)"});
+            ParamSpec{"labels", ParamType::String, Value{std::string("condition")}, std::nullopt,
+                      std::nullopt, "",
+                      "the label that defines a condition, or the stem of a numbered family "
+                      "(\"item\": item1, item2, ... as a tuple)"}
+                .refers_to(TaskRef::LabelFamily));
         e.schema.params.push_back({"metric",
                                    ParamType::Choice,
                                    Value{std::string("euclidean")},
@@ -357,17 +362,18 @@ const AnalysisEntry& rdm_entry() {
              "a model RDM of your own, conditions x conditions in .npy, compared by "
              "model_spearman (\"\": none)"});
         e.outputs = {
-            {"conditions", "the number of distinct conditions"},
-            {"mean_distance", "the mean of the RDM's upper triangle"},
-            {"position_spearman", "Spearman correlation with the position model (NaN if constant)"},
-            {"item_spearman", "Spearman correlation with the item model (order ignored)"},
-            {"model_spearman", "Spearman correlation with the model file (NaN without one)"},
-            {"rdm", "conditions x conditions, conditions in lexicographic order (array)"},
-            {"position_model", "labels that differ by position (array)"},
-            {"item_model", "labels not shared, order ignored (array)"},
-            {"condition_labels",
-             "each condition's labels, conditions x labels: the order of the rows (array)"},
-            {"model", "the model file's matrix (array, with a model)"}};
+            scalar("conditions", "the number of distinct conditions"),
+            scalar("mean_distance", "the mean of the RDM's upper triangle"),
+            scalar("position_spearman",
+                   "Spearman correlation with the position model (NaN if constant)"),
+            scalar("item_spearman", "Spearman correlation with the item model (order ignored)"),
+            scalar("model_spearman", "Spearman correlation with the model file (NaN without one)"),
+            array("rdm", "conditions x conditions, conditions in lexicographic order"),
+            array("position_model", "labels that differ by position"),
+            array("item_model", "labels not shared, order ignored"),
+            array("condition_labels",
+                  "each condition's labels, conditions x labels: the order of the rows"),
+            array("model", "the model file's matrix", "with a model")};
         e.run = run_rdm;
         return e;
     }();

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "stdlib/analyses/entries.hpp"
+#include "stdlib/entry_list.hpp"
 
 namespace rnn::stdlib {
 
@@ -88,10 +88,10 @@ const AnalysisEntry& table_entry() {
                    "a sweep's results and what to read from them, e.g. corr.cosine or "
                    "precision.error_mean",
                    true}};
-        e.outputs = {{"rows", "the number of rows"},
-                     {"QUANTITY.mean", "the mean of a column over the rows"},
-                     {"QUANTITY.std", "its standard deviation (ddof 1)"},
-                     {"values", "rows x quantities, NaN where a member lacks one (array)"}};
+        e.outputs = {scalar("rows", "the number of rows"),
+                     scalar("QUANTITY.mean", "the mean of a column over the rows"),
+                     scalar("QUANTITY.std", "its standard deviation (ddof 1)"),
+                     array("values", "rows x quantities, NaN where a member lacks one")};
         e.run = run_table;
         return e;
     }();

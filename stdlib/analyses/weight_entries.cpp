@@ -3,8 +3,8 @@
 
 #include <fmt/format.h>
 
-#include "stdlib/analyses/entries.hpp"
 #include "stdlib/analyses/rdm.hpp"
+#include "stdlib/entry_list.hpp"
 
 namespace rnn::stdlib {
 
@@ -34,8 +34,8 @@ const AnalysisEntry& weight_correlation_entry() {
         e.doc = "Cosine similarity (and Pearson correlation) of two tensors' entries, flattened.";
         e.args = {{"a", ArgKind::Matrix, "a tensor, e.g. fit.I"},
                   {"b", ArgKind::Matrix, "a tensor of as many entries, e.g. fit.w"}};
-        e.outputs = {{"cosine", "a.b / (|a| |b|): seed 002's weight correlation"},
-                     {"pearson", "the Pearson correlation of the entries"}};
+        e.outputs = {scalar("cosine", "a.b / (|a| |b|): seed 002's weight correlation"),
+                     scalar("pearson", "the Pearson correlation of the entries")};
         e.run = run_weight_correlation;
         return e;
     }();

@@ -1,10 +1,11 @@
-#include "stdlib/figures/basic_figures.hpp"
-
+// The first figures: training history, heat maps of matrices, and signal trajectories of
+// an evaluation (seed 000's three figures).
 #include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "stdlib/entry_list.hpp"
 #include "stdlib/figures/gnuplot.hpp"
 
 namespace rnn::stdlib {
@@ -256,10 +257,12 @@ const FigureEntry& trajectory_figure_entry() {
         e.args = {{"evaluation", ArgKind::Evaluation, "an evaluate definition, e.g. test"}};
         e.schema.params = {
             title_param(),
-            {"from", ParamType::Steps, Value{0.0}, 0.0, 1e9, "steps",
-             "first step drawn (a window inside the trial)"},
-            {"to", ParamType::Steps, Value{0.0}, 0.0, 1e9, "steps",
-             "step where the drawing ends; 0: the end of the trial"},
+            ParamSpec{"from", ParamType::Steps, Value{0.0}, 0.0, 1e9, "steps",
+                      "first step drawn (a window inside the trial)"}
+                .refers_to(TaskRef::WindowFrom),
+            ParamSpec{"to", ParamType::Steps, Value{0.0}, 0.0, 1e9, "steps",
+                      "step where the drawing ends; 0: the end of the trial"}
+                .refers_to(TaskRef::WindowTo),
         };
         e.draw = draw_trajectory;
         return e;

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "runtime/files.hpp"
+#include "stdlib/entry_list.hpp"
 
 namespace rnn::stdlib {
 

@@ -27,9 +27,4 @@ inline constexpr unsigned max_position = 1999;
 
 }  // namespace chars
 
-const TaskEntry& key_recall_entry();
-const TaskEntry& resequence_entry();
-const TaskEntry& palindrome_entry();
-const TaskEntry& corpus_entry();
-
 }  // namespace rnn::stdlib

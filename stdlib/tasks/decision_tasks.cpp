@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "stdlib/tasks/classic_tasks.hpp"
+#include "stdlib/entry_list.hpp"
 #include "stdlib/tasks/period_trials.hpp"
 
 namespace rnn::stdlib {
@@ -173,6 +173,7 @@ void decision_entry_fields(TaskEntry& e) {
 
 }  // namespace
 
+// Two noisy evidence channels of opposite strength; choose the stronger at the response.
 const TaskEntry& perceptual_dm_entry() {
     static const TaskEntry entry = [] {
         TaskEntry e;
@@ -202,6 +203,7 @@ const TaskEntry& perceptual_dm_entry() {
     return entry;
 }
 
+// Two modalities (motion, colour), a context cue says which one to report.
 const TaskEntry& context_dm_entry() {
     static const TaskEntry entry = [] {
         TaskEntry e;
@@ -232,6 +234,7 @@ const TaskEntry& context_dm_entry() {
     return entry;
 }
 
+// Respond on a go stimulus, keep fixating on a no-go stimulus.
 const TaskEntry& go_no_go_entry() {
     static const TaskEntry entry = [] {
         TaskEntry e;

@@ -1,5 +1,6 @@
-#include "stdlib/tasks/integration_memory.hpp"
-
+// integration_memory: a pulse of random onset and duration, and a readout that must hold a
+// plateau proportional to the duration long after the pulse (seed 002's data1; DIGEST
+// section 3.2-3.4).
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -9,6 +10,7 @@
 #include <variant>
 
 #include "runtime/signals.hpp"
+#include "stdlib/entry_list.hpp"
 
 namespace rnn::stdlib {
 

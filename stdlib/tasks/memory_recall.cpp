@@ -1,9 +1,10 @@
-#include "stdlib/tasks/memory_recall.hpp"
-
+// memory_recall: present a +-1 pattern with a random gain, then remove the input, and ask
+// the state to keep overlapping the pattern (seed 000; DIGEST section 1.2-1.3).
 #include <algorithm>
 #include <stdexcept>
 
 #include "runtime/signals.hpp"
+#include "stdlib/entry_list.hpp"
 
 namespace rnn::stdlib {
 

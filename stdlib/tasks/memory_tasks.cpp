@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "stdlib/tasks/classic_tasks.hpp"
+#include "stdlib/entry_list.hpp"
 #include "stdlib/tasks/period_trials.hpp"
 
 namespace rnn::stdlib {
@@ -164,6 +164,7 @@ private:
 
 }  // namespace
 
+// Sample, delay, test: is the test the sample?
 const TaskEntry& delay_match_sample_entry() {
     static const TaskEntry entry = [] {
         TaskEntry e;
@@ -200,6 +201,7 @@ const TaskEntry& delay_match_sample_entry() {
     return entry;
 }
 
+// Two vibrotactile-like frequencies separated by a delay: was f1 above f2?
 const TaskEntry& parametric_wm_entry() {
     static const TaskEntry entry = [] {
         TaskEntry e;
@@ -240,6 +242,7 @@ const TaskEntry& parametric_wm_entry() {
     return entry;
 }
 
+// Pulses on a few channels; each output holds the sign of its channel's last pulse.
 const TaskEntry& flip_flop_entry() {
     static const TaskEntry entry = [] {
         TaskEntry e;

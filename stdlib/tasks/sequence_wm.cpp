@@ -1,11 +1,13 @@
-#include "stdlib/tasks/sequence_wm.hpp"
-
+// sequence_wm: a sequence of distinct items, a delay, then recall of each item in order on
+// its response cue (seed 004's SequenceWorkingMemoryTask; DIGEST section 4.1, 4.3).
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
 #include <string>
 
 #include <fmt/format.h>
+
+#include "stdlib/entry_list.hpp"
 
 namespace rnn::stdlib {
 
@@ -243,6 +245,9 @@ const TaskEntry& sequence_wm_entry() {
                         "reach `threshold`; earlier lengths are replayed as separate steps "
                         "(seed 004)"}};
         e.masks = {{"response", "the response steps (where the target is an item)"}};
+        e.labels = {{"item1",
+                     "position 1's item, -1 past the sequence's end (item2, ... likewise, up to "
+                     "positions)"}};
         e.trial_steps = [](const Params& p) {
             const auto lengths = p.integers("lengths");
             const long s = *std::max_element(lengths.begin(), lengths.end());

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "stdlib/tasks/classic_tasks.hpp"
+#include "stdlib/entry_list.hpp"
 #include "stdlib/tasks/period_trials.hpp"
 
 namespace rnn::stdlib {
@@ -108,6 +108,7 @@ private:
 
 }  // namespace
 
+// Ready and set flashes an interval apart; a ramp after set must reach 1 that interval later.
 const TaskEntry& ready_set_go_entry() {
     static const TaskEntry entry = [] {
         TaskEntry e;

@@ -9,9 +9,9 @@
 #include "runtime/files.hpp"
 #include "runtime/network.hpp"
 #include "stdlib/analyses/activity.hpp"
-#include "stdlib/analyses/entries.hpp"
 #include "stdlib/analyses/pca.hpp"
 #include "stdlib/analyses/rdm.hpp"
+#include "stdlib/entry_list.hpp"
 #include "stdlib/schema.hpp"
 #include "tests/unit/temp_dir.hpp"
 

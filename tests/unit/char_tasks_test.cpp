@@ -18,6 +18,7 @@
 #include "runtime/losses.hpp"
 #include "runtime/random.hpp"
 #include "runtime/tape.hpp"
+#include "stdlib/entry_list.hpp"
 #include "stdlib/registry.hpp"
 
 namespace s = rnn::stdlib;

@@ -1,8 +1,6 @@
 // The period-based trial builder and the classic tasks built on it (docs/tasks.md): shapes,
 // channel layouts, timing, masks, catch trials, noise, per-index determinism, the readout
 // signals, and golden trials of one seed per task.
-#include "stdlib/tasks/classic_tasks.hpp"
-
 #include <cmath>
 #include <map>
 #include <set>
@@ -12,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include "runtime/random.hpp"
+#include "stdlib/entry_list.hpp"
 #include "stdlib/registry.hpp"
 #include "stdlib/tasks/period_trials.hpp"
 

@@ -1,4 +1,4 @@
-// The analysis figures (stdlib/figures/analysis_figures.cpp) and the renderer: each figure
+// The analysis figures (stdlib/figures/*_figures.cpp) and the renderer: each figure
 // drawn from hand-made arguments, rendered to PNG or SVG, its data read back; gnuplot
 // errors reported; hostile titles and labels neither run commands nor break the figure.
 #include <cmath>

@@ -1,4 +1,5 @@
-// Random streams, optimizers, .npy files and the vectorised pointwise functions.
+// Random streams, optimizers, .npy files, the vectorised pointwise functions and the
+// network kinds' traits table.
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 #include "runtime/blas_core.hpp"
 #include "runtime/files.hpp"
 #include "runtime/hash.hpp"
+#include "runtime/network.hpp"
 #include "runtime/optimizer.hpp"
 #include "runtime/parameter.hpp"
 #include "runtime/random.hpp"
@@ -217,6 +219,65 @@ long ulp_distance(float a, float b) {
 }
 
 }  // namespace
+
+TEST_CASE("the traits table gives each fused kind its tensors, in order, by role") {
+    using R = rt::TensorRole;
+
+    struct Expected {
+        rt::CellKind kind;
+        std::vector<std::string> names;
+    };
+
+    const std::vector<Expected> kinds = {
+        {rt::CellKind::Rnn, {"W_self", "W_input", "b", "W_out", "b_out", "h0"}},
+        {rt::CellKind::Gru, {"W_self", "W_input", "b_self", "b_input", "W_out", "b_out", "h0"}},
+        {rt::CellKind::Lstm,
+         {"W_self", "W_input", "b_self", "b_input", "W_out", "b_out", "h0", "c0"}},
+        {rt::CellKind::Ctrnn, {"G", "I", "b", "w", "b_out", "h0"}}};
+    for (const auto& k : kinds) {
+        const rt::CellTraits& t = rt::cell_traits(k.kind);
+        INFO(t.name);
+        CHECK(t.kind == k.kind);
+        CHECK(rt::cell_kind_from_name(t.name) == k.kind);
+        rt::NetworkShape shape;
+        shape.kind = k.kind;
+        shape.units = 4;
+        shape.inputs = 3;
+        shape.outputs = 2;
+        const auto layout = rt::tensor_layout(shape);
+        std::vector<std::string> names;
+        for (const auto& l : layout) {
+            names.push_back(l.name);
+            CHECK(rt::tensor_name(k.kind, l.role) == l.name);  // one tensor per role
+        }
+        CHECK(names == k.names);
+        CHECK(layout[0].rows == t.gates * 4);
+        CHECK(layout[0].role == R::Recurrent);
+        CHECK(layout[1].role == R::Input);
+        CHECK(rt::has_cell_state(k.kind) == (k.kind == rt::CellKind::Lstm));
+        CHECK(rt::supports(t, rt::UpdateRule::Bptt, true));
+        CHECK(rt::supports(t, rt::UpdateRule::Backprop));
+        CHECK(rt::supports(t, rt::UpdateRule::Dfa)
+              == (k.kind == rt::CellKind::Rnn || k.kind == rt::CellKind::Ctrnn));
+        CHECK_FALSE(rt::learns_online(t, rt::UpdateRule::Bptt));
+    }
+    // seed 002's defaults for the ctrnn, PyTorch's for the others.
+    rt::NetworkShape ctrnn;
+    ctrnn.kind = rt::CellKind::Ctrnn;
+    ctrnn.units = 4;
+    ctrnn.inputs = 3;
+    ctrnn.outputs = 2;
+    const auto layout = rt::tensor_layout(ctrnn);
+    CHECK(layout[0].init.kind == rt::InitKind::Normal);
+    CHECK(layout[0].init.a == doctest::Approx(0.5));
+    CHECK(layout[1].init.a == 1.0);
+    CHECK(layout[2].init.kind == rt::InitKind::Zeros);
+    CHECK(layout[3].rows == 4);  // w is units x outputs
+    const rt::CellTraits& plastic = rt::cell_traits(rt::CellKind::Plastic);
+    CHECK_FALSE(rt::supports(plastic, rt::UpdateRule::Bptt, true));
+    CHECK(rt::supports(plastic, rt::UpdateRule::Dfa));
+    CHECK(rt::learns_online(plastic, rt::UpdateRule::Bptt));
+}
 
 TEST_CASE("the vectorised tanh and sigmoid are within 4 ulp of the correctly rounded values") {
     std::vector<float> xs;

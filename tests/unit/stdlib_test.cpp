@@ -1,12 +1,11 @@
 // stdlib entries: the memory_recall task's trials, hopfield_similarity on known answers,
-// gnuplot quoting.
+// gnuplot quoting, and the typed contracts of the schemas.
 #include <doctest/doctest.h>
 
 #include "runtime/random.hpp"
-#include "stdlib/analyses/hopfield_similarity.hpp"
+#include "stdlib/entry_list.hpp"
 #include "stdlib/figures/gnuplot.hpp"
 #include "stdlib/registry.hpp"
-#include "stdlib/tasks/memory_recall.hpp"
 
 namespace s = rnn::stdlib;
 namespace rt = rnn::rt;
@@ -86,6 +85,60 @@ TEST_CASE("every stdlib entry documents every parameter") {
     const std::string md = s::reference_markdown();
     CHECK(md.find("### `memory_recall`") != std::string::npos);
     CHECK(md.find("### `hopfield_similarity(matrix, patterns)`") != std::string::npos);
+}
+
+TEST_CASE("the typed contracts of the stdlib schema name what exists") {
+    // Every option that names something of the task says what, and the time options
+    // the checker reads by name today are among them.
+    const s::AnalysisEntry* pca = s::find_analysis("pca");
+    REQUIRE(pca != nullptr);
+    CHECK(pca->schema.find("at")->ref == s::TaskRef::TimePoint);
+    CHECK(pca->schema.find("during")->ref == s::TaskRef::Period);
+    CHECK(pca->schema.find("from")->ref == s::TaskRef::WindowFrom);
+    CHECK(pca->schema.find("to")->ref == s::TaskRef::WindowTo);
+    CHECK(s::find_analysis("principal_angles")->schema.find("a")->ref == s::TaskRef::TimePoint);
+    CHECK(s::find_analysis("rdm")->schema.find("labels")->ref == s::TaskRef::LabelFamily);
+    const s::ParamSpec* input = s::find_analysis("fixed_points")->schema.find("input");
+    CHECK(input->ref == s::TaskRef::TimePoint);
+    CHECK(input->literals == std::vector<std::string>{"zero"});
+    CHECK(s::find_figure("pca_trajectories")->schema.find("color_by")->ref
+          == s::TaskRef::TrialLabel);
+    // Array results are typed, and their doc line says so as it always did.
+    for (const auto* a : s::analyses())
+        for (const auto& o : a->outputs) {
+            INFO(a->name << "." << o.name);
+            CHECK(o.is_array() == (o.doc.find("(array") != std::string::npos));
+        }
+    CHECK(s::find_analysis("rdm")->outputs.back().doc
+          == "the model file's matrix (array, with a model)");
+    // A figure's analysis arguments accept only analyses that exist.
+    for (const auto* f : s::figures())
+        for (const auto& arg : f->args)
+            for (const auto& name : arg.analyses) {
+                INFO(f->name << "." << arg.name);
+                CHECK(arg.kind == s::ArgKind::Analysis);
+                CHECK(s::find_analysis(name) != nullptr);
+            }
+    const s::ArgSpec& rdm = s::find_figure("rdm")->args.at(0);
+    CHECK(rdm.accepts("rdm"));
+    CHECK_FALSE(rdm.accepts("pca"));
+    CHECK(s::find_figure("heatmap")->args.at(0).accepts("anything"));
+}
+
+TEST_CASE("periods and trial labels of a task, with numbered families") {
+    const s::TaskEntry& wm = *s::find_task("sequence_wm");
+    CHECK(s::has_period(wm, "delay"));
+    CHECK(s::has_period(wm, "stimulus3"));
+    CHECK_FALSE(s::has_period(wm, "dleay"));
+    CHECK(s::label_names(wm) == std::vector<std::string>{"condition", "item1"});
+    CHECK(s::has_label(wm, "condition"));
+    CHECK(s::has_label(wm, "item3"));
+    CHECK_FALSE(s::has_label(wm, "item"));
+    CHECK(s::has_label_family(wm, "item"));
+    CHECK_FALSE(s::has_label_family(wm, "colour"));
+    const s::TaskEntry& recall = *s::find_task("memory_recall");
+    CHECK(s::has_label(recall, "condition"));
+    CHECK_FALSE(s::has_label(recall, "item1"));
 }
 
 TEST_CASE("the trial figure draws inputs as lines or an image, and targets with their mask") {

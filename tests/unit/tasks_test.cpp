@@ -6,9 +6,8 @@
 
 #include "runtime/network.hpp"
 #include "runtime/random.hpp"
+#include "stdlib/entry_list.hpp"
 #include "stdlib/registry.hpp"
-#include "stdlib/tasks/integration_memory.hpp"
-#include "stdlib/tasks/sequence_wm.hpp"
 
 namespace s = rnn::stdlib;
 namespace rt = rnn::rt;

@@ -1,0 +1,66 @@
+#include "stdlib/task.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace rnn::stdlib {
+
+namespace {
+
+// The name without its trailing digits ("stimulus2" -> "stimulus").
+std::string_view stem(std::string_view name) {
+    while (!name.empty() && std::isdigit(static_cast<unsigned char>(name.back())))
+        name.remove_suffix(1);
+    return name;
+}
+
+bool listed(const std::vector<std::string>& names, std::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// Whether `name` is one of `names`, or a numbered member of a family one of them names by
+// its stem or its first member.
+bool in_family(const std::vector<std::string>& names, std::string_view name) {
+    if (listed(names, name))
+        return true;
+    const std::string_view base = stem(name);
+    if (base == name)
+        return false;
+    return std::any_of(names.begin(), names.end(),
+                       [&](const std::string& n) { return n == base || stem(n) == base; });
+}
+
+}  // namespace
+
+std::vector<std::string> period_names(const TaskEntry& task) {
+    std::vector<std::string> out;
+    for (const auto& p : task.periods)
+        out.push_back(p.name);
+    return out;
+}
+
+bool has_period(const TaskEntry& task, std::string_view name) {
+    const std::vector<std::string> names = period_names(task);
+    const std::string_view base = stem(name);
+    return listed(names, name) || (base != name && listed(names, base));
+}
+
+std::vector<std::string> label_names(const TaskEntry& task) {
+    std::vector<std::string> out = {"condition"};
+    for (const auto& l : task.labels)
+        out.push_back(l.name);
+    return out;
+}
+
+bool has_label(const TaskEntry& task, std::string_view name) {
+    return in_family(label_names(task), name);
+}
+
+bool has_label_family(const TaskEntry& task, std::string_view name) {
+    const std::vector<std::string> names = label_names(task);
+    return in_family(names, name)
+           || std::any_of(names.begin(), names.end(),
+                          [&](const std::string& n) { return stem(n) != n && stem(n) == name; });
+}
+
+}  // namespace rnn::stdlib
