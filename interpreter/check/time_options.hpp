@@ -1,6 +1,7 @@
-// Options of an analysis or figure call that name times of a trial: time points (`at`,
-// `a`, `b`, `input`) must name a period of the evaluated task, and a `from`/`to` window
-// must lie inside the trial.
+// Options of an analysis or figure call that name something of the evaluated task, as the
+// entry's schema declares (stdlib::TaskRef): time points must name a period of the task,
+// a from/to window must lie inside the trial, a period option must be one of the task's
+// periods and a label option one of the labels its trials carry.
 #pragma once
 
 #include <vector>
@@ -10,14 +11,10 @@
 
 namespace rnn::interp::checker {
 
-// Time points (`at`, `a`, `b`, `input` options) must parse and name a period of the
-// evaluated task: one of its periods, or a numbered one of them (stimulus2).
-bool time_points_ok(Context& c, const ast::Expr& e, const std::vector<ArgRef>& args,
-                    const stdlib::Params& options);
-
-// A `from`/`to` window of steps must lie inside the trial of the task the first
-// training or evaluation argument runs on.
-bool window_ok(Context& c, const ast::Expr& e, const std::vector<ArgRef>& args,
-               const stdlib::Params& options);
+// Every TaskRef option of the call `e` against the task its arguments run on: windows
+// first (a window outside the trial stops the time points' check), then time points,
+// then periods and labels.
+bool task_options_ok(Context& c, const ast::Expr& e, const std::vector<ArgRef>& args,
+                     const stdlib::Schema& schema, const stdlib::Params& options);
 
 }  // namespace rnn::interp::checker
