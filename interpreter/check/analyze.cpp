@@ -5,7 +5,7 @@
 #include "interpreter/check/arguments.hpp"
 #include "interpreter/check/expressions.hpp"
 #include "interpreter/check/files.hpp"
-#include "interpreter/check/time_options.hpp"
+#include "interpreter/check/task_options.hpp"
 
 namespace rnn::interp::checker {
 

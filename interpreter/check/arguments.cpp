@@ -203,8 +203,8 @@ bool analysis_accepted(Context& c, const Expr& e, const stdlib::ArgSpec& spec, c
         kinds += (i == 0 ? "" : i + 1 == spec.analyses.size() ? " or " : ", ") + spec.analyses[i];
     auto& d =
         c.diags.error(Code::ArgumentKind, e.span,
-                      fmt::format("'{}' expects an analysis of kind {}, but '{}' is {}", spec.name,
-                                  kinds, r.definition, with_article(a.entry->name + " analysis")));
+                      fmt::format("'{}' expects an analysis of kind {}, but '{}' is of kind {}",
+                                  spec.name, kinds, r.definition, a.entry->name));
     d.notes.emplace_back(a.span, fmt::format("'{}' is defined here", r.definition));
     return false;
 }

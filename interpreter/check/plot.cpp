@@ -4,7 +4,7 @@
 
 #include "interpreter/check/arguments.hpp"
 #include "interpreter/check/expressions.hpp"
-#include "interpreter/check/time_options.hpp"
+#include "interpreter/check/task_options.hpp"
 #include "interpreter/paths.hpp"
 
 namespace rnn::interp::checker {

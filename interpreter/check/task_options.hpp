@@ -13,7 +13,7 @@ namespace rnn::interp::checker {
 
 // Every TaskRef option of the call `e` against the task its arguments run on: windows
 // first (a window outside the trial stops the time points' check), then time points,
-// then periods and labels.
+// periods and labels in the schema's order.
 bool task_options_ok(Context& c, const ast::Expr& e, const std::vector<ArgRef>& args,
                      const stdlib::Schema& schema, const stdlib::Params& options);
 

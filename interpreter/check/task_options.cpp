@@ -1,4 +1,4 @@
-#include "interpreter/check/time_options.hpp"
+#include "interpreter/check/task_options.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -79,86 +79,75 @@ bool window_ok(Context& c, const ast::Expr& e, const std::vector<ArgRef>& args,
     return true;
 }
 
-// Time points must parse and name a period of the evaluated task: one of its periods, or
-// a numbered one of them (stimulus2).
-bool time_points_ok(Context& c, const ast::Expr& e, const std::vector<ArgRef>& args,
-                    const stdlib::Schema& schema, const stdlib::Params& options) {
-    const TaskDef* task = task_of(c, args, false);
-    if (task == nullptr)
-        return true;
-    bool ok = true;
-    for (const auto& spec : schema.params) {
-        const std::string* text = spec.ref == TaskRef::TimePoint ? named(spec, options) : nullptr;
-        if (text == nullptr)
-            continue;
-        const ast::Span where = option_span(e, spec.name);
-        try {
-            const stdlib::TimePoint p = stdlib::parse_time_point(*text);
-            if (p.period.empty() || stdlib::has_period(*task->entry, p.period))
-                continue;
-            c.diags.error(Code::BadTimePoint, where,
-                          fmt::format("the task '{}' has no period '{}'", task->name, p.period),
-                          suggestion(p.period, stdlib::period_names(*task->entry)));
-            ok = false;
-        } catch (const std::invalid_argument& err) {
-            c.diags.error(Code::BadTimePoint, where, err.what());
-            ok = false;
-        }
+// A time point must parse and name a period of the evaluated task: one of its periods,
+// or a numbered one of them (stimulus2).
+bool time_point_ok(Context& c, const ast::Span& where, const TaskDef& task,
+                   const std::string& text) {
+    try {
+        const stdlib::TimePoint p = stdlib::parse_time_point(text);
+        if (p.period.empty() || stdlib::has_period(*task.entry, p.period))
+            return true;
+        c.diags.error(Code::BadTimePoint, where,
+                      fmt::format("the task '{}' has no period '{}'", task.name, p.period),
+                      suggestion(p.period, stdlib::period_names(*task.entry)));
+    } catch (const std::invalid_argument& err) {
+        c.diags.error(Code::BadTimePoint, where, err.what());
     }
-    return ok;
+    return false;
 }
 
-// The labels a LabelFamily option may name: the task's labels and the stems of its
-// numbered ones ("item" for item1).
-std::vector<std::string> label_families(const stdlib::TaskEntry& task) {
-    std::vector<std::string> out = stdlib::label_names(task);
-    for (const auto& name : stdlib::label_names(task)) {
+// A period option must name one of the task's periods ("": none).
+bool period_ok(Context& c, const ast::Span& where, const TaskDef& task, const std::string& text) {
+    if (text.empty() || stdlib::has_period(*task.entry, text))
+        return true;
+    c.diags.error(Code::UnknownPeriod, where,
+                  fmt::format("the task '{}' has no period '{}'", task.name, text),
+                  suggestion(text, stdlib::period_names(*task.entry)));
+    return false;
+}
+
+// A label option must name a label the task's trials carry ("": none); a family option
+// may also name the stem of numbered ones ("item" for item1, item2, ...).
+bool label_ok(Context& c, const ast::Span& where, const TaskDef& task, const std::string& text,
+              bool family) {
+    const stdlib::TaskEntry& entry = *task.entry;
+    if (text.empty()
+        || (family ? stdlib::has_label_family(entry, text) : stdlib::has_label(entry, text)))
+        return true;
+    std::vector<std::string> names = stdlib::label_names(entry);
+    for (const auto& name : stdlib::label_names(entry)) {
         const std::string stem = name.substr(0, name.find_last_not_of("0123456789") + 1);
-        if (stem != name && stdlib::has_label_family(task, stem))
-            out.push_back(stem);
+        if (family && stem != name && stdlib::has_label_family(entry, stem))
+            names.push_back(stem);
     }
-    return out;
-}
-
-// Period options must name one of the evaluated task's periods, label options a label its
-// trials carry.
-bool periods_and_labels_ok(Context& c, const ast::Expr& e, const std::vector<ArgRef>& args,
-                           const stdlib::Schema& schema, const stdlib::Params& options) {
-    const TaskDef* task = task_of(c, args, false);
-    if (task == nullptr)
-        return true;
-    const stdlib::TaskEntry& entry = *task->entry;
-    bool ok = true;
-    for (const auto& spec : schema.params) {
-        const std::string* text = named(spec, options);
-        if (text == nullptr || text->empty())  // "": no period, no label
-            continue;
-        if (spec.ref == TaskRef::Period && !stdlib::has_period(entry, *text)) {
-            c.diags.error(Code::UnknownPeriod, option_span(e, spec.name),
-                          fmt::format("the task '{}' has no period '{}'", task->name, *text),
-                          suggestion(*text, stdlib::period_names(entry)));
-            ok = false;
-        } else if ((spec.ref == TaskRef::TrialLabel && !stdlib::has_label(entry, *text))
-                   || (spec.ref == TaskRef::LabelFamily
-                       && !stdlib::has_label_family(entry, *text))) {
-            c.diags.error(
-                Code::UnknownLabel, option_span(e, spec.name),
-                fmt::format("the trials of the task '{}' carry no label '{}'", task->name, *text),
-                suggestion(*text, spec.ref == TaskRef::LabelFamily ? label_families(entry)
-                                                                   : stdlib::label_names(entry)));
-            ok = false;
-        }
-    }
-    return ok;
+    c.diags.error(Code::UnknownLabel, where,
+                  fmt::format("the trials of the task '{}' carry no label '{}'", task.name, text),
+                  suggestion(text, names));
+    return false;
 }
 
 }  // namespace
 
 bool task_options_ok(Context& c, const ast::Expr& e, const std::vector<ArgRef>& args,
                      const stdlib::Schema& schema, const stdlib::Params& options) {
-    const bool times =
-        window_ok(c, e, args, schema, options) && time_points_ok(c, e, args, schema, options);
-    return periods_and_labels_ok(c, e, args, schema, options) && times;
+    const bool window = window_ok(c, e, args, schema, options);
+    const TaskDef* task = task_of(c, args, false);
+    if (task == nullptr)
+        return window;
+    bool ok = window;
+    for (const auto& spec : schema.params) {
+        const std::string* text = named(spec, options);
+        if (text == nullptr)
+            continue;
+        const ast::Span where = option_span(e, spec.name);
+        if (spec.ref == TaskRef::TimePoint && window)  // a window outside the trial stops them
+            ok = time_point_ok(c, where, *task, *text) && ok;
+        else if (spec.ref == TaskRef::Period)
+            ok = period_ok(c, where, *task, *text) && ok;
+        else if (spec.ref == TaskRef::TrialLabel || spec.ref == TaskRef::LabelFamily)
+            ok = label_ok(c, where, *task, *text, spec.ref == TaskRef::LabelFamily) && ok;
+    }
+    return ok;
 }
 
 }  // namespace rnn::interp::checker
