@@ -5,7 +5,7 @@
 #include "interpreter/check/arguments.hpp"
 #include "interpreter/check/expressions.hpp"
 #include "interpreter/check/files.hpp"
-#include "interpreter/check/time_options.hpp"
+#include "interpreter/check/task_options.hpp"
 
 namespace rnn::interp::checker {
 
@@ -35,8 +35,8 @@ void check_analysis(Context& c, const ast::Statement& s) {
     a.name = s.name;
     a.entry = entry;
     a.span = s.span;
-    if (call(c, e, *entry, a.args, a.options) && window_ok(c, e, a.args, a.options)
-        && time_points_ok(c, e, a.args, a.options)) {
+    if (call(c, e, *entry, a.args, a.options)
+        && task_options_ok(c, e, a.args, entry->schema, a.options)) {
         a.files_key = files_key(c, entry->schema, a.options);
         c.program.analyses.emplace(s.name, std::move(a));
         c.program.analysis_order.push_back(s.name);

@@ -1,5 +1,5 @@
 // `analyze NAME = ENTRY(args..., option: value)`: a stdlib analysis call (arguments in
-// arguments.hpp, time points and windows in time_options.hpp).
+// arguments.hpp, time points, windows, periods and labels in task_options.hpp).
 #pragma once
 
 #include "grammar/ast.hpp"

@@ -47,7 +47,7 @@ std::vector<std::string> quantities_of(const Context& c, const std::string& name
     if (const auto a = c.program.analyses.find(name); a != c.program.analyses.end()) {
         is_analysis = true;
         for (const auto& o : a->second.entry->outputs)
-            if (!o.doc.ends_with("(array)"))
+            if (!o.is_array())
                 out.push_back(o.name);
     } else if (const auto ev = c.program.evaluates.find(name); ev != c.program.evaluates.end()) {
         is_analysis = false;
@@ -192,6 +192,23 @@ bool reference_kind(Context& c, const Expr& e, const std::string& text,
     return true;
 }
 
+// An analysis argument reads the results of the analyses its spec names (rdm figures
+// draw rdm analyses): another analysis is reported with the kinds it takes.
+bool analysis_accepted(Context& c, const Expr& e, const stdlib::ArgSpec& spec, const ArgRef& r) {
+    const AnalyzeDef& a = c.program.analyses.at(r.definition);
+    if (spec.accepts(a.entry->name))
+        return true;
+    std::string kinds;
+    for (std::size_t i = 0; i < spec.analyses.size(); ++i)
+        kinds += (i == 0 ? "" : i + 1 == spec.analyses.size() ? " or " : ", ") + spec.analyses[i];
+    auto& d =
+        c.diags.error(Code::ArgumentKind, e.span,
+                      fmt::format("'{}' expects an analysis of kind {}, but '{}' is of kind {}",
+                                  spec.name, kinds, r.definition, a.entry->name));
+    d.notes.emplace_back(a.span, fmt::format("'{}' is defined here", r.definition));
+    return false;
+}
+
 }  // namespace
 
 std::optional<ArgRef> argument(Context& c, const Expr& e, const stdlib::ArgSpec& spec) {
@@ -236,6 +253,8 @@ std::optional<ArgRef> argument(Context& c, const Expr& e, const stdlib::ArgSpec&
                                                                      : "an evaluation"));
         return std::nullopt;
     }
+    if (r.kind == ArgRef::Kind::Analysis && !analysis_accepted(c, e, spec, r))
+        return std::nullopt;
     if (spec.activity && r.kind == ArgRef::Kind::Evaluation) {
         const auto ev = c.program.evaluates.find(r.definition);
         if (ev == c.program.evaluates.end())

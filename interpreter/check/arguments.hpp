@@ -1,8 +1,8 @@
 // The arguments of an analysis or figure call: positional arguments are references
 // (a training, a trained tensor, an evaluation, a task or its matrix, an earlier analysis,
-// or the results of a sweep family) checked against the entry's ArgSpecs; named options
-// are values checked against the entry's schema (value.hpp; time points and windows in
-// time_options.hpp).
+// or the results of a sweep family) checked against the entry's ArgSpecs (an analysis
+// against the kinds its spec accepts); named options are values checked against the
+// entry's schema (value.hpp; time points, windows, periods and labels in task_options.hpp).
 #pragma once
 
 #include <optional>

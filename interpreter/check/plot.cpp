@@ -4,7 +4,7 @@
 
 #include "interpreter/check/arguments.hpp"
 #include "interpreter/check/expressions.hpp"
-#include "interpreter/check/time_options.hpp"
+#include "interpreter/check/task_options.hpp"
 #include "interpreter/paths.hpp"
 
 namespace rnn::interp::checker {
@@ -59,8 +59,8 @@ void check_plot(Context& c, const ast::Statement& s) {
     p.span = s.span;
     p.file = s.file;
     const bool ok = figure_file_ok(c, s);
-    if (call(c, e, *entry, p.args, p.options) && ok && window_ok(c, e, p.args, p.options)
-        && time_points_ok(c, e, p.args, p.options))
+    if (call(c, e, *entry, p.args, p.options) && ok
+        && task_options_ok(c, e, p.args, entry->schema, p.options))
         c.program.plots.push_back(std::move(p));
 }
 

@@ -1,5 +1,5 @@
 // `plot ENTRY(args..., option: value) to "file.png"`: a stdlib figure call (arguments in
-// arguments.hpp, time points and windows in time_options.hpp) and its file.
+// arguments.hpp, time points, windows, periods and labels in task_options.hpp) and its file.
 #pragma once
 
 #include "grammar/ast.hpp"
