@@ -8,6 +8,7 @@
 
 #include "interpreter/check/expressions.hpp"
 #include "interpreter/check/network.hpp"
+#include "runtime/cell_traits.hpp"
 
 namespace rnn::interp::checker {
 
@@ -202,7 +203,7 @@ std::optional<LossNode> fixed_point_call(Context& c, const Expr& e, const LossSc
                                   sc.net_name, sc.net->entry->name));
         return std::nullopt;
     }
-    if (t->first != "W_self" || t->second) {
+    if (t->first != rt::tensor_name(sc.net->entry->kind, rt::TensorRole::Recurrent) || t->second) {
         c.diags.error(Code::FixedPointTensor, e.items[0]->span,
                       "fixed_point needs the effective recurrent matrix, e.g. hop.W_self");
         return std::nullopt;
