@@ -410,8 +410,8 @@ std::optional<StopRule> stop_rule(Context& c, const Expr& e, const TaskDef& task
     std::function<bool(const Expr&)> collect = [&](const Expr& x) {
         if (x.kind == K::Binary && x.text == "and")
             return collect(*x.items[0]) && collect(*x.items[1]);
-        if (x.kind == K::Binary
-            && (x.text == ">=" || x.text == ">" || x.text == "<=" || x.text == "<")) {
+        const auto op = x.kind == K::Binary ? comparison_op(x.text) : std::nullopt;
+        if (op) {
             const Expr& lhs = *x.items[0];
             const auto rhs = constant_number(*x.items[1]);
             if (lhs.kind != K::Name
@@ -427,7 +427,7 @@ std::optional<StopRule> stop_rule(Context& c, const Expr& e, const TaskDef& task
                               "expected a number to compare the metric with");
                 return false;
             }
-            rule.all.push_back({lhs.text, x.text, *rhs});
+            rule.all.push_back({lhs.text, *op, *rhs});
             return true;
         }
         c.diags.error(
