@@ -3,10 +3,13 @@
 // except the spans kept for runtime error messages.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "grammar/ast.hpp"
@@ -90,10 +93,34 @@ struct LossTerm {
 };
 
 struct Comparison {
+    enum class Op { AtLeast, Above, AtMost, Below };  // >=, >, <=, <
     std::string metric;
-    std::string op;  // >=, >, <=, <
+    Op op = Op::AtLeast;
     double threshold = 0.0;
 };
+
+// The comparison operators as scripts write them, in one table: the checker reads them,
+// node keys print them.
+inline constexpr std::array<std::pair<Comparison::Op, std::string_view>, 4> comparison_ops = {{
+    {Comparison::Op::AtLeast, ">="},
+    {Comparison::Op::Above, ">"},
+    {Comparison::Op::AtMost, "<="},
+    {Comparison::Op::Below, "<"},
+}};
+
+constexpr std::string_view comparison_text(Comparison::Op op) {
+    for (const auto& [o, text] : comparison_ops)
+        if (o == op)
+            return text;
+    return "?";
+}
+
+constexpr std::optional<Comparison::Op> comparison_op(std::string_view text) {
+    for (const auto& [op, t] : comparison_ops)
+        if (t == text)
+            return op;
+    return std::nullopt;
+}
 
 // Stop once every comparison has held on `epochs` consecutive epochs.
 struct StopRule {

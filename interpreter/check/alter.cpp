@@ -7,6 +7,7 @@
 
 #include "interpreter/check/expressions.hpp"
 #include "interpreter/check/network.hpp"
+#include "runtime/cell_traits.hpp"
 
 namespace rnn::interp::checker {
 
@@ -179,7 +180,7 @@ void check_alter(Context& c, const ast::Statement& s) {
     if (t == c.program.trains.end())
         return;
     const NetworkDef& net = c.program.networks.at(t->second.network);
-    if (net.entry->kind == rt::CellKind::Plastic) {
+    if (!rt::cell_traits(net.entry->kind).fused) {
         c.diags.error(Code::NotImplemented, s.keyword_span,
                       "altering a plastic network is not implemented yet in this version");
         return;

@@ -8,6 +8,7 @@
 #include "interpreter/check/expressions.hpp"
 #include "interpreter/check/network.hpp"
 #include "interpreter/check/value.hpp"
+#include "runtime/cell_traits.hpp"
 
 namespace rnn::interp::checker {
 
@@ -177,7 +178,7 @@ bool probe(Context& c, const ast::Field& f, const TaskDef& task, const NetworkDe
     const char* form =
         clamp ? "input(channel, value, during: period)" : "state(size, at: N steps or ms)";
     // A plastic network's state is its learner's own, out of reach of a kick.
-    if (!clamp && net.entry->kind == rt::CellKind::Plastic) {
+    if (!clamp && !rt::cell_traits(net.entry->kind).fused) {
         c.diags.error(Code::NotImplemented, f.name_span,
                       "'perturb' on a plastic network is not implemented yet in this version",
                       "clamp its inputs instead: clamp = input(channel, value)");
@@ -246,7 +247,7 @@ void check_evaluate(Context& c, const ast::Statement& s) {
     }
     const NetworkDef& net = c.program.networks.at(t->second.network);
     network_fits_task(c, net, k->second, s.target->span);
-    if (b.start_field != nullptr && net.entry->kind == rt::CellKind::Plastic) {
+    if (b.start_field != nullptr && !rt::cell_traits(net.entry->kind).fused) {
         c.diags.error(Code::NotImplemented, b.start_field->name_span,
                       "'start' on a plastic network is not implemented yet in this version");
         return;

@@ -8,6 +8,7 @@
 
 #include "interpreter/check/expressions.hpp"
 #include "interpreter/check/network.hpp"
+#include "runtime/cell_traits.hpp"
 
 namespace rnn::interp::checker {
 
@@ -202,7 +203,7 @@ std::optional<LossNode> fixed_point_call(Context& c, const Expr& e, const LossSc
                                   sc.net_name, sc.net->entry->name));
         return std::nullopt;
     }
-    if (t->first != "W_self" || t->second) {
+    if (t->first != rt::tensor_name(sc.net->entry->kind, rt::TensorRole::Recurrent) || t->second) {
         c.diags.error(Code::FixedPointTensor, e.items[0]->span,
                       "fixed_point needs the effective recurrent matrix, e.g. hop.W_self");
         return std::nullopt;
@@ -409,8 +410,8 @@ std::optional<StopRule> stop_rule(Context& c, const Expr& e, const TaskDef& task
     std::function<bool(const Expr&)> collect = [&](const Expr& x) {
         if (x.kind == K::Binary && x.text == "and")
             return collect(*x.items[0]) && collect(*x.items[1]);
-        if (x.kind == K::Binary
-            && (x.text == ">=" || x.text == ">" || x.text == "<=" || x.text == "<")) {
+        const auto op = x.kind == K::Binary ? comparison_op(x.text) : std::nullopt;
+        if (op) {
             const Expr& lhs = *x.items[0];
             const auto rhs = constant_number(*x.items[1]);
             if (lhs.kind != K::Name
@@ -426,7 +427,7 @@ std::optional<StopRule> stop_rule(Context& c, const Expr& e, const TaskDef& task
                               "expected a number to compare the metric with");
                 return false;
             }
-            rule.all.push_back({lhs.text, x.text, *rhs});
+            rule.all.push_back({lhs.text, *op, *rhs});
             return true;
         }
         c.diags.error(

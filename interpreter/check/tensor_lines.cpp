@@ -9,6 +9,7 @@
 #include "interpreter/check/expressions.hpp"
 #include "interpreter/check/files.hpp"
 #include "interpreter/check/network.hpp"
+#include "runtime/cell_traits.hpp"
 #include "runtime/files.hpp"
 #include "runtime/hash.hpp"
 
@@ -136,10 +137,10 @@ std::string not_square_message(const std::string& name, const rt::TensorLayout* 
 }
 
 // Why a tensor of the kind is absent with these options.
-std::string absent_tensor_hint(const std::string& name) {
-    if (name == "W_out" || name == "w")
+std::string absent_tensor_hint(rt::CellKind kind, const std::string& name) {
+    if (name == rt::tensor_name(kind, rt::TensorRole::Readout))
         return "it exists when the network has a readout: set 'outputs' > 0";
-    if (name == "b_out")
+    if (name == rt::tensor_name(kind, rt::TensorRole::ReadoutBias))
         return "it exists with 'outputs' > 0 and 'readout_bias = true'";
     return "it exists with 'bias = true'";
 }
@@ -396,7 +397,7 @@ void tensor_line(Context& c, const ast::Field& f, const stdlib::NetworkEntry& en
         c.diags.error(
             Code::UnknownTensor, f.name_span,
             fmt::format("the network '{}' has no tensor '{}' with these options", net.name, f.name),
-            absent_tensor_hint(f.name));
+            absent_tensor_hint(entry.kind, f.name));
         return;
     }
     const bool square_recurrent =
@@ -406,7 +407,7 @@ void tensor_line(Context& c, const ast::Field& f, const stdlib::NetworkEntry& en
         && (shape->role == rt::TensorRole::Recurrent || shape->role == rt::TensorRole::Input
             || shape->role == rt::TensorRole::Readout);
     TensorLine line{
-        c, f, net, entry.kind == rt::CellKind::Plastic, shape, square_recurrent, weight_matrix, {}};
+        c, f, net, !rt::cell_traits(entry.kind).fused, shape, square_recurrent, weight_matrix, {}};
     if (net.tensors.count(f.name))
         line.t = net.tensors[f.name];
     else if (shape != nullptr)

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "interpreter/check/expressions.hpp"
+#include "runtime/cell_traits.hpp"
 
 namespace rnn::interp::checker {
 
@@ -82,24 +83,25 @@ void online_fits(Context& c, const std::string& who, const NetworkDef& net, ast:
 
 void updater_fits(Context& c, const TrainDef& t, const NetworkDef& net, ast::Span at,
                   ast::Span loss_at, bool clip_given) {
-    const bool plastic = net.entry->kind == rt::CellKind::Plastic;
-    const bool online = t.rule != rt::UpdateRule::Bptt;
+    const rt::CellTraits& traits = rt::cell_traits(net.entry->kind);
+    // A kind without a fused unroll (the plastic network) runs its own learner under every
+    // updater, with its own rules below.
+    const bool plastic = !traits.fused;
     const std::string who = fmt::format("the '{}' updater", t.updater);
-    if (t.rule == rt::UpdateRule::Dfa
-        && (net.entry->kind == rt::CellKind::Gru || net.entry->kind == rt::CellKind::Lstm))
+    if (t.rule == rt::UpdateRule::Dfa && !rt::supports(traits, t.rule))
         c.diags.error(Code::UpdaterNetwork, at,
                       fmt::format("dfa cannot train the {} network '{}': it sends the output "
                                   "error to each layer through a fixed random matrix, and the "
                                   "gates of a {} are not layers it can reach",
                                   net.entry->name, net.name, net.entry->name),
                       "use an rnn, ctrnn or plastic network, or updater = backprop");
-    if (plastic && t.truncate > 0)
+    if (!rt::supports(traits, rt::UpdateRule::Bptt, t.truncate > 0))
         c.diags.error(Code::UpdaterNetwork, at,
                       fmt::format("the plastic network '{}' has no truncated bptt: its fast "
                                   "weights change once per sequence under bptt",
                                   net.name),
                       "write updater = bptt");
-    if (!online && !plastic)
+    if (!rt::learns_online(traits, t.rule))
         return;
     const std::string learner = plastic ? fmt::format("the plastic network '{}'", net.name) : who;
     const bool one_output_loss = t.loss.size() == 1 && t.loss[0].sign > 0

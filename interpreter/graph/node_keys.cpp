@@ -115,7 +115,7 @@ std::string train_text(const TrainDef& t) {
     if (t.stop) {
         out += "stop=";
         for (const auto& c : t.stop->all)
-            out += fmt::format("{}{}{},", c.metric, c.op, c.threshold);
+            out += fmt::format("{}{}{},", c.metric, comparison_text(c.op), c.threshold);
         out += fmt::format("for{};", t.stop->epochs);
     }
     out += fmt::format("validate={},{};on_nan={};", t.validate_every, t.validate_trials,

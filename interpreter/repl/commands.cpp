@@ -168,27 +168,30 @@ void Session::show(const std::string& what) {
         error(fmt::format("':show' takes a name or NAME.TENSOR, not '{}'\n", what));
         return;
     }
-    if (!program_ || kind_of(*program_, q->name).empty()) {
+    if (!program_ || !kind_of(*program_, q->name)) {
         query(what);  // says what is unknown
         return;
     }
     const Program& p = *program_;
-    const std::string kind = kind_of(p, q->name);
-    if (q->members.empty() && kind != "task" && kind != "network") {
+    const ast::Statement::Kind kind = *kind_of(p, q->name);
+    // A task's or a network's definition is what the query prints.
+    const bool defined_only =
+        kind == ast::Statement::Kind::Task || kind == ast::Statement::Kind::Network;
+    if (q->members.empty() && !defined_only) {
         // The definition as written (a sweep instance's is its loop's).
         for (const auto& e : entries_)
-            if (e.key == kind + " " + q->name)
+            if (e.key == repl::definition_label(kind, q->name))
                 say(e.text + "\n");
         if (const auto an = p.analyses.find(q->name); an != p.analyses.end())
             say(params_lines(an->second.options));
     }
     query(what);
-    if (!q->members.empty() || kind == "task" || kind == "network")
+    if (!q->members.empty() || defined_only)
         return;
     show_shapes(kind, q->name);
 }
 
-void Session::show_shapes(const std::string& kind, const std::string& name) {
+void Session::show_shapes(ast::Statement::Kind kind, const std::string& name) {
     // The shapes of what the node wrote: a network's tensors, an evaluation's signals
     // (trials x steps), an analysis's arrays.
     std::vector<std::string> shapes;
@@ -207,9 +210,9 @@ void Session::show_shapes(const std::string& kind, const std::string& name) {
     std::sort(shapes.begin(), shapes.end());
     if (!shapes.empty())
         say(fmt::format("  {}: {}\n",
-                        kind == "evaluate"  ? "signals (trials x steps)"
-                        : kind == "analyze" ? "arrays"
-                                            : "tensors",
+                        kind == ast::Statement::Kind::Evaluate  ? "signals (trials x steps)"
+                        : kind == ast::Statement::Kind::Analyze ? "arrays"
+                                                                : "tensors",
                         fmt::join(shapes, ", ")));
 }
 

@@ -2,14 +2,25 @@
 
 namespace rnn::interp::repl {
 
-std::string kind_of(const Program& p, const std::string& name) {
-    return p.tasks.count(name)       ? "task"
-           : p.networks.count(name)  ? "network"
-           : p.trains.count(name)    ? "train"
-           : p.alters.count(name)    ? "alter"
-           : p.evaluates.count(name) ? "evaluate"
-           : p.analyses.count(name)  ? "analyze"
-                                     : "";
+std::optional<ast::Statement::Kind> kind_of(const Program& p, const std::string& name) {
+    using K = ast::Statement::Kind;
+    if (p.tasks.count(name))
+        return K::Task;
+    if (p.networks.count(name))
+        return K::Network;
+    if (p.trains.count(name))
+        return K::Train;
+    if (p.alters.count(name))
+        return K::Alter;
+    if (p.evaluates.count(name))
+        return K::Evaluate;
+    if (p.analyses.count(name))
+        return K::Analyze;
+    return std::nullopt;
+}
+
+std::string definition_label(ast::Statement::Kind kind, const std::string& name) {
+    return std::string(ast::statement_keyword(kind)) + " " + name;
 }
 
 std::vector<std::string> defined_names(const Program& p) {

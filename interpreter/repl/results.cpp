@@ -93,23 +93,26 @@ void Session::query(const std::string& text) {
         return;
     }
     const Program& p = *program_;
-    const std::string kind = repl::kind_of(p, q->name);
-    if (kind == "task" || kind == "network") {
-        say(definition_text(p, q->name));
-        return;
-    }
-    if (kind.empty()) {
+    using K = ast::Statement::Kind;
+    const auto found = repl::kind_of(p, q->name);
+    if (!found) {
         const std::string s = suggestion(q->name, repl::defined_names(p));
         error(fmt::format("no definition named '{}'{}\n", q->name, s.empty() ? "" : "; " + s));
         return;
     }
-    if (!q->members.empty() && kind != "train" && kind != "alter") {
-        error(fmt::format("'{}' is an {}: only trained networks have tensors\n", q->name, kind));
+    const K kind = *found;
+    if (kind == K::Task || kind == K::Network) {
+        say(definition_text(p, q->name));
         return;
     }
-    if (kind == "train" && !q->members.empty() && show_checkpointed(q->name, q->members, text))
+    if (!q->members.empty() && kind != K::Train && kind != K::Alter) {
+        error(fmt::format("'{}' is an {}: only trained networks have tensors\n", q->name,
+                          ast::statement_keyword(kind)));
         return;
-    if (!run_for(kind + " " + q->name))
+    }
+    if (kind == K::Train && !q->members.empty() && show_checkpointed(q->name, q->members, text))
+        return;
+    if (!run_for(repl::definition_label(kind, q->name)))
         return;
     const fs::path dir = opt_.out_dir / node_directory(q->name);
     if (!q->members.empty())
@@ -150,7 +153,8 @@ void Session::show_tensor(const std::string& name, const std::vector<std::string
     }
 }
 
-void Session::show_results(const std::string& kind, const std::string& name, const fs::path& dir) {
+void Session::show_results(ast::Statement::Kind kind, const std::string& name,
+                           const fs::path& dir) {
     toml::table metrics;
     try {
         metrics = toml::parse_file((opt_.out_dir / "metrics.toml").string());
@@ -159,8 +163,8 @@ void Session::show_results(const std::string& kind, const std::string& name, con
         return;
     }
     if (const auto* t = metrics[name].as_table())
-        say(fmt::format("{} {}\n", kind, name) + result_table(*t));
-    if (kind == "train")
+        say(repl::definition_label(kind, name) + "\n" + result_table(*t));
+    if (kind == ast::Statement::Kind::Train)
         if (const auto line = last_epoch(dir / "history.csv"))
             say(*line);
 }

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "grammar/ast.hpp"
 #include "grammar/parser.hpp"
 #include "interpreter/load.hpp"
 
@@ -91,11 +92,11 @@ private:
     void show_tensor(const std::string& name, const std::vector<std::string>& members,
                      const std::string& text, const std::filesystem::path& dir);
     // A node's metrics as a table (and a training's last epoch from its history).
-    void show_results(const std::string& kind, const std::string& name,
+    void show_results(ast::Statement::Kind kind, const std::string& name,
                       const std::filesystem::path& dir);
     void show(const std::string& what);
     // The shapes of what the node `name` wrote.
-    void show_shapes(const std::string& kind, const std::string& name);
+    void show_shapes(ast::Statement::Kind kind, const std::string& name);
     void help(const std::string& name);
     void vars();
     void save(const std::string& file);

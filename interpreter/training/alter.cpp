@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "interpreter/training.hpp"
+#include "runtime/cell_traits.hpp"
 
 namespace rnn::interp {
 
@@ -30,8 +31,9 @@ void alter_constraints(const AlterDef& def, rt::Network<float>& net) {
                     mask.row(r).zeros();
                 masked = true;
             } else if (role == rt::TensorRole::Readout) {
-                // W_out (outputs x units) reads columns; ctrnn's w (units x outputs) rows.
-                if (net.shape.kind == rt::CellKind::Ctrnn)
+                // W_out (outputs x units) reads columns; a transposed readout (ctrnn's w,
+                // units x outputs) rows.
+                if (rt::cell_traits(net.shape.kind).readout_transposed)
                     mask.row(u).zeros();
                 else
                     mask.col(u).zeros();

@@ -5,12 +5,16 @@ namespace rnn::interp {
 namespace {
 
 bool holds(const Comparison& c, double v) {
-    if (c.op == ">=")
-        return v >= c.threshold;
-    if (c.op == ">")
-        return v > c.threshold;
-    if (c.op == "<=")
-        return v <= c.threshold;
+    switch (c.op) {
+        case Comparison::Op::AtLeast:
+            return v >= c.threshold;
+        case Comparison::Op::Above:
+            return v > c.threshold;
+        case Comparison::Op::AtMost:
+            return v <= c.threshold;
+        case Comparison::Op::Below:
+            break;
+    }
     return v < c.threshold;
 }
 

@@ -11,6 +11,7 @@
 #include "interpreter/training/build.hpp"
 #include "interpreter/training/learner.hpp"
 #include "interpreter/training/metrics.hpp"
+#include "runtime/cell_traits.hpp"
 #include "runtime/optimizer.hpp"
 #include "runtime/random.hpp"
 
@@ -87,7 +88,7 @@ Evaluation evaluate(const Program& program, const EvaluateDef& def, const Traine
     rt::Network<float> net = trained.net;
     rt::NetworkVars vars;
     const auto [inputs, perturbation] = probe_inputs(program, def, task, batch, net.units());
-    if (net.shape.kind == rt::CellKind::Plastic) {
+    if (!rt::cell_traits(net.shape.kind).fused) {
         // A plastic network runs as it does in training, its fast weights learning within
         // each sequence from the targets, on this copy of the trained weights.
         const TrainDef& train_def = program.training_of(def.train);

@@ -1,5 +1,6 @@
 #include "interpreter/training/learner.hpp"
 
+#include "runtime/cell_traits.hpp"
 #include "runtime/online_cells.hpp"
 #include "runtime/plastic.hpp"
 #include "runtime/random.hpp"
@@ -7,13 +8,13 @@
 namespace rnn::interp {
 
 bool learns_online(const TrainDef& def, const rt::Network<float>& net) {
-    return def.rule != rt::UpdateRule::Bptt || net.shape.kind == rt::CellKind::Plastic;
+    return rt::learns_online(rt::cell_traits(net.shape.kind), def.rule);
 }
 
 std::unique_ptr<rt::OnlineLearner<float>> make_learner(const TrainDef& def, std::uint64_t seed,
                                                        rt::Network<float>& net,
                                                        rt::Optimizer<float>& optimizer) {
-    if (net.shape.kind == rt::CellKind::Plastic)
+    if (!rt::cell_traits(net.shape.kind).fused)
         return std::make_unique<rt::PlasticLearner<float>>(net, def.rule, def.optimizer.lr);
     return std::make_unique<rt::OnlineCellLearner<float>>(
         net, def.rule, optimizer, def.clip_norm,
@@ -54,8 +55,9 @@ rt::NetworkVars online_pass(rt::Tape<float>& tape, rt::OnlineLearner<float>& lea
         v.effective[p.name] = v.raw[p.name];
     }
     v.states = tape.constant(std::move(states));
-    v.rates = net.shape.kind == rt::CellKind::Ctrnn ? rt::activate(tape, v.states, net.activation)
-                                                    : v.states;
+    v.rates = rt::cell_traits(net.shape.kind).rates_differ
+                  ? rt::activate(tape, v.states, net.activation)
+                  : v.states;
     v.outputs = tape.constant(std::move(outs));
     return v;
 }

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "interpreter/training/learner.hpp"
+#include "runtime/cell_traits.hpp"
 #include "runtime/optimizer.hpp"
 #include "runtime/random.hpp"
 
@@ -24,7 +25,7 @@ bool Validator::due(long epoch) const {
 
 std::vector<LevelValidation> Validator::run(long epoch, const rt::Network<float>& trained,
                                             PassRunner& passes) {
-    const bool plastic = trained.shape.kind == rt::CellKind::Plastic;
+    const bool plastic = !rt::cell_traits(trained.shape.kind).fused;
     rt::Network<float> frozen = trained;  // the trained network without gradients
     // A plastic network is validated as it runs: its fast weights learn within each
     // sequence, on a copy.
