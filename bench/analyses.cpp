@@ -1,5 +1,5 @@
-// Seed 004's analysis set (DIGEST 4.6) through the analysis entries, on activity of its
-// size: 200 trials x 55 steps x 128 units (length 4), 8 items. Decoding of every item at
+// Seed 004's analysis set (docs/provenance.md §4.6) through the analysis entries, on activity of
+// its size: 200 trials x 55 steps x 128 units (length 4), 8 items. Decoding of every item at
 // the end of its presentation and at mid-delay (5-fold), through the delay (3-fold), the
 // stimulus-end and delay subspace angles, dimensionality, the RDM and the dynamics PCA.
 // Goal (issue 7): under 1 s in total. Prints the time of each part and the total.

@@ -1,7 +1,7 @@
 // One time step of seed 001's plastic network under the dfa updater, timed: forward through
 // the per-trial fast weights, the output error, and the forget step and unified update of
-// every layer dfa trains (DIGEST 2.1-2.3) — the unit bench/torch_plastic_step.py times in
-// PyTorch as the seed writes it. Prints one line of key=value pairs: the median and minimum
+// every layer dfa trains (docs/provenance.md §2.1-2.3) — the unit bench/torch_plastic_step.py times
+// in PyTorch as the seed writes it. Prints one line of key=value pairs: the median and minimum
 // time of one step over all steps of REPEATS sequences of LENGTH steps (a wipe, begin(),
 // starts each sequence and is not timed).
 //
@@ -10,9 +10,9 @@
 // (backprop: the same step with the gradient through one step instead of the feedback
 // projection; the PyTorch counterpart times dfa only.)
 //
-// Settings as the authors' scripts (DIGEST 2.6): plastic_fraction 0.1, plastic_rate 1e4,
-// forget_rate 0.01, lr 1e-4, no residual, normalisation or clips, recurrence on, one-hot
-// inputs. Threads: OPENBLAS_NUM_THREADS.
+// Settings as the authors' scripts (docs/provenance.md §2.6, §2.8): plastic_fraction 0.1,
+// plastic_rate 1e4, forget_rate 0.01, lr 1e-4, no residual, normalisation or clips, recurrence on,
+// one-hot inputs. Threads: OPENBLAS_NUM_THREADS.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

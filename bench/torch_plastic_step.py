@@ -4,13 +4,13 @@ bench_plastic_step (bench/plastic_step.cpp), with the same arguments and output 
 
     torch_plastic_step.py UNITS BATCH CHARS LAYERS LENGTH REPEATS
 
-Written as the seed writes it (DIGEST 2.1-2.3): per-trial weights as a B x out x in tensor
-used through torch.bmm, GELU layers over [x, h], tanh hidden head, and per step the output
-error softmax - onehot, the DFA gradients (delta = e B, outer products with the layers'
-inputs) in .grad, the forget step on every layer, and the unified update (U = -G * P,
-C + lr U, bias -= lr mean(delta)) on the layers, i2o and self_grad. float32, no autograd
-(torch.no_grad, as dfa needs none). Threads: torch.set_num_threads from RNN_BENCH_THREADS
-(default 1). Denormals are flushed, as rnnlab does.
+Written as the seed writes it (docs/provenance.md §2.1-2.3): per-trial weights as a
+B x out x in tensor used through torch.bmm, GELU layers over [x, h], tanh hidden head, and
+per step the output error softmax - onehot, the DFA gradients (delta = e B, outer products
+with the layers' inputs) in .grad, the forget step on every layer, and the unified update
+(U = -G * P, C + lr U, bias -= lr mean(delta)) on the layers, i2o and self_grad. float32,
+no autograd (torch.no_grad, as dfa needs none). Threads: torch.set_num_threads from
+RNN_BENCH_THREADS (default 1). Denormals are flushed, as rnnlab does.
 """
 import os
 import resource

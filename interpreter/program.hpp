@@ -128,7 +128,7 @@ struct StopRule {
     long epochs = 1;
 };
 
-// Seed 004's curriculum (DIGEST 4.4): training starts at the shortest length; after
+// Seed 004's curriculum (docs/provenance.md §4.4): training starts at the shortest length; after
 // `patience` validations in a row with `metric` >= `threshold` at the current length, the
 // next length is added. With earlier lengths active, an epoch is one step on
 // floor(batch (1 - mix)) trials of the current length, then one step per earlier length on

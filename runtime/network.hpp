@@ -61,7 +61,7 @@ struct TensorLayout {
 // 1/units), b zeros (seed 002); readouts as PyTorch's Linear, U(+-1/sqrt(units)); h0 and
 // c0 zeros and fixed.
 //
-// plastic (DIGEST 2.1-2.2), with S = inputs + units and V = outputs: layers "1".."L"
+// plastic (docs/provenance.md §2.1-2.2), with S = inputs + units and V = outputs: layers "1".."L"
 // (S -> S), then the heads "i2h" (S -> units), "i2o" (S -> V) and "self_grad" (S -> V).
 // Each layer NAME has C.NAME (out x in, zeros, trained by the learner: the batch mean of
 // the per-trial copies), bias.NAME (out x 1, U(+-1/sqrt(in)) as nn.Linear), mask.NAME

@@ -107,7 +107,7 @@ public:
     virtual ~OnlineLearner() = default;
 
     // Starts `batch` sequences: every state goes back to the initial state (a plastic
-    // network also wipes its fast weights, DIGEST 2.1).
+    // network also wipes its fast weights, docs/provenance.md §2.1).
     virtual void begin(arma::uword batch) = 0;
 
     // One time step on x (inputs x batch): writes the new state (units x batch) and the

@@ -1,6 +1,6 @@
-// The learner of seed 001's plastic network ("EtherealRNN", DIGEST 2.1-2.3): every trial of
-// a batch has its own copy C_b of each layer's weights, which the learning rule changes after
-// every step (dfa, backprop) or at the end of the sequence (bptt). The network's tensors
+// The learner of seed 001's plastic network ("EtherealRNN", docs/provenance.md §2.1-2.3): every
+// trial of a batch has its own copy C_b of each layer's weights, which the learning rule changes
+// after every step (dfa, backprop) or at the end of the sequence (bptt). The network's tensors
 // (network.hpp, tensor_layout) hold the slow part: C.NAME is the batch mean of the copies
 // with the plastic (masked) entries at 0, written back by end(); begin() copies it into
 // every trial, which is the seed's wipe (batch mean, then C_b[M] = 0).
@@ -17,7 +17,7 @@
 // of the mask whenever plastic_fraction >= 0.01, so F = forget_rate M here. The forget step
 // is C_b <- C_b (1 - F), before the update (forget_order = before, the seed's code) or after.
 //
-// The unified update of a layer from per-trial gradients G_b (DIGEST 2.1):
+// The unified update of a layer from per-trial gradients G_b (docs/provenance.md §2.1):
 //   U = -G (times P unless the layer is last; then, when update_clip > 0, clamped to
 //   +-update_clip on the masked entries only); C_b += lr U; the bias as the rule says; then
 //   normalize (none | weights: C / (|C| + 1e-6) over all trials | all: also the bias, P, F

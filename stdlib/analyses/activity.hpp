@@ -5,7 +5,7 @@
 //
 // Indices are aligned: activity step t is the state after the network has read input
 // step t. A state offset k reads step t + k instead; seed 004's analyses read GRU and
-// LSTM states one step late (DIGEST 4.2), which `state_offset: 1` reproduces.
+// LSTM states one step late (docs/provenance.md §4.2, §4.9), which `state_offset: 1` reproduces.
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
 // Linear decoding (seed 004's decode_item_and_position and cross_temporal_decoding,
-// DIGEST 4.6): multinomial logistic regression with an L2 penalty, stratified k-fold
+// docs/provenance.md §4.6): multinomial logistic regression with an L2 penalty, stratified k-fold
 // cross-validated accuracy, accuracy over time and the cross-temporal matrix.
 //
 // Hidden states are an arma::cube of trials x units x steps: slice t holds the samples

@@ -1,5 +1,5 @@
 // decode and decode_over_time: cross-validated multinomial logistic regression of a trial
-// label from the activity (seed 004's decode_item_and_position, DIGEST 4.6).
+// label from the activity (seed 004's decode_item_and_position, docs/provenance.md §4.6).
 #include <stdexcept>
 
 #include <fmt/format.h>

@@ -1,5 +1,5 @@
 // PCA and participation ratios, the numerical core of seed 002's and seed 004's state-space
-// analyses (DIGEST 3.5, 4.6). Pure functions in double precision; samples are rows.
+// analyses (docs/provenance.md §3.5, §4.6). Pure functions in double precision; samples are rows.
 //
 // Conventions (docs/analyses.md):
 // * covariance: centred on the column means unless told otherwise, divided by n - ddof
@@ -65,8 +65,8 @@ double participation_ratio(const arma::vec& eigenvalues);
 // Participation ratio of a vector's coefficients c = basis^T v in an orthonormal basis
 // (columns): (sum |c_i|)^2 / sum c_i^2, between 1 (v along one basis vector) and the
 // number of basis vectors. This is the form that reproduces seed 002's published I-PR and
-// w-PR (DIGEST 3.5); it depends on the basis, so two bases of one degenerate eigenspace
-// give different values. Returns 0 for a zero vector.
+// w-PR (docs/provenance.md §3.5, §3.7); it depends on the basis, so two bases of one degenerate
+// eigenspace give different values. Returns 0 for a zero vector.
 double coefficient_participation_ratio(const arma::vec& v, const arma::mat& basis);
 
 }  // namespace rnn::stdlib

@@ -1,6 +1,6 @@
 // pca, weight_participation, principal_angles and rdm: the geometry of a network's
 // activity in an evaluation (seed 002's PCA and participation ratios, seed 004's
-// subspaces and RDMs; DIGEST 3.5, 4.6).
+// subspaces and RDMs; docs/provenance.md §3.5, §4.6).
 #include <algorithm>
 #include <filesystem>
 #include <limits>

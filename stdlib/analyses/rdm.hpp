@@ -1,6 +1,6 @@
 // Representational dissimilarity matrices and rank correlation (seed 004's
-// compute_geometry_metrics, DIGEST 4.6): condition means, distances between them, and the
-// Spearman correlation of two RDMs' upper triangles.
+// compute_geometry_metrics, docs/provenance.md §4.6): condition means, distances between them, and
+// the Spearman correlation of two RDMs' upper triangles.
 #pragma once
 
 #include <armadillo>

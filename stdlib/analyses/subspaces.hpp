@@ -1,5 +1,5 @@
-// Principal angles between subspaces (seed 004's subspace_analysis, DIGEST 4.6), computed
-// as scipy.linalg.subspace_angles does, but returned in degrees and ascending.
+// Principal angles between subspaces (seed 004's subspace_analysis, docs/provenance.md §4.6),
+// computed as scipy.linalg.subspace_angles does, but returned in degrees and ascending.
 #pragma once
 
 #include <armadillo>

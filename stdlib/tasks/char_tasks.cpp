@@ -18,7 +18,8 @@ namespace rnn::stdlib {
 
 namespace {
 
-// How a character becomes the input of a step (DIGEST 2.4, the seed's utils.model_input).
+// How a character becomes the input of a step (docs/provenance.md §2.4, the seed's
+// utils.model_input).
 struct Encoding {
     bool last_two = false;       // also character t - 1 (zeros at t = 0)
     arma::uword positional = 0;  // sinusoidal positional encoding of this size, appended
@@ -84,7 +85,7 @@ public:
 
     arma::uword output_size() const override { return source_.charset.size(); }
 
-    // The longest text; shorter ones are padded (DIGEST 2.3).
+    // The longest text; shorter ones are padded (docs/provenance.md §2.3).
     arma::uword steps() const override { return source_.max_length; }
 
     arma::uword conditions() const override { return source_.charset.size(); }
@@ -243,7 +244,7 @@ private:
     Encoding encoding_;
 };
 
-// --- the tasks' texts (DIGEST 2.5) ------------------------------------------------------
+// --- the tasks' texts (docs/provenance.md §2.5) -----------------------------------------
 
 // long_range_memory_dataset: "0" x k1 + "?" + c + "0" x k2 + "!" + c, with c from
 // charset[3:], k1 in 1..5, k2 in 1..2 (drawn in the seed's order: c, k1, k2).
@@ -419,8 +420,9 @@ const TaskEntry& key_recall_entry() {
             "key_recall",
             "Next-character prediction on \"0\"*k1 + \"?\" + c + \"0\"*k2 + \"!\" + c: after '!' "
             "the key c must be recalled.",
-            "seed 001 (DIGEST section 2.5): long_range_memory_dataset, the paper's key-recall", {},
-            "key_accuracy", "the step whose input is '!', where the target is the key");
+            "seed 001 (docs/provenance.md §2.5): long_range_memory_dataset, the key-recall task "
+            "of Lorenc's draft paper \"Ephemeral Memory\"",
+            {}, "key_accuracy", "the step whose input is '!', where the target is the key");
         e.trial_steps = [](const Params&) {
             return 11L;
         };
@@ -433,8 +435,8 @@ const TaskEntry& key_recall_entry() {
         e.make = [](const Params& p, rt::RandomStream&) -> std::unique_ptr<TaskInstance> {
             TextSource s;
             s.charset = chars::synthetic_charset;
-            // 5 + 1 + 1 + 2 + 1 + 1: the generator's longest (DIGEST 2.5 says 6-10, but its
-            // k1 <= 5 and k2 <= 2 give 6-11).
+            // 5 + 1 + 1 + 2 + 1 + 1: the generator's longest (k1 + k2 + 4 = 6-11 characters,
+            // docs/provenance.md §2.5).
             s.max_length = 11;
             s.draw = key_recall_text;
             s.recall = [](const std::string& text) {
@@ -454,7 +456,8 @@ const TaskEntry& resequence_entry() {
         TaskEntry e = char_entry(
             "resequence",
             "Next-character prediction on k (1..n) distinct characters repeated cyclically.",
-            "seed 001 (DIGEST section 2.5): n_resequence, the paper's repeated sequences",
+            "seed 001 (docs/provenance.md §2.5): n_resequence, the repeated sequences of "
+            "Lorenc's draft paper \"Ephemeral Memory\"",
             {{"n", ParamType::Integer, Value{2.0}, 1.0, 9.0, "",
               "most distinct characters; each trial draws k uniformly from 1..n"},
              {"length", ParamType::Integer, Value{5.0}, 2.0, 4096.0, "",
@@ -504,7 +507,7 @@ const TaskEntry& palindrome_entry() {
         TaskEntry e = char_entry(
             "palindrome",
             "Next-character prediction on palindromes: the second half mirrors the first.",
-            "seed 001 (DIGEST section 2.5): palindrome_dataset and "
+            "seed 001 (docs/provenance.md §2.5): palindrome_dataset and "
             "[n_][small_]palindrome_dataset_vary_length; the paper's 3-character reversed "
             "sequence task is half_length = 3",
             {{"half_length", ParamType::Integer, Value{2.0}, 1.0, 1000.0, "",
@@ -554,7 +557,7 @@ const TaskEntry& corpus_entry() {
         TaskEntry e = char_entry(
             "corpus",
             "Next-character prediction on a text file: its lines, or windows of its text.",
-            "seed 001 (DIGEST section 2.5): the tinystories / baby_names character datasets, "
+            "seed 001 (docs/provenance.md §2.5): the tinystories / baby_names character datasets, "
             "from any text file",
             {{"file", ParamType::File, std::nullopt, std::nullopt, std::nullopt, "",
               "the text file, relative to the script; characters outside the charset are "

@@ -1,4 +1,4 @@
-// Seed 001's character-sequence tasks (DIGEST section 2.4, 2.5): next-character
+// Seed 001's character-sequence tasks (docs/provenance.md §2.4, §2.5): next-character
 // prediction on generated strings (key_recall, resequence, palindrome) or on a text file
 // (corpus). The input at step t encodes character t, the target is character t + 1, and
 // a trial's last character has no target (-1). All share the seed's input encodings.

@@ -1,6 +1,6 @@
 // integration_memory: a pulse of random onset and duration, and a readout that must hold a
-// plateau proportional to the duration long after the pulse (seed 002's data1; DIGEST
-// section 3.2-3.4).
+// plateau proportional to the duration long after the pulse (seed 002's data1;
+// docs/provenance.md §3.2-3.4).
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -207,7 +207,7 @@ const TaskEntry& integration_memory_entry() {
         e.doc =
             "A pulse of random onset and duration; the readout must hold slope * duration "
             "from the cost onset to the end of the trial.";
-        e.reference = "seed 002 (DIGEST section 3.2-3.4): System A's data1 and its losses";
+        e.reference = "seed 002 (docs/provenance.md §3.2-3.4): System A's data1 and its losses";
         e.schema.params = {
             {"dt", ParamType::Time, Value{1.0}, 1e-6, 1e6, "ms",
              "the length of one step; durations in ms or s convert through it"},

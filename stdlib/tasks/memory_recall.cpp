@@ -1,5 +1,5 @@
 // memory_recall: present a +-1 pattern with a random gain, then remove the input, and ask
-// the state to keep overlapping the pattern (seed 000; DIGEST section 1.2-1.3).
+// the state to keep overlapping the pattern (seed 000; docs/provenance.md §1.2-1.3).
 #include <algorithm>
 #include <stdexcept>
 
@@ -123,7 +123,7 @@ const TaskEntry& memory_recall_entry() {
         e.doc =
             "Present a random +-1 pattern with a random gain, remove it, and keep overlapping it.";
         e.reference =
-            "seed 000 (DIGEST section 1): learning Hopfield-like recurrent weights by BPTT";
+            "seed 000 (docs/provenance.md §1): learning Hopfield-like recurrent weights by BPTT";
         e.units_param = "units";
         e.schema.params = {
             {"units", ParamType::Integer, Value{64.0}, 1.0, 100000.0, "units",

@@ -1,5 +1,5 @@
 // sequence_wm: a sequence of distinct items, a delay, then recall of each item in order on
-// its response cue (seed 004's SequenceWorkingMemoryTask; DIGEST section 4.1, 4.3).
+// its response cue (seed 004's SequenceWorkingMemoryTask; docs/provenance.md §4.1, §4.3).
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
@@ -25,8 +25,8 @@ public:
         , delay_(static_cast<arma::uword>(p.integer("delay")))
         , response_(static_cast<arma::uword>(p.integer("response")))
         , positions_(static_cast<arma::uword>(p.integer("positions"))) {
-        // The seed's curriculum assumes sorted lengths (DIGEST 4.4); sorting is harmless
-        // for a uniform draw.
+        // The seed's curriculum assumes sorted lengths (docs/provenance.md §4.4, §4.9); sorting is
+        // harmless for a uniform draw.
         std::sort(lengths_.begin(), lengths_.end());
         if (static_cast<arma::uword>(lengths_.back()) > stimuli_)
             throw std::invalid_argument("sequence_wm: a sequence of "
@@ -105,10 +105,10 @@ private:
         return out;
     }
 
-    // Trials of the given lengths: items without replacement, DIGEST 4.1's channel layout,
-    // targets the item of each response window and -1 elsewhere. Trials shorter than the
-    // batch's longest are padded at the end with zero input and no target, and carry their
-    // own periods.
+    // Trials of the given lengths: items without replacement, the channel layout of
+    // docs/provenance.md §4.1, targets the item of each response window and -1 elsewhere. Trials
+    // shorter than the batch's longest are padded at the end with zero input and no target, and
+    // carry their own periods.
     TrialBatch make_batch(const std::vector<long>& lengths, const TrialDraws& draws) const {
         const arma::uword count = lengths.size();
         const long longest = *std::max_element(lengths.begin(), lengths.end());
@@ -203,7 +203,9 @@ const TaskEntry& sequence_wm_entry() {
         e.doc =
             "Show a sequence of distinct items, wait, then report each item in order on its "
             "response cue.";
-        e.reference = "seed 004 (DIGEST section 4.1, 4.3): SequenceWorkingMemoryTask";
+        e.reference =
+            "seed 004 (docs/provenance.md §4.1, §4.3): SequenceWorkingMemoryTask; after Xie et "
+            "al. (2022), Science 375:632";
         e.schema.params = {
             {"stimuli", ParamType::Integer, Value{8.0}, 1.0, 1000.0, "", "number of items"},
             {"lengths", ParamType::IntegerList, Value{std::vector<double>{2.0, 3.0, 4.0}}, 1.0,

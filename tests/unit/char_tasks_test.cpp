@@ -1,5 +1,5 @@
-// Seed 001's character tasks against the digest (DIGEST 2.3 padding, 2.4 input encoding,
-// 2.5 generators): the structure of every generated string, the encodings number by
+// Seed 001's character tasks against their definitions (docs/provenance.md §2.3 padding, §2.4 input
+// encoding, §2.5 generators): the structure of every generated string, the encodings number by
 // number, padded steps without a target, the signals and metrics, golden strings for a
 // fixed seed, per-index determinism, and the corpus file parameter through the checker.
 #include "stdlib/tasks/char_tasks.hpp"
@@ -153,7 +153,7 @@ TEST_CASE("key_recall texts are long_range_memory_dataset's: 0*k1 ? c 0*k2 ! c")
     CHECK(k1s == std::set<std::size_t>{1, 2, 3, 4, 5});
     CHECK(k2s == std::set<std::size_t>{1, 2});
     CHECK(keys == std::set<char>{'1', '2', '3', ',', '.', ' '});
-    // 6-11: DIGEST 2.5's "6-10" is one short of its own k1 <= 5, k2 <= 2.
+    // 6-11 = k1 + k2 + 4 with k1 <= 5, k2 <= 2 (docs/provenance.md §2.5).
     CHECK(lengths == std::set<std::size_t>{6, 7, 8, 9, 10, 11});
     check_next_character_targets(*task, batch, ch::synthetic_charset);
 }

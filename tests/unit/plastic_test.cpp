@@ -173,7 +173,7 @@ TEST_CASE("plastic dfa: one step of a 3-unit network against numbers computed by
     CHECK(arma::abs(learner.bias(l1) - b1_expected).max() < 1e-14);
     CHECK(arma::abs(learner.fast_weights(lo).slice(0) - co_expected).max() < 1e-14);
     CHECK(arma::abs(learner.bias(lo) - bo_expected).max() < 1e-14);
-    // dfa never touches i2h (DIGEST 2.2, bug 1).
+    // dfa never touches i2h (docs/provenance.md §2.2, §2.10 item 1).
     CHECK(arma::abs(learner.fast_weights(learner.layer_index("i2h")).slice(0)).max() == 0.0);
     learner.end(true);
     // What is stored is the slow part: the plastic entries are wiped.

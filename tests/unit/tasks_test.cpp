@@ -1,5 +1,5 @@
-// Seed task generators against the digest: integration_memory (seed 002, DIGEST 3.2-3.4) and
-// sequence_wm (seed 004, DIGEST 4.1).
+// Seed task generators against their definitions: integration_memory (seed 002, docs/provenance.md
+// §3.2-3.4) and sequence_wm (seed 004, docs/provenance.md §4.1).
 #include <set>
 
 #include <doctest/doctest.h>
@@ -106,7 +106,7 @@ TEST_CASE("integration_memory: D samples without inclusive_end, and a pool fixed
         distinct.insert(on.empty() ? -1 : on.front() * 1000 + static_cast<long>(on.size()));
         if (!on.empty()) {
             CHECK(on.front() >= 2000);
-            CHECK(on.front() <= 3999);  // 3000 +- 1000: U{2000..3999}, as DIGEST 3.2 step 2
+            CHECK(on.front() <= 3999);  // U{2000..3999}: docs/provenance.md §3.2 step 2
             CHECK(on.size() >= 51);     // D in 50..249, D + 1 samples
             CHECK(on.size() <= 250);
         }
@@ -137,7 +137,8 @@ TEST_CASE("integration_memory: D samples without inclusive_end, and a pool fixed
     }
 }
 
-TEST_CASE("sequence_wm trials have DIGEST 4.1's timing, channel layout and targets") {
+// The timing, channel layout and targets of docs/provenance.md §4.1.
+TEST_CASE("sequence_wm trials have the seed's timing, channel layout and targets") {
     rt::RandomStream setup(rt::stream_key(1, "task seqs / setup"));
     const auto task = s::sequence_wm_entry().make(
         s::with_defaults(s::sequence_wm_entry().schema, s::Params{}), setup);
