@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <exception>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -95,8 +96,16 @@ int dispatch(Args args, const rt::BlasChoice& blas) {
 
 int main(int argc, char** argv) {
     using namespace rnn::cli;
-    // May re-execute the program with faster OpenBLAS kernels (runtime/blas_core.hpp).
-    const rnn::rt::BlasChoice blas = rnn::rt::choose_blas_kernels(argv);
+    // The commands that compute may re-execute the program with faster OpenBLAS kernels
+    // (runtime/blas_core.hpp); the others (check, fmt, graph, doc, explain) multiply no
+    // matrices, so they skip the second start.
+    const bool computes =
+        argc > 1
+        && (std::string_view(argv[1]) == "run" || std::string_view(argv[1]) == "verify"
+            || std::string_view(argv[1]) == "repl" || std::string_view(argv[1]) == "--version");
+    const rnn::rt::BlasChoice blas =
+        computes ? rnn::rt::choose_blas_kernels(argv)
+                 : rnn::rt::BlasChoice{rnn::rt::blas_corename(), "openblas"};
     rnn::rt::configure_compute_thread();
     Args args(argv + 1, argv + argc);
     if (args.empty()) {
