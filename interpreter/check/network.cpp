@@ -5,7 +5,7 @@
 #include "interpreter/check/expressions.hpp"
 #include "interpreter/check/tensor_lines.hpp"
 #include "interpreter/check/value.hpp"
-#include "runtime/cell_traits.hpp"
+#include "stdlib/registry.hpp"
 
 namespace rnn::interp::checker {
 
@@ -60,8 +60,8 @@ void check_network(Context& c, const ast::Statement& s) {
             n.tensors = parent->tensors;
         } else {
             std::vector<std::string> names;
-            for (const rt::CellTraits& t : rt::cell_traits_table)
-                names.emplace_back(t.name);
+            for (const auto* e : stdlib::networks())
+                names.push_back(e->name);
             for (const auto& x : c.names_of(ast::Statement::Kind::Network))
                 names.push_back(x);
             c.diags.error(Code::UnknownNetworkKind, s.head->span,
