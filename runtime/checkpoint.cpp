@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "runtime/directory.hpp"
 #include "runtime/files.hpp"
 #include "runtime/hash.hpp"
 
@@ -29,6 +30,8 @@ namespace {
 
 constexpr std::string_view kFormatName = "rnnlab-checkpoint";
 constexpr std::string_view kIndexFile = "checkpoint.toml";
+// An index lists names and scalars; no training writes one near this size.
+constexpr std::size_t kIndexLimit = std::size_t{64} << 20;
 
 bool valid_utf8(std::string_view s) {
     std::size_t i = 0;
@@ -73,98 +76,50 @@ void require_name(const std::string& name) {
             name));
 }
 
-std::string system_error_text(int err) {
-    return std::error_code(err, std::generic_category()).message();
-}
-
-// Writes and flushes a file to the disk, so that once the directory holding it is renamed
-// into place, a power cut cannot leave the rename without the data.
-void write_durably(const fs::path& path, std::string_view bytes) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        throw std::runtime_error(
-            fmt::format("cannot write '{}': {}", path.string(), system_error_text(errno)));
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            const int err = errno;
-            ::close(fd);
-            throw std::runtime_error(
-                fmt::format("cannot write '{}': {}", path.string(), system_error_text(err)));
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0)
-        throw std::runtime_error(
-            fmt::format("cannot write '{}': {}", path.string(), system_error_text(errno)));
-}
-
-// Flushes a directory's entries (renames, new files). Best effort: some file systems do
-// not support fsync on a directory, and the data files themselves are already flushed.
-void sync_directory(const fs::path& dir) {
-    const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    [[maybe_unused]] const int synced = ::fsync(fd);
-    ::close(fd);
-}
-
-void rename_or_throw(const fs::path& from, const fs::path& to) {
-    std::error_code ec;
-    fs::rename(from, to, ec);
-    if (ec)
-        throw std::runtime_error(fmt::format("cannot rename '{}' to '{}': {}", from.string(),
-                                             to.string(), ec.message()));
-}
-
-void remove_all_or_throw(const fs::path& path) {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-    if (ec)
-        throw std::runtime_error(
-            fmt::format("cannot remove '{}': {}", path.string(), ec.message()));
-}
-
-// The checkpoint's own path (without a trailing separator) and its two siblings.
-struct Paths {
-    fs::path dir, parent, staging, old;
+// The checkpoint's name in its parent folder and its two siblings there.
+struct Names {
+    std::string dir, staging, old;
 };
 
-Paths paths_of(const fs::path& dir_in) {
-    fs::path dir = dir_in;
-    if (dir.filename().empty())  // "a/b/" names b
-        dir = dir.parent_path();
-    const std::string name = dir.filename().string();
-    if (name.empty() || name == "." || name == "..")
+Names names_of(const std::string& name) {
+    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos)
         throw std::invalid_argument(
-            fmt::format("'{}' cannot be a checkpoint directory: give it a name", dir_in.string()));
-    const fs::path parent = dir.parent_path();
-    return {dir, parent, parent / ("." + name + ".new"), parent / ("." + name + ".old")};
+            fmt::format("'{}' cannot be a checkpoint directory: give it a name", name));
+    return {name, "." + name + ".new", "." + name + ".old"};
 }
 
-bool is_dir(const fs::path& p) {
-    std::error_code ec;
-    return fs::is_directory(p, ec);
+bool is_dir(const Directory& parent, const std::string& rel) {
+    return parent.kind(rel) == Directory::Kind::Folder;
 }
 
-bool is_file(const fs::path& p) {
-    std::error_code ec;
-    return fs::is_regular_file(p, ec);
+bool is_file(const Directory& parent, const std::string& rel) {
+    return parent.kind(rel) == Directory::Kind::File;
+}
+
+std::string index_of(const std::string& dir) {
+    return dir + "/" + std::string(kIndexFile);
 }
 
 // Where a checkpoint can be read from: the directory itself, or after a kill between the
 // two renames of save(), the complete staging directory (newer) or the old one.
-std::optional<fs::path> readable_source(const Paths& p) {
-    if (is_dir(p.dir))
-        return p.dir;
-    if (is_file(p.staging / kIndexFile))
-        return p.staging;
-    if (is_dir(p.old))
-        return p.old;
+std::optional<std::string> readable_source(const Directory& parent, const Names& n) {
+    if (is_dir(parent, n.dir))
+        return n.dir;
+    if (is_file(parent, index_of(n.staging)))
+        return n.staging;
+    if (is_dir(parent, n.old))
+        return n.old;
     return std::nullopt;
+}
+
+// The folder holding the checkpoint at `dir` and the checkpoint's name in it.
+std::pair<Directory, std::string> split(const fs::path& dir_in, bool create) {
+    fs::path dir = dir_in;
+    if (dir.filename().empty())  // "a/b/" names b
+        dir = dir.parent_path();
+    const std::string name = dir.filename().string();
+    names_of(name);
+    return {Directory::open(dir.parent_path(), create), name};
 }
 
 template <typename T> constexpr const char* dtype_name() {
@@ -186,9 +141,10 @@ template <typename V> constexpr const char* kind_name() {
 
 // Writes one array into the staging directory; returns its entry in the index.
 template <typename T>
-toml::table write_array(const fs::path& dir, const std::string& name, const arma::Mat<T>& m) {
+toml::table write_array(const Directory& parent, const std::string& dir, const std::string& name,
+                        const arma::Mat<T>& m) {
     const std::string bytes = npy_bytes(m);
-    write_durably(dir / (name + ".npy"), bytes);
+    parent.write(dir + "/" + name + ".npy", bytes, true);
     return toml::table{{"dtype", dtype_name<T>()},
                        {"rows", static_cast<std::int64_t>(m.n_rows)},
                        {"cols", static_cast<std::int64_t>(m.n_cols)},
@@ -304,42 +260,33 @@ std::vector<std::string> Checkpoint::names() const {
     return out;
 }
 
-void Checkpoint::save(const fs::path& dir_in) const {
-    const Paths p = paths_of(dir_in);
-    if (!p.parent.empty()) {
-        std::error_code ec;
-        fs::create_directories(p.parent, ec);
-        if (ec)
-            throw std::runtime_error(
-                fmt::format("cannot create '{}': {}", p.parent.string(), ec.message()));
-    }
+void Checkpoint::save(const fs::path& dir) const {
+    const auto [parent, name] = split(dir, true);
+    save(parent, name);
+}
+
+void Checkpoint::save(const Directory& parent, const std::string& checkpoint) const {
+    const Names p = names_of(checkpoint);
     // Finish a swap that a kill interrupted, so the staging area can be reused without
     // losing the newest complete checkpoint.
-    if (!fs::exists(fs::symlink_status(p.dir))) {
-        if (is_file(p.staging / kIndexFile))
-            rename_or_throw(p.staging, p.dir);
-        else if (is_dir(p.old))
-            rename_or_throw(p.old, p.dir);
+    if (parent.kind(p.dir) == Directory::Kind::Missing) {
+        if (is_file(parent, index_of(p.staging)))
+            parent.rename(p.staging, p.dir);
+        else if (is_dir(parent, p.old))
+            parent.rename(p.old, p.dir);
     }
-    const bool replacing = fs::exists(fs::symlink_status(p.dir));
-    if (replacing) {
-        // Never rename away and delete something that is not ours (a run directory passed
-        // by mistake).
-        std::error_code ec;
-        if (!is_dir(p.dir) || fs::is_symlink(p.dir, ec)
-            || (!fs::is_empty(p.dir, ec) && !is_file(p.dir / kIndexFile)))
-            throw std::runtime_error(fmt::format(
-                "'{}' exists and is not a checkpoint; refusing to replace it", p.dir.string()));
-    }
-    if (fs::exists(fs::symlink_status(p.staging)))
-        remove_all_or_throw(p.staging);
-    {
-        std::error_code ec;
-        fs::create_directory(p.staging, ec);
-        if (ec)
-            throw std::runtime_error(
-                fmt::format("cannot create '{}': {}", p.staging.string(), ec.message()));
-    }
+    const Directory::Kind existing = parent.kind(p.dir);
+    const bool replacing = existing != Directory::Kind::Missing;
+    // Never rename away and delete something that is not ours (a run directory passed by
+    // mistake, a link).
+    if (replacing
+        && (existing != Directory::Kind::Folder
+            || (!parent.list(p.dir).empty() && !is_file(parent, index_of(p.dir)))))
+        throw std::runtime_error(
+            fmt::format("'{}' exists and is not a checkpoint; refusing to replace it",
+                        (parent.path() / p.dir).string()));
+    parent.remove(p.staging);
+    parent.folder(p.staging, true);
 
     toml::table ints, doubles, strings, arrays;
     for (const auto& [name, e] : entries_) {
@@ -350,9 +297,10 @@ void Checkpoint::save(const fs::path& dir_in) const {
         } else if (const auto* s = std::get_if<std::string>(&e)) {
             strings.insert(name, *s);
         } else if (const auto* f = std::get_if<arma::Mat<float>>(&e)) {
-            arrays.insert(name, write_array(p.staging, name, *f));
+            arrays.insert(name, write_array(parent, p.staging, name, *f));
         } else {
-            arrays.insert(name, write_array(p.staging, name, std::get<arma::Mat<double>>(e)));
+            arrays.insert(name,
+                          write_array(parent, p.staging, name, std::get<arma::Mat<double>>(e)));
         }
     }
     toml::table root{{"format", std::string(kFormatName)},
@@ -366,38 +314,50 @@ void Checkpoint::save(const fs::path& dir_in) const {
             "NAME.npy\n";
     text << root << "\n";
     // The index goes last: a staging directory with an index is complete.
-    write_durably(p.staging / kIndexFile, text.str());
-    sync_directory(p.staging);
+    parent.write(index_of(p.staging), text.str(), true);
+    parent.folder(p.staging).sync();
 
     if (replacing) {
-        if (fs::exists(fs::symlink_status(p.old)))
-            remove_all_or_throw(p.old);
-        rename_or_throw(p.dir, p.old);
-        rename_or_throw(p.staging, p.dir);
-        sync_directory(p.parent);
-        remove_all_or_throw(p.old);
+        parent.remove(p.old);
+        parent.rename(p.dir, p.old);
+        parent.rename(p.staging, p.dir);
+        parent.sync();
+        parent.remove(p.old);
     } else {
-        rename_or_throw(p.staging, p.dir);
-        sync_directory(p.parent);
-        if (fs::exists(fs::symlink_status(p.old)))
-            remove_all_or_throw(p.old);
+        parent.rename(p.staging, p.dir);
+        parent.sync();
+        parent.remove(p.old);
     }
 }
 
 bool Checkpoint::exists(const fs::path& dir) {
-    const auto source = readable_source(paths_of(dir));
-    return source && is_file(*source / kIndexFile);
+    try {
+        const auto [parent, name] = split(dir, false);
+        return exists(parent, name);
+    } catch (const std::runtime_error&) {
+        return false;  // its folder is missing
+    }
+}
+
+bool Checkpoint::exists(const Directory& parent, const std::string& name) {
+    const auto source = readable_source(parent, names_of(name));
+    return source && is_file(parent, index_of(*source));
 }
 
 Checkpoint Checkpoint::load(const fs::path& dir) {
-    const Paths p = paths_of(dir);
-    const auto source = readable_source(p);
+    const auto [parent, name] = split(dir, false);
+    return load(parent, name);
+}
+
+Checkpoint Checkpoint::load(const Directory& parent, const std::string& checkpoint) {
+    const auto source = readable_source(parent, names_of(checkpoint));
     if (!source)
-        throw std::runtime_error(fmt::format("no checkpoint at '{}'", p.dir.string()));
-    const fs::path index = *source / kIndexFile;
-    const std::string where = index.string();
+        throw std::runtime_error(
+            fmt::format("no checkpoint at '{}'", (parent.path() / checkpoint).string()));
+    const std::string index = index_of(*source);
+    const std::string where = (parent.path() / index).string();
     std::string why;
-    const auto text = read_file(index, why);
+    const auto text = parent.read(index, why, kIndexLimit);
     if (!text)
         throw std::runtime_error(fmt::format("cannot read checkpoint '{}': {}", where, why));
     toml::table root;
@@ -475,8 +435,9 @@ Checkpoint Checkpoint::load(const fs::path& dir) {
             if (!dtype || (*dtype != "float32" && *dtype != "float64") || !rows || !cols || !hash)
                 throw bad(fmt::format(
                     "arrays.{} needs dtype (float32 or float64), rows, cols and hash", name));
-            const fs::path file = *source / (name + ".npy");
-            const auto bytes = read_file(file, why);
+            const std::string file_rel = *source + "/" + name + ".npy";
+            const fs::path file = parent.path() / file_rel;
+            const auto bytes = parent.read(file_rel, why);
             if (!bytes)
                 throw std::runtime_error(
                     fmt::format("checkpoint array '{}' is missing: cannot read '{}': {}", name,

@@ -26,6 +26,7 @@
 
 #include <armadillo>
 
+#include "runtime/directory.hpp"
 #include "runtime/optimizer.hpp"
 #include "runtime/random.hpp"
 
@@ -61,14 +62,18 @@ public:
     // Refuses, with std::runtime_error, to replace a directory that is neither empty nor a
     // checkpoint, or a file. Throws std::runtime_error naming the path on I/O failure.
     void save(const std::filesystem::path& dir) const;
+    // The same for the checkpoint `name` in `parent`, never following a link there.
+    void save(const Directory& parent, const std::string& name) const;
 
     // Reads and validates a checkpoint: format and version, every listed array present,
     // parseable, of the listed dtype and shape and matching its hash. Throws
     // std::runtime_error naming the offending file.
     static Checkpoint load(const std::filesystem::path& dir);
+    static Checkpoint load(const Directory& parent, const std::string& name);
 
     // Whether a checkpoint can be loaded from dir (including from an interrupted save).
     static bool exists(const std::filesystem::path& dir);
+    static bool exists(const Directory& parent, const std::string& name);
 
     static bool valid_name(const std::string& name);
 
