@@ -1,87 +1,231 @@
 #include "interpreter/engine/cache.hpp"
 
+#include <set>
 #include <sstream>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "interpreter/paths.hpp"
-#include "runtime/files.hpp"
 #include "runtime/hash.hpp"
+#include "runtime/sha256.hpp"
 
 namespace rnn::interp {
 
 namespace fs = std::filesystem;
 
-fs::path Cache::entry_dir(std::uint64_t key) const {
-    return root_ / rt::hex64(key);
+namespace {
+
+constexpr std::string_view kEntryFile = "entry.toml";
+constexpr std::string_view kMetricsFile = "metrics.toml";
+// entry.toml lists names and hashes; metrics tables are small.
+constexpr std::size_t kTomlLimit = std::size_t{64} << 20;
+
+std::string checkpoint_name(std::uint64_t key) {
+    return "checkpoints/" + rt::hex64(key);
 }
 
-fs::path Cache::checkpoint_dir(std::uint64_t key) const {
-    return root_ / "checkpoints" / rt::hex64(key);
+std::string scratch_name(std::uint64_t key) {
+    return ".plot-" + rt::hex64(key);
 }
 
-std::optional<toml::table> Cache::lookup(const GraphNode& node) const {
-    const fs::path dir = entry_dir(node.key);
-    std::string why;
-    const auto text = rt::read_file(dir / "entry.toml", why);
-    if (!text)
-        return std::nullopt;
-    toml::table t;
+std::optional<toml::table> parse_toml(const std::string& text) {
     try {
-        t = toml::parse(*text);
+        return toml::parse(text);
     } catch (const toml::parse_error&) {
         return std::nullopt;
     }
-    if (t["key"].value_or(std::string()) != rt::hex64(node.key)
-        || t["kind"].value_or(std::string()) != keyword(node.kind)
-        || t["format"].value_or(std::int64_t{0}) != kFormat)
+}
+
+// Why the entry folder `dir` is not exactly what its entry.toml says it holds: "" when it
+// is. Reads and hashes every file.
+std::string entry_mismatch(const rt::Directory& dir, const toml::table& hashes) {
+    std::vector<std::string> held;
+    try {
+        held = dir.files();
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    std::set<std::string> listed;
+    for (const auto& [k, v] : hashes)
+        listed.insert(std::string(k.str()));
+    for (const auto& rel : held)
+        if (rel != kEntryFile && !listed.contains(rel))
+            return fmt::format("it holds '{}', which its entry.toml does not list", rel);
+    for (const auto& [k, v] : hashes) {
+        const std::string rel(k.str());
+        std::string why;
+        std::optional<std::string> bytes;
+        try {
+            bytes = dir.read(rel, why);
+        } catch (const std::invalid_argument&) {
+            return fmt::format("its entry.toml lists '{}', which is no file name", rel);
+        }
+        if (!bytes)
+            return fmt::format("'{}': {}", rel, why);
+        if (rt::sha256_hex(*bytes) != v.value_or(std::string()))
+            return fmt::format("'{}' changed since the entry was written", rel);
+    }
+    return {};
+}
+
+}  // namespace
+
+void Cache::open(const rt::Directory& out, bool create) {
+    if (!create && out.kind(".cache") == rt::Directory::Kind::Missing)
+        return;
+    root_ = out.folder(".cache", create);
+}
+
+fs::path Cache::entry_path(std::uint64_t key) const {
+    return root_ ? root_->path() / rt::hex64(key) : fs::path(rt::hex64(key));
+}
+
+std::optional<toml::table> Cache::lookup(const GraphNode& node, std::string* problem) const {
+    if (!root_)
         return std::nullopt;
+    const std::string name = rt::hex64(node.key);
+    std::optional<rt::Directory> dir;
+    try {
+        dir = root_->find_folder(name);
+    } catch (const rt::UnsafeEntry& e) {
+        if (problem != nullptr)
+            *problem = e.what();
+        return std::nullopt;
+    }
+    if (!dir)
+        return std::nullopt;
+    std::string why;
+    const auto text = dir->read(std::string(kEntryFile), why, kTomlLimit);
+    if (!text)
+        return std::nullopt;  // an entry being written, or none
+    const auto say = [&](const std::string& what) -> std::optional<toml::table> {
+        if (problem != nullptr)
+            *problem =
+                fmt::format("the cache entry '{}' {}", (root_->path() / name).string(), what);
+        return std::nullopt;
+    };
+    auto t = parse_toml(*text);
+    if (!t)
+        return say("has an entry.toml that is not TOML");
+    if ((*t)["key"].value_or(std::string()) != name
+        || (*t)["kind"].value_or(std::string()) != keyword(node.kind))
+        return say("belongs to another node");
+    if ((*t)["format"].value_or(std::int64_t{0}) != kFormat)
+        return std::nullopt;  // an older rnnlab's entry: computed again, quietly
+    const toml::table* hashes = (*t)["hashes"].as_table();
+    if (hashes == nullptr)
+        return say("lists no hashes");
     // Trainings and evaluations keep what later nodes read.
-    std::error_code ec;
-    if (keeps_state(node.kind) && !fs::is_regular_file(dir / "state" / "checkpoint.toml", ec))
-        return std::nullopt;
-    if (const auto* files = t["files"].as_array())
+    if (keeps_state(node.kind) && !hashes->contains("state/checkpoint.toml"))
+        return say("has no state");
+    if (const auto* files = (*t)["files"].as_array())
         for (const auto& f : *files) {
             const std::string rel = f.value_or(std::string());
-            if (!unsafe_relative_path(rel).empty() || !fs::is_regular_file(dir / "files" / rel, ec))
-                return std::nullopt;
+            if (!unsafe_relative_path(rel).empty() || !hashes->contains("files/" + rel))
+                return say(fmt::format("lists a file '{}' it does not hold", rel));
         }
+    if (const std::string mismatch = entry_mismatch(*dir, *hashes); !mismatch.empty())
+        return say(mismatch);
+    if (hashes->contains(kMetricsFile)) {
+        const auto metrics = dir->read(std::string(kMetricsFile), why, kTomlLimit);
+        auto parsed = metrics ? parse_toml(*metrics) : std::nullopt;
+        if (!parsed)
+            return say("has a metrics.toml that is not TOML");
+        t->insert_or_assign("metrics", std::move(*parsed));
+    }
     return t;
 }
 
 void Cache::commit(const GraphNode& node, const NodeOutput& out, double seconds) const {
-    const fs::path final_dir = entry_dir(node.key);
+    const std::string final_name = rt::hex64(node.key);
     // One staging folder per process: two processes given the same node (a cluster task
     // still ending while its resubmission starts) never write into one folder.
-    const fs::path staging = root_ / fmt::format(".staging-{}-{}", rt::hex64(node.key), ::getpid());
-    fs::remove_all(staging);
-    fs::create_directories(staging / "files");
+    const std::string staging = fmt::format(".staging-{}-{}", final_name, ::getpid());
+    root_->remove(staging);
+    const rt::Directory dir = root_->folder(staging, true);
     toml::array files;
+    toml::table hashes;
     for (const auto& [rel, bytes] : out.files) {
-        const fs::path p = staging / "files" / rel;
-        fs::create_directories(p.parent_path());
-        rt::write_file_atomically(p, bytes);
+        dir.write("files/" + rel, bytes);
         files.push_back(rel);
+        hashes.insert("files/" + rel, rt::sha256_hex(bytes));
     }
-    if (out.state)
-        out.state->save(staging / "state");
-    toml::table t{{"format", kFormat},  {"kind", std::string(keyword(node.kind))},
-                  {"name", node.name},  {"key", rt::hex64(node.key)},
-                  {"seconds", seconds}, {"files", std::move(files)}};
-    if (out.metrics)
-        t.insert("metrics", *out.metrics);
-    rt::write_file_atomically(staging / "entry.toml", to_text(t));
-    fs::remove_all(final_dir);
-    fs::rename(staging, final_dir);
+    if (out.metrics) {
+        const std::string text = to_text(*out.metrics);
+        dir.write(std::string(kMetricsFile), text);
+        hashes.insert(kMetricsFile, rt::sha256_hex(text));
+    }
+    if (out.state) {
+        out.state->save(dir, "state");
+        std::string why;
+        for (const auto& rel : dir.files("state")) {
+            const auto bytes = dir.read("state/" + rel, why);
+            if (!bytes)
+                throw std::runtime_error(fmt::format("cannot read back '{}': {}",
+                                                     (dir.path() / "state" / rel).string(), why));
+            hashes.insert("state/" + rel, rt::sha256_hex(*bytes));
+        }
+    }
+    toml::table t{{"format", kFormat},          {"kind", std::string(keyword(node.kind))},
+                  {"name", node.name},          {"key", final_name},
+                  {"seconds", seconds},         {"files", std::move(files)},
+                  {"hashes", std::move(hashes)}};
+    dir.write(std::string(kEntryFile), to_text(t), true);
+    root_->remove(final_name);
+    root_->rename(staging, final_name);
+}
+
+std::string Cache::published_file(const GraphNode& node, const toml::table& entry,
+                                  const std::string& rel) const {
+    const std::string path = rt::hex64(node.key) + "/files/" + rel;
+    std::string why;
+    const auto bytes = root_->read(path, why);
+    if (!bytes)
+        throw std::runtime_error(
+            fmt::format("cannot read '{}': {}", (root_->path() / path).string(), why));
+    if (rt::sha256_hex(*bytes) != entry["hashes"]["files/" + rel].value_or(std::string()))
+        throw std::runtime_error(fmt::format("'{}' changed while this run used it; run again",
+                                             (root_->path() / path).string()));
+    return *bytes;
+}
+
+rt::Checkpoint Cache::state(const GraphNode& node) const {
+    return rt::Checkpoint::load(root_->folder(rt::hex64(node.key)), "state");
+}
+
+bool Cache::has_checkpoint(std::uint64_t key) const {
+    if (!root_ || root_->kind("checkpoints") != rt::Directory::Kind::Folder)
+        return false;
+    return rt::Checkpoint::exists(root_->folder("checkpoints"), rt::hex64(key));
+}
+
+rt::Checkpoint Cache::load_checkpoint(std::uint64_t key) const {
+    return rt::Checkpoint::load(root_->folder("checkpoints"), rt::hex64(key));
+}
+
+void Cache::save_checkpoint(std::uint64_t key, const rt::Checkpoint& checkpoint) const {
+    checkpoint.save(root_->folder("checkpoints", true), rt::hex64(key));
+}
+
+void Cache::remove_checkpoint(std::uint64_t key) const {
+    root_->remove(checkpoint_name(key));
+}
+
+rt::Directory Cache::scratch(std::uint64_t key) const {
+    root_->remove(scratch_name(key));
+    return root_->folder(scratch_name(key), true);
+}
+
+void Cache::remove_scratch(std::uint64_t key) const {
+    root_->remove(scratch_name(key));
 }
 
 void Cache::clean_staging() const {
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(root_, ec))
-        if (e.path().filename().string().starts_with(".staging-")
-            || e.path().filename().string().starts_with(".plot-"))
-            fs::remove_all(e.path(), ec);
+    for (const auto& name : root_->list())
+        if (name.starts_with(".staging-") || name.starts_with(".plot-")
+            || name.starts_with(rt::Directory::kTemporaryPrefix))
+            root_->remove(name);
 }
 
 std::string to_text(const toml::table& t) {

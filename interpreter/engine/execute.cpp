@@ -21,6 +21,7 @@
 #include "interpreter/engine/schedule.hpp"
 #include "interpreter/training.hpp"
 #include "runtime/hash.hpp"
+#include "runtime/sha256.hpp"
 #include "runtime/vector_math.hpp"
 
 namespace rnn::interp {
@@ -38,7 +39,7 @@ public:
         : program_(program)
         , graph_(graph)
         , opt_(options)
-        , cache_(options.out_dir / ".cache")
+
         , reporter_(options.reporting.reporter != nullptr ? *options.reporting.reporter : silent_)
         , control_(options.scheduling)
         , context_{program, options, cache_, reporter_, control_, results_} {}
@@ -49,12 +50,16 @@ public:
 
 private:
     void run(const LocalRun& mode) {
-        claim_directory(opt_.out_dir, opt_.provenance, reporter_);
-        const DirectoryLock lock(opt_.out_dir / ".cache" / "lock");
+        out_ = claim_directory(opt_.out_dir, opt_.provenance, reporter_);
+        cache_.open(*out_, true);
+        const DirectoryLock lock(cache_.folder());
         cache_.clean_staging();
         check_output_paths(graph_);
         const auto started = Clock::now();
         plan();
+        // From here on the directory may change: until its new manifest says otherwise, it
+        // says it is incomplete.
+        const PublishedFiles before = mark_incomplete(*out_);
         if (mode.remote) {
             // The trainings and what reads only them run elsewhere into the cache; the rest
             // then runs here from it.
@@ -65,12 +70,14 @@ private:
         // A Ctrl-C that comes after the last node is no interruption.
         const bool interrupted = !schedule();
         if (!error_) {
-            if (!interrupted)
-                write_metrics(opt_.out_dir, graph_, metrics_);
+            if (!interrupted) {
+                remove_stale(*out_, before, published_);
+                published_["metrics.toml"] = write_metrics(*out_, graph_, metrics_);
+            }
             const RunRecord record{!interrupted, mode.executor, opt_.scheduling.jobs,
                                    opt_.scheduling.resume, seconds_since(started)};
-            write_manifest(opt_.out_dir, opt_.provenance, program_.seed, record, graph_,
-                           node_records());
+            write_manifest(*out_, opt_.provenance, program_.seed, record, graph_, node_records(),
+                           published_);
         }
         if (error_)
             std::rethrow_exception(error_);
@@ -80,6 +87,9 @@ private:
     }
 
     void run(const DryRun& mode) {
+        std::error_code ec;
+        if (fs::is_directory(opt_.out_dir, ec))
+            cache_.open(rt::Directory::open(opt_.out_dir), false);
         check_output_paths(graph_);
         plan();
         if (mode.remote)
@@ -89,7 +99,9 @@ private:
     // A cluster task: the nodes with these keys and what they read, into the cache only.
     void run(const ClusterWorker& mode) {
         std::error_code ec;
-        if (!fs::is_directory(opt_.out_dir / ".cache", ec))
+        if (fs::is_directory(opt_.out_dir, ec))
+            cache_.open(rt::Directory::open(opt_.out_dir), false);
+        if (!cache_.is_open())
             throw std::runtime_error(fmt::format(
                 "'{}' does not exist on this machine: the output directory must be on a "
                 "filesystem that this machine shares with the one that submitted the job",
@@ -119,7 +131,7 @@ private:
         for (const std::size_t t : targets)
             if (!reused_[t])
                 reporter_.say(fmt::format("{}: in the cache as {}", node_label(graph_.nodes[t]),
-                                          cache_.entry_dir(graph_.nodes[t].key).string()));
+                                          cache_.entry_path(graph_.nodes[t].key).string()));
     }
 
     [[noreturn]] void throw_interrupted() const {
@@ -205,8 +217,13 @@ private:
         timings_.assign(n, 0.0);
         for (std::size_t i = 0; i < n; ++i) {
             const GraphNode& node = graph_.nodes[i];
-            if (has_entry(node.kind))
-                entries_[i] = cache_.lookup(node);
+            if (has_entry(node.kind)) {
+                std::string problem;
+                entries_[i] = cache_.lookup(node, &problem);
+                if (!problem.empty())
+                    reporter_.say(fmt::format("warning: {}: {}; computing {} again",
+                                              node_label(node), problem, node.name));
+            }
             reused_[i] = entries_[i].has_value();
             active_[i] = has_entry(node.kind) && !reused_[i]
                          && (only.empty() || std::find(only.begin(), only.end(), i) != only.end());
@@ -236,8 +253,7 @@ private:
             }
         }
         const std::vector<std::size_t> order = start_order(graph_, [&](std::size_t i) {
-            return opt_.scheduling.resume
-                   && rt::Checkpoint::exists(cache_.checkpoint_dir(graph_.nodes[i].key));
+            return opt_.scheduling.resume && cache_.has_checkpoint(graph_.nodes[i].key);
         });
         std::vector<std::thread> threads;
         std::unique_lock lock(mutex_);
@@ -323,8 +339,7 @@ private:
             if (!entries_[i])
                 throw std::runtime_error(
                     fmt::format("the cache entry of {} cannot be read back", node_label(node)));
-            std::error_code ec;
-            fs::remove_all(cache_.checkpoint_dir(node.key), ec);
+            cache_.remove_checkpoint(node.key);
             publish(i);
         }
         const std::lock_guard lock(mutex_);
@@ -337,13 +352,16 @@ private:
         if (std::holds_alternative<ClusterWorker>(opt_.mode))
             return;  // a cluster task fills the cache; the driver publishes
         const toml::table& e = *entries_[i];
-        const fs::path dir = cache_.entry_dir(graph_.nodes[i].key) / "files";
-        if (const auto* files = e["files"].as_array())
-            for (const auto& f : *files) {
+        PublishedFiles files;
+        if (const auto* list = e["files"].as_array())
+            for (const auto& f : *list) {
                 const std::string rel = f.value_or(std::string());
-                publish_file(dir / rel, opt_.out_dir / rel);
+                const std::string bytes = cache_.published_file(graph_.nodes[i], e, rel);
+                out_->write(rel, bytes);
+                files.emplace(rel, rt::sha256_hex(bytes));
             }
         const std::lock_guard lock(mutex_);
+        published_.merge(files);
         if (const auto* m = e["metrics"].as_table())
             metrics_[i] = *m;
         if (reused_[i])
@@ -356,13 +374,13 @@ private:
         const NodeRunner& runner = node_runner(node.kind);
         if (runner.restore == nullptr)
             return;
-        const rt::Checkpoint state = rt::Checkpoint::load(cache_.entry_dir(node.key) / "state");
-        runner.restore(context_, node, state);
+        runner.restore(context_, node, cache_.state(node));
     }
 
     const Program& program_;
     const Graph& graph_;
     const RunOptions& opt_;
+    std::optional<rt::Directory> out_;  // the run directory (LocalRun)
     Cache cache_;
     SilentReporter silent_;
     Reporter& reporter_;
@@ -376,6 +394,7 @@ private:
     std::condition_variable changed_;
     std::exception_ptr error_;
     std::map<std::size_t, toml::table> metrics_;
+    PublishedFiles published_;
     std::map<std::size_t, std::string> remote_;  // computed by the remote executor: where
 };
 
@@ -386,7 +405,9 @@ void execute(const Program& program, const Graph& graph, const RunOptions& optio
 }
 
 bool node_cached(const GraphNode& node, const std::filesystem::path& out_dir) {
-    return Cache(out_dir / ".cache").lookup(node).has_value();
+    Cache cache;
+    cache.open(rt::Directory::open(out_dir), false);
+    return cache.lookup(node).has_value();
 }
 
 }  // namespace rnn::interp

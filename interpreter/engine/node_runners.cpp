@@ -32,11 +32,10 @@ bool compute_task(RunnerContext& c, const GraphNode& node, NodeOutput&) {
 
 // The checkpoint a training goes on from: with --resume, the one an interrupted run left.
 std::optional<rt::Checkpoint> resume_point(RunnerContext& c, const GraphNode& node) {
-    const fs::path ckdir = c.cache.checkpoint_dir(node.key);
     std::optional<rt::Checkpoint> resume;
-    if (rt::Checkpoint::exists(ckdir)) {
+    if (c.cache.has_checkpoint(node.key)) {
         if (c.options.scheduling.resume) {
-            resume = rt::Checkpoint::load(ckdir);
+            resume = c.cache.load_checkpoint(node.key);
             c.reporter.say(fmt::format("train {}: resumed after epoch {}", node.name,
                                        resume->get_int("epochs_done")));
         } else {
@@ -83,7 +82,6 @@ void training_output(const TrainDef& def, const GraphNode& node, const TrainedNe
 bool compute_train(RunnerContext& c, const GraphNode& node, NodeOutput& out) {
     const TrainDef& def = c.program.trains.at(node.name);
     const stdlib::TaskInstance& task = *c.results.task_of(def.task);
-    const fs::path ckdir = c.cache.checkpoint_dir(node.key);
     const std::optional<rt::Checkpoint> resume = resume_point(c, node);
     const long first = resume ? static_cast<long>(resume->get_int("epochs_done")) : 0;
     const auto t0 = Clock::now();
@@ -110,8 +108,7 @@ bool compute_train(RunnerContext& c, const GraphNode& node, NodeOutput& out) {
         return AfterEpoch::Continue;
     };
     checkpoints.save = [&](const rt::Checkpoint& ck) {
-        fs::create_directories(ckdir.parent_path());
-        ck.save(ckdir);
+        c.cache.save_checkpoint(node.key, ck);
     };
     TrainedNetwork result = train(c.program, def, task, on_epoch, checkpoints);
     c.reporter.done(node.name);
@@ -221,25 +218,23 @@ bool compute_plot(RunnerContext& c, const GraphNode& node, NodeOutput& out) {
         if (p.file == node.name)
             def = &p;
     const fs::path rel(def->file);
-    const fs::path scratch = c.options.out_dir / ".cache" / (".plot-" + rt::hex64(node.key));
-    fs::remove_all(scratch);
-    fs::create_directories(scratch);
+    const rt::Directory scratch = c.cache.scratch(node.key);
     const std::string stem = rel.stem().string();
     const stdlib::FigureScript script =
         def->entry->draw(node_arguments(c.program, c.results, def->args), def->options, stem);
-    stdlib::render(scratch, stem, stdlib::image_format(def->file), script);
+    stdlib::render(scratch.path(), stem, stdlib::image_format(def->file), script);
     const fs::path folder = rel.parent_path();
-    for (const auto& e : fs::directory_iterator(scratch)) {
-        const std::string name = e.path().filename().string();
+    for (const auto& name : scratch.list()) {
         if (name.starts_with("."))
             continue;
         std::string why;
-        const auto bytes = rt::read_file(e.path(), why);
+        const auto bytes = scratch.read(name, why);
         if (!bytes)
-            throw std::runtime_error(fmt::format("cannot read '{}': {}", e.path().string(), why));
+            throw std::runtime_error(
+                fmt::format("cannot read '{}': {}", (scratch.path() / name).string(), why));
         out.files[(folder / name).string()] = *bytes;
     }
-    fs::remove_all(scratch);
+    c.cache.remove_scratch(node.key);
     c.reporter.say(fmt::format("plot {}", def->file));
     return true;
 }

@@ -1,5 +1,6 @@
 #include "interpreter/engine/run_directory.hpp"
 
+#include <cerrno>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -11,21 +12,22 @@
 #include "interpreter/engine/execute.hpp"
 #include "interpreter/paths.hpp"
 #include "interpreter/version.hpp"
-#include "runtime/files.hpp"
 #include "runtime/hash.hpp"
+#include "runtime/sha256.hpp"
 
 namespace rnn::interp {
 
 namespace fs = std::filesystem;
 
-DirectoryLock::DirectoryLock(const fs::path& file) {
-    fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+DirectoryLock::DirectoryLock(const rt::Directory& cache) {
+    fd_ = ::openat(cache.fd(), "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd_ < 0)
-        throw std::runtime_error(fmt::format("cannot open '{}'", file.string()));
+        throw std::runtime_error(fmt::format(
+            "cannot open '{}': {}", (cache.path() / "lock").string(), rt::system_reason(errno)));
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
         ::close(fd_);
-        throw RunDirectoryRefused(fmt::format("another rnn run is writing '{}'",
-                                              file.parent_path().parent_path().string()));
+        throw RunDirectoryRefused(
+            fmt::format("another rnn run is writing '{}'", cache.path().parent_path().string()));
     }
 }
 
@@ -35,61 +37,97 @@ DirectoryLock::~DirectoryLock() {
 
 namespace {
 
-// The script path and overrides recorded in a run directory's manifest ("" and none when
-// it has no readable manifest).
-struct PreviousRun {
-    std::string script;
-    std::vector<std::string> overrides;
-};
+// manifest.toml and the mark are small; a bigger one is not rnnlab's.
+constexpr std::size_t kManifestLimit = std::size_t{64} << 20;
+constexpr std::size_t kMarkLimit = 4096;
 
-PreviousRun previous_run(const std::string& manifest_text) {
-    PreviousRun p;
+std::optional<toml::table> parse_toml(const std::string& text) {
     try {
-        const toml::table m = toml::parse(manifest_text);
-        p.script = m["script"]["path"].value_or(std::string());
-        if (const auto* a = m["overrides"]["applied"].as_array())
-            for (const auto& o : *a)
-                p.overrides.push_back(o.value_or(std::string()));
+        return toml::parse(text);
     } catch (const toml::parse_error&) {
+        return std::nullopt;
     }
-    return p;
+}
+
+// The manifest of a run directory, when it has a readable one.
+std::optional<toml::table> read_manifest(const rt::Directory& out) {
+    std::string why;
+    const auto text = out.read("manifest.toml", why, kManifestLimit);
+    return text ? parse_toml(*text) : std::nullopt;
+}
+
+// Whether `out` holds rnnlab's mark, in a format this rnnlab reads; refuses otherwise.
+void require_mark(const rt::Directory& out) {
+    std::string why;
+    const auto text = out.read(std::string(kRunMark), why, kMarkLimit);
+    if (!text)
+        throw RunDirectoryRefused(fmt::format(
+            "'{}' is not empty and is not an rnnlab run directory (it has no {} file{}); "
+            "choose another --out",
+            out.path().string(), kRunMark, why == "no such file" ? "" : ": " + why));
+    const auto mark = parse_toml(*text);
+    const auto format = mark ? (*mark)["format"].value<std::int64_t>() : std::nullopt;
+    if (!format)
+        throw RunDirectoryRefused(
+            fmt::format("'{}' has a {} file that rnnlab did not write; choose another --out",
+                        out.path().string(), kRunMark));
+    if (*format != kRunMarkFormat)
+        throw RunDirectoryRefused(fmt::format(
+            "'{}' is a run directory of format {}; this rnnlab writes format {}: choose "
+            "another --out",
+            out.path().string(), *format, kRunMarkFormat));
+}
+
+// The same script may write its directory again; another script may not.
+void check_previous_run(const rt::Directory& out, const Provenance& provenance,
+                        Reporter& reporter) {
+    const auto m = read_manifest(out);
+    if (!m)
+        return;
+    const std::string previous = (*m)["script"]["path"].value_or(std::string());
+    std::vector<std::string> previous_overrides;
+    if (const auto* a = (*m)["overrides"]["applied"].as_array())
+        for (const auto& o : *a)
+            previous_overrides.push_back(o.value_or(std::string()));
+    const std::string mine = provenance.script_path.filename().string();
+    if (!previous.empty() && fs::path(previous).filename().string() != mine)
+        throw RunDirectoryRefused(
+            fmt::format("'{}' holds the results of another script ({}); choose another --out "
+                        "or remove that directory",
+                        out.path().string(), previous));
+    // The same script with other overrides: its results are replaced (they stay in the
+    // cache), and the user is told.
+    if (!previous.empty() && previous_overrides != provenance.overrides)
+        reporter.say(fmt::format(
+            "note: '{}' held this script's results with other overrides ({}); they are "
+            "replaced (and stay in its cache)",
+            out.path().string(),
+            previous_overrides.empty() ? std::string("none")
+                                       : fmt::format("{}", fmt::join(previous_overrides, " "))));
 }
 
 }  // namespace
 
-void claim_directory(const fs::path& out, const Provenance& provenance, Reporter& reporter) {
+rt::Directory claim_directory(const fs::path& out, const Provenance& provenance,
+                              Reporter& reporter) {
     std::error_code ec;
-    if (fs::exists(out, ec) && !fs::is_directory(out, ec))
+    const auto status = fs::status(out, ec);
+    if (fs::exists(status) && !fs::is_directory(status))
         throw RunDirectoryRefused(fmt::format("the output directory '{}' is a file", out.string()));
-    if (fs::is_directory(out, ec)) {
-        const bool empty = fs::is_empty(out, ec);
-        const bool ours = fs::exists(out / ".cache", ec) || fs::exists(out / "manifest.toml", ec);
-        if (!empty && !ours)
-            throw RunDirectoryRefused(
-                fmt::format("'{}' is not empty and is not a run directory; choose another --out",
-                            out.string()));
-        std::string why;
-        if (const auto text = rt::read_file(out / "manifest.toml", why)) {
-            const auto [previous, previous_overrides] = previous_run(*text);
-            const std::string mine = provenance.script_path.filename().string();
-            if (!previous.empty() && fs::path(previous).filename().string() != mine)
-                throw RunDirectoryRefused(fmt::format(
-                    "'{}' holds the results of another script ({}); choose another --out "
-                    "or remove that directory",
-                    out.string(), previous));
-            // The same script with other overrides: its results are replaced (they stay
-            // in the cache), and the user is told.
-            if (!previous.empty() && previous_overrides != provenance.overrides)
-                reporter.say(fmt::format(
-                    "note: '{}' held this script's results with other overrides ({}); they "
-                    "are replaced (and stay in its cache)",
-                    out.string(),
-                    previous_overrides.empty()
-                        ? std::string("none")
-                        : fmt::format("{}", fmt::join(previous_overrides, " "))));
-        }
+    const bool existed = fs::is_directory(status);
+    rt::Directory dir = rt::Directory::open(out, true);
+    if (existed && !dir.list().empty()) {
+        require_mark(dir);
+        check_previous_run(dir, provenance, reporter);
+    } else {
+        dir.write(std::string(kRunMark),
+                  fmt::format("# An rnnlab run directory (docs/run_directory.md): rnnlab writes "
+                              "into a\n# folder that is not empty only when it holds this "
+                              "file.\nformat = {}\n",
+                              kRunMarkFormat));
     }
-    fs::create_directories(out / ".cache");
+    dir.folder(".cache", true);
+    return dir;
 }
 
 void check_output_paths(const Graph& graph) {
@@ -111,21 +149,40 @@ void check_output_paths(const Graph& graph) {
     }
 }
 
-void publish_file(const fs::path& from, const fs::path& to) {
-    std::string why;
-    const auto bytes = rt::read_file(from, why);
-    if (!bytes)
-        throw std::runtime_error(fmt::format("cannot read '{}': {}", from.string(), why));
-    fs::create_directories(to.parent_path());
-    rt::write_file_atomically(to, *bytes);
+PublishedFiles mark_incomplete(const rt::Directory& out) {
+    auto m = read_manifest(out);
+    PublishedFiles listed;
+    if (!m) {
+        if (out.kind("manifest.toml") != rt::Directory::Kind::Missing)
+            out.remove("manifest.toml");
+        return listed;
+    }
+    if (const auto* files = (*m)["files"].as_table())
+        for (const auto& [k, v] : *files)
+            listed.emplace(std::string(k.str()), v.value_or(std::string()));
+    toml::table* run = (*m)["run"].as_table();
+    if (run == nullptr)
+        run = m->insert_or_assign("run", toml::table{}).first->second.as_table();
+    run->insert_or_assign("complete", false);
+    out.write("manifest.toml", to_text(*m), true);
+    return listed;
 }
 
-void write_metrics(const fs::path& out, const Graph& graph,
-                   const std::map<std::size_t, toml::table>& metrics) {
+void remove_stale(const rt::Directory& out, const PublishedFiles& before,
+                  const PublishedFiles& now) {
+    for (const auto& [rel, hash] : before)
+        if (!now.contains(rel) && unsafe_relative_path(rel).empty())
+            out.remove(rel);
+}
+
+std::string write_metrics(const rt::Directory& out, const Graph& graph,
+                          const std::map<std::size_t, toml::table>& metrics) {
     toml::table all;
     for (const auto& [i, t] : metrics)
         all.insert(graph.nodes[i].name, t);
-    rt::write_file_atomically(out / "metrics.toml", to_text(all));
+    const std::string text = to_text(all);
+    out.write("metrics.toml", text, true);
+    return rt::sha256_hex(text);
 }
 
 namespace {
@@ -184,9 +241,9 @@ toml::table nodes_table(const Graph& graph, const std::vector<NodeRecord>& recor
 
 }  // namespace
 
-void write_manifest(const fs::path& out, const Provenance& provenance, std::uint64_t seed,
-                    const RunRecord& run, const Graph& graph,
-                    const std::vector<NodeRecord>& nodes) {
+void write_manifest(const rt::Directory& out, const Provenance& provenance, std::uint64_t seed,
+                    const RunRecord& run, const Graph& graph, const std::vector<NodeRecord>& nodes,
+                    const PublishedFiles& files) {
     toml::table m;
     m.insert("rnnlab", toml::table{{"version", std::string(kVersion)}});
     m.insert("script", script_table(provenance));
@@ -205,7 +262,12 @@ void write_manifest(const fs::path& out, const Provenance& provenance, std::uint
                                 {"resume", run.resume},
                                 {"seconds", run.seconds}});
     m.insert("nodes", nodes_table(graph, nodes));
-    rt::write_file_atomically(out / "manifest.toml", to_text(m));
+    // Every published file and its SHA-256 (`sha256sum` prints the same), for rnn verify.
+    toml::table listed;
+    for (const auto& [rel, hash] : files)
+        listed.insert(rel, hash);
+    m.insert("files", std::move(listed));
+    out.write("manifest.toml", to_text(m), true);
 }
 
 }  // namespace rnn::interp

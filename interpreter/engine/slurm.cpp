@@ -20,6 +20,7 @@
 
 #include "interpreter/engine/clock.hpp"
 #include "interpreter/paths.hpp"
+#include "runtime/directory.hpp"
 #include "runtime/files.hpp"
 #include "runtime/hash.hpp"
 
@@ -257,8 +258,9 @@ public:
                 "the run directory '{}' holds a backslash, which Slurm's log file names cannot "
                 "hold; choose another --out",
                 run_.out_dir.string()));
-        fs::create_directories(logs_);
-        rt::write_file_atomically(dir_ / "job.sh", script);
+        const rt::Directory slurm = slurm_folder();
+        slurm.folder("logs", true);
+        slurm.write("job.sh", script);
         const Finished f = run_command(sbatch);
         const std::string job = trimmed(f.out.substr(0, f.out.find(';')));
         if (f.status != 0 || job.empty()
@@ -270,8 +272,8 @@ public:
                 command_line(sbatch)));
         job_ = job;
         // Until every task has left the queue: a later driver must not submit them again.
-        rt::write_file_atomically(dir_ / "active", job + "\n");
-        rt::write_file_atomically(dir_ / (job + ".tsv"), mapping());
+        slurm.write("active", job + "\n");
+        slurm.write(job + ".tsv", mapping());
         say(fmt::format("slurm: submitted job {}: {} task{}: {} ({}; logs in {})", job,
                         units_.size(), units_.size() == 1 ? "" : "s", counts(),
                         (dir_ / (job + ".tsv")).string(), logs_.string()));
@@ -283,7 +285,7 @@ private:
     // tasks would compute the same nodes as a new submission.
     void refuse_if_still_queued() {
         std::string why;
-        const auto text = rt::read_file(dir_ / "active", why);
+        const auto text = slurm_folder().read("active", why, 4096);
         if (!text)
             return;
         job_ = trimmed(*text);
@@ -305,9 +307,12 @@ private:
             job_, run_.out_dir.string(), job_));
     }
 
-    void job_ended() const {
-        std::error_code ec;
-        fs::remove(dir_ / "active", ec);
+    void job_ended() const { slurm_folder().remove("active"); }
+
+    // OUT/.slurm: the job script, the task table and the logs, written beneath the run
+    // directory without following a link.
+    rt::Directory slurm_folder() const {
+        return rt::Directory::open(run_.out_dir).folder(".slurm", true);
     }
 
     void say(const std::string& line) const {
