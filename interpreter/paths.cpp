@@ -45,4 +45,21 @@ std::string node_directory(std::string_view name) {
     return out;
 }
 
+std::string default_run_folder(std::string_view script_file_name) {
+    std::string_view stem = script_file_name;
+    if (const auto dot = stem.rfind('.'); dot != std::string_view::npos && dot > 0)
+        stem = stem.substr(0, dot);
+    std::string out;
+    for (const char c : stem) {
+        const bool plain =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+            || c == '_'
+            || (c == '.' && !out.empty() && out.find_first_not_of('_') != std::string::npos);
+        out.push_back(plain ? c : '_');
+    }
+    if (out.empty())
+        out = "run";
+    return out.substr(0, 100);
+}
+
 }  // namespace rnn::interp

@@ -17,4 +17,10 @@ std::string unsafe_relative_path(std::string_view path);
 // so an index value can never make a path leave the run directory.
 std::string node_directory(std::string_view name);
 
+// The folder under runs/ that a script writes to when neither --out nor an `output`
+// setting names one: the script's file name without its extension, each character that is
+// not [A-Za-z0-9._-] and each leading dot made '_', so that no file name ("..rnn",
+// "...rnn") can name the current folder, its parent, or a hidden folder.
+std::string default_run_folder(std::string_view script_file_name);
+
 }  // namespace rnn::interp

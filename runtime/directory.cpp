@@ -95,11 +95,12 @@ std::string describe_other(int dirfd, const std::string& name) {
 
 [[noreturn]] void throw_unsafe(const fs::path& root, std::string_view rel, int dirfd,
                                const std::string& name) {
-    throw UnsafeEntry(fmt::format(
-        "'{}' is {}, where rnnlab expects {}; rnnlab never follows links or writes through "
-        "them inside a run directory: remove it",
-        joined(root, rel), describe_other(dirfd, name),
-        kind_at(dirfd, name) == Directory::Kind::File ? "a folder" : "a file or folder"));
+    const std::string what = describe_other(dirfd, name);
+    throw UnsafeEntry(fmt::format("'{}' is {}{}", joined(root, rel), what,
+                                  what == "a symbolic link"
+                                      ? "; rnnlab never follows links inside a run directory: "
+                                        "remove it"
+                                      : ", which rnnlab never writes there: remove it"));
 }
 
 // Opens the folder `name` in dirfd without following a link; -1 with errno when missing.
@@ -145,7 +146,7 @@ Directory::~Directory() {
 }
 
 Directory Directory::folder(std::string_view rel, bool create) const {
-    int current = ::dup(fd_);
+    int current = ::openat(fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (current < 0)
         throw std::runtime_error(
             fmt::format("cannot open '{}': {}", path_.string(), system_reason(errno)));
@@ -310,7 +311,7 @@ void empty_folder(int fd, const fs::path& where, int depth) {
     if (depth > Directory::kMaxDepth)
         throw UnsafeEntry(fmt::format("'{}' is nested more than {} folders deep", where.string(),
                                       Directory::kMaxDepth));
-    const int listing = ::dup(fd);
+    const int listing = ::openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     DIR* d = listing >= 0 ? ::fdopendir(listing) : nullptr;
     if (d == nullptr) {
         if (listing >= 0)
@@ -377,7 +378,7 @@ void Directory::rename(std::string_view from, std::string_view to) const {
 
 std::vector<std::string> Directory::list(std::string_view rel) const {
     const Directory d = folder(rel);
-    const int listing = ::dup(d.fd());
+    const int listing = ::openat(d.fd(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     DIR* dir = listing >= 0 ? ::fdopendir(listing) : nullptr;
     if (dir == nullptr) {
         if (listing >= 0)

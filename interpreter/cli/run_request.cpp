@@ -17,6 +17,7 @@
 #include "interpreter/engine/execute.hpp"
 #include "interpreter/graph/lower.hpp"
 #include "interpreter/load.hpp"
+#include "interpreter/paths.hpp"
 
 namespace rnn::cli {
 
@@ -63,10 +64,12 @@ interp::SlurmOptions slurm_options(const RunRequest& r, const interp::RunOptions
 interp::RunOptions run_options(const RunRequest& r, const interp::Loaded& l,
                                const rt::BlasChoice& blas, interp::Reporter& reporter) {
     interp::RunOptions opt;
-    opt.out_dir = !r.out.empty() ? std::filesystem::path(r.out)
-                  : !l.program->output.empty()
-                      ? std::filesystem::path(l.program->output)
-                      : std::filesystem::path("runs") / std::filesystem::path(r.file).stem();
+    opt.out_dir =
+        !r.out.empty() ? std::filesystem::path(r.out)
+        : !l.program->output.empty()
+            ? std::filesystem::path(l.program->output)
+            : std::filesystem::path("runs")
+                  / interp::default_run_folder(std::filesystem::path(r.file).filename().string());
     interp::Provenance& from = opt.provenance;
     from.script_path = r.file;
     from.script_text = l.sources.file(0).text;

@@ -1,5 +1,7 @@
-// rnn verify RUNDIR: runs the manifest's script with its overrides again into
-// RUNDIR/.verify/ (no cache) and compares every metric with metrics.toml.
+// rnn verify RUNDIR: checks every file of RUNDIR against the SHA-256 its manifest records
+// (missing, changed and extra files), runs the manifest's script with its overrides again
+// into RUNDIR/.verify/ (no cache) and compares every metric with metrics.toml, and with
+// the same BLAS kernels every file's bytes.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -8,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -15,8 +18,11 @@
 #include "interpreter/cli/arguments.hpp"
 #include "interpreter/cli/commands.hpp"
 #include "interpreter/cli/run_request.hpp"
+#include "interpreter/engine/run_directory.hpp"
+#include "runtime/directory.hpp"
 #include "runtime/files.hpp"
 #include "runtime/hash.hpp"
+#include "runtime/sha256.hpp"
 
 namespace rnn::cli {
 
@@ -77,6 +83,106 @@ std::size_t print_differences(const Metrics& before, const Metrics& after, doubl
             }
     }
     return differ;
+}
+
+// What rnnlab itself keeps in a run directory besides the files a run publishes.
+bool bookkeeping(const std::string& rel) {
+    return rel == interp::kRunMark || rel == "manifest.toml" || rel.starts_with(".cache/")
+           || rel.starts_with(".verify/") || rel.starts_with(".slurm/");
+}
+
+// Prints every file of the run directory that is missing, changed or not listed in its
+// manifest; returns how many.
+std::size_t print_file_differences(const rt::Directory& run, const toml::table& manifest) {
+    const toml::table* listed = manifest["files"].as_table();
+    if (listed == nullptr) {
+        fmt::print(
+            "manifest.toml lists no files (an older rnnlab wrote it): the files cannot be "
+            "checked\n");
+        return 1;
+    }
+    std::size_t differ = 0;
+    std::set<std::string> names;
+    for (const auto& [k, v] : *listed) {
+        const std::string rel(k.str());
+        names.insert(rel);
+        std::string why;
+        std::optional<std::string> bytes;
+        try {
+            bytes = run.read(rel, why);
+        } catch (const std::invalid_argument&) {
+            why = "it is no file name";
+        }
+        if (!bytes) {
+            fmt::print("{}: {}\n", rel, why == "no such file" ? "missing" : why);
+            ++differ;
+        } else if (rt::sha256_hex(*bytes) != v.value_or(std::string())) {
+            fmt::print("{}: changed since the run (its SHA-256 differs from the manifest's)\n",
+                       rel);
+            ++differ;
+        }
+    }
+    std::vector<std::string> held;
+    try {
+        held = run.files();
+    } catch (const std::exception& e) {
+        fmt::print("{}\n", e.what());
+        return differ + 1;
+    }
+    for (const auto& rel : held)
+        if (!bookkeeping(rel) && !names.contains(rel)) {
+            fmt::print("{}: not a file of the run (the manifest does not list it)\n", rel);
+            ++differ;
+        }
+    return differ;
+}
+
+// Prints every file whose new bytes differ from the run's (only with the same BLAS
+// kernels: with others, arrays differ in their last bits); returns how many.
+std::size_t print_new_file_differences(const toml::table& before, const toml::table& after) {
+    const toml::table* was = before["files"].as_table();
+    const toml::table* now = after["files"].as_table();
+    if (was == nullptr || now == nullptr)
+        return 0;
+    std::size_t differ = 0;
+    for (const auto& [k, v] : *was) {
+        const std::string rel(k.str());
+        if (rel == "metrics.toml")
+            continue;  // compared value by value
+        const toml::node* again = now->get(rel);
+        if (again == nullptr) {
+            fmt::print("{}: not written by the new run\n", rel);
+            ++differ;
+        } else if (again->value_or(std::string()) != v.value_or(std::string())) {
+            fmt::print("{}: the new run wrote other bytes\n", rel);
+            ++differ;
+        }
+    }
+    for (const auto& [k, v] : *now)
+        if (!was->contains(k.str())) {
+            fmt::print("{}: written by the new run only\n", k.str());
+            ++differ;
+        }
+    return differ;
+}
+
+// A TOML file of the run directory, or nothing with the reason printed.
+std::optional<toml::table> read_toml(const rt::Directory& run, const std::string& rel,
+                                     const std::string& dir) {
+    std::string why;
+    const auto text = run.read(rel, why, std::size_t{64} << 20);
+    if (!text) {
+        fmt::print(stderr, "rnn verify: '{}' is not a complete run directory: {}: {}\n", dir, rel,
+                   why);
+        return std::nullopt;
+    }
+    try {
+        return toml::parse(*text, rel);
+    } catch (const toml::parse_error& e) {
+        fmt::print(stderr, "rnn verify: '{}' is not a complete run directory: {}: {}\n", dir, rel,
+                   e.description());
+        return std::nullopt;
+    }
 }
 
 // The script of the manifest, unchanged since the run (as are its includes), with the
@@ -158,59 +264,71 @@ int cmd_verify(const Args& args, const rt::BlasChoice& blas) {
     int jobs = 1;
     if (!parse_verify_args(args, dir, tolerance, jobs))
         return kUsage;
-    const std::filesystem::path run(dir);
-    toml::table manifest, metrics;
+    std::optional<rt::Directory> run;
     try {
-        manifest = toml::parse_file((run / "manifest.toml").string());
-        metrics = toml::parse_file((run / "metrics.toml").string());
-    } catch (const toml::parse_error& e) {
-        fmt::print(stderr, "rnn verify: '{}' is not a complete run directory: {}\n", dir,
-                   e.description());
+        run = rt::Directory::open(dir);
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "rnn verify: {}\n", e.what());
         return kUsage;
     }
-    if (!manifest["run"]["complete"].value_or(false)) {
+    const auto manifest = read_toml(*run, "manifest.toml", dir);
+    const auto metrics = manifest ? read_toml(*run, "metrics.toml", dir) : std::nullopt;
+    if (!manifest || !metrics)
+        return kUsage;
+    if (!(*manifest)["run"]["complete"].value_or(false)) {
         fmt::print(stderr, "rnn verify: the run in '{}' did not complete\n", dir);
         return kUsage;
     }
-    auto request = recorded_request(manifest);
+    auto request = recorded_request(*manifest);
     if (!request)
         return kUsage;
+    const std::size_t files_differ = print_file_differences(*run, *manifest);
     RunRequest& r = *request;
-    const std::string core = manifest["blas"]["core"].value_or(std::string());
+    const std::string core = (*manifest)["blas"]["core"].value_or(std::string());
     if (tolerance < 0.0)
         tolerance = core == blas.corename ? 0.0 : 1e-4;
-    r.blas_threads = static_cast<int>(manifest["blas"]["threads"].value_or(std::int64_t{1}));
-    r.out = (run / ".verify").string();
+    r.blas_threads = static_cast<int>((*manifest)["blas"]["threads"].value_or(std::int64_t{1}));
+    r.out = (run->path() / ".verify").string();
     r.quiet = true;
     r.jobs = jobs;
-    std::filesystem::remove_all(r.out);
+    run->remove(".verify");
     fmt::print(stderr, "verify: running {} again into {}\n", r.file, r.out);
     if (const int code = run_request(r, blas); code != kOk)
         return code;
-    toml::table again;
-    try {
-        again = toml::parse_file((std::filesystem::path(r.out) / "metrics.toml").string());
-    } catch (const toml::parse_error& e) {
-        fmt::print(stderr, "rnn verify: {}\n", e.description());
+    const rt::Directory again_dir = run->folder(".verify");
+    const auto again = read_toml(again_dir, "metrics.toml", r.out);
+    const auto again_manifest = read_toml(again_dir, "manifest.toml", r.out);
+    if (!again || !again_manifest)
         return kRuntimeFailure;
-    }
     Metrics before, after;
-    flatten_metrics(metrics, "", before);
-    flatten_metrics(again, "", after);
+    flatten_metrics(*metrics, "", before);
+    flatten_metrics(*again, "", after);
     const std::size_t differ = print_differences(before, after, tolerance);
+    const std::size_t new_files_differ =
+        tolerance == 0.0 ? print_new_file_differences(*manifest, *again_manifest) : 0;
     const std::string how = tolerance == 0.0 ? std::string("bit for bit (same BLAS kernels)")
                                              : fmt::format(
                                                  "within a relative tolerance of {:g} (kernels: {} "
                                                  "in the run, {} now)",
                                                  tolerance, core, blas.corename);
-    if (differ > 0) {
+    if (differ + files_differ + new_files_differ > 0) {
+        if (files_differ > 0)
+            fmt::print(stderr,
+                       "verify: {} file{} of the run directory differ{} from its manifest\n",
+                       files_differ, files_differ == 1 ? "" : "s", files_differ == 1 ? "s" : "");
+        if (new_files_differ > 0)
+            fmt::print(stderr, "verify: {} file{} of the new run differ{} from the run's\n",
+                       new_files_differ, new_files_differ == 1 ? "" : "s",
+                       new_files_differ == 1 ? "s" : "");
         fmt::print(stderr,
                    "verify: {} metric value{} differ{}, compared {}; the new run is in {}\n",
                    differ, differ == 1 ? "" : "s", differ == 1 ? "s" : "", how, r.out);
         return kScriptError;
     }
-    fmt::print(stderr, "verify: all {} metrics agree, {}\n", before.size(), how);
-    std::filesystem::remove_all(r.out);
+    const toml::table* listed = (*manifest)["files"].as_table();
+    fmt::print(stderr, "verify: all {} metrics and all {} files agree, {}\n", before.size(),
+               listed != nullptr ? listed->size() : 0, how);
+    run->remove(".verify");
     return kOk;
 }
 

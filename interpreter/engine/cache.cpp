@@ -107,23 +107,23 @@ std::optional<toml::table> Cache::lookup(const GraphNode& node, std::string* pro
     };
     auto t = parse_toml(*text);
     if (!t)
-        return say("has an entry.toml that is not TOML");
+        return say("its entry.toml is not TOML");
     if ((*t)["key"].value_or(std::string()) != name
         || (*t)["kind"].value_or(std::string()) != keyword(node.kind))
-        return say("belongs to another node");
+        return say("it belongs to another node");
     if ((*t)["format"].value_or(std::int64_t{0}) != kFormat)
         return std::nullopt;  // an older rnnlab's entry: computed again, quietly
     const toml::table* hashes = (*t)["hashes"].as_table();
     if (hashes == nullptr)
-        return say("lists no hashes");
+        return say("it lists no hashes");
     // Trainings and evaluations keep what later nodes read.
     if (keeps_state(node.kind) && !hashes->contains("state/checkpoint.toml"))
-        return say("has no state");
+        return say("it has no state");
     if (const auto* files = (*t)["files"].as_array())
         for (const auto& f : *files) {
             const std::string rel = f.value_or(std::string());
             if (!unsafe_relative_path(rel).empty() || !hashes->contains("files/" + rel))
-                return say(fmt::format("lists a file '{}' it does not hold", rel));
+                return say(fmt::format("it lists a file '{}' it does not hold", rel));
         }
     if (const std::string mismatch = entry_mismatch(*dir, *hashes); !mismatch.empty())
         return say(mismatch);
@@ -131,7 +131,7 @@ std::optional<toml::table> Cache::lookup(const GraphNode& node, std::string* pro
         const auto metrics = dir->read(std::string(kMetricsFile), why, kTomlLimit);
         auto parsed = metrics ? parse_toml(*metrics) : std::nullopt;
         if (!parsed)
-            return say("has a metrics.toml that is not TOML");
+            return say("its metrics.toml is not TOML");
         t->insert_or_assign("metrics", std::move(*parsed));
     }
     return t;

@@ -54,6 +54,7 @@ private:
         cache_.open(*out_, true);
         const DirectoryLock lock(cache_.folder());
         cache_.clean_staging();
+        remove_temporaries(*out_);
         check_output_paths(graph_);
         const auto started = Clock::now();
         plan();

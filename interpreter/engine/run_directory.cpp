@@ -106,6 +106,22 @@ void check_previous_run(const rt::Directory& out, const Provenance& provenance,
                                        : fmt::format("{}", fmt::join(previous_overrides, " "))));
 }
 
+// A link or a device among the published files or in place of .cache refuses the run before
+// anything is written (links inside cache entries only make those entries computed again).
+void refuse_links(const rt::Directory& dir) {
+    try {
+        for (const auto& name : dir.list()) {
+            const rt::Directory::Kind kind = dir.kind(name);
+            if (kind == rt::Directory::Kind::Folder && name != ".cache")
+                dir.files(name);
+            else if (kind == rt::Directory::Kind::Other || name == ".cache")
+                dir.folder(name);  // throws UnsafeEntry naming it
+        }
+    } catch (const rt::UnsafeEntry& e) {
+        throw RunDirectoryRefused(e.what());
+    }
+}
+
 }  // namespace
 
 rt::Directory claim_directory(const fs::path& out, const Provenance& provenance,
@@ -119,6 +135,7 @@ rt::Directory claim_directory(const fs::path& out, const Provenance& provenance,
     if (existed && !dir.list().empty()) {
         require_mark(dir);
         check_previous_run(dir, provenance, reporter);
+        refuse_links(dir);
     } else {
         dir.write(std::string(kRunMark),
                   fmt::format("# An rnnlab run directory (docs/run_directory.md): rnnlab writes "
@@ -147,6 +164,27 @@ void check_output_paths(const Graph& graph) {
             throw std::runtime_error(
                 fmt::format("{} and {} would both write '{}'", it->second, node_label(n), place));
     }
+}
+
+namespace {
+
+// Removes the temporary files that a run killed (or a full disk) left in `dir` and below,
+// the cache's included.
+void remove_temporaries_below(const rt::Directory& dir, int depth) {
+    if (depth > rt::Directory::kMaxDepth)
+        return;
+    for (const auto& name : dir.list()) {
+        if (name.starts_with(rt::Directory::kTemporaryPrefix))
+            dir.remove(name);
+        else if (dir.kind(name) == rt::Directory::Kind::Folder)
+            remove_temporaries_below(dir.folder(name), depth + 1);
+    }
+}
+
+}  // namespace
+
+void remove_temporaries(const rt::Directory& out) {
+    remove_temporaries_below(out, 0);
 }
 
 PublishedFiles mark_incomplete(const rt::Directory& out) {

@@ -44,6 +44,10 @@ inline constexpr std::int64_t kRunMarkFormat = 1;
 rt::Directory claim_directory(const std::filesystem::path& out, const Provenance& provenance,
                               Reporter& reporter);
 
+// Removes the temporary files that a run killed (or a full disk) left anywhere in the run
+// directory, its cache included. Only under the directory's lock.
+void remove_temporaries(const rt::Directory& out);
+
 // Two nodes must not write the same place (`fit_3` and `fit[3]` share a folder).
 void check_output_paths(const Graph& graph);
 

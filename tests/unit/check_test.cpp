@@ -164,6 +164,18 @@ TEST_CASE("scripts may only name paths inside the run directory") {
     CHECK(out.find("the figure file must not contain '..'") != std::string::npos);
 }
 
+TEST_CASE("no script file name makes the default run folder leave runs/") {
+    CHECK(i::default_run_folder("hopfield.rnn") == "hopfield");
+    CHECK(i::default_run_folder("my.exp.v2.rnn") == "my.exp.v2");
+    CHECK(i::default_run_folder("...rnn") == "__");
+    CHECK(i::default_run_folder("..rnn") == "_");
+    CHECK(i::default_run_folder(".rnn") == "_rnn");
+    CHECK(i::default_run_folder("a b$`x`.rnn") == "a_b__x_");
+    CHECK(i::default_run_folder("") == "run");
+    for (const char* name : {"...rnn", "..rnn", ".rnn", "x/../..rnn", "\n.rnn"})
+        CHECK(i::unsafe_relative_path(i::default_run_folder(name)).empty());
+}
+
 TEST_CASE("a perturbation's time may be given in ms through the task's dt") {
     const std::string base = R"(
 task memories = memory_recall { units = 8, dt = 10 ms, present = 50 ms, retain = 100 ms }

@@ -121,6 +121,9 @@ TEST_CASE("Directory::files lists regular files below a folder, sorted") {
     root.write("a/c/d.csv", "3");
     CHECK(root.files() == std::vector<std::string>{"a/c/d.csv", "a/z.npy", "b.txt"});
     CHECK(root.files("a") == std::vector<std::string>{"c/d.csv", "z.npy"});
+    // Listing twice lists the same (each listing reads the folder afresh).
+    CHECK(root.list() == root.list());
+    CHECK(root.list().size() == 2);
     root.rename("a", "moved");
     CHECK(root.files("moved") == std::vector<std::string>{"c/d.csv", "z.npy"});
 }
