@@ -35,8 +35,10 @@ usage:
       --dry-run                        with slurm: print the job script and the array's
                                        nodes, submit nothing
   rnn verify RUNDIR [--tolerance REL] [-j N]
-                                       run RUNDIR's script again and report every metric
-                                       that differs (bit for bit on the same BLAS kernels)
+                                       check every file of RUNDIR against its manifest,
+                                       run its script again and report every file and
+                                       metric that differs (bit for bit on the same BLAS
+                                       kernels)
   rnn check FILE [--set ...] [--config ...]
                                        check FILE (with overrides) and report every
                                        problem; run nothing
@@ -49,12 +51,12 @@ usage:
   rnn doc [--out FILE]                 write the stdlib reference (Markdown)
   rnn --version | --help
 
-The run directory is --out DIR, else the script's `output "..."`, else runs/STEM. Results
+The run directory is --out DIR, else the script's `output "..."`, else runs/NAME (the script's file name without its extension). Results
 are cached in it by node key (DIR/.cache): an unchanged node is not computed again.
 Ctrl-C checkpoints the running trainings and stops; run again with --resume to go on.
 
-exit codes: 0 success, 1 script error (or fmt --check: not formatted; verify: metrics
-            differ), 2 usage error (or a run directory refused), 3 runtime failure,
+exit codes: 0 success, 1 script error (or fmt --check: not formatted; verify: files or
+            metrics differ), 2 usage error (or a run directory refused), 3 runtime failure,
             130 interrupted by Ctrl-C
 )";
 
