@@ -51,8 +51,9 @@ usage:
   rnn doc [--out FILE]                 write the stdlib reference (Markdown)
   rnn --version | --help
 
-The run directory is --out DIR, else the script's `output "..."`, else runs/NAME (the script's file name without its extension). Results
-are cached in it by node key (DIR/.cache): an unchanged node is not computed again.
+The run directory is --out DIR, else the script's `output "..."`, else runs/NAME (NAME:
+the script's file name without its extension). Results are cached in it by node key
+(DIR/.cache): an unchanged node is not computed again.
 Ctrl-C checkpoints the running trainings and stops; run again with --resume to go on.
 
 exit codes: 0 success, 1 script error (or fmt --check: not formatted; verify: files or
