@@ -10,26 +10,15 @@
 
 #include <fmt/format.h>
 
+#include "runtime/directory.hpp"
+
 namespace rnn::rt {
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
-    const std::filesystem::path tmp =
-        path.parent_path() / fmt::format(".{}.tmp{}", path.filename().string(), ::getpid());
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw std::runtime_error(fmt::format("cannot write '{}'", tmp.string()));
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        out.flush();
-        if (!out)
-            throw std::runtime_error(fmt::format("cannot write '{}'", tmp.string()));
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::filesystem::remove(tmp, ec);
-        throw std::runtime_error(fmt::format("cannot write '{}'", path.string()));
-    }
+    const std::string name = path.filename().string();
+    if (name.empty() || name == "." || name == "..")
+        throw std::runtime_error(fmt::format("cannot write '{}': it names no file", path.string()));
+    Directory::open(path.parent_path()).write(name, bytes);
 }
 
 template <typename T> std::string npy_bytes(const arma::Mat<T>& m) {

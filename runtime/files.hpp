@@ -12,8 +12,9 @@
 
 namespace rnn::rt {
 
-// Writes bytes to path through a temporary file in the same folder and a rename.
-// Throws std::runtime_error with the path on failure.
+// Writes bytes to path through a temporary file in the same folder and a rename
+// (Directory::write: the temporary file goes on failure). Throws std::runtime_error with
+// the path and the system's reason on failure.
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
 
 // The bytes of an .npy file holding a matrix (2-D, Fortran order, float32 or float64).
