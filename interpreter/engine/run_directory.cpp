@@ -20,6 +20,10 @@ namespace rnn::interp {
 namespace fs = std::filesystem;
 
 DirectoryLock::DirectoryLock(const rt::Directory& cache) {
+    if (cache.kind("lock") == rt::Directory::Kind::Other)
+        throw RunDirectoryRefused(fmt::format(
+            "'{}' is not a file rnnlab wrote (a link, a FIFO or a device): remove it",
+            (cache.path() / "lock").string()));
     fd_ = ::openat(cache.fd(), "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd_ < 0)
         throw std::runtime_error(fmt::format(
