@@ -125,8 +125,10 @@ int run_gnuplot(const std::filesystem::path& dir, const std::string& script, int
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
     if (failed != 0)
-        throw std::runtime_error(fmt::format("cannot start gnuplot in '{}': {}", dir.string(),
-                                             std::generic_category().message(failed)));
+        throw std::runtime_error(
+            fmt::format("cannot start gnuplot in '{}': {} (figures need gnuplot on the PATH; "
+                        "Debian: gnuplot-nox)",
+                        dir.string(), std::generic_category().message(failed)));
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0)
         if (errno != EINTR)
