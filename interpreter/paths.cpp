@@ -1,6 +1,36 @@
 #include "interpreter/paths.hpp"
 
+#include <fmt/format.h>
+
 namespace rnn::interp {
+
+std::optional<char32_t> control_character(std::string_view text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto u = static_cast<unsigned char>(text[i]);
+        if (u < 0x20 || u == 0x7f)
+            return u;
+        // U+0080-U+009F are encoded C2 80 - C2 9F.
+        if (u == 0xc2 && i + 1 < text.size()) {
+            const auto next = static_cast<unsigned char>(text[i + 1]);
+            if (next >= 0x80 && next <= 0x9f)
+                return next;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string control_character_name(char32_t c) {
+    const std::string code = fmt::format("U+{:04X}", static_cast<unsigned>(c));
+    switch (c) {
+        case '\n':
+        case '\r':
+            return code + " (a line break)";
+        case '\t':
+            return code + " (a tab)";
+        default:
+            return code;
+    }
+}
 
 std::string unsafe_relative_path(std::string_view path) {
     if (path.empty())
@@ -24,11 +54,8 @@ std::string unsafe_relative_path(std::string_view path) {
             break;
         start = slash + 1;
     }
-    for (const char c : path) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7f || c == '\\' || c == '`' || c == '$' || c == '\'' || c == '"')
-            return "must not contain control characters, quotes, '\\', '`' or '$'";
-    }
+    if (control_character(path) || path.find_first_of("\\`$'\"") != std::string_view::npos)
+        return "must not contain control characters, quotes, '\\', '`' or '$'";
     return {};
 }
 

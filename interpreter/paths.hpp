@@ -2,10 +2,19 @@
 // directory. These checks are the one place that decides what a script may name.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace rnn::interp {
+
+// The first control character of `text` as a code point: C0 (U+0000-U+001F), DEL or a
+// UTF-8 encoded C1 (U+0080-U+009F); nothing when it has none. Names that become file
+// names or TOML keys (paths, sweep indices) hold none.
+std::optional<char32_t> control_character(std::string_view text);
+
+// "U+000A (a line break)", "U+0009 (a tab)", "U+0085": a control character for messages.
+std::string control_character_name(char32_t c);
 
 // "" when `path` is a safe relative path (no absolute path, no '..', no empty or hidden
 // components, printable characters only); otherwise why it is not, as "must ..." text.

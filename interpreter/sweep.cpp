@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "interpreter/paths.hpp"
+
 namespace rnn::interp {
 
 namespace {
@@ -208,11 +210,31 @@ private:
                          env.empty() ? "" : fmt::format("index by '{}'", env.back().name));
                 return std::nullopt;
             }
+            if (!index_printable(*i, text, env))
+                return std::nullopt;
             index += (index.empty() ? "" : ",") + text;
         }
         inst.family = s.name;
         t.name = s.name + "[" + index + "]";
         return inst;
+    }
+
+    // An instance's name becomes a folder name and a TOML key of metrics.toml and
+    // manifest.toml, so an index value may hold no control character: false after
+    // reporting one at the index (and where a loop variable's value was written).
+    bool index_printable(const Expr& index, const std::string& text, const Env& env) {
+        const auto c = control_character(text);
+        if (!c)
+            return true;
+        auto& e = d_.error(
+            Code::IndexControlCharacter, index.span,
+            fmt::format("the index value holds a control character, {}",
+                        control_character_name(*c)),
+            "an index names the instance's results folder and its keys in metrics.toml: use "
+            "printable text such as \"a_b\"");
+        if (const Binding* b = index.kind == K::Name ? bound(env, index.text) : nullptr)
+            e.notes.emplace_back(b->value->span, "the value comes from here");
+        return false;
     }
 
     // The values of one loop variable, or false after reporting why there are none.

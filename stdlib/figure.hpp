@@ -26,15 +26,32 @@ struct FigureScript {
     int height = 600;
 };
 
+// The data files a figure writes beside its picture, named from the picture's stem so
+// that the files of a figure are known from its call alone (figures/figure_files.hpp):
+// one <stem><part>.dat per part ("" is <stem>.dat, "_inputs" <stem>_inputs.dat), and
+// with per_argument one <stem>_<k>.dat for each argument k = 1, 2, ...
+struct DataFiles {
+    std::vector<std::string> parts = {""};
+    bool per_argument = false;
+};
+
 struct FigureEntry {
     std::string name;
     std::string doc;
     std::vector<ArgSpec> args;
     Schema schema;
-    // stem: the picture's file name without extension (data files are named from it).
+    DataFiles data;
+    // stem: the picture's file name without extension. Names its data files with
+    // data_file() and argument_data_file() (figures/figure_files.hpp).
     std::function<FigureScript(const std::vector<ArgValue>&, const Params&,
                                const std::string& stem)>
-        draw;
+        script;
+
+    // The figure's script for the picture <stem>.png or <stem>.svg. Throws std::logic_error
+    // when the script writes a data file that `data` does not declare: the checker could
+    // not have seen it (defined in figures/figure_files.cpp).
+    FigureScript draw(const std::vector<ArgValue>& arguments, const Params& options,
+                      const std::string& stem) const;
 };
 
 }  // namespace rnn::stdlib

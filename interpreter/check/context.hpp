@@ -16,6 +16,12 @@
 
 namespace rnn::interp::checker {
 
+// A file some figure writes: that figure's picture and its plot statement.
+struct FigureFile {
+    std::string picture;
+    ast::Span span;
+};
+
 struct Declared {
     ast::Statement::Kind kind;
     const ast::Statement* stmt;
@@ -93,6 +99,8 @@ public:
     std::set<std::string> alters_open;           // alters being checked (for cycles)
     const ast::Statement* first_seed = nullptr;  // for "first set here"
     const ast::Statement* first_output = nullptr;
+    // Every file the figures checked so far write (pictures, scripts, data), by path.
+    std::map<std::string, FigureFile> figure_files;
     // Content hashes of the data files read so far, by absolute path (for node keys).
     std::map<std::string, std::string> file_hashes;
 };

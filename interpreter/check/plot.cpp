@@ -6,6 +6,7 @@
 #include "interpreter/check/expressions.hpp"
 #include "interpreter/check/task_options.hpp"
 #include "interpreter/paths.hpp"
+#include "stdlib/figures/figure_files.hpp"
 
 namespace rnn::interp::checker {
 
@@ -13,7 +14,7 @@ namespace {
 
 using K = ast::Expr::Kind;
 
-// The figure's file: a safe relative path ending in .png or .svg, written by one plot.
+// The figure's file: a safe relative path ending in .png or .svg.
 bool figure_file_ok(Context& c, const ast::Statement& s) {
     if (const std::string why = unsafe_relative_path(s.file); !why.empty()) {
         c.diags.error(Code::UnsafePath, s.file_span, "the figure file " + why,
@@ -24,14 +25,38 @@ bool figure_file_ok(Context& c, const ast::Statement& s) {
         c.diags.error(Code::FigureNotPng, s.file_span, "figure files must end in .png or .svg");
         return false;
     }
+    return true;
+}
+
+// Every file the figure writes (picture, script, data: stdlib::figure_files) is its own:
+// another figure drawing the same picture is E0713, one sharing a script or data file
+// E0719 (a.png and a.svg share a.gp; a trial x.png and a history x_inputs.png share
+// x_inputs.dat). The free files are claimed either way, so each clash is reported once.
+bool figure_files_free(Context& c, const ast::Statement& s, const stdlib::FigureEntry& entry,
+                       std::size_t arguments) {
+    const stdlib::FigureFiles files = stdlib::figure_files(entry, arguments, s.file);
+    std::vector<std::string> all = {files.picture, files.script};
+    all.insert(all.end(), files.data.begin(), files.data.end());
     bool ok = true;
-    for (const auto& other : c.program.plots)
-        if (other.file == s.file) {
-            auto& err = c.diags.error(Code::FigureFileTwice, s.file_span,
-                                      fmt::format("two figures are written to \"{}\"", s.file));
-            err.notes.emplace_back(other.span, "the other figure");
-            ok = false;
-        }
+    for (const auto& file : all) {
+        const auto [it, fresh] = c.figure_files.emplace(file, FigureFile{s.file, s.span});
+        if (fresh || !ok)
+            continue;
+        ok = false;
+        const FigureFile& other = it->second;
+        auto& err =
+            other.picture == s.file
+                ? c.diags.error(Code::FigureFileTwice, s.file_span,
+                                fmt::format("two figures are written to \"{}\"", s.file))
+                : c.diags.error(
+                    Code::FigureFilesShared, s.file_span,
+                    fmt::format("the figures \"{}\" and \"{}\" would both write \"{}\"",
+                                other.picture, s.file, file),
+                    "a figure writes its script <stem>.gp and its data <stem>.dat or "
+                    "<stem>_<part>.dat beside its picture (docs/figures.md): give one of the "
+                    "two pictures another name");
+        err.notes.emplace_back(other.span, "the other figure");
+    }
     return ok;
 }
 
@@ -58,9 +83,9 @@ void check_plot(Context& c, const ast::Statement& s) {
     p.entry = entry;
     p.span = s.span;
     p.file = s.file;
-    const bool ok = figure_file_ok(c, s);
-    if (call(c, e, *entry, p.args, p.options) && ok
-        && task_options_ok(c, e, p.args, entry->schema, p.options))
+    const bool called = call(c, e, *entry, p.args, p.options);
+    const bool ok = figure_file_ok(c, s) && figure_files_free(c, s, *entry, p.args.size());
+    if (called && ok && task_options_ok(c, e, p.args, entry->schema, p.options))
         c.program.plots.push_back(std::move(p));
 }
 

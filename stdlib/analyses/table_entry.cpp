@@ -11,13 +11,17 @@ namespace rnn::stdlib {
 
 namespace {
 
-// A TOML basic string (the labels are script names, but quote them properly anyway).
+// A TOML basic string holding exactly `s`: quotes and backslashes escaped, and the
+// control characters TOML refuses inside one (all but tab) as \uXXXX.
 std::string toml_string(const std::string& s) {
     std::string out = "\"";
     for (const char c : s) {
+        const auto u = static_cast<unsigned char>(c);
         if (c == '"' || c == '\\')
-            out += '\\';
-        if (static_cast<unsigned char>(c) >= 0x20)
+            out += fmt::format("\\{}", c);
+        else if ((u < 0x20 && c != '\t') || u == 0x7f)
+            out += fmt::format("\\u{:04X}", u);
+        else
             out += c;
     }
     return out + "\"";

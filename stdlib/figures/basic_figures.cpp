@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "stdlib/entry_list.hpp"
+#include "stdlib/figures/figure_files.hpp"
 #include "stdlib/figures/gnuplot.hpp"
 
 namespace rnn::stdlib {
@@ -28,7 +29,7 @@ FigureScript draw_history(const std::vector<ArgValue>& args, const Params& optio
             data += fmt::format("{}{:.9g}", i ? " " : "", row[i]);
         data += "\n";
     }
-    const std::string file = stem + ".dat";
+    const std::string file = data_file(stem, "");
     fig.data.push_back({file, data});
     // Columns: epoch, then loss terms (names starting with "loss"), then metrics.
     std::vector<std::size_t> loss_cols, metric_cols;
@@ -47,9 +48,8 @@ FigureScript draw_history(const std::vector<ArgValue>& args, const Params& optio
         }
         body += "plot ";
         for (std::size_t k = 0; k < cols.size(); ++k)
-            body +=
-                fmt::format("{}{} using 1:{} with lines lw 1.5 title {}", k ? ", " : "",
-                            gnuplot_quote(file), cols[k] + 1, gnuplot_quote(h.columns[cols[k]]));
+            body += fmt::format("{}{} using 1:{} with lines lw 1.5 title {}", k ? ", " : "",
+                                gnuplot_file(file), cols[k] + 1, gnuplot_quote(h.columns[cols[k]]));
         body += "\n";
     };
     plot_cols(loss_cols, "loss");
@@ -71,7 +71,7 @@ FigureScript draw_heatmap(const std::vector<ArgValue>& args, const Params& optio
     body += "set size ratio -1\nunset key\nset tics out\n";
     for (std::size_t k = 0; k < args.size(); ++k) {
         const auto& m = std::get<MatrixArg>(args[k]);
-        const std::string file = fmt::format("{}_{}.dat", stem, k + 1);
+        const std::string file = argument_data_file(stem, k);
         fig.data.push_back({file, data_rows(arma::conv_to<arma::mat>::from(m.value))});
         const double limit = std::max(1e-12, static_cast<double>(arma::abs(m.value).max()));
         body += fmt::format("set title {}\nset cbrange [{:.7g}:{:.7g}]\n", gnuplot_quote(m.label),
@@ -79,7 +79,7 @@ FigureScript draw_heatmap(const std::vector<ArgValue>& args, const Params& optio
         body += fmt::format("set xrange [-0.5:{}]\nset yrange [{}:-0.5]\n", m.value.n_cols - 0.5,
                             m.value.n_rows - 0.5);
         body += "set xlabel 'column'\nset ylabel 'row'\n";
-        body += fmt::format("plot {} matrix with image\n", gnuplot_quote(file));
+        body += fmt::format("plot {} matrix with image\n", gnuplot_file(file));
     }
     body += "unset multiplot\n";
     fig.body = body;
@@ -101,7 +101,7 @@ FigureScript draw_trajectory(const std::vector<ArgValue>& args, const Params& op
             data += fmt::format(" {:.7g}", ev.values(r, t));
         data += "\n";
     }
-    const std::string file = stem + ".dat";
+    const std::string file = data_file(stem, "");
     fig.data.push_back({file, data});
     std::string body =
         fmt::format("set title {}\n", figure_title(options, ev.signal + " in " + ev.label));
@@ -118,7 +118,7 @@ FigureScript draw_trajectory(const std::vector<ArgValue>& args, const Params& op
     body += "plot ";
     for (arma::uword r = 0; r < ev.values.n_rows; ++r)
         body += fmt::format("{}{} using 1:{} with lines lw 1.5 title {}", r ? ", " : "",
-                            gnuplot_quote(file), r + 2, gnuplot_quote(ev.trial_labels.at(r)));
+                            gnuplot_file(file), r + 2, gnuplot_quote(ev.trial_labels.at(r)));
     body += "\n";
     fig.body = body;
     return fig;
@@ -138,7 +138,7 @@ FigureScript draw_trial(const std::vector<ArgValue>& args, const Params& options
             inputs += fmt::format("{}{:.7g}", t ? " " : "", trial.inputs(i, t));
         inputs += "\n";
     }
-    const std::string input_file = stem + "_inputs.dat";
+    const std::string input_file = data_file(stem, "_inputs");
     fig.data.push_back({input_file, inputs});
     std::string periods;
     int object = 1;
@@ -173,7 +173,7 @@ FigureScript draw_trial(const std::vector<ArgValue>& args, const Params& options
         body += "set xlabel 'step'\nset ylabel 'input'\nplot ";
         for (arma::uword i = 0; i < trial.inputs.n_rows; ++i)
             body += fmt::format("{}{} using 1:{} with steps lw 1.5 title {}", i ? ", " : "",
-                                gnuplot_quote(input_file), i + 2,
+                                gnuplot_file(input_file), i + 2,
                                 gnuplot_quote(fmt::format("input {}", i + 1)));
         body += "\n";
     } else {
@@ -182,7 +182,7 @@ FigureScript draw_trial(const std::vector<ArgValue>& args, const Params& options
                             static_cast<double>(steps) - 0.5,
                             static_cast<double>(trial.inputs.n_rows) - 0.5);
         body += "set xlabel 'step'\nset ylabel 'input channel'\n";
-        body += fmt::format("plot {} matrix with image\n", gnuplot_quote(input_file));
+        body += fmt::format("plot {} matrix with image\n", gnuplot_file(input_file));
         body += "unset colorbox\n";
     }
     if (!trial.targets.empty()) {
@@ -198,7 +198,7 @@ FigureScript draw_trial(const std::vector<ArgValue>& args, const Params& options
                 rows += fmt::format(" {:.7g}", trial.mask(0, t));
             rows += "\n";
         }
-        const std::string target_file = stem + "_targets.dat";
+        const std::string target_file = data_file(stem, "_targets");
         fig.data.push_back({target_file, rows});
         body += "set autoscale y\nset key outside right\nset grid\n";
         body += "set ylabel 'target'\nset y2label 'mask'\nset y2range [-0.05:1.5]\n";
@@ -206,13 +206,13 @@ FigureScript draw_trial(const std::vector<ArgValue>& args, const Params& options
         body += "plot ";
         for (arma::uword r = 0; r < trial.targets.n_rows; ++r)
             body += fmt::format("{}{} using 1:{} with steps lw 1.5 title {}", r ? ", " : "",
-                                gnuplot_quote(target_file), r + 2,
+                                gnuplot_file(target_file), r + 2,
                                 gnuplot_quote(fmt::format("target {}", r + 1)));
         if (!trial.mask.empty())
             body += fmt::format(
                 ", {} using 1:{} axes x1y2 with steps lc rgb '#999999' title "
                 "'mask'",
-                gnuplot_quote(target_file), trial.targets.n_rows + 2);
+                gnuplot_file(target_file), trial.targets.n_rows + 2);
         body += "\n";
     }
     body += "unset multiplot\n";
@@ -229,7 +229,7 @@ const FigureEntry& history_figure_entry() {
         e.doc = "Loss terms and training metrics per epoch of a training.";
         e.args = {{"training", ArgKind::Training, "a train definition, e.g. fit"}};
         e.schema.params = {title_param()};
-        e.draw = draw_history;
+        e.script = draw_history;
         return e;
     }();
     return entry;
@@ -242,7 +242,8 @@ const FigureEntry& heatmap_figure_entry() {
         e.doc = "Heat maps of one or more matrices side by side, colour scale centred on zero.";
         e.args = {{"matrices", ArgKind::Matrix, "matrices such as fit.W_self, fit.W_input", true}};
         e.schema.params = {title_param()};
-        e.draw = draw_heatmap;
+        e.data = {{}, true};
+        e.script = draw_heatmap;
         return e;
     }();
     return entry;
@@ -264,7 +265,7 @@ const FigureEntry& trajectory_figure_entry() {
                       "step where the drawing ends; 0: the end of the trial"}
                 .refers_to(TaskRef::WindowTo),
         };
-        e.draw = draw_trajectory;
+        e.script = draw_trajectory;
         return e;
     }();
     return entry;
@@ -279,7 +280,8 @@ const FigureEntry& trial_figure_entry() {
             "its first masked loss, with the periods marked.";
         e.args = {{"task", ArgKind::Task, "a task definition, e.g. pulses"}};
         e.schema.params = {title_param()};
-        e.draw = draw_trial;
+        e.data = {{"_inputs", "_targets"}, false};
+        e.script = draw_trial;
         return e;
     }();
     return entry;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "stdlib/entry_list.hpp"
+#include "stdlib/figures/figure_files.hpp"
 #include "stdlib/figures/figure_inputs.hpp"
 #include "stdlib/figures/gnuplot.hpp"
 
@@ -46,7 +47,7 @@ FigureScript draw_decoding(const std::vector<ArgValue>& args, const Params& opti
         rows.col(3) = acc - sd;
         rows.col(4) = acc + sd;
         rows.col(5).fill(c);
-        files.push_back(fmt::format("{}_{}.dat", stem, a + 1));
+        files.push_back(argument_data_file(stem, a));
         fig.data.push_back(
             {files.back(),
              data_table({"step", "accuracy", "accuracy_std", "lower", "upper", "chance"}, rows)});
@@ -60,7 +61,7 @@ FigureScript draw_decoding(const std::vector<ArgValue>& args, const Params& opti
     body += "set yrange [0:1.05]\nset style fill transparent solid 0.2 noborder\nplot ";
     for (std::size_t a = 0; a < args.size(); ++a) {
         const auto& an = std::get<AnalysisArg>(args[a]);
-        const std::string f = gnuplot_quote(files[a]);
+        const std::string f = gnuplot_file(files[a]);
         body += fmt::format(
             "{}{} using 1:4:5 with filledcurves fc rgb '{}' notitle, {} using 1:2 with lines {} "
             "lw 2 title {}",
@@ -105,7 +106,7 @@ FigureScript draw_cross_temporal(const std::vector<ArgValue>& args, const Params
     FigureScript fig;
     fig.width = 640;
     fig.height = 560;
-    const std::string file = stem + ".dat";
+    const std::string file = data_file(stem, "");
     fig.data.push_back({file, data});
     std::string body = fmt::format("set title {}\n",
                                    figure_title(options, "cross-temporal decoding of " + an.label));
@@ -118,7 +119,7 @@ FigureScript draw_cross_temporal(const std::vector<ArgValue>& args, const Params
     const double lo = (even ? steps(0) : 0.0) - d / 2;
     const double hi = (even ? steps(steps.n_elem - 1) : static_cast<double>(m.n_rows - 1)) + d / 2;
     body += fmt::format("set xrange [{0:.9g}:{1:.9g}]\nset yrange [{0:.9g}:{1:.9g}]\n", lo, hi);
-    body += fmt::format("plot {} using 1:2:3 with image\n", gnuplot_quote(file));
+    body += fmt::format("plot {} using 1:2:3 with image\n", gnuplot_file(file));
     fig.body = body;
     return fig;
 }
@@ -132,7 +133,7 @@ const FigureEntry& decoding_figure_entry() {
         "deviation, with chance.",
         {analysis_arg("analyses", "decode_over_time",
                       "decode_over_time analyses, e.g. item_decoding", true)},
-        {}, draw_decoding);
+        {}, draw_decoding, {{}, true});
     return entry;
 }
 

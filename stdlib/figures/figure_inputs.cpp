@@ -133,7 +133,8 @@ ArgSpec analysis_arg(const std::string& name, const std::string& analysis, const
 FigureEntry figure_entry(
     std::string name, std::string doc, std::vector<ArgSpec> args, std::vector<ParamSpec> params,
     std::function<FigureScript(const std::vector<ArgValue>&, const Params&, const std::string&)>
-        draw) {
+        script,
+    DataFiles data) {
     FigureEntry e;
     e.name = std::move(name);
     e.doc = std::move(doc);
@@ -141,7 +142,8 @@ FigureEntry figure_entry(
     e.schema.params = {title_param()};
     for (auto& p : params)
         e.schema.params.push_back(std::move(p));
-    e.draw = std::move(draw);
+    e.script = std::move(script);
+    e.data = std::move(data);
     return e;
 }
 

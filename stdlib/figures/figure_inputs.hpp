@@ -62,10 +62,12 @@ ArgSpec activity_arg(const std::string& doc);
 ArgSpec analysis_arg(const std::string& name, const std::string& analysis, const std::string& doc,
                      bool variadic = false);
 
-// A figure entry with the title option first, then `params`.
+// A figure entry with the title option first, then `params`; it writes the data files
+// `data` declares (<stem>.dat unless told).
 FigureEntry figure_entry(
     std::string name, std::string doc, std::vector<ArgSpec> args, std::vector<ParamSpec> params,
     std::function<FigureScript(const std::vector<ArgValue>&, const Params&, const std::string&)>
-        draw);
+        script,
+    DataFiles data = {});
 
 }  // namespace rnn::stdlib

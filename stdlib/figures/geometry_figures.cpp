@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "stdlib/entry_list.hpp"
+#include "stdlib/figures/figure_files.hpp"
 #include "stdlib/figures/figure_inputs.hpp"
 #include "stdlib/figures/gnuplot.hpp"
 
@@ -49,7 +50,7 @@ arma::mat analysis_columns(const std::vector<ArgValue>& args, const std::string&
     const arma::mat rows = padded_columns(cols, static_cast<arma::uword>(options.integer(count)));
     if (rows.n_rows == 0)
         throw std::runtime_error(fmt::format("{}: the analyses' {} are empty", figure, name));
-    fig.data.push_back({stem + ".dat", data_table(columns, rows)});
+    fig.data.push_back({data_file(stem, ""), data_table(columns, rows)});
     return rows;
 }
 
@@ -59,7 +60,7 @@ FigureScript draw_angles(const std::vector<ArgValue>& args, const Params& option
     analysis_columns(
         args, "angles_deg", "angle", options, "count", "angles", "principal_angles",
         [](const arma::vec& v) { return v; }, fig, stem);
-    const std::string file = stem + ".dat";
+    const std::string file = data_file(stem, "");
     std::string body =
         fmt::format("set title {}\n", figure_title(options, "principal angles between subspaces"));
     body += "set grid ytics\nset key outside right\nset datafile missing 'NaN'\n";
@@ -73,8 +74,8 @@ FigureScript draw_angles(const std::vector<ArgValue>& args, const Params& option
         const std::string title = mean == an.scalars.end()
                                       ? an.label
                                       : fmt::format("{} (mean {:.1f} deg)", an.label, mean->second);
-        body += fmt::format("{}{} using {}{} {} title {}", j ? ", " : "", gnuplot_quote(file),
-                            j + 2, j ? "" : ":xtic(1)", line_colour(j + 1), gnuplot_quote(title));
+        body += fmt::format("{}{} using {}{} {} title {}", j ? ", " : "", gnuplot_file(file), j + 2,
+                            j ? "" : ":xtic(1)", line_colour(j + 1), gnuplot_quote(title));
     }
     fig.body = body + "\n";
     return fig;
@@ -88,7 +89,7 @@ FigureScript draw_spectrum(const std::vector<ArgValue>& args, const Params& opti
     const arma::mat rows = analysis_columns(
         args, "explained_variance_ratio", "components", options, "components", "spectrum", "pca",
         [](const arma::vec& v) { return arma::vec(arma::cumsum(v)); }, fig, stem);
-    const std::string file = stem + ".dat";
+    const std::string file = data_file(stem, "");
     std::string body =
         fmt::format("set title {}\n", figure_title(options, "cumulative explained variance"));
     body += "set grid\nset key outside right\nset datafile missing 'NaN'\n";
@@ -97,7 +98,7 @@ FigureScript draw_spectrum(const std::vector<ArgValue>& args, const Params& opti
                         static_cast<double>(rows.n_rows) + 0.5);
     for (std::size_t j = 0; j < args.size(); ++j)
         body += fmt::format("{}{} using 1:{} with linespoints pt 7 {} lw 2 title {}", j ? ", " : "",
-                            gnuplot_quote(file), j + 2, line_colour(j),
+                            gnuplot_file(file), j + 2, line_colour(j),
                             gnuplot_quote(std::get<AnalysisArg>(args[j]).label));
     fig.body = body + "\n";
     return fig;
@@ -115,7 +116,7 @@ FigureScript draw_rdm(const std::vector<ArgValue>& args, const Params& options,
     FigureScript fig;
     fig.width = 640;
     fig.height = 560;
-    const std::string file = stem + ".dat";
+    const std::string file = data_file(stem, "");
     fig.data.push_back(
         {file, "# rdm: row i, column j = dissimilarity of conditions i and j\n" + data_rows(m)});
     std::string body =
@@ -130,7 +131,7 @@ FigureScript draw_rdm(const std::vector<ArgValue>& args, const Params& options,
         body += "set xtics 1 out\nset ytics 1 out\n";
     body += fmt::format("set xrange [-0.5:{0}]\nset yrange [{0}:-0.5]\n",
                         static_cast<double>(m.n_rows) - 0.5);
-    body += fmt::format("plot {} matrix with image\n", gnuplot_quote(file));
+    body += fmt::format("plot {} matrix with image\n", gnuplot_file(file));
     fig.body = body;
     return fig;
 }

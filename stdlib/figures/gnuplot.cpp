@@ -1,48 +1,61 @@
 #include "stdlib/figures/gnuplot.hpp"
 
-#include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <csignal>
 #include <fcntl.h>
+#include <spawn.h>
 #include <stdexcept>
+#include <sys/wait.h>
+#include <system_error>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "runtime/files.hpp"
-
-// gnuplot-iostream pulls in Boost headers that trip our warning flags.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wshadow"
-#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
-#include <gnuplot-iostream.h>
-#pragma GCC diagnostic pop
+#include "stdlib/figures/figure_files.hpp"
 
 namespace rnn::stdlib {
 
+namespace {
+
+// What a double-quoted gnuplot string holds as written: ASCII letters, digits, space and
+// harmless punctuation. Quotes, backslashes, backquotes (command substitution), '@'
+// (macros), '$', control characters and bytes from 0x80 (which a multi-byte encoding such
+// as `set encoding sjis` would join with the next byte, a closing quote say) are written
+// as octal escapes.
+bool plain_in_string(unsigned char c) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+        return true;
+    return std::string_view(" !#%&()*+,-./:;<=>?[]^_{|}~").find(static_cast<char>(c))
+           != std::string_view::npos;
+}
+
+}  // namespace
+
 std::string gnuplot_quote(std::string_view text) {
-    std::string content;
-    for (const char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7f)
-            continue;
-        if (c == '`')
-            content.push_back('\'');
-        else if (c == '@')
-            content += "(at)";
+    std::string out = "\"";
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c == 0)
+            throw std::invalid_argument("a gnuplot string cannot hold a NUL byte");
+        if (plain_in_string(c))
+            out.push_back(ch);
+        else if (c < 0100)
+            // gnuplot reads up to four octal digits after a backslash and a 0: always write
+            // four, so that a digit after the escape stays a digit (a newline then "3").
+            out += fmt::format("\\0{:03o}", c);
         else
-            content.push_back(c);
+            out += fmt::format("\\{:03o}", c);
     }
-    // gnuplot reads a literal that opens with a doubled quote ('''a') as the empty string ''
-    // followed by junk, so leading quotes go into a double-quoted string holding only them,
-    // joined to the rest: ("'".'a'). gnuplot takes that expression wherever it takes a string.
-    const std::size_t quotes = std::min(content.size(), content.find_first_not_of('\''));
-    std::string out = "'";
-    for (std::size_t i = quotes; i < content.size(); ++i)
-        out += content[i] == '\'' ? std::string("''") : std::string(1, content[i]);
-    out += "'";
-    if (quotes == 0)
-        return out;
-    return "(\"" + std::string(quotes, '\'') + "\"." + out + ")";
+    return out + "\"";
+}
+
+std::string gnuplot_file(std::string_view name) {
+    const char first = name.empty() ? '\0' : name.front();
+    const bool plain_start = (first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z')
+                             || (first >= '0' && first <= '9') || first == '_';
+    return gnuplot_quote(plain_start ? std::string(name) : "./" + std::string(name));
 }
 
 ImageFormat image_format(std::string_view file_name) {
@@ -67,10 +80,10 @@ std::string script_head(ImageFormat format, int width, int height, const std::st
     for (std::size_t i = 0; i < okabe_ito.size(); ++i)
         head += fmt::format("set linetype {} {} lw 1.5\n", i + 1, line_colour(i));
     head += fmt::format("set linetype cycle {}\n", okabe_ito.size());
-    return head + fmt::format("set output {}\n", gnuplot_quote(output));
+    return head + fmt::format("set output {}\n", gnuplot_file(output));
 }
 
-// The first lines gnuplot wrote (its error), without the status line the shell adds.
+// The first lines gnuplot wrote (its error).
 std::string first_lines(const std::string& log, std::size_t count) {
     std::string out;
     std::size_t begin = 0, taken = 0;
@@ -80,12 +93,48 @@ std::string first_lines(const std::string& log, std::size_t count) {
             end = log.size();
         const std::string line = log.substr(begin, end - begin);
         begin = end + 1;
-        if (line.find_first_not_of(" \t\r") == std::string::npos
-            || line.starts_with("rnn-gnuplot-status"))
+        if (line.find_first_not_of(" \t\r") == std::string::npos)
             continue;
         out += (taken++ ? "\n  " : "  ") + line;
     }
     return out;
+}
+
+// Runs `gnuplot --default-settings <script>` in `dir` and returns its exit status (-1 when a
+// signal ended it). The child changes into `dir` itself and no shell runs, so the folder's
+// name reaches no command line and no gnuplot string; standard input and output are
+// /dev/null, messages go to `log_fd`. Without the user's ~/.gnuplot every run draws alike.
+int run_gnuplot(const std::filesystem::path& dir, const std::string& script, int log_fd) {
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attributes;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawnattr_init(&attributes);
+    // gnuplot starts with no signal blocked, whichever thread of ours starts it.
+    sigset_t none;
+    sigemptyset(&none);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, log_fd, 2);
+    posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
+    std::string program = "gnuplot", defaults = "--default-settings", name = script;
+    char* argv[] = {program.data(), defaults.data(), name.data(), nullptr};
+    pid_t pid = 0;
+    const int failed = ::posix_spawnp(&pid, "gnuplot", &actions, &attributes, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+    if (failed != 0)
+        throw std::runtime_error(
+            fmt::format("cannot start gnuplot in '{}': {} (figures need gnuplot on the PATH; "
+                        "Debian: gnuplot-nox)",
+                        dir.string(), std::generic_category().message(failed)));
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            throw std::runtime_error(
+                fmt::format("cannot wait for gnuplot: {}", std::generic_category().message(errno)));
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 }  // namespace
@@ -94,32 +143,27 @@ void render(const std::filesystem::path& dir, const std::string& stem, ImageForm
             const FigureScript& script) {
     for (const auto& d : script.data)
         rt::write_file_atomically(dir / d.name, d.text);
+    // The hidden helpers are named after the picture, so a.png and a.svg drawn into one
+    // folder share none of them.
     const std::string picture = stem + std::string(image_extension(format));
     const std::string partial = "." + picture + ".partial";
-    const std::string piped = "." + stem + ".render.gp";
-    const std::filesystem::path log = dir / ("." + stem + ".log");
+    const std::string piped = "." + picture + ".render.gp";
+    const std::filesystem::path log = dir / ("." + picture + ".log");
     // The saved script renders by hand with `gnuplot <stem>.gp` from the run directory; the
     // piped one differs only in its output, a temporary name.
-    rt::write_file_atomically(dir / (stem + ".gp"),
+    rt::write_file_atomically(dir / script_file(stem),
                               script_head(format, script.width, script.height, picture)
                                   + script.body + "\nunset output\n");
     rt::write_file_atomically(dir / piped, script_head(format, script.width, script.height, partial)
                                                + script.body + "\nunset output\n");
     std::filesystem::remove(dir / partial);
-    // gnuplot's messages go to the log through an inherited descriptor, so the shell
-    // command popen runs holds no path: only a number we chose. The shell appends gnuplot's
-    // exit status (its own status would reach pclose, which gnuplot-iostream ignores).
-    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
-        throw std::runtime_error(fmt::format("cannot write '{}'", log.string()));
+        throw std::runtime_error(fmt::format("cannot write '{}': {}", log.string(),
+                                             std::generic_category().message(errno)));
+    int status = -1;
     try {
-        // Only fixed commands and quoted names go through the pipe: a few bytes, all
-        // written before gnuplot can fail, so an early exit cannot break the pipe.
-        Gnuplot gp(
-            fmt::format("gnuplot >/dev/null 2>&{0}; echo \"rnn-gnuplot-status $?\" >&{0}", fd));
-        gp << "cd " << gnuplot_quote(dir.string()) << "\n";
-        gp << "load " << gnuplot_quote(piped) << "\n";
-        gp << "exit\n";
+        status = run_gnuplot(dir, piped, fd);
     } catch (...) {
         ::close(fd);
         throw;
@@ -127,20 +171,20 @@ void render(const std::filesystem::path& dir, const std::string& stem, ImageForm
     ::close(fd);
     std::string why;
     const std::string messages = rt::read_file(log, why).value_or("");
-    std::filesystem::remove(dir / piped);
-    const bool failed = messages.find("rnn-gnuplot-status 0\n") == std::string::npos;
     std::error_code ec;
-    if (failed || !std::filesystem::exists(dir / partial, ec)
+    std::filesystem::remove(dir / piped, ec);
+    if (status != 0 || !std::filesystem::exists(dir / partial, ec)
         || std::filesystem::file_size(dir / partial, ec) == 0) {
         std::filesystem::remove(dir / partial, ec);
         const std::string said = first_lines(messages, 6);
         throw std::runtime_error(fmt::format(
-            "gnuplot could not draw '{}'{}\n(run 'gnuplot {}.gp' in '{}' to see it again)", picture,
-            said.empty() ? std::string() : ":\n" + said, stem, dir.string()));
+            "gnuplot could not draw '{}'{}\n(run 'gnuplot ./{}' in '{}' to see it again)", picture,
+            said.empty() ? std::string() : ":\n" + said, script_file(stem), dir.string()));
     }
     std::filesystem::rename(dir / partial, dir / picture, ec);
     if (ec)
-        throw std::runtime_error(fmt::format("cannot write '{}'", (dir / picture).string()));
+        throw std::runtime_error(
+            fmt::format("cannot write '{}': {}", (dir / picture).string(), ec.message()));
 }
 
 std::string line_colour(std::size_t i) {

@@ -1,7 +1,8 @@
-// Rendering figure scripts with gnuplot (through gnuplot-iostream), quoting text for
+// Rendering figure scripts with gnuplot (a child process, no shell), quoting text for
 // gnuplot, and what the figure entries share: the title option, the colour palettes, data
-// tables and period marks. Every string that reaches gnuplot goes through quote(): scripts
-// come from shared, untrusted .rnn files and must not be able to run commands.
+// tables and period marks. Every string that reaches gnuplot goes through gnuplot_quote()
+// (file names through gnuplot_file()): scripts come from shared, untrusted .rnn files and
+// must not be able to run commands.
 #pragma once
 
 #include <array>
@@ -16,11 +17,18 @@
 
 namespace rnn::stdlib {
 
-// A gnuplot string holding `text`: a single-quoted literal with quotes doubled, control
-// characters dropped, backquotes (command substitution) shown as quotes and '@' (macros)
-// as "(at)"; a text opening with quotes becomes ("'".'rest'), since gnuplot misreads a
-// literal that opens with a doubled quote.
+// A gnuplot string holding exactly `text`, whatever bytes it holds: a double-quoted string
+// of ASCII letters, digits, space and punctuation other than quotes, backslash, '`', '@' and
+// '$'; every other byte is an octal escape ("it\0047s"). gnuplot expands no backquote or
+// macro in it and it cannot end early. Throws std::invalid_argument for a NUL byte, which
+// no gnuplot string can hold (nor any string of a script).
 std::string gnuplot_quote(std::string_view text);
+
+// A file name for gnuplot to open or write, quoted: a name that does not start with a
+// letter, digit or '_' is written "./name", so gnuplot never takes it for a command
+// ('<cmd', '|cmd'), standard input ('-'), its own special files ('+', '$data') or a home
+// folder ('~').
+std::string gnuplot_file(std::string_view name);
 
 enum class ImageFormat { Png, Svg };
 
@@ -31,10 +39,12 @@ ImageFormat image_format(std::string_view file_name);
 std::string_view image_extension(ImageFormat format);
 
 // Writes <stem>.gp and the data files into dir and renders <stem>.png or <stem>.svg
-// (pngcairo or svg terminal); `gnuplot <stem>.gp` in dir draws the same file by hand. The
-// picture is drawn to a temporary name and renamed, so a failed render leaves no partial
-// picture. gnuplot's messages go to .<stem>.log in dir. Throws std::runtime_error when
-// gnuplot exits with an error or draws nothing, quoting gnuplot's first error lines.
+// (pngcairo or svg terminal); `gnuplot <stem>.gp` in dir draws the same file by hand.
+// gnuplot runs as a child process started in dir (dir is never part of a command or a
+// gnuplot string). The picture is drawn to a temporary name and renamed, so a failed
+// render leaves no partial picture. gnuplot's messages go to .<picture>.log in dir (e.g.
+// .a.png.log). Throws std::runtime_error when gnuplot cannot start, exits with an error
+// or draws nothing, quoting gnuplot's first error lines.
 void render(const std::filesystem::path& dir, const std::string& stem, ImageFormat format,
             const FigureScript& script);
 

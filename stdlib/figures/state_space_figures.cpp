@@ -9,6 +9,7 @@
 
 #include "stdlib/analyses/pca.hpp"
 #include "stdlib/entry_list.hpp"
+#include "stdlib/figures/figure_files.hpp"
 #include "stdlib/figures/figure_inputs.hpp"
 #include "stdlib/figures/gnuplot.hpp"
 
@@ -96,7 +97,7 @@ FigureScript draw_pca_trajectories(const std::vector<ArgValue>& args, const Para
             data += data_rows(rows);
         }
     }
-    const std::string file = stem + ".dat";
+    const std::string file = data_file(stem, "");
     FigureScript fig;
     fig.data.push_back({file, data});
 
@@ -108,7 +109,7 @@ FigureScript draw_pca_trajectories(const std::vector<ArgValue>& args, const Para
     std::vector<std::string> step_pcs = {"step"};
     for (const auto& c : pc_columns(k))
         step_pcs.push_back(c);
-    const std::string mean_file = stem + "_mean.dat";
+    const std::string mean_file = data_file(stem, "_mean");
     fig.data.push_back({mean_file, data_table(step_pcs, mean_rows)});
 
     // A marker where each period starts, on the trial average.
@@ -126,7 +127,7 @@ FigureScript draw_pca_trajectories(const std::vector<ArgValue>& args, const Para
         labels += fmt::format("set label {} {} at {} offset 1,1 front\n", n++,
                               gnuplot_quote(period.name), at);
     }
-    const std::string periods_file = stem + "_periods.dat";
+    const std::string periods_file = data_file(stem, "_periods");
     fig.data.push_back({periods_file, data_table(step_pcs, mean_rows.rows(arma::uvec(starts)))});
 
     std::string body = fmt::format("set title {}\n",
@@ -137,16 +138,16 @@ FigureScript draw_pca_trajectories(const std::vector<ArgValue>& args, const Para
     block = 0;
     for (const long v : values) {
         body += fmt::format("{} index {} using {} with lines {} lw 1 title {}, ",
-                            gnuplot_quote(file), block, cols, line_colour(block + 1),
+                            gnuplot_file(file), block, cols, line_colour(block + 1),
                             gnuplot_quote(fmt::format("{} {}", by, v)));
         ++block;
     }
     body += fmt::format("{} using {} with lines lc rgb '#000000' lw 3 title 'trial average'",
-                        gnuplot_quote(mean_file), pc_using(2, k));
+                        gnuplot_file(mean_file), pc_using(2, k));
     if (!starts.empty())
         body += fmt::format(
             ", {} using {} with points pt 7 ps 1.5 lc rgb '#000000' title 'period start'",
-            gnuplot_quote(periods_file), pc_using(2, k));
+            gnuplot_file(periods_file), pc_using(2, k));
     fig.body = body + "\n";
     return fig;
 }
@@ -166,7 +167,7 @@ FigureScript draw_speed(const std::vector<ArgValue>& args, const Params& options
         arma::regspace<arma::vec>(static_cast<double>(w.from), static_cast<double>(w.to - 2));
     rows.col(1) = v;
     FigureScript fig;
-    const std::string file = stem + ".dat";
+    const std::string file = data_file(stem, "");
     fig.data.push_back({file, data_table({"step", "speed"}, rows)});
     std::string body = fmt::format("set title {}\n", figure_title(options, "speed of " + ev.label));
     body += "set grid\nset key outside right\nset xlabel 'step'\n";
@@ -176,7 +177,7 @@ FigureScript draw_speed(const std::vector<ArgValue>& args, const Params& options
     body += fmt::format("set xrange [{}:{}]\nset yrange [0:*]\nset offsets 0, 0, graph 0.1, 0\n",
                         w.from, std::max(w.to - 2, w.from + 1));
     body += fmt::format("plot {} using 1:2 with lines {} lw 2 title 'trial average'\n",
-                        gnuplot_quote(file), line_colour(0));
+                        gnuplot_file(file), line_colour(0));
     fig.body = body;
     return fig;
 }
@@ -216,7 +217,7 @@ FigureScript draw_fixed_points(const std::vector<ArgValue>& args, const Params& 
         data += (r ? "\n" : "") + data_rows(rows);
     }
     FigureScript fig;
-    const std::string file = stem + ".dat";
+    const std::string file = data_file(stem, "");
     fig.data.push_back({file, data});
     arma::mat rows(points.n_rows, 3 + k);
     if (points.n_rows > 0) {
@@ -228,7 +229,7 @@ FigureScript draw_fixed_points(const std::vector<ArgValue>& args, const Params& 
     std::vector<std::string> point_columns = {"point", "stable", "spectral_radius"};
     for (const auto& c : pc_columns(k))
         point_columns.push_back(c);
-    const std::string points_file = stem + "_points.dat";
+    const std::string points_file = data_file(stem, "_points");
     fig.data.push_back({points_file, data_table(point_columns, rows)});
     const auto n_stable = static_cast<arma::uword>(arma::accu(stable > 0.5));
 
@@ -237,19 +238,19 @@ FigureScript draw_fixed_points(const std::vector<ArgValue>& args, const Params& 
     body += "set grid\nset key outside right\n" + pc_axes(p, k);
     body += k == 3 ? "splot " : "plot ";
     body += fmt::format("{} using {} with lines lc rgb '#999999' lw 0.8 title 'trials'",
-                        gnuplot_quote(file), pc_using(3, k));
+                        gnuplot_file(file), pc_using(3, k));
     // Column 2 selects: a point's PC2 (PC3 in 3-D) is NaN, so not drawn, in the other set.
     const std::string head = k == 3 ? "4:5" : "4";
     const std::string last = k == 3 ? "6" : "5";
     if (n_stable > 0)
         body += fmt::format(
             ", {} using {}:($2 > 0.5 ? ${} : NaN) with points pt 7 ps 1.6 {} title 'stable'",
-            gnuplot_quote(points_file), head, last, line_colour(5));
+            gnuplot_file(points_file), head, last, line_colour(5));
     if (n_stable < points.n_rows)
         body += fmt::format(
             ", {} using {}:($2 > 0.5 ? NaN : ${}) with points pt 6 ps 1.6 lw 2 {} title "
             "'unstable'",
-            gnuplot_quote(points_file), head, last, line_colour(6));
+            gnuplot_file(points_file), head, last, line_colour(6));
     fig.body = body + "\n";
     return fig;
 }
@@ -271,7 +272,7 @@ const FigureEntry& pca_trajectories_figure_entry() {
                    std::nullopt, "", "the trial label that colours the trajectories, e.g. item1"}
              .refers_to(TaskRef::TrialLabel),
          state_offset()},
-        draw_pca_trajectories);
+        draw_pca_trajectories, {{"", "_mean", "_periods"}, false});
     return entry;
 }
 
@@ -295,7 +296,7 @@ const FigureEntry& fixed_points_figure_entry() {
         {components_param("principal components drawn: 2, or 3 for a 3-D plot"),
          {"trials", ParamType::Integer, Value{10.0}, 0.0, 1e6, "trials",
           "how many trial trajectories to draw (the first ones)"}},
-        draw_fixed_points);
+        draw_fixed_points, {{"", "_points"}, false});
     return entry;
 }
 

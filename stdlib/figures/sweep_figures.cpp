@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "stdlib/entry_list.hpp"
+#include "stdlib/figures/figure_files.hpp"
 #include "stdlib/figures/figure_inputs.hpp"
 #include "stdlib/figures/gnuplot.hpp"
 
@@ -52,7 +53,7 @@ std::string scatter_panels(const ResultsArg& x, const std::vector<ArgValue>& arg
         if (options.flag("labels"))
             body += member_labels(x, rows, s, "first", n);
         body += fmt::format("plot {} using 2:{} with points pt 7 ps 1.3 {} notitle\n",
-                            gnuplot_quote(file), s + 3, line_colour(s + 1));
+                            gnuplot_file(file), s + 3, line_colour(s + 1));
         body += "unset label\n";
     }
     return body + "unset multiplot\n";
@@ -87,7 +88,7 @@ FigureScript draw_scatter(const std::vector<ArgValue>& args, const Params& optio
         }
     }
     FigureScript fig;
-    const std::string file = stem + ".dat";
+    const std::string file = data_file(stem, "");
     fig.data.push_back({file, data_table(columns, rows)});
     if (series >= 3 && options.flag("panels")) {
         fig.body = scatter_panels(x, args, rows, file, options);
@@ -125,7 +126,7 @@ FigureScript draw_scatter(const std::vector<ArgValue>& args, const Params& optio
     body += "plot ";
     for (std::size_t s = 0; s < series; ++s)
         body += fmt::format("{}{} using 2:{} {}with points pt {} ps 1.3 {} title {}", s ? ", " : "",
-                            gnuplot_quote(file), s + 3, two_axes && s == 1 ? "axes x1y2 " : "",
+                            gnuplot_file(file), s + 3, two_axes && s == 1 ? "axes x1y2 " : "",
                             s % 2 ? 9 : 7, line_colour(s + 1),
                             gnuplot_quote(std::get<ResultsArg>(args[s + 1]).label));
     fig.body = body + "\n";

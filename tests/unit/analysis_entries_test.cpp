@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include <doctest/doctest.h>
+#include <toml++/toml.h>
 
 #include "runtime/files.hpp"
 #include "runtime/network.hpp"
@@ -276,4 +277,15 @@ TEST_CASE("table: members joined by index, CSV and TOML, NaN where one is missin
     CHECK(r.files.at("table.toml").find("\"corr.cosine\" = 0.75") != std::string::npos);
     CHECK(r.scalars.at("precision.error_mean.mean") == doctest::Approx(0.375));
     CHECK(r.scalars.at("rows") == doctest::Approx(2.0));
+}
+
+TEST_CASE("table: table.toml holds any index and label exactly") {
+    const std::string index = "q\"\\ \x01\x7f\t\n\xc3\xa9", label = "l\"\\'\x1f";
+    const s::ResultsArg a{label, "x", {"p"}, {index}, {0.5}};
+    const s::AnalysisEntry& e = s::table_entry();
+    const s::AnalysisResult r = e.run({a}, options(e, {}));
+    const toml::table t = toml::parse(r.files.at("table.toml"));
+    const toml::table& row = *t["row"][0].as_table();
+    CHECK(row["index"].value<std::string>() == index);
+    CHECK(row[label].value<double>() == doctest::Approx(0.5));
 }

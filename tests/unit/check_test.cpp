@@ -157,6 +157,14 @@ TEST_CASE("scripts may only name paths inside the run directory") {
     CHECK(!i::unsafe_relative_path("a//b").empty());
     CHECK(!i::unsafe_relative_path(".hidden/x.png").empty());
     CHECK(!i::unsafe_relative_path("x`rm -rf`.png").empty());
+    CHECK(!i::unsafe_relative_path("a\nb.png").empty());
+    CHECK(i::unsafe_relative_path("a@b \xc3\xa9.png").empty());
+    // Control characters: C0, DEL and the UTF-8 encoded C1 (U+0085 is a line break too).
+    CHECK(i::control_character("a\tb") == U'\t');
+    CHECK(i::control_character("a\x7f") == U'\x7f');
+    CHECK(i::control_character("a\xc2\x85") == U'\x85');
+    CHECK(!i::control_character("\xc3\xa9 \xc2\xa0 \xe2\x80\xa8").has_value());
+    CHECK(i::control_character_name('\n') == "U+000A (a line break)");
     const Checked c =
         check_text(std::string(kBase) + "output \"/tmp/x\"\nplot history(fit) to \"../h.png\"\n");
     const std::string out = rendered(c);

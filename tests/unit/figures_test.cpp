@@ -9,6 +9,7 @@
 
 #include <doctest/doctest.h>
 
+#include "stdlib/figures/figure_files.hpp"
 #include "stdlib/figures/gnuplot.hpp"
 #include "stdlib/registry.hpp"
 #include "tests/unit/temp_dir.hpp"
@@ -161,10 +162,10 @@ TEST_CASE("pca_trajectories projects every trial on the activity's principal com
     CHECK(starts[1][0] == 3);
     CHECK(starts[1][1] == doctest::Approx(-4.5));
     // var(3 t) = 76.15, var(+-1) = 1.026 with ddof 1 over the 40 samples.
-    CHECK(fig.body.find("'PC1 (98.7 % var.)'") != std::string::npos);
-    CHECK(fig.body.find("'PC2 (1.3 % var.)'") != std::string::npos);
-    CHECK(fig.body.find("title 'condition 1'") != std::string::npos);
-    CHECK(fig.body.find("set label 2 'delay'") != std::string::npos);
+    CHECK(fig.body.find("\"PC1 (98.7 % var.)\"") != std::string::npos);
+    CHECK(fig.body.find("\"PC2 (1.3 % var.)\"") != std::string::npos);
+    CHECK(fig.body.find("title \"condition 1\"") != std::string::npos);
+    CHECK(fig.body.find("set label 2 \"delay\"") != std::string::npos);
 }
 
 TEST_CASE("pca_trajectories reads a window, one step later with state_offset, and in 3-D") {
@@ -187,7 +188,7 @@ TEST_CASE("pca_trajectories reads a window, one step later with state_offset, an
     REQUIRE(rows[0].size() == 6);
     CHECK(rows[0][5] == doctest::Approx(0.0).scale(1.0));
     CHECK(fig.body.find("splot ") != std::string::npos);
-    CHECK(fig.body.find("set zlabel 'PC3 (0.0 % var.)'") != std::string::npos);
+    CHECK(fig.body.find("set zlabel \"PC3 (0.0 % var.)\"") != std::string::npos);
     // Only the delay starts inside [2, 6).
     CHECK(rows_of(data_named(fig, "w_periods.dat").text).size() == 1);
 
@@ -250,11 +251,11 @@ TEST_CASE("decoding draws each analysis's accuracy with its band and one chance 
     CHECK(a[1][4] == doctest::Approx(1.0));
     CHECK(a[1][5] == doctest::Approx(0.25));
     CHECK(rows_of(data_named(fig, "decoding_2.dat").text)[2][1] == doctest::Approx(0.6));
-    CHECK(fig.body.find("title 'item'") != std::string::npos);
-    CHECK(fig.body.find("title 'position'") != std::string::npos);
+    CHECK(fig.body.find("title \"item\"") != std::string::npos);
+    CHECK(fig.body.find("title \"position\"") != std::string::npos);
     std::size_t chance_lines = 0;
-    for (auto at = fig.body.find("title 'chance'"); at != std::string::npos;
-         at = fig.body.find("title 'chance'", at + 1))
+    for (auto at = fig.body.find("title \"chance\""); at != std::string::npos;
+         at = fig.body.find("title \"chance\"", at + 1))
         ++chance_lines;
     CHECK(chance_lines == 1);
     CHECK(fig.body.find("dt 2") != std::string::npos);
@@ -386,10 +387,10 @@ TEST_CASE("scatter pairs the members of its results by index, the second y on it
     CHECK(rows[2][2] == doctest::Approx(0.3));
     CHECK(rows[1][3] == 6);
     CHECK(std::isnan(rows[2][3]));
-    CHECK(fig.body.find("set xlabel 'precision.error_mean'") != std::string::npos);
+    CHECK(fig.body.find("set xlabel \"precision.error_mean\"") != std::string::npos);
     CHECK(fig.body.find("axes x1y2") != std::string::npos);
-    CHECK(fig.body.find("set y2label 'geometry.pr'") != std::string::npos);
-    CHECK(fig.body.find("set label 1 '1' at first 0.01, first 0.1") != std::string::npos);
+    CHECK(fig.body.find("set y2label \"geometry.pr\"") != std::string::npos);
+    CHECK(fig.body.find("set label 1 \"1\" at first 0.01, first 0.1") != std::string::npos);
 
     const s::ResultsArg stray{"other", "q", {"d"}, {"4"}, {1}};
     const s::FigureEntry& f = figure("scatter");
@@ -408,15 +409,15 @@ TEST_CASE("scatter with three y results draws a panel each, or one axis with pan
     const s::FigureScript fig = draw_and_render("scatter", {x, y1, y2, y3}, p, dir.path, "sp");
     CHECK(fig.body.find("set multiplot layout 3,1") != std::string::npos);
     for (const char* label :
-         {"set ylabel 'corr.cosine'", "set ylabel 'pr_I.ratio'", "set ylabel 'pr_w.ratio'"})
+         {"set ylabel \"corr.cosine\"", "set ylabel \"pr_I.ratio\"", "set ylabel \"pr_w.ratio\""})
         CHECK(fig.body.find(label) != std::string::npos);
     CHECK(fig.body.find("using 2:5") != std::string::npos);  // the third series' column
-    CHECK(fig.body.find("set label 2 '2' at first 0.03, first 340") != std::string::npos);
+    CHECK(fig.body.find("set label 2 \"2\" at first 0.03, first 340") != std::string::npos);
     CHECK(fig.height >= 660);
     p.set("panels", false);
     const s::FigureScript one = draw_and_render("scatter", {x, y1, y2, y3}, p, dir.path, "so");
     CHECK(one.body.find("multiplot") == std::string::npos);
-    CHECK(one.body.find("set ylabel 'value'") != std::string::npos);
+    CHECK(one.body.find("set ylabel \"value\"") != std::string::npos);
 }
 
 TEST_CASE("a figure renders to SVG, and its saved script redraws it by hand") {
@@ -426,7 +427,7 @@ TEST_CASE("a figure renders to SVG, and its saved script redraws it by hand") {
     CHECK(s::image_format("speed.png") == s::ImageFormat::Png);
     const std::string saved = slurp(dir.path / "speed.gp");
     CHECK(saved.find("set terminal svg") != std::string::npos);
-    CHECK(saved.find("set output 'speed.svg'") != std::string::npos);
+    CHECK(saved.find("set output \"speed.svg\"") != std::string::npos);
     for (const auto colour : s::okabe_ito)
         CHECK(saved.find(std::string(colour)) != std::string::npos);
     // Nothing but the picture, its script and data is left beside them (the log is hidden).
@@ -458,28 +459,109 @@ TEST_CASE("a gnuplot error fails the figure with gnuplot's message") {
     CHECK_FALSE(fs::exists(dir.path / "late.svg"));
 }
 
-TEST_CASE("a text opening with a quote is joined to a double-quoted run of its quotes") {
-    // gnuplot reads '''a' as the empty string '' and then junk.
-    CHECK(s::gnuplot_quote("'a") == "(\"'\".'a')");
-    CHECK(s::gnuplot_quote("`touch x`") == "(\"'\".'touch x''')");
-    CHECK(s::gnuplot_quote("''") == "(\"''\".'')");
-    CHECK(s::gnuplot_quote("a'") == "'a'''");
+TEST_CASE("gnuplot strings hold only letters, digits, plain punctuation and octal escapes") {
+    CHECK(s::gnuplot_quote("plain text, 3.5") == "\"plain text, 3.5\"");
+    CHECK(s::gnuplot_quote("it's") == "\"it\\0047s\"");
+    CHECK(s::gnuplot_quote("''") == "\"\\0047\\0047\"");
+    CHECK(s::gnuplot_quote("`x` @y $z \\ \"") == "\"\\140x\\140 \\100y \\0044z \\134 \\0042\"");
+    // A digit after a control character stays a digit: gnuplot reads four digits after \0.
+    CHECK(s::gnuplot_quote("a\n3") == "\"a\\00123\"");
+    CHECK(s::gnuplot_quote("\xc3\xa9") == "\"\\303\\251\"");
+    CHECK_THROWS_AS(s::gnuplot_quote(std::string("a\0b", 3)), std::invalid_argument);
+    // File names that gnuplot would take for a command, standard input or its special
+    // files are opened as files of this folder.
+    CHECK(s::gnuplot_file("a.dat") == "\"a.dat\"");
+    CHECK(s::gnuplot_file("_a.dat") == "\"_a.dat\"");
+    CHECK(s::gnuplot_file("<touch x") == "\"./<touch x\"");
+    CHECK(s::gnuplot_file("|touch x") == "\"./|touch x\"");
+    for (const std::string name : {"-", "+", "++", "", "~x", "$data", "@x", "'a"})
+        CHECK_MESSAGE(s::gnuplot_file(name).starts_with("\"./"), name);
 }
 
-TEST_CASE("hostile titles, labels and legends run nothing and still render") {
-    // The output directory's own name is hostile too: gnuplot reaches it only quoted.
+TEST_CASE("every byte but NUL reaches gnuplot exactly as quoted") {
+    TempDir dir("bytes");
+    std::vector<std::string> texts = {"''a",
+                                      "'''",
+                                      "a''b",
+                                      "`echo x`",
+                                      "\\",
+                                      "\\\\\"",
+                                      "@y",
+                                      "\"@y",
+                                      "a\n3",
+                                      "\x01"
+                                      "0123",
+                                      "x\\0012",
+                                      "\xc3\xa9 \xe6\x97\xa5",
+                                      "\xff\xfe"};
+    for (int c = 1; c < 256; ++c)
+        texts.push_back(std::string("<") + static_cast<char>(c) + ">");
+    s::FigureScript fig;
+    fig.body = "y = 'EXPANDED'\nset print " + s::gnuplot_file("strings.txt") + "\n";
+    std::string expected;
+    for (const auto& t : texts) {
+        fig.body += "print " + s::gnuplot_quote(t) + "\n";
+        expected += t + "\n";
+    }
+    fig.body += "unset print\nplot x\n";
+    s::render(dir.path, "bytes", s::ImageFormat::Png, fig);
+    CHECK(slurp(dir.path / "strings.txt") == expected);
+}
+
+namespace {
+
+// Figures drawn into `dir` whose title, labels, legends and period names are `text`.
+void draw_hostile(const std::string& text, const fs::path& dir, const std::string& stem) {
+    CAPTURE(text);
+    CAPTURE(stem);
+    s::Params p;
+    p.set("title", text);
+    s::EvaluationArg ev = plane_evaluation();
+    ev.label = text;
+    ev.periods[1].name = text;
+    ev.labels[text] = {0, 1, 2, 3};
+    s::Params colour = p;
+    colour.set("color_by", text);
+    draw_and_render("pca_trajectories", {ev}, colour, dir, stem + "p");
+    draw_and_render("speed", {ev}, p, dir, stem + "s", s::ImageFormat::Svg);
+    const auto a = analysis(text, "decode_over_time",
+                            {{"accuracy", column({0.5F, 0.7F})},
+                             {"accuracy_std", column({0.1F, 0.1F})},
+                             {"steps", column({0.0F, 1.0F})}},
+                            {{"chance", 0.5}});
+    draw_and_render("decoding", {a}, p, dir, stem + "d");
+    const s::ResultsArg x{text, "q", {text, "m"}, {text, "2"}, {1, 2}};
+    const s::ResultsArg y{text + "y", "q", {text, "m"}, {text, "2"}, {3, 4}};
+    s::Params labelled = p;
+    labelled.set("labels", true);
+    const s::FigureScript sc = draw_and_render("scatter", {x, y}, labelled, dir, stem + "x");
+    // Data headers stay one line whatever the labels hold.
+    CHECK(rows_of(data_named(sc, stem + "x.dat").text).size() == 2);
+}
+
+}  // namespace
+
+TEST_CASE("hostile titles, labels, file names and folders run nothing and still render") {
+    // gnuplot starts in the output folder, whose name reaches no command and no gnuplot
+    // string, so any name works (a newline too); the process's own folder is base.
     TempDir base("inject");
-    const fs::path dir = base.path / "out 'dir' $(touch PWNED_DIR) \"q\"";
+    const fs::path dir =
+        base.path / "out 'dir' '' $(touch PWNED_DIR) `touch PWNED_DIR2` @x \"q\"\nline2";
     fs::create_directories(dir);
     const std::vector<std::string> hostile = {
-        "system(\"touch PWNED\")",          "`touch PWNED2`",
-        "a' . system('touch PWNED3') . '",  "b\" . system(\"touch PWNED4\") . \"",
-        "c'\n!touch PWNED5\nprint '",       "line\nsystem('touch PWNED6')\n",
-        "@macro d';`touch PWNED7`",         "'",
+        "system(\"touch PWNED\")",
+        "`touch PWNED2`",
+        "a' . system('touch PWNED3') . '",
+        "b\" . system(\"touch PWNED4\") . \"",
+        "c'\n!touch PWNED5\nprint '",
+        "line\nsystem('touch PWNED6')\n",
+        "@macro d';`touch PWNED7`",
+        "'",
         "''' . system('touch PWNED8') . '",
+        "it''s ``echo PWNED9`` @y \\ \" \n \xc3\xa9",
+        "\\\" . system(\"touch PWNED10\") . \"\\",
     };
 
-    // gnuplot's own working directory is the output directory; the process's is base.
     struct Cwd {
         fs::path saved = fs::current_path();
 
@@ -488,36 +570,51 @@ TEST_CASE("hostile titles, labels and legends run nothing and still render") {
 
     fs::current_path(base.path);
     int n = 0;
-    for (const auto& h : hostile) {
-        CAPTURE(h);
-        const std::string stem = "f" + std::to_string(++n);
-        s::Params p;
-        p.set("title", h);
-        s::EvaluationArg ev = plane_evaluation();
-        ev.label = h;
-        ev.periods[1].name = h;
-        ev.labels[h] = {0, 1, 2, 3};
-        s::Params colour = p;
-        colour.set("color_by", h);
-        draw_and_render("pca_trajectories", {ev}, colour, dir, stem + "p");
-        draw_and_render("speed", {ev}, p, dir, stem + "s", s::ImageFormat::Svg);
-        const auto a = analysis(h, "decode_over_time",
-                                {{"accuracy", column({0.5F, 0.7F})},
-                                 {"accuracy_std", column({0.1F, 0.1F})},
-                                 {"steps", column({0.0F, 1.0F})}},
-                                {{"chance", 0.5}});
-        const s::FigureScript d = draw_and_render("decoding", {a}, p, dir, stem + "d");
-        const s::ResultsArg x{h, "q", {h, "m"}, {h, "2"}, {1, 2}};
-        const s::ResultsArg y{h + "y", "q", {h, "m"}, {h, "2"}, {3, 4}};
-        s::Params labelled = p;
-        labelled.set("labels", true);
-        const s::FigureScript sc = draw_and_render("scatter", {x, y}, labelled, dir, stem + "x");
-        // Data headers stay one line whatever the labels hold.
-        CHECK(rows_of(data_named(sc, stem + "x.dat").text).size() == 2);
-    }
+    for (const auto& h : hostile)
+        draw_hostile(h, dir, "f" + std::to_string(++n));
+    // File names (stems) that gnuplot would take for commands or special files.
+    for (const std::string stem : {"<touch PWNED_LT;", "|touch PWNED_PIPE;", "-", "+", "a@b",
+                                   "it''s `touch PWNED_BQ`", "~", "$x", "\"q\""})
+        draw_hostile("plain", dir, stem);
     for (const fs::path& where : {base.path, dir, cwd.saved})
         for (const auto& e : fs::directory_iterator(where))
             CHECK_MESSAGE(!e.path().filename().string().starts_with("PWNED"), e.path().string());
+}
+
+TEST_CASE("a title reaches the picture exactly") {
+    TempDir dir("title");
+    const std::string title = "it''s `echo x` @y \\ \" \xc3\xa9 $HOME";
+    s::Params p;
+    p.set("title", title);
+    draw_and_render("speed", {plane_evaluation()}, p, dir.path, "t", s::ImageFormat::Svg);
+    // The svg terminal writes the title as text ('<' and '&' would be escaped; none here).
+    CHECK(slurp(dir.path / "t.svg").find(">" + title + "</text>") != std::string::npos);
+}
+
+TEST_CASE("a figure's files are known from its call, and its script writes no other") {
+    const s::FigureFiles trial = s::figure_files(figure("trial"), 1, "figs/x.png");
+    CHECK(trial.picture == "figs/x.png");
+    CHECK(trial.script == "figs/x.gp");
+    CHECK(trial.data == std::vector<std::string>{"figs/x_inputs.dat", "figs/x_targets.dat"});
+    // The two collisions the checker refuses (E0719): a trial figure x.png and a history
+    // x_inputs.png share x_inputs.dat; a.png and a.svg share a.gp and a.dat.
+    CHECK(s::figure_files(figure("history"), 1, "figs/x_inputs.png").data
+          == std::vector<std::string>{"figs/x_inputs.dat"});
+    CHECK(s::figure_files(figure("history"), 1, "a.svg").script
+          == s::figure_files(figure("history"), 1, "a.png").script);
+    CHECK(s::figure_files(figure("heatmap"), 2, "h.png").data
+          == std::vector<std::string>{"h_1.dat", "h_2.dat"});
+    CHECK(s::figure_files(figure("decoding"), 3, "d.svg").data.size() == 3);
+    CHECK(s::figure_files(figure("pca_trajectories"), 1, "p.png").data
+          == std::vector<std::string>{"p.dat", "p_mean.dat", "p_periods.dat"});
+    // A figure whose script writes a file its entry does not declare is a bug, caught.
+    s::FigureEntry stray = figure("speed");
+    stray.script = [](const std::vector<s::ArgValue>&, const s::Params&, const std::string& stem) {
+        s::FigureScript fig;
+        fig.data.push_back({stem + "_extra.dat", ""});
+        return fig;
+    };
+    CHECK_THROWS_AS(stray.draw({}, {}, "x"), std::logic_error);
 }
 
 TEST_CASE("every new figure has documented arguments and options") {

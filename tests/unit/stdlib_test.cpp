@@ -1,10 +1,9 @@
 // stdlib entries: the memory_recall task's trials, hopfield_similarity on known answers,
-// gnuplot quoting, and the typed contracts of the schemas.
+// and the typed contracts of the schemas (gnuplot quoting: figures_test.cpp).
 #include <doctest/doctest.h>
 
 #include "runtime/random.hpp"
 #include "stdlib/entry_list.hpp"
-#include "stdlib/figures/gnuplot.hpp"
 #include "stdlib/registry.hpp"
 
 namespace s = rnn::stdlib;
@@ -65,14 +64,6 @@ TEST_CASE("hopfield_similarity of the Hebbian matrix itself is 1") {
     CHECK(r.scalars.at("relative_residual") == doctest::Approx(0.0).scale(1.0));
     r = s::hopfield_similarity_entry().run({s::MatrixArg{"W", -hebb}, s::MatrixArg{"P", m}}, opt);
     CHECK(r.scalars.at("cosine") == doctest::Approx(-1.0));
-}
-
-TEST_CASE("strings sent to gnuplot cannot close their quotes or run commands") {
-    CHECK(s::gnuplot_quote("plain") == "'plain'");
-    CHECK(s::gnuplot_quote("it's") == "'it''s'");
-    CHECK(s::gnuplot_quote("a`cat /etc/passwd`b").find('`') == std::string::npos);
-    CHECK(s::gnuplot_quote("x'\nsystem('rm -rf ~')") == "'x''system(''rm -rf ~'')'");
-    CHECK(s::gnuplot_quote("@macro").find('@') == std::string::npos);
 }
 
 TEST_CASE("every stdlib entry documents every parameter") {
