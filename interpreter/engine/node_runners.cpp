@@ -222,7 +222,7 @@ bool compute_plot(RunnerContext& c, const GraphNode& node, NodeOutput& out) {
     const std::string stem = rel.stem().string();
     const stdlib::FigureScript script =
         def->entry->draw(node_arguments(c.program, c.results, def->args), def->options, stem);
-    stdlib::render(scratch.path(), stem, stdlib::image_format(def->file), script);
+    stdlib::render(scratch, stem, stdlib::image_format(def->file), script);
     const fs::path folder = rel.parent_path();
     for (const auto& name : scratch.list()) {
         if (name.starts_with("."))

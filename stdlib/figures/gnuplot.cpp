@@ -104,7 +104,7 @@ std::string first_lines(const std::string& log, std::size_t count) {
 // signal ended it). The child changes into `dir` itself and no shell runs, so the folder's
 // name reaches no command line and no gnuplot string; standard input and output are
 // /dev/null, messages go to `log_fd`. Without the user's ~/.gnuplot every run draws alike.
-int run_gnuplot(const std::filesystem::path& dir, const std::string& script, int log_fd) {
+int run_gnuplot(const rt::Directory& dir, const std::string& script, int log_fd) {
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attributes;
     posix_spawn_file_actions_init(&actions);
@@ -117,7 +117,7 @@ int run_gnuplot(const std::filesystem::path& dir, const std::string& script, int
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, log_fd, 2);
-    posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
+    posix_spawn_file_actions_addfchdir_np(&actions, dir.fd());
     std::string program = "gnuplot", defaults = "--default-settings", name = script;
     char* argv[] = {program.data(), defaults.data(), name.data(), nullptr};
     pid_t pid = 0;
@@ -128,7 +128,7 @@ int run_gnuplot(const std::filesystem::path& dir, const std::string& script, int
         throw std::runtime_error(
             fmt::format("cannot start gnuplot in '{}': {} (figures need gnuplot on the PATH; "
                         "Debian: gnuplot-nox)",
-                        dir.string(), std::generic_category().message(failed)));
+                        dir.path().string(), std::generic_category().message(failed)));
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0)
         if (errno != EINTR)
@@ -137,29 +137,44 @@ int run_gnuplot(const std::filesystem::path& dir, const std::string& script, int
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// Whether a picture's bytes end as a complete PNG or SVG does: gnuplot exits 0 even when
+// it could not write all of its output (a full disk), leaving a truncated picture.
+bool complete_picture(std::string_view bytes, ImageFormat format) {
+    if (format == ImageFormat::Svg)
+        return bytes.find("</svg>") != std::string_view::npos;
+    static constexpr std::string_view kPngEnd("IEND\xae\x42\x60\x82", 8);
+    return bytes.starts_with("\x89PNG") && bytes.ends_with(kPngEnd);
+}
+
 }  // namespace
 
 void render(const std::filesystem::path& dir, const std::string& stem, ImageFormat format,
             const FigureScript& script) {
+    render(rt::Directory::open(dir), stem, format, script);
+}
+
+void render(const rt::Directory& dir, const std::string& stem, ImageFormat format,
+            const FigureScript& script) {
     for (const auto& d : script.data)
-        rt::write_file_atomically(dir / d.name, d.text);
+        dir.write(d.name, d.text);
     // The hidden helpers are named after the picture, so a.png and a.svg drawn into one
     // folder share none of them.
     const std::string picture = stem + std::string(image_extension(format));
     const std::string partial = "." + picture + ".partial";
     const std::string piped = "." + picture + ".render.gp";
-    const std::filesystem::path log = dir / ("." + picture + ".log");
+    const std::string log = "." + picture + ".log";
     // The saved script renders by hand with `gnuplot <stem>.gp` from the run directory; the
     // piped one differs only in its output, a temporary name.
-    rt::write_file_atomically(dir / script_file(stem),
-                              script_head(format, script.width, script.height, picture)
-                                  + script.body + "\nunset output\n");
-    rt::write_file_atomically(dir / piped, script_head(format, script.width, script.height, partial)
-                                               + script.body + "\nunset output\n");
-    std::filesystem::remove(dir / partial);
-    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    dir.write(script_file(stem), script_head(format, script.width, script.height, picture)
+                                     + script.body + "\nunset output\n");
+    dir.write(piped, script_head(format, script.width, script.height, partial) + script.body
+                         + "\nunset output\n");
+    dir.remove(partial);
+    dir.remove(log);
+    const int fd =
+        ::openat(dir.fd(), log.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0)
-        throw std::runtime_error(fmt::format("cannot write '{}': {}", log.string(),
+        throw std::runtime_error(fmt::format("cannot write '{}': {}", (dir.path() / log).string(),
                                              std::generic_category().message(errno)));
     int status = -1;
     try {
@@ -170,21 +185,22 @@ void render(const std::filesystem::path& dir, const std::string& stem, ImageForm
     }
     ::close(fd);
     std::string why;
-    const std::string messages = rt::read_file(log, why).value_or("");
-    std::error_code ec;
-    std::filesystem::remove(dir / piped, ec);
-    if (status != 0 || !std::filesystem::exists(dir / partial, ec)
-        || std::filesystem::file_size(dir / partial, ec) == 0) {
-        std::filesystem::remove(dir / partial, ec);
+    const std::string messages = dir.read(log, why, std::size_t{1} << 20).value_or("");
+    dir.remove(piped);
+    const auto drawn = dir.read(partial, why);
+    if (status != 0 || !drawn || !complete_picture(*drawn, format)) {
+        dir.remove(partial);
         const std::string said = first_lines(messages, 6);
         throw std::runtime_error(fmt::format(
             "gnuplot could not draw '{}'{}\n(run 'gnuplot ./{}' in '{}' to see it again)", picture,
-            said.empty() ? std::string() : ":\n" + said, script_file(stem), dir.string()));
+            said.empty()
+                ? (drawn && status == 0 ? std::string(": the picture it wrote is incomplete "
+                                                      "(is the disk full?)")
+                                        : std::string())
+                : ":\n" + said,
+            script_file(stem), dir.path().string()));
     }
-    std::filesystem::rename(dir / partial, dir / picture, ec);
-    if (ec)
-        throw std::runtime_error(
-            fmt::format("cannot write '{}': {}", (dir / picture).string(), ec.message()));
+    dir.rename(partial, picture);
 }
 
 std::string line_colour(std::size_t i) {

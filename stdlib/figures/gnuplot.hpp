@@ -13,6 +13,7 @@
 
 #include <armadillo>
 
+#include "runtime/directory.hpp"
 #include "stdlib/figure.hpp"
 
 namespace rnn::stdlib {
@@ -45,6 +46,9 @@ std::string_view image_extension(ImageFormat format);
 // render leaves no partial picture. gnuplot's messages go to .<picture>.log in dir (e.g.
 // .a.png.log). Throws std::runtime_error when gnuplot cannot start, exits with an error
 // or draws nothing, quoting gnuplot's first error lines.
+void render(const rt::Directory& dir, const std::string& stem, ImageFormat format,
+            const FigureScript& script);
+// The same in the folder at `dir` (tests, tools).
 void render(const std::filesystem::path& dir, const std::string& stem, ImageFormat format,
             const FigureScript& script);
 

@@ -129,6 +129,12 @@ rm -rf full
 [ "$code" = 0 ] && no "class 11: a run with too little room succeeded"
 said "too large" "class 11"
 [ -f full/metrics.toml ] && [ ! -f full/manifest.toml ] && no "class 11: metrics.toml without a manifest"
+# Room for the small files but not the picture: gnuplot itself exits 0 with a truncated
+# picture, which must not be published.
+rm -rf full
+(trap '' XFSZ; ulimit -f 16; "$rnn" run tiny.rnn --out full > out.log 2>&1); code=$?
+[ "$code" = 0 ] && no "class 11: a run whose picture was truncated succeeded"
+[ -f full/h.png ] && no "class 11: a truncated picture was published"
 run run tiny.rnn --out full --quiet
 [ "$code" = 0 ] || no "class 11: the run after a full disk exited $code: $(cat out.log)"
 left=$(find full -name '.rnnlab-tmp-*' -o -name '*.partial' -o -name '.staging-*' | head -3)
