@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "interpreter/cli/arguments.hpp"
+#include "interpreter/cli/available_memory.hpp"
 #include "interpreter/cli/commands.hpp"
 #include "interpreter/cli/run_request.hpp"
 
@@ -13,11 +14,14 @@ namespace {
 
 constexpr const char* kRunUsage =
     "rnn run FILE [--out DIR] [-j N] [--resume] [--set PATH=VALUE]... [--config FILE.toml] "
-    "[--quiet] [--executor local|slurm [--partition P] [--time T] [--cpus-per-task C] [--mem M] "
+    "[--quiet] [--max-memory SIZE] [--executor local|slurm [--partition P] [--time T] "
+    "[--cpus-per-task C] [--mem M] "
     "[--dry-run]]";
 
 struct RunArgs {
     RunRequest r;
+    std::string max_memory;  // as given
+    double max_bytes = 0;
     std::vector<interp::Override> sets;
     std::vector<std::string> slurm_only;  // options that mean something with slurm only
 };
@@ -59,6 +63,8 @@ bool run_argument(const Args& args, std::size_t& i, RunArgs& run) {
         r.out = args[++i];
     else if (a == "--quiet")
         r.quiet = true;
+    else if (a == "--max-memory" && has_next)
+        return max_memory_option(args[++i], run.max_memory, run.max_bytes, "rnn run");
     else if (a == "--resume")
         r.resume = true;
     else if ((a == "-j" || a == "--jobs") && has_next) {
@@ -138,6 +144,7 @@ int cmd_run(const Args& args, const rt::BlasChoice& blas) {
     }
     if (!read_overrides("rnn run", r, run.sets))
         return kUsage;
+    r.memory_limit = memory_limit(run.max_memory, run.max_bytes);
     return run_request(r, blas);
 }
 

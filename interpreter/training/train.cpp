@@ -43,10 +43,9 @@ void save_checkpoint(const TrainCheckpoints& checkpoints, const std::string& nam
     }
 }
 
-}  // namespace
-
-TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::TaskInstance& task,
-                     const EpochCallback& on_epoch, const TrainCheckpoints& checkpoints) {
+TrainedNetwork run_epochs(const Program& program, const TrainDef& def,
+                          const stdlib::TaskInstance& task, const EpochCallback& on_epoch,
+                          const TrainCheckpoints& checkpoints) {
     const std::uint64_t seed = training_seed(program, def);
     const std::vector<stdlib::MetricSpec>& metrics = program.tasks.at(def.task).entry->metrics;
     const std::vector<long> levels = task.levels();
@@ -107,6 +106,22 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
         }
     }
     return std::move(out);
+}
+
+}  // namespace
+
+TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::TaskInstance& task,
+                     const EpochCallback& on_epoch, const TrainCheckpoints& checkpoints) {
+    try {
+        return run_epochs(program, def, task, on_epoch, checkpoints);
+    } catch (const std::bad_alloc&) {
+        // The check's estimate (check/memory_estimate.hpp) let it start; say what to reduce
+        // rather than "std::bad_alloc".
+        throw RuntimeFailure(fmt::format(
+            "out of memory while training on batches of {} trials of up to {} steps through {} "
+            "units: reduce 'batch', the trials' length or the network's 'units'",
+            def.batch, task.steps(), program.networks.at(def.network).params.integer("units")));
+    }
 }
 
 }  // namespace rnn::interp
