@@ -45,11 +45,11 @@ std::optional<double> parse_size(const std::string& text) {
         return std::nullopt;
     char* end = nullptr;
     const double n = std::strtod(text.c_str(), &end);
-    // The unit: none, "B", or K, M, G or T followed by nothing, "B" or "iB".
+    // The unit: none, "B", or K, M, G, T or P followed by nothing, "B" or "iB".
     const std::string_view unit(end);
     double scale = 1.0;
     if (!unit.empty() && unit != "B") {
-        const std::size_t power = std::string_view("KMGT").find(
+        const std::size_t power = std::string_view("KMGTP").find(
             static_cast<char>(std::toupper(static_cast<unsigned char>(unit[0]))));
         const std::string_view rest = unit.substr(1);
         if (power == std::string_view::npos || !(rest.empty() || rest == "B" || rest == "iB"))

@@ -22,9 +22,9 @@ bool parse_flags(const std::vector<std::string>& args,
 // -j N, -jN, --jobs N: a whole number from 1 to 256.
 bool parse_jobs(const std::string& text, int& jobs);
 
-// --max-memory SIZE: a number of bytes, or a number with K, M, G or T after it (powers of
-// 1024, as Slurm's --mem), optionally followed by B or iB ("4G", "512MiB", "1.5T"); nullopt
-// when it is not that or not more than 0.
+// --max-memory SIZE: a number of bytes, or a number with K, M, G, T or P after it (powers
+// of 1024, as Slurm's --mem), optionally followed by B or iB ("4G", "512MiB", "1.5T");
+// nullopt when it is not that or not more than 0.
 std::optional<double> parse_size(const std::string& text);
 
 // --max-memory's value into `text` and `bytes`; false (printed, prefixed by `cmd`) when it
