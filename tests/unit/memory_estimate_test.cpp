@@ -192,7 +192,7 @@ evaluate fresh = flips on bits
     CHECK(fresh.pass == i::PassKind::Evaluation);
 }
 
-TEST_CASE("what exceeds the limit is an error at the field to reduce; the rest runs") {
+TEST_CASE("what exceeds the limit is an error at the field to reduce, and the rest checks") {
     const std::string script = R"(task bits = flip_flop { length = 1000 steps }
 network small = rnn { units = 64, outputs = 3 }
 network huge = gru { units = 20000, outputs = 3 }
