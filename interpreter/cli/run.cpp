@@ -122,6 +122,22 @@ bool run_argument(const Args& args, std::size_t& i, RunArgs& run) {
     return true;
 }
 
+// The limit the estimates are held against. With Slurm the trainings run on the cluster's
+// nodes, not here: against sbatch's --mem (a plain number is MiB there), else only each
+// task checks, against what its node and job allow.
+std::optional<interp::MemoryLimit> run_memory_limit(const RunArgs& run) {
+    const RunRequest& r = run.r;
+    if (r.executor != "slurm" || !run.max_memory.empty())
+        return memory_limit(run.max_memory, run.max_bytes);
+    if (r.slurm.mem.empty())
+        return std::nullopt;
+    const bool mib = r.slurm.mem.find_first_not_of("0123456789") == std::string::npos;
+    const auto bytes = parse_size(mib ? r.slurm.mem + "M" : r.slurm.mem);
+    if (!bytes)
+        return std::nullopt;  // sbatch judges its own option
+    return interp::MemoryLimit{*bytes, "allowed by --mem " + r.slurm.mem, true};
+}
+
 }  // namespace
 
 int cmd_run(const Args& args, const rt::BlasChoice& blas) {
@@ -144,7 +160,7 @@ int cmd_run(const Args& args, const rt::BlasChoice& blas) {
     }
     if (!read_overrides("rnn run", r, run.sets))
         return kUsage;
-    r.memory_limit = memory_limit(run.max_memory, run.max_bytes);
+    r.memory_limit = run_memory_limit(run);
     return run_request(r, blas);
 }
 

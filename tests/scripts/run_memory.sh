@@ -62,6 +62,14 @@ expect run_huge 1 "$at" "$rnn" run huge.rnn --out huge
 expect run_huge_allowed 3 "train fit: out of memory while training on batches of 10000000 trials.*reduce 'batch'" \
   "$rnn" run huge.rnn --max-memory 100000P --out huge_allowed --quiet
 
+# With Slurm the trainings run on the cluster's nodes: held against sbatch's --mem (a plain
+# number is MiB), else left to each task.
+expect slurm_mem 1 "$at.*allowed by --mem 4G \[E0630\]" \
+  "$rnn" run huge.rnn --executor slurm --mem 4G --dry-run --out slurm_mem
+expect slurm_mem_mib 1 "than the 3\.9 GiB allowed by --mem 4000 " \
+  "$rnn" run huge.rnn --executor slurm --mem 4000 --dry-run --out slurm_mem_mib
+expect slurm_no_mem 0 "" "$rnn" run huge.rnn --executor slurm --dry-run --out slurm_no_mem
+
 cat >huge_eval.rnn <<'S'
 task short = flip_flop { length = 10 steps }
 task long = flip_flop { length = 10000000 steps }
