@@ -164,12 +164,14 @@ struct Needs {
     std::string what;  // "the training 'fit'"
     MemoryEstimate estimate;
     Advice advice;
+    double retained = 0;          // kept until the run ends (retained_bytes)
+    std::string evaluation = {};  // its name, for an evaluation
 };
 
 Needs training_needs(const Context& c, const TrainDef& def) {
     const MemoryShape s = training_shape(c.program, def);
     const MemoryEstimate e = estimate_memory(s);
-    Needs n{fmt::format("the training '{}'", def.name), e, {}};
+    Needs n{fmt::format("the training '{}'", def.name), e, {}, retained_bytes(s, 0)};
     const bool validation = e.validation_larger;
     const Pass pass{def.name, "training", validation ? "validate_trials" : "batch",
                     validation ? s.validation_trials : s.trials, def.task};
@@ -182,12 +184,42 @@ Needs training_needs(const Context& c, const TrainDef& def) {
 Needs evaluation_needs(const Context& c, const EvaluateDef& def) {
     const MemoryShape s = evaluation_shape(c.program, def);
     const MemoryEstimate e = estimate_memory(s);
-    Needs n{fmt::format("the evaluation '{}'", def.name), e, {}};
+    const double signals = static_cast<double>(c.program.tasks.at(def.task).entry->signals.size());
+    Needs n{
+        fmt::format("the evaluation '{}'", def.name), e, {}, retained_bytes(s, signals), def.name};
     const Pass pass{def.name, "evaluation", "trials", s.trials, def.task};
     n.advice = e.parameters >= e.pass + e.activity ? reduce_units(
                    c, pass, c.program.training_of(def.train).network, e, "the tape's copies")
                                                    : reduce_trials(c, pass, s, e);
     return n;
+}
+
+// The engine keeps every finished node's results until the run ends: a run of many
+// evaluations whose activity analyses read can exceed the limit where no node alone does.
+// Reported at the evaluation that keeps the most.
+void check_run(Context& c, const std::vector<Needs>& all, const MemoryLimit& limit,
+               const std::string& more) {
+    double retained = 0, largest = 0;
+    const Needs* holder = nullptr;
+    for (const Needs& n : all) {
+        retained += n.retained;
+        largest = std::max(largest, n.estimate.total());
+        if (!n.evaluation.empty() && (holder == nullptr || n.retained > holder->retained))
+            holder = &n;
+    }
+    if (retained + largest <= limit.bytes || holder == nullptr)
+        return;
+    c.diags.error(
+        Code::MemoryExceeded, field_or_name(c, holder->evaluation, "trials"),
+        fmt::format("the run needs about {} of memory, more than the {} {}: it keeps the results "
+                    "of its {} trainings and evaluations until it ends ({}), and its largest "
+                    "training or evaluation needs {} more",
+                    format_bytes(retained + largest), format_bytes(limit.bytes), limit.origin,
+                    all.size(), format_bytes(retained), format_bytes(largest)),
+        fmt::format("reduce 'trials' of the evaluations whose activity analyses or figures read "
+                    "('{}' keeps {}), or split the sweep into runs",
+                    holder->evaluation, format_bytes(holder->retained))
+            + more);
 }
 
 }  // namespace
@@ -219,6 +251,8 @@ void check_memory(Context& c, const MemoryLimit& limit) {
             n.advice.help + more);
         d.notes = std::move(n.advice.notes);
     }
+    if (reported.empty())
+        check_run(c, all, limit, more);
 }
 
 }  // namespace checker

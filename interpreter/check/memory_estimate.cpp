@@ -83,6 +83,14 @@ MemoryEstimate estimate_memory(const MemoryShape& s) {
     return e;
 }
 
+double retained_bytes(const MemoryShape& s, double signals) {
+    if (s.pass != PassKind::Evaluation)
+        return kFloat * s.parameters;
+    const double cells = s.kind == rt::CellKind::Lstm ? 1.0 : 0.0;
+    const double kept = s.keep_activity ? (1.0 + cells) * s.units + s.inputs : 0.0;
+    return kFloat * s.trials * s.steps * (signals + kept);
+}
+
 std::string format_bytes(double bytes) {
     constexpr const char* units[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
     if (bytes < 1024.0)

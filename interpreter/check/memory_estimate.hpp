@@ -67,6 +67,11 @@ struct MemoryEstimate {
 // validation is a forward pass on its own trials, after the step's tape is cleared.
 MemoryEstimate estimate_memory(const MemoryShape& shape);
 
+// What a run keeps of a finished training or evaluation until it ends (the engine holds
+// every result for the nodes after it): a training's network; an evaluation's `signals`
+// signals per trial and step and, when analyses read it, its activity and inputs.
+double retained_bytes(const MemoryShape& shape, double signals);
+
 // A number of bytes for people: "512 B", "12.0 MiB", "6.9 GiB".
 std::string format_bytes(double bytes);
 

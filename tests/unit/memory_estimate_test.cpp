@@ -231,6 +231,40 @@ for b in [20000, 30000, 8] {
     CHECK(l.diagnostics.error_count() == 1);
 }
 
+TEST_CASE("a run that keeps more results than the limit holds is refused at an evaluation") {
+    // Each evaluation alone fits; the engine keeps all of their activity until the end
+    // (measured: 912 MiB peak for this run, estimated 964 MiB).
+    const std::string script = R"(task t = flip_flop { length = 1000 steps }
+network n = rnn { units = 64, outputs = 3 }
+for s in 1..4 {
+  train fit[s] = n on t { loss = masked_mse(output, target, mask: all), epochs = 1, seed = s }
+  evaluate test[s] = fit[s] on t { trials = 500 }
+  plot speed(test[s]) to "speed_{s}.png"
+}
+)";
+    const i::Loaded l = load(script, i::MemoryLimit{600 * kMiB, "allowed", true});
+    INFO(i::render_all(l, false));
+    CHECK_FALSE(l.program);
+    REQUIRE(l.diagnostics.error_count() == 1);
+    const i::Diagnostic& d = l.diagnostics.all().front();
+    CHECK(d.message.find("the run needs about") == 0);
+    CHECK(d.span.line == 5);  // `trials = 500`
+    CHECK(load(script, i::MemoryLimit{1100 * kMiB, "allowed", true}).program);
+    // What an evaluation keeps: its signals, and its activity and inputs when read.
+    i::MemoryShape e;
+    e.pass = i::PassKind::Evaluation;
+    e.units = 64;
+    e.inputs = 3;
+    e.trials = 500;
+    e.steps = 1000;
+    CHECK(i::retained_bytes(e, 2) == doctest::Approx(4.0 * 500 * 1000 * 2));
+    e.keep_activity = true;
+    CHECK(i::retained_bytes(e, 2) == doctest::Approx(4.0 * 500 * 1000 * (2 + 64 + 3)));
+    i::MemoryShape t;
+    t.parameters = 1000;
+    CHECK(i::retained_bytes(t, 0) == doctest::Approx(4000.0));
+}
+
 TEST_CASE("bytes are written for people in powers of 1024") {
     CHECK(i::format_bytes(512) == "512 B");
     CHECK(i::format_bytes(1536) == "1.5 KiB");
