@@ -251,7 +251,7 @@ void check_memory(Context& c, const MemoryLimit& limit) {
             n.advice.help + more);
         d.notes = std::move(n.advice.notes);
     }
-    if (reported.empty())
+    if (reported.empty() && limit.whole_run)
         check_run(c, all, limit, more);
 }
 

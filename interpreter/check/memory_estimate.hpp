@@ -30,6 +30,9 @@ struct MemoryLimit {
     double bytes = 0;
     std::string origin;   // how messages name it: "allowed by --max-memory 4G", "available now"
     bool option = false;  // given with --max-memory
+    // Whether this process runs the whole program and so keeps every result until it ends
+    // (not a Slurm driver or task, which each run a part).
+    bool whole_run = true;
 };
 
 // What a pass through the network keeps for later.

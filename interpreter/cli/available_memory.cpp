@@ -81,9 +81,9 @@ std::optional<double> available_memory() {
 
 std::optional<interp::MemoryLimit> memory_limit(const std::string& max_memory, double max_bytes) {
     if (!max_memory.empty())
-        return interp::MemoryLimit{max_bytes, "allowed by --max-memory " + max_memory, true};
+        return interp::MemoryLimit{max_bytes, "allowed by --max-memory " + max_memory, true, true};
     if (const auto room = available_memory())
-        return interp::MemoryLimit{*room, "available now", false};
+        return interp::MemoryLimit{*room, "available now", false, true};
     return std::nullopt;
 }
 

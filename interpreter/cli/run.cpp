@@ -125,17 +125,22 @@ bool run_argument(const Args& args, std::size_t& i, RunArgs& run) {
 // The limit the estimates are held against. With Slurm the trainings run on the cluster's
 // nodes, not here: against sbatch's --mem (a plain number is MiB there), else only each
 // task checks, against what its node and job allow.
+// A Slurm driver or task runs part of the program, so only each training and evaluation is
+// held against the limit, not the results of the whole run.
 std::optional<interp::MemoryLimit> run_memory_limit(const RunArgs& run) {
     const RunRequest& r = run.r;
+    const bool part = r.executor == "slurm" || !r.node_keys.empty();
+    std::optional<interp::MemoryLimit> limit;
     if (r.executor != "slurm" || !run.max_memory.empty())
-        return memory_limit(run.max_memory, run.max_bytes);
-    if (r.slurm.mem.empty())
-        return std::nullopt;
-    const bool mib = r.slurm.mem.find_first_not_of("0123456789") == std::string::npos;
-    const auto bytes = parse_size(mib ? r.slurm.mem + "M" : r.slurm.mem);
-    if (!bytes)
-        return std::nullopt;  // sbatch judges its own option
-    return interp::MemoryLimit{*bytes, "allowed by --mem " + r.slurm.mem, true};
+        limit = memory_limit(run.max_memory, run.max_bytes);
+    else if (!r.slurm.mem.empty()) {
+        const bool mib = r.slurm.mem.find_first_not_of("0123456789") == std::string::npos;
+        if (const auto bytes = parse_size(mib ? r.slurm.mem + "M" : r.slurm.mem))
+            limit = interp::MemoryLimit{*bytes, "allowed by --mem " + r.slurm.mem, true};
+    }  // else sbatch judges its own option, and each task checks
+    if (limit)
+        limit->whole_run = !part;
+    return limit;
 }
 
 }  // namespace

@@ -70,6 +70,12 @@ expect slurm_mem_mib 1 "than the 3\.9 GiB allowed by --mem 4000 " \
   "$rnn" run huge.rnn --executor slurm --mem 4000 --dry-run --out slurm_mem_mib
 expect slurm_no_mem 0 "" "$rnn" run huge.rnn --executor slurm --dry-run --out slurm_no_mem
 
+# Each node fits in 600 MiB, but a local run keeps all four evaluations' activity: refused
+# here, while a Slurm driver and its tasks each run a part, so only each node counts.
+cp "$src/tests/scripts/check/E0630_run_memory.rnn" kept.rnn
+expect kept_local 1 "the run needs about" "$rnn" run kept.rnn --max-memory 600M --out kept_local
+expect kept_slurm 0 "" "$rnn" run kept.rnn --executor slurm --mem 600M --dry-run --out kept_slurm
+
 cat >huge_eval.rnn <<'S'
 task short = flip_flop { length = 10 steps }
 task long = flip_flop { length = 10000000 steps }
