@@ -126,6 +126,7 @@ namespace rnn::interp {
     X(UpdaterOption, "E0627", "the updater's options are wrong")                                   \
     X(UpdaterNetwork, "E0628", "the updater cannot train this network this way")                   \
     X(OnlineLoss, "E0629", "a per-step learner needs one per-step output loss")                    \
+    X(MemoryExceeded, "E0630", "a training or evaluation needs more memory than allowed")          \
     X(ExpectedReferenceArgument, "E0701", "an argument must be a reference such as fit.W_self")    \
     X(UnknownMatrix, "E0702", "the task has no matrix of this name")                               \
     X(NotAnArgument, "E0703", "the reference cannot be an argument")                               \

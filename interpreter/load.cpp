@@ -136,7 +136,8 @@ void check_loaded(Loaded& out, const LoadOptions& options, std::uint32_t pieces 
     apply_overrides(whole, options.overrides, out.sources, out.diagnostics);
     if (out.diagnostics.has_errors())
         return;
-    out.program = check(whole, out.diagnostics, options.allow_includes ? &out.sources : nullptr);
+    out.program = check(whole, out.diagnostics, options.allow_includes ? &out.sources : nullptr,
+                        options.memory_limit ? &*options.memory_limit : nullptr);
 }
 
 }  // namespace

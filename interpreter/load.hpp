@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "interpreter/check/memory_estimate.hpp"
 #include "interpreter/diagnostics.hpp"
 #include "interpreter/overrides.hpp"
 #include "interpreter/program.hpp"
@@ -19,6 +20,8 @@ struct LoadOptions {
     bool allow_includes = true;
     // --set and --config, applied in order to the script and its includes before checking.
     std::vector<Override> overrides = {};
+    // With a limit, a training or evaluation estimated to need more memory is an error.
+    std::optional<MemoryLimit> memory_limit = std::nullopt;
 };
 
 struct Loaded {

@@ -69,6 +69,9 @@ struct TrainCheckpoints {
     // Asked after each epoch with the number of epochs done (not after the last one).
     std::function<AfterEpoch(long)> after_epoch;
     std::function<void(const rt::Checkpoint&)> save;  // called for Checkpoint*
+    // Told, with the reason, when `save` fails (a full disk, a folder that cannot be
+    // written): the training goes on without that checkpoint (docs/run_directory.md).
+    std::function<void(const std::string&)> warn;
 };
 
 TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::TaskInstance& task,

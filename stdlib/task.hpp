@@ -179,6 +179,9 @@ public:
     }
 };
 
+// Fresh trials an evaluation draws unless its block or its task says otherwise.
+inline constexpr arma::uword kEvaluationTrials = 200;
+
 struct TaskEntry {
     std::string name;
     std::string doc;        // one line
@@ -201,6 +204,12 @@ struct TaskEntry {
     std::string units_param;
     // The number of steps of one trial with these parameters (for checking time windows).
     std::function<long(const Params&)> trial_steps;
+    // The trials of one training step where the schedule, not the train's `batch`, decides
+    // (memory_recall: one pattern, or all of them); empty: `batch`. For memory estimates.
+    std::function<long(const Params&, std::string_view schedule, long batch)> step_trials;
+    // The trials of an evaluation without `trials = N` (memory_recall: one per pattern);
+    // empty: kEvaluationTrials.
+    std::function<long(const Params&)> evaluation_trials;
     std::function<std::unique_ptr<TaskInstance>(const Params&, rt::RandomStream& setup)> make;
 };
 

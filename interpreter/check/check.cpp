@@ -12,6 +12,7 @@
 #include "interpreter/check/analyze.hpp"
 #include "interpreter/check/context.hpp"
 #include "interpreter/check/evaluate.hpp"
+#include "interpreter/check/memory.hpp"
 #include "interpreter/check/network.hpp"
 #include "interpreter/check/plot.hpp"
 #include "interpreter/check/settings.hpp"
@@ -108,7 +109,7 @@ void every_definition_checked(const Context& c) {
 }  // namespace
 
 std::optional<Program> check(const ast::Module& module, Diagnostics& diags,
-                             const SourceMap* sources) {
+                             const SourceMap* sources, const MemoryLimit* memory) {
     Context c(diags, sources);
     const std::size_t first = diags.all().size();
     c.instances = expand_sweeps(module.statements, diags);
@@ -130,6 +131,12 @@ std::optional<Program> check(const ast::Module& module, Diagnostics& diags,
     if (diags.has_errors())
         return std::nullopt;
     every_definition_checked(c);
+    // Sizes are known only once everything checks.
+    if (memory != nullptr) {
+        checker::check_memory(c, *memory);
+        if (diags.has_errors())
+            return std::nullopt;
+    }
     return std::move(c.program);
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "grammar/ast.hpp"
+#include "interpreter/check/memory_estimate.hpp"
 #include "interpreter/diagnostics.hpp"
 #include "interpreter/program.hpp"
 
@@ -14,8 +15,10 @@ namespace rnn::interp {
 
 // Returns the program when there is no error (warnings may be present in `diags`).
 // `sources` (optional) lets `load("file.npy")` find files relative to the script that
-// names them; without it such loads are errors.
+// names them; without it such loads are errors. With `memory`, a training or evaluation
+// estimated to need more is an error (check/memory.hpp).
 std::optional<Program> check(const ast::Module& module, Diagnostics& diags,
-                             const SourceMap* sources = nullptr);
+                             const SourceMap* sources = nullptr,
+                             const MemoryLimit* memory = nullptr);
 
 }  // namespace rnn::interp

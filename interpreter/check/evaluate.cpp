@@ -35,8 +35,8 @@ void keep_probe(EvaluateBlock& b, const ast::Field& f) {
 const std::vector<Field>& evaluate_fields() {
     static const std::vector<Field> table = {
         {"trials",
-         "how many trials (default: one per pattern or list element, else the "
-         "train's batch)",
+         "how many fresh trials (default: one per pattern of memory_recall, one per listed "
+         "duration of integration_memory (else 100), else 200)",
          [](EvaluateBlock& b, const ast::Field& f) {
              const stdlib::ParamSpec spec("trials", stdlib::ParamType::Integer, std::nullopt, 1.0,
                                           1e7, "trials", "");

@@ -1,8 +1,11 @@
 #include "interpreter/cli/arguments.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -34,6 +37,42 @@ bool parse_jobs(const std::string& text, int& jobs) {
     if (text.empty() || *end != '\0' || n < 1 || n > 256)
         return false;
     jobs = static_cast<int>(n);
+    return true;
+}
+
+std::optional<double> parse_size(const std::string& text) {
+    if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0])))
+        return std::nullopt;
+    char* end = nullptr;
+    const double n = std::strtod(text.c_str(), &end);
+    // The unit: none, "B", or K, M, G, T or P followed by nothing, "B" or "iB".
+    const std::string_view unit(end);
+    double scale = 1.0;
+    if (!unit.empty() && unit != "B") {
+        const std::size_t power = std::string_view("KMGTP").find(
+            static_cast<char>(std::toupper(static_cast<unsigned char>(unit[0]))));
+        const std::string_view rest = unit.substr(1);
+        if (power == std::string_view::npos || !(rest.empty() || rest == "B" || rest == "iB"))
+            return std::nullopt;
+        scale = std::pow(1024.0, static_cast<double>(power + 1));
+    }
+    if (!(n > 0) || !std::isfinite(n * scale))
+        return std::nullopt;
+    return n * scale;
+}
+
+bool max_memory_option(const std::string& value, std::string& text, double& bytes,
+                       const char* cmd) {
+    const auto size = parse_size(value);
+    if (!size) {
+        fmt::print(stderr,
+                   "{}: --max-memory needs a size such as 4G, 512M or 1.5T (powers of 1024), "
+                   "not '{}'\n",
+                   cmd, value);
+        return false;
+    }
+    text = value;
+    bytes = *size;
     return true;
 }
 

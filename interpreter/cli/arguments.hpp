@@ -22,6 +22,15 @@ bool parse_flags(const std::vector<std::string>& args,
 // -j N, -jN, --jobs N: a whole number from 1 to 256.
 bool parse_jobs(const std::string& text, int& jobs);
 
+// --max-memory SIZE: a number of bytes, or a number with K, M, G, T or P after it (powers
+// of 1024, as Slurm's --mem), optionally followed by B or iB ("4G", "512MiB", "1.5T");
+// nullopt when it is not that or not more than 0.
+std::optional<double> parse_size(const std::string& text);
+
+// --max-memory's value into `text` and `bytes`; false (printed, prefixed by `cmd`) when it
+// is not a size.
+bool max_memory_option(const std::string& value, std::string& text, double& bytes, const char* cmd);
+
 // --node KEY[,KEY...]: node keys of 16 hex digits separated by commas; nullopt when the
 // list is not that.
 std::optional<std::vector<std::uint64_t>> parse_node_keys(const std::string& list);

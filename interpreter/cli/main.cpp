@@ -28,6 +28,9 @@ usage:
       --set PATH=VALUE                 override a value (fit.optimizer.lr=0.01); repeatable
       --config FILE.toml               overrides as TOML tables (applied before --set)
       --quiet                          print only errors
+      --max-memory SIZE                refuse a training or evaluation whose estimated
+                                       peak exceeds SIZE (4G, 512M; default: the memory
+                                       available now)
       --executor local|slurm           where the trainings run (default local); slurm:
                                        one sbatch job array, the rest here (docs/slurm.md)
       --partition P, --time T, --cpus-per-task C, --mem M
@@ -39,8 +42,9 @@ usage:
                                        run its script again and report every file and
                                        metric that differs (bit for bit on the same BLAS
                                        kernels)
-  rnn check FILE [--set ...] [--config ...]
-                                       check FILE (with overrides) and report every
+  rnn check FILE [--set ...] [--config ...] [--max-memory SIZE]
+                                       check FILE (with overrides, and the memory each
+                                       training and evaluation needs) and report every
                                        problem; run nothing
   rnn fmt FILE [--check | --write]     print FILE in the canonical layout; --check: exit 1
                                        if it is not already; --write: rewrite FILE

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "interpreter/cli/arguments.hpp"
+#include "interpreter/cli/available_memory.hpp"
 #include "interpreter/cli/commands.hpp"
 #include "interpreter/cli/run_request.hpp"
 
@@ -13,11 +14,14 @@ namespace {
 
 constexpr const char* kRunUsage =
     "rnn run FILE [--out DIR] [-j N] [--resume] [--set PATH=VALUE]... [--config FILE.toml] "
-    "[--quiet] [--executor local|slurm [--partition P] [--time T] [--cpus-per-task C] [--mem M] "
+    "[--quiet] [--max-memory SIZE] [--executor local|slurm [--partition P] [--time T] "
+    "[--cpus-per-task C] [--mem M] "
     "[--dry-run]]";
 
 struct RunArgs {
     RunRequest r;
+    std::string max_memory;  // as given
+    double max_bytes = 0;
     std::vector<interp::Override> sets;
     std::vector<std::string> slurm_only;  // options that mean something with slurm only
 };
@@ -59,6 +63,8 @@ bool run_argument(const Args& args, std::size_t& i, RunArgs& run) {
         r.out = args[++i];
     else if (a == "--quiet")
         r.quiet = true;
+    else if (a == "--max-memory" && has_next)
+        return max_memory_option(args[++i], run.max_memory, run.max_bytes, "rnn run");
     else if (a == "--resume")
         r.resume = true;
     else if ((a == "-j" || a == "--jobs") && has_next) {
@@ -116,6 +122,27 @@ bool run_argument(const Args& args, std::size_t& i, RunArgs& run) {
     return true;
 }
 
+// The limit the estimates are held against. With Slurm the trainings run on the cluster's
+// nodes, not here: against sbatch's --mem (a plain number is MiB there), else only each
+// task checks, against what its node and job allow.
+// A Slurm driver or task runs part of the program, so only each training and evaluation is
+// held against the limit, not the results of the whole run.
+std::optional<interp::MemoryLimit> run_memory_limit(const RunArgs& run) {
+    const RunRequest& r = run.r;
+    const bool part = r.executor == "slurm" || !r.node_keys.empty();
+    std::optional<interp::MemoryLimit> limit;
+    if (r.executor != "slurm" || !run.max_memory.empty())
+        limit = memory_limit(run.max_memory, run.max_bytes);
+    else if (!r.slurm.mem.empty()) {
+        const bool mib = r.slurm.mem.find_first_not_of("0123456789") == std::string::npos;
+        if (const auto bytes = parse_size(mib ? r.slurm.mem + "M" : r.slurm.mem))
+            limit = interp::MemoryLimit{*bytes, "allowed by --mem " + r.slurm.mem, true};
+    }  // else sbatch judges its own option, and each task checks
+    if (limit)
+        limit->whole_run = !part;
+    return limit;
+}
+
 }  // namespace
 
 int cmd_run(const Args& args, const rt::BlasChoice& blas) {
@@ -138,6 +165,7 @@ int cmd_run(const Args& args, const rt::BlasChoice& blas) {
     }
     if (!read_overrides("rnn run", r, run.sets))
         return kUsage;
+    r.memory_limit = run_memory_limit(run);
     return run_request(r, blas);
 }
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <new>
 #include <sys/ioctl.h>
 
 #include <fmt/format.h>
@@ -141,6 +142,7 @@ EngineHooks engine_hooks() {
 int run_request(const RunRequest& r, const rt::BlasChoice& blas) {
     interp::LoadOptions lopt;
     lopt.overrides = r.overrides;
+    lopt.memory_limit = r.memory_limit;
     interp::Loaded l = load_script(r.file, lopt);
     if (!l.program)
         return kScriptError;
@@ -172,6 +174,15 @@ int run_request(const RunRequest& r, const rt::BlasChoice& blas) {
         std::signal(SIGINT, SIG_DFL);
         fmt::print(stderr, "rnn: {}\n", e.what());
         return kUsage;
+    } catch (const std::bad_alloc&) {
+        std::signal(SIGINT, SIG_DFL);
+        fmt::print(stderr,
+                   "rnn: runtime failure: out of memory while running {}: the estimate "
+                   "(--max-memory) let it start, but it needed more; use fewer units, a "
+                   "smaller batch, fewer evaluation trials or shorter trials, or run fewer "
+                   "nodes at once (-j)\n",
+                   r.file);
+        return kRuntimeFailure;
     } catch (const std::exception& e) {
         std::signal(SIGINT, SIG_DFL);
         fmt::print(stderr, "rnn: runtime failure: {}\n", e.what());

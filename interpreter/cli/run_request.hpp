@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "interpreter/check/memory_estimate.hpp"
 #include "interpreter/engine/slurm.hpp"
 #include "interpreter/overrides.hpp"
 #include "runtime/blas_core.hpp"
@@ -25,6 +27,8 @@ struct RunRequest {
     interp::SlurmOptions slurm;
     bool dry_run = false;
     std::vector<std::uint64_t> node_keys;  // --node KEY[,KEY...]: a cluster task
+    // --max-memory, else what is available; none: no training or evaluation is refused.
+    std::optional<interp::MemoryLimit> memory_limit;
 };
 
 // The engine's test hooks, read from the environment by the program (never by the

@@ -2,7 +2,9 @@
 // perturbations; the task's signals and metrics per trial, and with keep_activity the
 // activity the analyses read.
 #include <algorithm>
+#include <new>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include <fmt/format.h>
@@ -76,10 +78,9 @@ std::pair<arma::fmat, arma::fmat> probe_inputs(const Program& program, const Eva
     return {std::move(inputs), std::move(perturbation)};
 }
 
-}  // namespace
-
-Evaluation evaluate(const Program& program, const EvaluateDef& def, const TrainedNetwork& trained,
-                    const stdlib::TaskInstance& task, const TaskDef& task_def) {
+Evaluation evaluate_trials(const Program& program, const EvaluateDef& def,
+                           const TrainedNetwork& trained, const stdlib::TaskInstance& task,
+                           const TaskDef& task_def) {
     const stdlib::TrialDraws draws(
         rt::stream_key(program.seed, "evaluate " + def.name + " / trials"), 0);
     const stdlib::TrialBatch batch =
@@ -132,6 +133,23 @@ Evaluation evaluate(const Program& program, const EvaluateDef& def, const Traine
                 ev.per_trial[m.name] = metric_per_trial(m, ev.signals.at(m.signal), p);
     }
     return ev;
+}
+
+}  // namespace
+
+Evaluation evaluate(const Program& program, const EvaluateDef& def, const TrainedNetwork& trained,
+                    const stdlib::TaskInstance& task, const TaskDef& task_def) {
+    try {
+        return evaluate_trials(program, def, trained, task, task_def);
+    } catch (const std::bad_alloc&) {
+        // As train's: what to reduce rather than "std::bad_alloc".
+        throw RuntimeFailure(fmt::format(
+            "out of memory while evaluating {} trials of up to {} steps through {} units{}: "
+            "reduce 'trials', the trials' length or the network's 'units'",
+            def.trials > 0 ? std::to_string(def.trials) : "the task's default number of",
+            task.steps(), trained.net.units(),
+            def.keep_activity ? ", keeping their activity for analyses" : ""));
+    }
 }
 
 }  // namespace rnn::interp

@@ -2,7 +2,11 @@
 // step runner (step_runner.hpp), records its history row with any validation, tells its
 // observers (the curriculum, early stop), and checkpoints when asked.
 #include <memory>
+#include <new>
+#include <string>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "interpreter/training.hpp"
 #include "interpreter/training/build.hpp"
@@ -18,8 +22,30 @@
 
 namespace rnn::interp {
 
-TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::TaskInstance& task,
-                     const EpochCallback& on_epoch, const TrainCheckpoints& checkpoints) {
+namespace {
+
+// A checkpoint only shortens a later resume, so one that cannot be written (a full disk, a
+// folder that cannot be written) is a warning and the training goes on: hours of epochs
+// are worth more than the checkpoint. Memory is not among the reasons: the run stops.
+void save_checkpoint(const TrainCheckpoints& checkpoints, const std::string& name,
+                     const TrainingState& state, long epochs_done) {
+    try {
+        checkpoints.save(training_checkpoint(name, state));
+    } catch (const std::bad_alloc&) {
+        throw;
+    } catch (const std::exception& e) {
+        if (checkpoints.warn)
+            checkpoints.warn(fmt::format(
+                "train {}: warning: the checkpoint after epoch {} could not be saved ({}); the "
+                "training goes on, and a resume after an interruption starts from the last "
+                "checkpoint saved",
+                name, epochs_done, e.what()));
+    }
+}
+
+TrainedNetwork run_epochs(const Program& program, const TrainDef& def,
+                          const stdlib::TaskInstance& task, const EpochCallback& on_epoch,
+                          const TrainCheckpoints& checkpoints) {
     const std::uint64_t seed = training_seed(program, def);
     const std::vector<stdlib::MetricSpec>& metrics = program.tasks.at(def.task).entry->metrics;
     const std::vector<long> levels = task.levels();
@@ -72,7 +98,7 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
         if (checkpoints.after_epoch && epoch + 1 < def.epochs) {
             const AfterEpoch next = checkpoints.after_epoch(epoch + 1);
             if (next != AfterEpoch::Continue && checkpoints.save)
-                checkpoints.save(training_checkpoint(def.name, state));
+                save_checkpoint(checkpoints, def.name, state, epoch + 1);
             if (next == AfterEpoch::CheckpointAndStop) {
                 out.interrupted = true;
                 break;
@@ -80,6 +106,22 @@ TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::
         }
     }
     return std::move(out);
+}
+
+}  // namespace
+
+TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::TaskInstance& task,
+                     const EpochCallback& on_epoch, const TrainCheckpoints& checkpoints) {
+    try {
+        return run_epochs(program, def, task, on_epoch, checkpoints);
+    } catch (const std::bad_alloc&) {
+        // The check's estimate (check/memory_estimate.hpp) let it start; say what to reduce
+        // rather than "std::bad_alloc".
+        throw RuntimeFailure(fmt::format(
+            "out of memory while training on batches of {} trials of up to {} steps through {} "
+            "units: reduce 'batch', the trials' length or the network's 'units'",
+            def.batch, task.steps(), program.networks.at(def.network).params.integer("units")));
+    }
 }
 
 }  // namespace rnn::interp

@@ -16,6 +16,9 @@ namespace rnn::stdlib {
 
 namespace {
 
+// Fresh evaluation trials without probe durations or `trials = N`.
+constexpr arma::uword kFreshTrials = 100;
+
 // One trial as seed 002's data1 makes it, in steps: the onset, the nominal duration D, and
 // whether the cue is shown at all.
 struct Pulse {
@@ -98,7 +101,7 @@ public:
     TrialBatch evaluation_batch(const TrialDraws& draws, arma::uword count) const override {
         std::vector<Pulse> fresh;
         std::vector<long> condition;
-        const arma::uword n = count > 0 ? count : probes_.empty() ? 100 : probes_.size();
+        const arma::uword n = count > 0 ? count : probes_.empty() ? kFreshTrials : probes_.size();
         for (arma::uword k = 0; k < n; ++k) {
             rt::RandomStream trial = draws.trial(k);
             fresh.push_back(
@@ -251,6 +254,11 @@ const TaskEntry& integration_memory_entry() {
                     "(mse_loss2)"}};
         e.trial_steps = [](const Params& p) {
             return p.integer("length");
+        };
+        e.evaluation_trials = [](const Params& p) {
+            return std::holds_alternative<std::vector<double>>(p.get("duration"))
+                       ? static_cast<long>(p.integers("duration").size())
+                       : static_cast<long>(kFreshTrials);
         };
         e.output_size = [](const Params&) {
             return 1L;

@@ -164,6 +164,12 @@ const TaskEntry& memory_recall_entry() {
         e.trial_steps = [](const Params& p) {
             return p.integer("present") + p.integer("retain");
         };
+        e.step_trials = [](const Params& p, std::string_view schedule, long) {
+            return schedule == "together" ? p.integer("patterns") : 1L;
+        };
+        e.evaluation_trials = [](const Params& p) {
+            return p.integer("patterns");
+        };
         e.make = [](const Params& p, rt::RandomStream& setup) -> std::unique_ptr<TaskInstance> {
             return std::make_unique<MemoryRecall>(p, setup);
         };

@@ -207,7 +207,7 @@ public:
 
     // Fresh trials, 200 unless asked.
     TrialBatch evaluation_batch(const TrialDraws& draws, arma::uword count) const override {
-        return make_batch(count > 0 ? count : 200, draws);
+        return make_batch(count > 0 ? count : kEvaluationTrials, draws);
     }
 
     arma::fmat mask(std::string_view name, const TrialBatch& trials) const override {

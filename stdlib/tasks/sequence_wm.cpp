@@ -63,7 +63,8 @@ public:
     // Fresh trials of the longest length, 200 unless asked (a task variant with
     // `lengths = [L]` evaluates another length).
     TrialBatch evaluation_batch(const TrialDraws& draws, arma::uword count) const override {
-        return make_batch(std::vector<long>(count > 0 ? count : 200, lengths_.back()), draws);
+        return make_batch(std::vector<long>(count > 0 ? count : kEvaluationTrials, lengths_.back()),
+                          draws);
     }
 
     // response: the 5 * length response steps, where the targets are.

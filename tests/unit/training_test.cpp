@@ -3,8 +3,10 @@
 // resumed from a checkpoint bit for bit.
 #include "interpreter/training.hpp"
 
+#include <cstdio>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -156,6 +158,40 @@ TEST_CASE("a training resumed from a checkpoint ends bit-identical to an uninter
         CHECK(arma::approx_equal(p.raw, rest.net.at(p.name).raw, "absdiff", 0.0F));
     }
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a checkpoint that cannot be saved is a warning, and the training goes on") {
+    // Tests run as root, where permissions stop no write: a file where the checkpoint's
+    // folder should be fails as a full disk would.
+    const Setup s = setup("network net = rnn { units = 8 }", "epochs = 6");
+    const auto blocker = std::filesystem::temp_directory_path() / "rnnlab_training_test_blocker";
+    std::filesystem::remove_all(blocker);
+    std::FILE* f = std::fopen(blocker.c_str(), "w");
+    REQUIRE(f != nullptr);
+    std::fclose(f);
+    i::TrainCheckpoints checkpoints;
+    checkpoints.after_epoch = [](long done) {
+        return done % 2 == 0 ? i::AfterEpoch::Checkpoint : i::AfterEpoch::Continue;
+    };
+    checkpoints.save = [&](const rt::Checkpoint& c) {
+        c.save(blocker / "checkpoint");
+    };
+    std::vector<std::string> warnings;
+    checkpoints.warn = [&](const std::string& line) {
+        warnings.push_back(line);
+    };
+    const i::TrainedNetwork trained = i::train(s.program(), s.def(), *s.task, nullptr, checkpoints);
+    CHECK(trained.epochs_run == 6);
+    CHECK_FALSE(trained.interrupted);
+    REQUIRE(warnings.size() == 2);  // after epochs 2 and 4 (none after the last)
+    CHECK(warnings[0].find("train fit: warning: the checkpoint after epoch 2") == 0);
+    CHECK(warnings[1].find("after epoch 4") != std::string::npos);
+    // The reason is the system's.
+    CHECK(warnings[0].find("Not a directory") != std::string::npos);
+    // Without a listener the training goes on all the same.
+    checkpoints.warn = nullptr;
+    CHECK(i::train(s.program(), s.def(), *s.task, nullptr, checkpoints).epochs_run == 6);
+    std::filesystem::remove(blocker);
 }
 
 TEST_CASE("l1 and rate_l2 loss terms are the sum of |W| and the mean squared rate") {
