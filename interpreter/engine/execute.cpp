@@ -309,6 +309,11 @@ private:
         rt::configure_compute_thread();
         try {
             run_node(i);
+        } catch (const std::bad_alloc&) {
+            return std::make_exception_ptr(RuntimeFailure(fmt::format(
+                "{}: out of memory (the machine or its limits had no room for what it needed; "
+                "'rnn check --max-memory SIZE' estimates what trainings and evaluations need)",
+                node_label(graph_.nodes[i]))));
         } catch (const std::exception& e) {
             // Say which node failed, unless the message does.
             const std::string label = node_label(graph_.nodes[i]);

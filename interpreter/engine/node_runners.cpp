@@ -110,6 +110,9 @@ bool compute_train(RunnerContext& c, const GraphNode& node, NodeOutput& out) {
     checkpoints.save = [&](const rt::Checkpoint& ck) {
         c.cache.save_checkpoint(node.key, ck);
     };
+    checkpoints.warn = [&](const std::string& line) {
+        c.reporter.say(line);
+    };
     TrainedNetwork result = train(c.program, def, task, on_epoch, checkpoints);
     c.reporter.done(node.name);
     const double secs = seconds_since(t0);
