@@ -20,6 +20,7 @@
 #include "grammar/keywords.hpp"
 #include "grammar/lexical.hpp"
 #include "grammar/node_arena.hpp"
+#include "grammar/parse_tree_control.hpp"
 #include "grammar/syntax_errors.hpp"
 
 namespace rnn::grammar {
@@ -100,7 +101,7 @@ struct unit_text : sor< word< TAO_PEGTL_STRING( "steps" ) >, word< TAO_PEGTL_STR
 struct field_op : sor< seq< one< '=' >, not_at< one< '=' > > >, one< ':' > > {};
 // A unit word is not a unit when it names the next field (`x = 5 \n s = 3`).
 struct unit : seq< unit_text, not_at< skip, field_op >, skip > {};
-struct number : seq< number_text, skip, opt< unit > > {};
+struct number : seq< number_text, skip, opt< at< one< 's', 'm', 't', 'e' > >, unit > > {};
 struct escape : seq< one< '\\' >, one< '"', '\\', 'n', 't' > > {};
 struct string_char : sor< escape, seq< not_one< '"', '\\', '\n', '\r' > > > {};
 struct string_close : one< '"' > {};
@@ -132,31 +133,31 @@ inline constexpr unsigned kMaxChain = 255;
 template< typename Op > struct chain_end : not_at< Op > {};
 template< typename Op, typename Rule > struct chain : seq< rep_opt< kMaxChain, Rule >, must< chain_end< Op > > > {};
 struct suffix_start : sor< dot, lbracket > {};
-struct postfix : seq< primary, chain< suffix_start, sor< member, index > > > {};
+struct postfix : seq< primary, chain< suffix_start, seq< at< one< '.', '[' > >, sor< member, index > > > > {};
 struct pm_op : tok< string< '+', '-' > > {};
 // An operator at the end of a line must not take the next field's name as its operand
 // (`a = 1 +` then `b = 2` is a missing operand, not `1 + b`).
 struct field_start;
 struct not_a_field : not_at< field_start > {};
-struct jitter : seq< postfix, opt< if_must< pm_op, not_a_field, postfix > > > {};
+struct jitter : seq< postfix, opt< at< string< '+', '-' > >, if_must< pm_op, not_a_field, postfix > > > {};
 struct minus : tok< one< '-' > > {};
 // Prefix runs are repetitions, not recursion, so `- - - ... x` cannot exhaust the stack.
 struct negated : jitter {};
 struct negation : seq< seq< minus, rep_opt< kMaxChain - 1, minus > >, must< chain_end< minus >, negated > > {};
 struct unary : sor< seq< at< one< '-' > >, negation >, jitter > {};
 struct mul_op : tok< one< '*', '/' > > {};
-struct multiplicative : seq< unary, chain< mul_op, if_must< mul_op, not_a_field, unary > > > {};
+struct multiplicative : seq< unary, chain< mul_op, seq< at< one< '*', '/' > >, if_must< mul_op, not_a_field, unary > > > > {};
 struct add_op : tok< sor< seq< one< '+' >, not_at< one< '-' > > >, one< '-' > > > {};
-struct additive : seq< multiplicative, chain< add_op, if_must< add_op, not_a_field, multiplicative > > > {};
+struct additive : seq< multiplicative, chain< add_op, seq< at< one< '+', '-' > >, if_must< add_op, not_a_field, multiplicative > > > > {};
 struct range_expr : seq< additive, opt< if_must< dotdot, additive > > > {};
 struct cmp_op : tok< sor< string< '<', '=' >, string< '>', '=' >, string< '=', '=' >,
                           string< '!', '=' >, one< '<' >, one< '>' > > > {};
-struct comparison : seq< range_expr, opt< if_must< cmp_op, range_expr > > > {};
+struct comparison : seq< range_expr, opt< at< one< '<', '>', '=', '!' > >, if_must< cmp_op, range_expr > > > {};
 struct negated_condition : comparison {};
 struct not_expr : seq< seq< kw_not, rep_opt< kMaxChain - 1, kw_not > >, must< chain_end< kw_not >, negated_condition > > {};
 struct logic_not : sor< seq< at< word< TAO_PEGTL_STRING( "not" ) > >, not_expr >, comparison > {};
-struct logic_and : seq< logic_not, chain< kw_and, if_must< kw_and, logic_not > > > {};
-struct logic_or : seq< logic_and, chain< kw_or, if_must< kw_or, logic_and > > > {};
+struct logic_and : seq< logic_not, chain< kw_and, seq< at< one< 'a' > >, if_must< kw_and, logic_not > > > > {};
+struct logic_or : seq< logic_and, chain< kw_or, seq< at< one< 'o' > >, if_must< kw_or, logic_and > > > > {};
 struct sustained : seq< logic_or, opt< seq< kw_for, number > > > {};
 struct expr : sustained {};
 
@@ -740,8 +741,7 @@ ast::Module parse(std::string_view original, std::uint32_t file_id, const std::s
     pegtl::memory_input in(source.data(), source.size(), file_name);
     const NodeArena arena;  // declared before the tree: the tree is freed first
     try {
-        auto root = pegtl::parse_tree::parse<rules::file, Node, rules::selector, pegtl::nothing,
-                                             rules::control>(in);
+        auto root = tree::parse<rules::file, Node, rules::selector, rules::control>(in);
         if (!root)
             throw ParseFailure(
                 SyntaxError{{file_id, 1, 1, 0, 0}, "expected a statement", false, "E0010"});
