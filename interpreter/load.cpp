@@ -97,11 +97,22 @@ private:
         if (!included_.insert(canonical).second)
             return true;
         std::string why;
-        auto text = rt::read_file(path, why);
+        auto text = rt::read_file(path, why, rt::kMaxScriptBytes);
         if (!text) {
             out_.diagnostics.error(Code::IncludeMissing, s.head->span,
                                    fmt::format("cannot include '{}': {}", path.string(), why),
-                                   "include paths are relative to the including file");
+                                   fmt::format("an included file is a regular file of at most "
+                                               "{}, its path relative to the including file",
+                                               rt::describe_size(rt::kMaxScriptBytes)));
+            return true;
+        }
+        if (!within_total(text->size())) {
+            out_.diagnostics.error(
+                Code::IncludeMissing, s.head->span,
+                fmt::format("cannot include '{}': the script and its includes would hold more "
+                            "than {}",
+                            path.string(), rt::describe_size(rt::kMaxScriptTotalBytes)),
+                "split the experiment into scripts of their own");
             return true;
         }
         const std::uint32_t id = out_.sources.add(path.string(), std::move(*text));
@@ -109,6 +120,14 @@ private:
         const bool ok = parse_into(id, into);
         stack.pop_back();
         return ok;
+    }
+
+    // Whether `bytes` more keep every file read for the script within the total limit.
+    bool within_total(std::size_t bytes) {
+        std::uint64_t total = bytes;
+        for (std::uint32_t id = 0; id < out_.sources.size(); ++id)
+            total += out_.sources.file(id).text.size();
+        return total <= rt::kMaxScriptTotalBytes;
     }
 
     Loaded& out_;
@@ -144,7 +163,7 @@ void check_loaded(Loaded& out, const LoadOptions& options, std::uint32_t pieces 
 Loaded load_file(const std::string& path, const LoadOptions& options) {
     Loaded out;
     std::string why;
-    auto text = rt::read_file(path, why);
+    auto text = rt::read_file(path, why, rt::kMaxScriptBytes);
     const std::uint32_t id = out.sources.add(path, text ? std::move(*text) : std::string());
     if (!text) {
         out.diagnostics.error(Code::CannotRead, ast::Span{id, 0, 0, 0, 0},
