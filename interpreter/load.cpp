@@ -20,7 +20,10 @@ constexpr int kMaxIncludeDepth = 32;
 
 class Loader {
 public:
-    Loader(Loaded& out, const LoadOptions& options) : out_(out), options_(options) {}
+    Loader(Loaded& out, const LoadOptions& options) : out_(out), options_(options) {
+        for (std::uint32_t id = 0; id < out_.sources.size(); ++id)
+            total_ += out_.sources.file(id).text.size();
+    }
 
     // Parses file `id` and splices the statements of the files it includes in place of
     // each `include`. Returns false on a syntax error (reported).
@@ -124,15 +127,16 @@ private:
 
     // Whether `bytes` more keep every file read for the script within the total limit.
     bool within_total(std::size_t bytes) {
-        std::uint64_t total = bytes;
-        for (std::uint32_t id = 0; id < out_.sources.size(); ++id)
-            total += out_.sources.file(id).text.size();
-        return total <= rt::kMaxScriptTotalBytes;
+        if (total_ + bytes > rt::kMaxScriptTotalBytes)
+            return false;
+        total_ += bytes;
+        return true;
     }
 
     Loaded& out_;
     const LoadOptions& options_;
     std::set<fs::path> included_;
+    std::uint64_t total_ = 0;  // bytes of the script and the files it includes, so far
 };
 
 // Checks the script in sources 0 .. pieces - 1, read in that order as one file.

@@ -175,9 +175,9 @@ std::optional<std::string> read_file(const std::filesystem::path& path, std::str
     }
 }
 
-arma::Mat<double> load_npy(const std::filesystem::path& path) {
+arma::Mat<double> load_npy(const std::filesystem::path& path, std::uint64_t max_bytes) {
     std::string why;
-    const auto bytes = read_file(path, why);
+    const auto bytes = read_file(path, why, max_bytes);
     if (!bytes)
         throw std::runtime_error(fmt::format("cannot open '{}': {}", path.string(), why));
     return parse_npy(*bytes, path.string());

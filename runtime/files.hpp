@@ -58,7 +58,7 @@ arma::Mat<double> parse_npy(std::string_view bytes, const std::string& name);
 // signalling NaN. Checkpoints read arrays this way. Throws std::runtime_error otherwise.
 template <typename T> arma::Mat<T> parse_npy_exact(std::string_view bytes, const std::string& name);
 
-// read_file (of any size), then parse_npy.
-arma::Mat<double> load_npy(const std::filesystem::path& path);
+// read_file (within `max_bytes`), then parse_npy.
+arma::Mat<double> load_npy(const std::filesystem::path& path, std::uint64_t max_bytes = kAnySize);
 
 }  // namespace rnn::rt
