@@ -20,6 +20,7 @@
 #include "grammar/keywords.hpp"
 #include "grammar/lexical.hpp"
 #include "grammar/node_arena.hpp"
+#include "grammar/parse_tree_control.hpp"
 #include "grammar/syntax_errors.hpp"
 
 namespace rnn::grammar {
@@ -100,7 +101,7 @@ struct unit_text : sor< word< TAO_PEGTL_STRING( "steps" ) >, word< TAO_PEGTL_STR
 struct field_op : sor< seq< one< '=' >, not_at< one< '=' > > >, one< ':' > > {};
 // A unit word is not a unit when it names the next field (`x = 5 \n s = 3`).
 struct unit : seq< unit_text, not_at< skip, field_op >, skip > {};
-struct number : seq< number_text, skip, opt< unit > > {};
+struct number : seq< number_text, skip, opt< at< one< 's', 'm', 't', 'e' > >, unit > > {};
 struct escape : seq< one< '\\' >, one< '"', '\\', 'n', 't' > > {};
 struct string_char : sor< escape, seq< not_one< '"', '\\', '\n', '\r' > > > {};
 struct string_close : one< '"' > {};
@@ -127,10 +128,12 @@ struct member : if_must< dot, any_name > {};
 struct index : if_must< lbracket, expr, star< comma, expr >, rbracket > {};
 // Chains of operators are bounded while parsing (not only when the tree is built): a
 // megabyte of `+ 1` then fails at once instead of first growing a huge parse tree.
-// `chain< Op, Rule >` is up to 255 repetitions of Op, then Op may not follow.
+// `chain< Op, Rule >` is up to 255 repetitions of Rule, each where Op is next, then Op may
+// not follow. Op is an unstored rule (an operator without its blank space), so that
+// looking for it adds no parse-tree node.
 inline constexpr unsigned kMaxChain = 255;
 template< typename Op > struct chain_end : not_at< Op > {};
-template< typename Op, typename Rule > struct chain : seq< rep_opt< kMaxChain, Rule >, must< chain_end< Op > > > {};
+template< typename Op, typename Rule > struct chain : seq< rep_opt< kMaxChain, seq< at< Op >, Rule > >, must< chain_end< Op > > > {};
 struct suffix_start : sor< dot, lbracket > {};
 struct postfix : seq< primary, chain< suffix_start, sor< member, index > > > {};
 struct pm_op : tok< string< '+', '-' > > {};
@@ -138,25 +141,27 @@ struct pm_op : tok< string< '+', '-' > > {};
 // (`a = 1 +` then `b = 2` is a missing operand, not `1 + b`).
 struct field_start;
 struct not_a_field : not_at< field_start > {};
-struct jitter : seq< postfix, opt< if_must< pm_op, not_a_field, postfix > > > {};
+struct jitter : seq< postfix, opt< at< string< '+', '-' > >, if_must< pm_op, not_a_field, postfix > > > {};
 struct minus : tok< one< '-' > > {};
 // Prefix runs are repetitions, not recursion, so `- - - ... x` cannot exhaust the stack.
 struct negated : jitter {};
-struct negation : seq< seq< minus, rep_opt< kMaxChain - 1, minus > >, must< chain_end< minus >, negated > > {};
+struct negation : seq< seq< minus, rep_opt< kMaxChain - 1, minus > >, must< chain_end< one< '-' > >, negated > > {};
 struct unary : sor< seq< at< one< '-' > >, negation >, jitter > {};
-struct mul_op : tok< one< '*', '/' > > {};
-struct multiplicative : seq< unary, chain< mul_op, if_must< mul_op, not_a_field, unary > > > {};
-struct add_op : tok< sor< seq< one< '+' >, not_at< one< '-' > > >, one< '-' > > > {};
-struct additive : seq< multiplicative, chain< add_op, if_must< add_op, not_a_field, multiplicative > > > {};
+struct mul_sym : one< '*', '/' > {};
+struct mul_op : tok< mul_sym > {};
+struct multiplicative : seq< unary, chain< mul_sym, if_must< mul_op, not_a_field, unary > > > {};
+struct add_sym : sor< seq< one< '+' >, not_at< one< '-' > > >, one< '-' > > {};
+struct add_op : tok< add_sym > {};
+struct additive : seq< multiplicative, chain< add_sym, if_must< add_op, not_a_field, multiplicative > > > {};
 struct range_expr : seq< additive, opt< if_must< dotdot, additive > > > {};
 struct cmp_op : tok< sor< string< '<', '=' >, string< '>', '=' >, string< '=', '=' >,
                           string< '!', '=' >, one< '<' >, one< '>' > > > {};
-struct comparison : seq< range_expr, opt< if_must< cmp_op, range_expr > > > {};
+struct comparison : seq< range_expr, opt< at< one< '<', '>', '=', '!' > >, if_must< cmp_op, range_expr > > > {};
 struct negated_condition : comparison {};
-struct not_expr : seq< seq< kw_not, rep_opt< kMaxChain - 1, kw_not > >, must< chain_end< kw_not >, negated_condition > > {};
+struct not_expr : seq< seq< kw_not, rep_opt< kMaxChain - 1, kw_not > >, must< chain_end< word< TAO_PEGTL_STRING( "not" ) > >, negated_condition > > {};
 struct logic_not : sor< seq< at< word< TAO_PEGTL_STRING( "not" ) > >, not_expr >, comparison > {};
-struct logic_and : seq< logic_not, chain< kw_and, if_must< kw_and, logic_not > > > {};
-struct logic_or : seq< logic_and, chain< kw_or, if_must< kw_or, logic_and > > > {};
+struct logic_and : seq< logic_not, chain< word< TAO_PEGTL_STRING( "and" ) >, if_must< kw_and, logic_not > > > {};
+struct logic_or : seq< logic_and, chain< word< TAO_PEGTL_STRING( "or" ) >, if_must< kw_or, logic_and > > > {};
 struct sustained : seq< logic_or, opt< seq< kw_for, number > > > {};
 struct expr : sustained {};
 
@@ -334,7 +339,9 @@ struct Node : pegtl::parse_tree::basic_node<Node> {};
 
 class Converter {
 public:
-    Converter(std::uint32_t file_id, std::string_view source) : file_(file_id), source_(source) {}
+    Converter(std::uint32_t file_id, std::string_view source,
+              const std::vector<ast::Comment>& comments)
+        : file_(file_id), source_(source), comments_(comments) {}
 
     // Tokens consume the blank space and comments after them; a span ends at the last
     // character that belongs to the construct itself.
@@ -344,29 +351,22 @@ public:
                 static_cast<std::uint32_t>(b.byte), trim_end(b.byte, n.end().byte)};
     }
 
+    // The end of [begin, end) without trailing blank space and comments. The comments come
+    // from the lexical scan (sorted, outside strings), so this costs a binary search, not
+    // a walk over the line.
     std::uint32_t trim_end(std::size_t begin, std::size_t end) const {
         while (true) {
             while (end > begin && std::isspace(static_cast<unsigned char>(source_[end - 1])))
                 --end;
-            // A comment on the last line of the range: cut it (a '#' outside a string).
-            std::size_t line = end;
-            while (line > begin && source_[line - 1] != '\n')
-                --line;
-            bool in_string = false;
-            std::size_t hash = end;
-            for (std::size_t i = line; i < end; ++i) {
-                if (source_[i] == '"')
-                    in_string = !in_string;
-                else if (source_[i] == '\\' && in_string)
-                    ++i;
-                else if (source_[i] == '#' && !in_string) {
-                    hash = i;
-                    break;
-                }
-            }
-            if (hash == end)
+            const auto after =
+                std::partition_point(comments_.begin(), comments_.end(),
+                                     [&](const ast::Comment& c) { return c.span.begin < end; });
+            if (after == comments_.begin())
                 return static_cast<std::uint32_t>(end);
-            end = hash;
+            const ast::Span& last = std::prev(after)->span;
+            if (last.begin < begin || last.end < end)
+                return static_cast<std::uint32_t>(end);
+            end = last.begin;
         }
     }
 
@@ -702,6 +702,7 @@ public:
 private:
     std::uint32_t file_;
     std::string_view source_;
+    const std::vector<ast::Comment>& comments_;
 };
 
 // What users read for a failed parse: the error table's message and code at the failing
@@ -740,16 +741,15 @@ ast::Module parse(std::string_view original, std::uint32_t file_id, const std::s
     pegtl::memory_input in(source.data(), source.size(), file_name);
     const NodeArena arena;  // declared before the tree: the tree is freed first
     try {
-        auto root = pegtl::parse_tree::parse<rules::file, Node, rules::selector, pegtl::nothing,
-                                             rules::control>(in);
+        auto root = tree::parse<rules::file, Node, rules::selector, rules::control>(in);
         if (!root)
             throw ParseFailure(
                 SyntaxError{{file_id, 1, 1, 0, 0}, "expected a statement", false, "E0010"});
-        Converter conv(file_id, source);
         ast::Module module;
+        module.comments = collect_comments(source, file_id);
+        Converter conv(file_id, source, module.comments);
         for (const auto& c : root->children)
             module.statements.push_back(conv.statement(*c));
-        module.comments = collect_comments(source, file_id);
         return module;
     } catch (const pegtl::parse_error& e) {
         throw ParseFailure(syntax_error(e, source, file_id));

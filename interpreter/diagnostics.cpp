@@ -2,25 +2,28 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
 namespace rnn::interp {
 
 std::uint32_t SourceMap::add(std::string path, std::string text, std::string directory) {
+    std::vector<std::size_t> starts{0};
+    for (std::size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', nl + 1))
+        starts.push_back(nl + 1);
     files_.push_back({std::move(path), std::move(text), std::move(directory)});
+    line_starts_.push_back(std::move(starts));
     return static_cast<std::uint32_t>(files_.size() - 1);
 }
 
 std::string_view SourceMap::line(std::uint32_t id, std::uint32_t line_no) const {
     const std::string& t = files_.at(id).text;
-    std::size_t start = 0;
-    for (std::uint32_t l = 1; l < line_no; ++l) {
-        const auto nl = t.find('\n', start);
-        if (nl == std::string::npos)
-            return {};
-        start = nl + 1;
-    }
+    const std::vector<std::size_t>& starts = line_starts_.at(id);
+    if (line_no == 0 || line_no > starts.size())
+        return {};
+    const std::size_t start = starts[line_no - 1];
     auto end = t.find('\n', start);
     if (end == std::string::npos)
         end = t.size();
@@ -39,6 +42,7 @@ std::string_view SourceMap::text(const ast::Span& s) const {
 Diagnostic& Diagnostics::error(Code code, const ast::Span& where, std::string message,
                                std::string help) {
     list_.push_back({Severity::Error, code, where, std::move(message), {}, std::move(help)});
+    ++errors_;
     return list_.back();
 }
 
@@ -49,28 +53,33 @@ Diagnostic& Diagnostics::warning(Code code, const ast::Span& where, std::string 
 }
 
 void Diagnostics::drop_repeats(std::size_t keep_from) {
-    std::vector<Diagnostic> kept(
-        list_.begin(),
-        list_.begin() + static_cast<std::ptrdiff_t>(std::min(keep_from, list_.size())));
-    for (std::size_t i = kept.size(); i < list_.size(); ++i) {
-        const Diagnostic& d = list_[i];
-        const bool repeat = std::any_of(kept.begin(), kept.end(), [&](const Diagnostic& k) {
-            return k.code == d.code && k.span.file == d.span.file && k.span.begin == d.span.begin
-                   && k.span.end == d.span.end && k.message == d.message;
-        });
-        if (!repeat)
-            kept.push_back(d);
-    }
+    // What makes two diagnostics the same; a set of them keeps this linear in their number.
+    using Same = std::tuple<Code, std::uint32_t, std::uint32_t, std::uint32_t, std::string_view>;
+    const auto same = [](const Diagnostic& d) {
+        return Same{d.code, d.span.file, d.span.begin, d.span.end, d.message};
+    };
+    const std::size_t first = std::min(keep_from, list_.size());
+    std::set<Same> seen;
+    std::vector<bool> keep(list_.size(), true);
+    for (std::size_t i = 0; i < list_.size(); ++i)
+        keep[i] = seen.insert(same(list_[i])).second || i < first;
+    // Moved only once every comparison is done: the set views the messages in place.
+    std::vector<Diagnostic> kept;
+    kept.reserve(list_.size());
+    for (std::size_t i = 0; i < list_.size(); ++i)
+        if (keep[i])
+            kept.push_back(std::move(list_[i]));
     list_ = std::move(kept);
+    errors_ = static_cast<std::size_t>(std::count_if(
+        list_.begin(), list_.end(), [](const auto& d) { return d.severity == Severity::Error; }));
 }
 
 bool Diagnostics::has_errors() const {
-    return error_count() > 0;
+    return errors_ > 0;
 }
 
 std::size_t Diagnostics::error_count() const {
-    return static_cast<std::size_t>(std::count_if(
-        list_.begin(), list_.end(), [](const auto& d) { return d.severity == Severity::Error; }));
+    return errors_;
 }
 
 void Diagnostics::add_note_since(std::size_t first, const ast::Span& where,

@@ -42,6 +42,9 @@ public:
 
 private:
     std::vector<SourceFile> files_;
+    // Per file, the offset of each line's first byte: a diagnostic's line is found in
+    // constant time, so rendering many diagnostics stays linear in their number.
+    std::vector<std::vector<std::size_t>> line_starts_;
 };
 
 enum class Severity { Error, Warning };
@@ -76,6 +79,7 @@ public:
 
 private:
     std::vector<Diagnostic> list_;
+    std::size_t errors_ = 0;  // kept as they are added: the checker asks often
 };
 
 // Renders one diagnostic; colour only when asked (on a terminal). A span with line 0

@@ -20,7 +20,10 @@ constexpr int kMaxIncludeDepth = 32;
 
 class Loader {
 public:
-    Loader(Loaded& out, const LoadOptions& options) : out_(out), options_(options) {}
+    Loader(Loaded& out, const LoadOptions& options) : out_(out), options_(options) {
+        for (std::uint32_t id = 0; id < out_.sources.size(); ++id)
+            total_ += out_.sources.file(id).text.size();
+    }
 
     // Parses file `id` and splices the statements of the files it includes in place of
     // each `include`. Returns false on a syntax error (reported).
@@ -97,11 +100,22 @@ private:
         if (!included_.insert(canonical).second)
             return true;
         std::string why;
-        auto text = rt::read_file(path, why);
+        auto text = rt::read_file(path, why, rt::kMaxScriptBytes);
         if (!text) {
             out_.diagnostics.error(Code::IncludeMissing, s.head->span,
                                    fmt::format("cannot include '{}': {}", path.string(), why),
-                                   "include paths are relative to the including file");
+                                   fmt::format("an included file is a regular file of at most "
+                                               "{}, its path relative to the including file",
+                                               rt::describe_size(rt::kMaxScriptBytes)));
+            return true;
+        }
+        if (!within_total(text->size())) {
+            out_.diagnostics.error(
+                Code::IncludeMissing, s.head->span,
+                fmt::format("cannot include '{}': the script and its includes would hold more "
+                            "than {}",
+                            path.string(), rt::describe_size(rt::kMaxScriptTotalBytes)),
+                "split the experiment into scripts of their own");
             return true;
         }
         const std::uint32_t id = out_.sources.add(path.string(), std::move(*text));
@@ -111,9 +125,18 @@ private:
         return ok;
     }
 
+    // Whether `bytes` more keep every file read for the script within the total limit.
+    bool within_total(std::size_t bytes) {
+        if (total_ + bytes > rt::kMaxScriptTotalBytes)
+            return false;
+        total_ += bytes;
+        return true;
+    }
+
     Loaded& out_;
     const LoadOptions& options_;
     std::set<fs::path> included_;
+    std::uint64_t total_ = 0;  // bytes of the script and the files it includes, so far
 };
 
 // Checks the script in sources 0 .. pieces - 1, read in that order as one file.
@@ -145,7 +168,7 @@ void check_loaded(Loaded& out, const LoadOptions& options, std::uint32_t pieces 
 Loaded load_file(const std::string& path, const LoadOptions& options) {
     Loaded out;
     std::string why;
-    auto text = rt::read_file(path, why);
+    auto text = rt::read_file(path, why, rt::kMaxScriptBytes);
     const std::uint32_t id = out.sources.add(path, text ? std::move(*text) : std::string());
     if (!text) {
         out.diagnostics.error(Code::CannotRead, ast::Span{id, 0, 0, 0, 0},

@@ -1,13 +1,17 @@
 #include "interpreter/overrides.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
 #include <regex>
-#include <sstream>
+#include <unordered_map>
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include "grammar/parser.hpp"
+#include "runtime/files.hpp"
+#include "runtime/toml_input.hpp"
 
 namespace rnn::interp {
 
@@ -73,23 +77,30 @@ void shift(ast::Expr& e, std::int64_t by) {
     }
 }
 
-void collect_names(const std::vector<ast::Statement>& statements, std::vector<std::string>& out) {
-    for (const auto& s : statements) {
-        if (!s.name.empty())
-            out.push_back(s.name);
-        collect_names(s.children, out);
-    }
-}
+// Where each name sits in a list that only grows while the overrides are applied: built
+// on first use and brought up to date on each later one. A scan per override made a
+// config of many keys quadratic.
+class NameIndex {
+public:
+    explicit NameIndex(bool first_wins = false) : first_wins_(first_wins) {}
 
-void find_definitions(std::vector<ast::Statement>& statements, const std::string& name,
-                      std::vector<ast::Statement*>& out) {
-    for (auto& s : statements) {
-        if (s.kind == ast::Statement::Kind::For)
-            find_definitions(s.children, name, out);
-        else if (s.name == name)
-            out.push_back(&s);
+    template <typename NameAt>
+    std::optional<std::size_t> find(const std::string& name, std::size_t size, NameAt name_at) {
+        for (; seen_ < size; ++seen_) {
+            if (first_wins_)
+                at_.emplace(name_at(seen_), seen_);
+            else
+                at_[name_at(seen_)] = seen_;
+        }
+        const auto it = at_.find(name);
+        return it == at_.end() ? std::nullopt : std::optional<std::size_t>(it->second);
     }
-}
+
+private:
+    bool first_wins_;
+    std::unordered_map<std::string, std::size_t> at_;
+    std::size_t seen_ = 0;
+};
 
 // A parser message about the wrapped text, with its positions ("opened at 1:21") moved
 // to the override's own text.
@@ -108,10 +119,16 @@ std::string unwrapped(const std::string& message, std::size_t prefix, std::int64
     return out + message.substr(last);
 }
 
+// Applies overrides one by one. Every lookup goes through an index (definitions by name,
+// fields, modifiers and arguments by name), so that applying K overrides costs O(K) and
+// not O(K x the script's size). New `seed` and `output` statements wait until the end, so
+// that no statement moves (the indexes point at them) while the overrides are applied.
 class Applier {
 public:
     Applier(ast::Module& module, SourceMap& sources, Diagnostics& diagnostics)
-        : module_(module), sources_(sources), diags_(diagnostics) {}
+        : module_(module), sources_(sources), diags_(diagnostics) {
+        index_statements(module_.statements, true);
+    }
 
     void apply(const Override& o) {
         const std::string text = o.text();
@@ -131,17 +148,14 @@ public:
             return;
         }
         if (parts.size() == 1 && (parts[0] == "seed" || parts[0] == "output")) {
-            set_statement(parts[0], o);
+            set_statement(parts[0] == "seed" ? seed_ : output_, o);
             return;
         }
-        std::vector<ast::Statement*> defs;
-        find_definitions(module_.statements, parts[0], defs);
-        if (defs.empty()) {
-            std::vector<std::string> names{"seed", "output"};
-            collect_names(module_.statements, names);
+        const auto defs = definitions_.find(parts[0]);
+        if (defs == definitions_.end()) {
             diags_.error(Code::OverrideUnknown, path_span_,
                          fmt::format("no definition is named '{}'", parts[0]),
-                         suggestion(parts[0], names));
+                         suggestion(parts[0], names_to_suggest()));
             return;
         }
         if (parts.size() == 1) {
@@ -150,11 +164,49 @@ public:
                          fmt::format("e.g. --set {}.FIELD=VALUE", parts[0]));
             return;
         }
-        for (ast::Statement* s : defs)
+        for (ast::Statement* s : defs->second)
             set_field(*s, parts, o);
     }
 
+    // The `seed` and `output` statements that the overrides added, first the first added.
+    void finish() {
+        for (Setting* s : added_)
+            module_.statements.insert(module_.statements.begin(), std::move(*s->added));
+    }
+
 private:
+    // The top-level `seed` or `output`: the script's first, or one the overrides add.
+    struct Setting {
+        ast::Statement::Kind kind;
+        ast::Statement* written = nullptr;
+        std::optional<ast::Statement> added;
+    };
+
+    void index_statements(std::vector<ast::Statement>& statements, bool top) {
+        for (auto& s : statements) {
+            if (top && s.kind == ast::Statement::Kind::Seed && seed_.written == nullptr)
+                seed_.written = &s;
+            if (top && s.kind == ast::Statement::Kind::Output && output_.written == nullptr)
+                output_.written = &s;
+            if (s.kind == ast::Statement::Kind::For)
+                index_statements(s.children, false);
+            else if (!s.name.empty())
+                definitions_[s.name].push_back(&s);
+        }
+    }
+
+    // The names to suggest from, for the first unknown names only (each suggestion reads
+    // them all).
+    std::vector<std::string> names_to_suggest() {
+        if (suggestions_made_++ >= 100)
+            return {};
+        std::vector<std::string> names{"seed", "output"};
+        for (const auto& [name, statements] : definitions_)
+            names.push_back(name);
+        std::sort(names.begin() + 2, names.end());
+        return names;
+    }
+
     // The value as an expression; a TOML string where a string is expected is quoted.
     ast::ExprPtr value(const Override& o, bool want_string) {
         const std::string text = o.string && want_string ? quoted(o.value) : o.value;
@@ -190,23 +242,22 @@ private:
         return nullptr;
     }
 
-    void set_statement(const std::string& which, const Override& o) {
-        const auto kind =
-            which == "seed" ? ast::Statement::Kind::Seed : ast::Statement::Kind::Output;
-        ast::ExprPtr e = value(o, kind == ast::Statement::Kind::Output);
+    void set_statement(Setting& which, const Override& o) {
+        ast::ExprPtr e = value(o, which.kind == ast::Statement::Kind::Output);
         if (!e)
             return;
-        for (auto& s : module_.statements)
-            if (s.kind == kind) {
-                s.head = std::move(e);
-                return;
-            }
-        ast::Statement s;
-        s.kind = kind;
+        if (ast::Statement* s = which.written != nullptr ? which.written
+                                : which.added            ? &*which.added
+                                                         : nullptr) {
+            s->head = std::move(e);
+            return;
+        }
+        ast::Statement& s = which.added.emplace();
+        s.kind = which.kind;
         s.span = whole_;
         s.keyword_span = path_span_;
         s.head = std::move(e);
-        module_.statements.insert(module_.statements.begin(), std::move(s));
+        added_.push_back(&which);
     }
 
     static bool is_string(const ast::ExprPtr& e) { return e && e->kind == ast::Expr::Kind::String; }
@@ -222,11 +273,9 @@ private:
     // Sets PATH[1..] inside a definition: a field, a field of a block call (`optimizer.lr`),
     // a named argument of a call, or a modifier of a tensor line (`W_self.init`).
     void set_field(ast::Statement& s, const std::vector<std::string>& parts, const Override& o) {
-        ast::Field* field = nullptr;
-        for (auto& f : s.body)
-            if (f.name == parts[1])
-                field = &f;
-        if (field == nullptr) {
+        const auto at = bodies_[&s].find(parts[1], s.body.size(),
+                                         [&](std::size_t k) { return s.body[k].name; });
+        if (!at) {
             if (parts.size() == 2) {
                 ast::Field f = new_field(parts[1]);
                 f.value = value(o, false);
@@ -242,56 +291,71 @@ private:
                          fmt::format("set the whole value: --set {}.{}=...", parts[0], parts[1]));
             return;
         }
-        if (field->kind == ast::Field::Kind::Param) {
-            if (parts.size() != 3) {
-                diags_.error(Code::OverrideMalformed, path_span_,
-                             fmt::format("'{}.{}' is a tensor line: set one of its modifiers",
-                                         parts[0], parts[1]),
-                             fmt::format("e.g. --set {}.{}.init=normal(0.1)", parts[0], parts[1]));
-                return;
-            }
-            ast::ExprPtr e = value(o, false);
-            if (!e)
-                return;
-            for (auto& m : field->modifiers)
-                if (m.name == parts[2]) {
-                    m.argument = std::move(e);
-                    return;
-                }
-            ast::Modifier m;
-            m.name = parts[2];
-            m.span = whole_;
-            m.argument = std::move(e);
-            field->modifiers.push_back(std::move(m));
+        ast::Field& field = s.body[*at];
+        if (field.kind == ast::Field::Kind::Param)
+            set_modifier(s, *at, parts, o);
+        else
+            set_inside(field.value, parts, o);
+    }
+
+    // `NAME.TENSOR.MODIFIER`: the modifier's argument, or a new modifier.
+    void set_modifier(ast::Statement& s, std::size_t at, const std::vector<std::string>& parts,
+                      const Override& o) {
+        if (parts.size() != 3) {
+            diags_.error(Code::OverrideMalformed, path_span_,
+                         fmt::format("'{}.{}' is a tensor line: set one of its modifiers", parts[0],
+                                     parts[1]),
+                         fmt::format("e.g. --set {}.{}.init=normal(0.1)", parts[0], parts[1]));
             return;
         }
-        ast::ExprPtr* slot = &field->value;
-        for (std::size_t i = 2; i < parts.size(); ++i) {
-            ast::Expr& e = **slot;
-            const std::string where = fmt::format("{}.{}", parts[0], parts[1]);
-            if (e.kind == ast::Expr::Kind::BlockCall) {
-                ast::Field* inner = nullptr;
-                for (auto& f : e.fields)
-                    if (f.name == parts[i])
-                        inner = &f;
-                if (inner == nullptr) {
-                    if (i + 1 != parts.size())
+        ast::ExprPtr e = value(o, false);
+        if (!e)
+            return;
+        auto& modifiers = s.body[at].modifiers;
+        const auto m = modifiers_.try_emplace({&s, at}, true)
+                           .first->second.find(parts[2], modifiers.size(),
+                                               [&](std::size_t k) { return modifiers[k].name; });
+        if (m) {
+            modifiers[*m].argument = std::move(e);
+            return;
+        }
+        ast::Modifier added;
+        added.name = parts[2];
+        added.span = whole_;
+        added.argument = std::move(e);
+        modifiers.push_back(std::move(added));
+    }
+
+    // PATH[2..] inside a field's value: fields of block calls and named arguments of calls,
+    // the last part created when missing.
+    void set_inside(ast::ExprPtr& value_slot, const std::vector<std::string>& parts,
+                    const Override& o) {
+        ast::ExprPtr* slot = &value_slot;
+        std::string where = fmt::format("{}.{}", parts[0], parts[1]);  // the path read so far
+        for (std::size_t i = 2; i < parts.size(); where += "." + parts[i++]) {
+            ast::Expr* e = slot->get();
+            const bool last = i + 1 == parts.size();
+            if (e != nullptr && e->kind == ast::Expr::Kind::BlockCall) {
+                auto k = blocks_[e].find(parts[i], e->fields.size(),
+                                         [&](std::size_t n) { return e->fields[n].name; });
+                if (!k) {
+                    if (!last)
                         break;
-                    e.fields.push_back(new_field(parts[i]));
-                    inner = &e.fields.back();
+                    e->fields.push_back(new_field(parts[i]));
+                    k = e->fields.size() - 1;
                 }
-                slot = &inner->value;
-            } else if (e.kind == ast::Expr::Kind::Call) {
-                std::size_t k = 0;
-                while (k < e.arg_names.size() && e.arg_names[k] != parts[i])
-                    ++k;
-                if (k == e.arg_names.size()) {
-                    if (i + 1 != parts.size())
+                slot = &e->fields[*k].value;
+            } else if (e != nullptr && e->kind == ast::Expr::Kind::Call) {
+                auto k = calls_.try_emplace(e, true).first->second.find(
+                    parts[i], e->arg_names.size(), [&](std::size_t n) { return e->arg_names[n]; });
+                if (!k) {
+                    if (!last)
                         break;
-                    e.arg_names.push_back(parts[i]);
-                    e.items.push_back(nullptr);
+                    e->arg_names.push_back(parts[i]);
+                    e->items.push_back(nullptr);
+                    k = e->items.size() - 1;
                 }
-                slot = &e.items[k];
+                slot = &e->items[*k];
             } else {
                 diags_.error(
                     Code::OverrideMalformed, path_span_,
@@ -300,14 +364,27 @@ private:
                 return;
             }
         }
-        if (slot == nullptr) {
-            diags_.error(Code::OverrideMalformed, path_span_,
-                         fmt::format("'{}' cannot be set", o.path));
-            return;
-        }
         ast::ExprPtr e = value(o, is_string(*slot));
-        if (e)
-            *slot = std::move(e);
+        if (!e)
+            return;
+        forget(slot->get());
+        *slot = std::move(e);
+    }
+
+    // Drops the indexes of an expression about to be replaced (and freed): a later
+    // expression may be allocated at its address.
+    void forget(const ast::Expr* e) {
+        if (e == nullptr || (blocks_.empty() && calls_.empty()))
+            return;
+        blocks_.erase(e);
+        calls_.erase(e);
+        for (const auto& item : e->items)
+            forget(item.get());
+        for (const auto& f : e->fields) {
+            forget(f.value.get());
+            for (const auto& m : f.modifiers)
+                forget(m.argument.get());
+        }
     }
 
     ast::Module& module_;
@@ -315,6 +392,14 @@ private:
     Diagnostics& diags_;
     std::uint32_t id_ = 0;
     ast::Span whole_, path_span_;
+    std::unordered_map<std::string, std::vector<ast::Statement*>> definitions_;
+    std::unordered_map<const ast::Statement*, NameIndex> bodies_;
+    std::map<std::pair<const ast::Statement*, std::size_t>, NameIndex> modifiers_;
+    std::unordered_map<const ast::Expr*, NameIndex> blocks_, calls_;
+    Setting seed_{ast::Statement::Kind::Seed, nullptr, std::nullopt};
+    Setting output_{ast::Statement::Kind::Output, nullptr, std::nullopt};
+    std::vector<Setting*> added_;
+    std::size_t suggestions_made_ = 0;
 };
 
 // A TOML value as .rnn text.
@@ -388,26 +473,25 @@ std::optional<Override> parse_set(const std::string& arg, std::string& why) {
 
 std::optional<std::vector<Override>> parse_config(const std::string& text, const std::string& file,
                                                   std::string& why) {
-    toml::table t;
-    try {
-        t = toml::parse(text, file);
-    } catch (const toml::parse_error& e) {
-        std::ostringstream s;
-        s << e.description() << " (line " << e.source().begin.line << ")";
-        why = s.str();
+    rt::TomlLimits limits;
+    limits.max_bytes = rt::kMaxConfigBytes;
+    const auto t = rt::parse_toml(text, file, why, limits);
+    if (!t)
         return std::nullopt;
-    }
     std::vector<Override> out;
-    if (!flatten(t, "", file, out, why))
+    if (!flatten(*t, "", file, out, why))
         return std::nullopt;
     return out;
 }
 
 void apply_overrides(ast::Module& module, const std::vector<Override>& overrides,
                      SourceMap& sources, Diagnostics& diagnostics) {
+    if (overrides.empty())
+        return;
     Applier a(module, sources, diagnostics);
     for (const auto& o : overrides)
         a.apply(o);
+    a.finish();
 }
 
 }  // namespace rnn::interp

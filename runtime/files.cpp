@@ -1,9 +1,13 @@
 #include "runtime/files.hpp"
 
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
-#include <sstream>
+#include <iterator>
 #include <stdexcept>
+#include <sys/stat.h>
 #include <type_traits>
 #include <unistd.h>
 #include <vector>
@@ -62,27 +66,107 @@ std::string header_value(const std::string& header, const std::string& key) {
         return {};
     return header.substr(colon, end - colon + 1);
 }
-}  // namespace
 
-std::optional<std::string> read_file(const std::filesystem::path& path, std::string& why) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) {
-        why = "it is a directory";
-        return std::nullopt;
+// Closes a descriptor when the read ends, however it ends.
+struct Descriptor {
+    int fd;
+
+    ~Descriptor() {
+        if (fd >= 0)
+            ::close(fd);
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        why = std::filesystem::exists(path, ec) ? "it cannot be read" : "no such file";
-        return std::nullopt;
-    }
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
+};
+
+// Why a file of this type is not read: empty for a regular file.
+std::string not_regular(mode_t mode) {
+    if (S_ISREG(mode))
+        return {};
+    if (S_ISDIR(mode))
+        return "it is a directory";
+    if (S_ISFIFO(mode))
+        return "it is a named pipe (FIFO), not a regular file";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "it is a device, not a regular file";
+    if (S_ISSOCK(mode))
+        return "it is a socket, not a regular file";
+    return "it is not a regular file";
 }
 
-arma::Mat<double> load_npy(const std::filesystem::path& path) {
+std::string too_large(std::uint64_t size, std::uint64_t max_bytes) {
+    return fmt::format("it is {} ({} bytes), over the limit of {}", describe_size(size), size,
+                       describe_size(max_bytes));
+}
+
+}  // namespace
+
+std::string describe_size(std::uint64_t bytes) {
+    if (bytes < 1024)
+        return fmt::format("{} bytes", bytes);
+    constexpr const char* units[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    double value = static_cast<double>(bytes) / 1024;
+    std::size_t unit = 0;
+    while (value >= 1024 && unit + 1 < std::size(units)) {
+        value /= 1024;
+        ++unit;
+    }
+    // Whole numbers (the limits) without a decimal: "16 MiB", not "16.0 MiB".
+    if (value == static_cast<double>(static_cast<std::uint64_t>(value)))
+        return fmt::format("{} {}", static_cast<std::uint64_t>(value), units[unit]);
+    return fmt::format("{:.1f} {}", value, units[unit]);
+}
+
+std::optional<std::string> read_file(const std::filesystem::path& path, std::string& why,
+                                     std::uint64_t max_bytes) {
+    // The type is checked before opening too, so that no device is ever opened (opening
+    // some has effects); the check on the opened file below is the one that counts.
+    struct stat st = {};
+    if (::stat(path.c_str(), &st) != 0) {
+        why = errno == ENOENT || errno == ENOTDIR
+                  ? "no such file"
+                  : fmt::format("it cannot be read ({})", std::strerror(errno));
+        return std::nullopt;
+    }
+    if (why = not_regular(st.st_mode); !why.empty())
+        return std::nullopt;
+    // O_NONBLOCK: had the file been replaced by a FIFO since, opening it must not wait.
+    const Descriptor file{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)};
+    if (file.fd < 0 || ::fstat(file.fd, &st) != 0) {
+        why = fmt::format("it cannot be read ({})", std::strerror(errno));
+        return std::nullopt;
+    }
+    if (why = not_regular(st.st_mode); !why.empty())
+        return std::nullopt;
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    if (size > max_bytes) {
+        why = too_large(size, max_bytes);
+        return std::nullopt;
+    }
+    // The size may change while the file is read (and files in /proc say 0): read to the
+    // end, but never past the limit.
+    std::string bytes;
+    bytes.reserve(static_cast<std::size_t>(size));
+    std::vector<char> chunk(std::size_t{1} << 16);
+    for (;;) {
+        const ssize_t n = ::read(file.fd, chunk.data(), chunk.size());
+        if (n == 0)
+            return bytes;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            why = fmt::format("it cannot be read ({})", std::strerror(errno));
+            return std::nullopt;
+        }
+        if (bytes.size() + static_cast<std::size_t>(n) > max_bytes) {
+            why = too_large(bytes.size() + static_cast<std::size_t>(n), max_bytes);
+            return std::nullopt;
+        }
+        bytes.append(chunk.data(), static_cast<std::size_t>(n));
+    }
+}
+
+arma::Mat<double> load_npy(const std::filesystem::path& path, std::uint64_t max_bytes) {
     std::string why;
-    const auto bytes = read_file(path, why);
+    const auto bytes = read_file(path, why, max_bytes);
     if (!bytes)
         throw std::runtime_error(fmt::format("cannot open '{}': {}", path.string(), why));
     return parse_npy(*bytes, path.string());

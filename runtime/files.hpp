@@ -1,9 +1,11 @@
 // Files the runtime writes: .npy arrays (numpy's format, readable with numpy.load) and
 // atomic writes (temporary file + rename), so a crash never leaves a half-written file
-// that a later run would trust.
+// that a later run would trust. And files read: regular files only, within a size limit.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,9 +26,28 @@ template <typename T> void save_npy(const std::filesystem::path& path, const arm
     write_file_atomically(path, npy_bytes(m));
 }
 
-// The bytes of a file, or nothing with the reason in `why` ("no such file", "it is a
-// directory", "it cannot be read"). Scripts, included files and arrays are read this way.
-std::optional<std::string> read_file(const std::filesystem::path& path, std::string& why);
+// The most bytes rnnlab reads of each kind of file a user hands it (docs/language.md,
+// docs/guide.md). Checked from the file's size before anything is read, so a huge file
+// costs nothing; they bound the memory a shared script can make `rnn check` use.
+inline constexpr std::uint64_t kMaxScriptBytes = std::uint64_t{16} << 20;  // a script, an include
+inline constexpr std::uint64_t kMaxScriptTotalBytes = std::uint64_t{64} << 20;  // with its includes
+inline constexpr std::uint64_t kMaxConfigBytes = std::uint64_t{4} << 20;        // --config FILE
+inline constexpr std::uint64_t kMaxArrayBytes = std::uint64_t{1} << 30;         // load("x.npy")
+inline constexpr std::uint64_t kMaxDataFileBytes = std::uint64_t{256} << 20;    // file = "x.txt"
+// No limit: for files rnnlab wrote itself.
+inline constexpr std::uint64_t kAnySize = std::numeric_limits<std::uint64_t>::max();
+
+// The bytes of a regular file of at most `max_bytes`, or nothing with the reason in `why`
+// ("no such file", "it is a directory", "it is a named pipe (FIFO), not a regular file",
+// "it is 2.0 GiB (2147483648 bytes), over the limit of 16 MiB", ...). The file's type and
+// size are checked before a byte is read, on the opened file: a FIFO never blocks the
+// read (it is opened without waiting for a writer), and a device such as /dev/zero is
+// refused instead of read without end. Symbolic links are followed.
+std::optional<std::string> read_file(const std::filesystem::path& path, std::string& why,
+                                     std::uint64_t max_bytes = kAnySize);
+
+// A size as people read it: "512 bytes", "3.2 KiB", "16 MiB", "1.5 GiB".
+std::string describe_size(std::uint64_t bytes);
 
 // Parses the bytes of a 1-D or 2-D little-endian float32/float64 .npy file (either order)
 // as a matrix; a 1-D array becomes a column. `name` is used in messages. Throws
@@ -38,7 +59,7 @@ arma::Mat<double> parse_npy(std::string_view bytes, const std::string& name);
 // signalling NaN. Checkpoints read arrays this way. Throws std::runtime_error otherwise.
 template <typename T> arma::Mat<T> parse_npy_exact(std::string_view bytes, const std::string& name);
 
-// read_file, then parse_npy.
-arma::Mat<double> load_npy(const std::filesystem::path& path);
+// read_file (within `max_bytes`), then parse_npy.
+arma::Mat<double> load_npy(const std::filesystem::path& path, std::uint64_t max_bytes = kAnySize);
 
 }  // namespace rnn::rt

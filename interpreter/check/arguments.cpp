@@ -17,14 +17,8 @@ using SK = ast::Statement::Kind;
 
 // `name` is not defined: suggests a definition (or a sweep family, where one may be named).
 void nothing_named(Context& c, const Expr& e, const std::string& name, bool families) {
-    std::vector<std::string> all;
-    for (const auto& [n, x] : c.declared)
-        all.push_back(n);
-    if (families)
-        for (const auto& [n, x] : c.families)
-            all.push_back(n);
     c.diags.error(Code::UnknownName, e.span, fmt::format("nothing named '{}' is defined", name),
-                  suggestion(name, all));
+                  suggestion(name, c.names_to_suggest(std::nullopt, families)));
 }
 
 // An analysis read by another must come first in the file, so the graph has no cycles

@@ -80,10 +80,17 @@ bool Context::family_reference(const std::string& name, const ast::Span& where) 
     return true;
 }
 
-std::vector<std::string> Context::names_of(ast::Statement::Kind kind) const {
+std::vector<std::string> Context::names_to_suggest(std::optional<ast::Statement::Kind> kind,
+                                                   bool with_families) {
     std::vector<std::string> out;
+    if (suggestions_made_ >= kMaxSuggestions)
+        return out;
+    ++suggestions_made_;
     for (const auto& [name, decl] : declared)
-        if (decl.kind == kind)
+        if (!kind || decl.kind == *kind)
+            out.push_back(name);
+    if (with_families)
+        for (const auto& [name, family] : families)
             out.push_back(name);
     return out;
 }
@@ -101,7 +108,7 @@ const ast::Statement* Context::reference(const Expr& e, ast::Statement::Kind kin
     if (decl == nullptr) {
         if (!family_reference(name, e.span))
             diags.error(Code::UnknownName, e.span, fmt::format("no {} named '{}'", what, name),
-                        suggestion(name, names_of(kind)));
+                        suggestion(name, names_to_suggest(kind)));
         return nullptr;
     }
     // An altered training stands wherever a training does.

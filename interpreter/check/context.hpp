@@ -44,7 +44,13 @@ public:
     // A name that is a sweep's family rather than one definition: reports it and returns true.
     bool family_reference(const std::string& name, const ast::Span& where);
 
-    std::vector<std::string> names_of(ast::Statement::Kind kind) const;
+    // The names to suggest from for an unknown name: the definitions of `kind` (of every
+    // kind when none, and the sweep families with `families`). Each suggestion compares
+    // the name with every definition, so only the first kMaxSuggestions unknown names get
+    // one (then nothing): a script of many wrong names still checks in linear time.
+    std::vector<std::string> names_to_suggest(std::optional<ast::Statement::Kind> kind,
+                                              bool with_families = false);
+    static constexpr std::size_t kMaxSuggestions = 100;
 
     // A reference to a definition of the wanted kind; reports what is wrong otherwise.
     const ast::Statement* reference(const ast::Expr& e, ast::Statement::Kind kind,
@@ -103,6 +109,9 @@ public:
     std::map<std::string, FigureFile> figure_files;
     // Content hashes of the data files read so far, by absolute path (for node keys).
     std::map<std::string, std::string> file_hashes;
+
+private:
+    std::size_t suggestions_made_ = 0;
 };
 
 }  // namespace rnn::interp::checker

@@ -7,13 +7,6 @@
 
 namespace rnn::interp::checker {
 
-namespace {
-
-// Data files are read whole at check time (to hash them) and again by the task.
-constexpr std::uintmax_t kMaxDataFileBytes = std::uintmax_t{256} << 20;
-
-}  // namespace
-
 std::optional<std::filesystem::path> beside_script(const Context& c, const ast::Span& where,
                                                    const std::string& name) {
     if (c.sources == nullptr || where.file >= c.sources->size())
@@ -36,17 +29,9 @@ std::optional<std::string> data_file(Context& c, const ast::Expr& e) {
     }
     std::error_code ec;
     const std::filesystem::path path = std::filesystem::absolute(*beside, ec);
-    const auto status = std::filesystem::status(path, ec);
+    // Read whole here (to hash it) and again by the task.
     std::string why;
-    std::optional<std::string> bytes;
-    if (!std::filesystem::exists(status))
-        why = "no such file";
-    else if (!std::filesystem::is_regular_file(status))
-        why = "it is not a regular file";
-    else if (std::filesystem::file_size(path, ec) > kMaxDataFileBytes)
-        why = fmt::format("it is larger than {} MiB", kMaxDataFileBytes >> 20);
-    else
-        bytes = rt::read_file(path, why);
+    const auto bytes = rt::read_file(path, why, rt::kMaxDataFileBytes);
     if (!bytes) {
         c.diags.error(Code::DataFile, e.span, fmt::format("cannot read '{}': {}", name, why), help);
         return std::nullopt;

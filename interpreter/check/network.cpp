@@ -62,7 +62,7 @@ void check_network(Context& c, const ast::Statement& s) {
             std::vector<std::string> names;
             for (const auto* e : stdlib::networks())
                 names.push_back(e->name);
-            for (const auto& x : c.names_of(ast::Statement::Kind::Network))
+            for (const auto& x : c.names_to_suggest(ast::Statement::Kind::Network))
                 names.push_back(x);
             c.diags.error(Code::UnknownNetworkKind, s.head->span,
                           fmt::format("unknown network kind '{}'", s.head->text),

@@ -32,7 +32,7 @@ void check_task(Context& c, const ast::Statement& s) {
             std::vector<std::string> names;
             for (const auto* e : stdlib::tasks())
                 names.push_back(e->name);
-            for (const auto& n : c.names_of(ast::Statement::Kind::Task))
+            for (const auto& n : c.names_to_suggest(ast::Statement::Kind::Task))
                 names.push_back(n);
             c.diags.error(Code::UnknownTask, s.head->span,
                           fmt::format("unknown task '{}'", s.head->text),

@@ -171,7 +171,7 @@ std::optional<std::pair<arma::mat, std::string>> load_array(Context& c, const Ex
     const std::filesystem::path& path = *beside;
     arma::mat values;
     std::string why;
-    const auto bytes = rt::read_file(path, why);
+    const auto bytes = rt::read_file(path, why, rt::kMaxArrayBytes);
     try {
         if (!bytes)
             throw std::runtime_error(why);
@@ -179,7 +179,9 @@ std::optional<std::pair<arma::mat, std::string>> load_array(Context& c, const Ex
     } catch (const std::exception& ex) {
         c.diags.error(Code::ArrayFile, where,
                       fmt::format("cannot load '{}': {}", path.string(), ex.what()),
-                      "arrays are .npy files (float32 or float64), relative to the script");
+                      fmt::format("arrays are regular .npy files (float32 or float64) of at "
+                                  "most {}, relative to the script",
+                                  rt::describe_size(rt::kMaxArrayBytes)));
         return std::nullopt;
     }
     const auto layout = layout_of(net);

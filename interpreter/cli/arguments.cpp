@@ -93,7 +93,7 @@ std::optional<std::vector<std::uint64_t>> parse_node_keys(const std::string& lis
 bool read_overrides(const char* cmd, RunRequest& r, const std::vector<interp::Override>& sets) {
     if (!r.config_path.empty()) {
         std::string why;
-        const auto text = rt::read_file(r.config_path, why);
+        const auto text = rt::read_file(r.config_path, why, rt::kMaxConfigBytes);
         if (!text) {
             fmt::print(stderr, "{}: cannot read '{}': {}\n", cmd, r.config_path, why);
             return false;

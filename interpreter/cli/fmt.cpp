@@ -51,7 +51,7 @@ int cmd_fmt(const Args& args) {
     // Formatting needs only the syntax: a file that does not check yet can still be laid out.
     interp::SourceMap sources;
     std::string why;
-    const auto read = rt::read_file(file, why);
+    const auto read = rt::read_file(file, why, rt::kMaxScriptBytes);
     if (!read) {
         fmt::print(stderr, "{}: error: cannot read the script: {} [E0001]\n", file, why);
         return kScriptError;

@@ -20,6 +20,7 @@
 #include "runtime/checkpoint.hpp"
 #include "runtime/files.hpp"
 #include "runtime/hash.hpp"
+#include "runtime/toml_input.hpp"
 
 namespace rnn::interp {
 
@@ -155,14 +156,15 @@ void Session::show_tensor(const std::string& name, const std::vector<std::string
 
 void Session::show_results(ast::Statement::Kind kind, const std::string& name,
                            const fs::path& dir) {
-    toml::table metrics;
-    try {
-        metrics = toml::parse_file((opt_.out_dir / "metrics.toml").string());
-    } catch (const toml::parse_error& e) {
-        error(fmt::format("cannot read the results: {}\n", e.description()));
+    const fs::path path = opt_.out_dir / "metrics.toml";
+    std::string why;
+    const auto text = rt::read_file(path, why);
+    const auto metrics = text ? rt::parse_toml(*text, path.string(), why) : std::nullopt;
+    if (!metrics) {
+        error(fmt::format("cannot read the results: {}\n", why));
         return;
     }
-    if (const auto* t = metrics[name].as_table())
+    if (const auto* t = (*metrics)[name].as_table())
         say(repl::definition_label(kind, name) + "\n" + result_table(*t));
     if (kind == ast::Statement::Kind::Train)
         if (const auto line = last_epoch(dir / "history.csv"))

@@ -173,7 +173,7 @@ bool Session::add_statements(const std::string& text, const std::string& directo
 
 bool Session::load(const std::string& path) {
     std::string why;
-    const auto text = rt::read_file(path, why);
+    const auto text = rt::read_file(path, why, rt::kMaxScriptBytes);
     if (!text) {
         error(fmt::format("{}: error: cannot read the script: {} [E0001]\n", path, why));
         return false;

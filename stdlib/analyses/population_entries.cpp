@@ -229,7 +229,7 @@ AnalysisResult run_rdm(const std::vector<ArgValue>& args, const Params& options)
     r.arrays["condition_labels"] = labels;
     // A model of the user's own, over the same conditions in the same order.
     if (const std::string file = options.text("model"); !file.empty()) {
-        const arma::mat model = rt::load_npy(file);
+        const arma::mat model = rt::load_npy(file, rt::kMaxDataFileBytes);
         if (model.n_rows != c || model.n_cols != c)
             throw std::invalid_argument(fmt::format(
                 "the model RDM {} is {} x {}, but these trials have {} conditions: it must be "

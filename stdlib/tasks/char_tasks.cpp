@@ -313,7 +313,7 @@ struct Corpus {
     Corpus(const Params& p, std::string_view charset) {
         const std::string& path = p.text("file");
         std::string why;
-        const auto bytes = rt::read_file(path, why);
+        const auto bytes = rt::read_file(path, why, rt::kMaxDataFileBytes);
         if (!bytes)
             throw std::runtime_error(fmt::format("corpus: cannot read '{}': {}", path, why));
         const auto length = static_cast<std::size_t>(p.integer("length"));

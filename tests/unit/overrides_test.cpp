@@ -106,3 +106,33 @@ TEST_CASE("a --config file gives the same overrides as tables") {
     CHECK_FALSE(i::parse_config("[a\n", "bad.toml", why));
     CHECK_FALSE(i::parse_config("x = 1979-05-27\n", "date.toml", why));
 }
+
+TEST_CASE(
+    "a path through a field without a value is a diagnostic, and seed and output are "
+    "added once when the script has none") {
+    i::LoadOptions o;
+    std::string why;
+    for (const char* s : {"fit.optimizer.lr.x=1", "seed=3", "output=\"runs/a\"", "seed=4"})
+        o.overrides.push_back(*i::parse_set(s, why));
+    const std::string script =
+        "task m = memory_recall { units = 8, patterns = 2, present = 5 steps, retain = 10 steps }\n"
+        "network n = rnn { units = 8 }\n"
+        "train fit = n on m { loss = -mean(overlap, during: retain),\n"
+        "  optimizer = adam { lr : fixed } }\n";
+    // `lr : fixed` holds modifiers, no value: the path cannot go on through it.
+    const auto l = i::load_text("t.rnn", script, o);
+    REQUIRE_FALSE(l.diagnostics.all().empty());
+    CHECK(first_code(l) == "E0902");
+    CHECK(l.diagnostics.all().front().message.find("'fit.optimizer.lr' is not a block")
+          != std::string::npos);
+    o.overrides.erase(o.overrides.begin());
+    const auto fine =
+        i::load_text("t.rnn", "seed 1\n" + script.substr(0, script.find("optimizer")) + "}\n", o);
+    REQUIRE_MESSAGE(fine.program, i::render_all(fine, false));
+    CHECK(fine.program->seed == 4);
+    const auto added =
+        i::load_text("t.rnn", script.substr(0, script.find("\n  optimizer")) + " }\n", o);
+    REQUIRE_MESSAGE(added.program, i::render_all(added, false));
+    CHECK(added.program->seed == 4);
+    CHECK(added.program->output == "runs/a");
+}
