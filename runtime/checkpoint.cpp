@@ -21,6 +21,7 @@
 #include "runtime/directory.hpp"
 #include "runtime/files.hpp"
 #include "runtime/hash.hpp"
+#include "runtime/toml_input.hpp"
 
 namespace rnn::rt {
 
@@ -360,13 +361,10 @@ Checkpoint Checkpoint::load(const Directory& parent, const std::string& checkpoi
     const auto text = parent.read(index, why, kIndexLimit);
     if (!text)
         throw std::runtime_error(fmt::format("cannot read checkpoint '{}': {}", where, why));
-    toml::table root;
-    try {
-        root = toml::parse(*text, where);
-    } catch (const toml::parse_error& e) {
-        throw std::runtime_error(fmt::format("checkpoint '{}' is not valid TOML (line {}): {}",
-                                             where, e.source().begin.line, e.description()));
-    }
+    auto parsed = parse_toml(*text, where, why, {kIndexLimit});
+    if (!parsed)
+        throw std::runtime_error(fmt::format("checkpoint '{}' is not valid TOML: {}", where, why));
+    const toml::table& root = *parsed;
     const auto bad = [&](const std::string& what) {
         return std::runtime_error(fmt::format("checkpoint '{}': {}", where, what));
     };

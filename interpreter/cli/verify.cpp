@@ -23,6 +23,7 @@
 #include "runtime/files.hpp"
 #include "runtime/hash.hpp"
 #include "runtime/sha256.hpp"
+#include "runtime/toml_input.hpp"
 
 namespace rnn::cli {
 
@@ -176,13 +177,11 @@ std::optional<toml::table> read_toml(const rt::Directory& run, const std::string
                    why);
         return std::nullopt;
     }
-    try {
-        return toml::parse(*text, rel);
-    } catch (const toml::parse_error& e) {
+    auto table = rt::parse_toml(*text, rel, why, {std::uint64_t{64} << 20});
+    if (!table)
         fmt::print(stderr, "rnn verify: '{}' is not a complete run directory: {}: {}\n", dir, rel,
-                   e.description());
-        return std::nullopt;
-    }
+                   why);
+    return table;
 }
 
 // The script of the manifest, unchanged since the run (as are its includes), with the

@@ -9,6 +9,7 @@
 #include "interpreter/paths.hpp"
 #include "runtime/hash.hpp"
 #include "runtime/sha256.hpp"
+#include "runtime/toml_input.hpp"
 
 namespace rnn::interp {
 
@@ -30,11 +31,8 @@ std::string scratch_name(std::uint64_t key) {
 }
 
 std::optional<toml::table> parse_toml(const std::string& text) {
-    try {
-        return toml::parse(text);
-    } catch (const toml::parse_error&) {
-        return std::nullopt;
-    }
+    std::string why;
+    return rt::parse_toml(text, "", why, {kTomlLimit});
 }
 
 // Why the entry folder `dir` is not exactly what its entry.toml says it holds: "" when it

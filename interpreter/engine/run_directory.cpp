@@ -14,6 +14,7 @@
 #include "interpreter/version.hpp"
 #include "runtime/hash.hpp"
 #include "runtime/sha256.hpp"
+#include "runtime/toml_input.hpp"
 
 namespace rnn::interp {
 
@@ -21,9 +22,9 @@ namespace fs = std::filesystem;
 
 DirectoryLock::DirectoryLock(const rt::Directory& cache) {
     if (cache.kind("lock") == rt::Directory::Kind::Other)
-        throw RunDirectoryRefused(fmt::format(
-            "'{}' is not a file rnnlab wrote (a link, a FIFO or a device): remove it",
-            (cache.path() / "lock").string()));
+        throw RunDirectoryRefused(
+            fmt::format("'{}' is not a file rnnlab wrote (a link, a FIFO or a device): remove it",
+                        (cache.path() / "lock").string()));
     fd_ = ::openat(cache.fd(), "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd_ < 0)
         throw std::runtime_error(fmt::format(
@@ -46,11 +47,8 @@ constexpr std::size_t kManifestLimit = std::size_t{64} << 20;
 constexpr std::size_t kMarkLimit = 4096;
 
 std::optional<toml::table> parse_toml(const std::string& text) {
-    try {
-        return toml::parse(text);
-    } catch (const toml::parse_error&) {
-        return std::nullopt;
-    }
+    std::string why;
+    return rt::parse_toml(text, "", why, {kManifestLimit});
 }
 
 // The manifest of a run directory, when it has a readable one.
