@@ -140,6 +140,53 @@ run run tiny.rnn --out full --quiet
 left=$(find full -name '.rnnlab-tmp-*' -o -name '*.partial' -o -name '.staging-*' | head -3)
 [ -z "$left" ] || no "class 11: temporary files stayed: $left"
 
+# 4. Files a script reads: a FIFO or a device is a located error at check time, at once
+# (no hang, no memory exhausted).
+mkdir -p reads && mkfifo reads/pipe.rnn && mkfifo reads/w.npy
+printf 'include "pipe.rnn"\n' > reads/fifo_include.rnn
+printf 'include "%s"\n' "$(realpath --relative-to=reads /dev/zero)" > reads/zero_include.rnn
+sed 's/network n = rnn { units = 4, inputs = 4 }/network n = rnn { units = 4, inputs = 4\n  W_self : init load("w.npy") }/' tiny.rnn > reads/fifo_load.rnn
+for f in fifo_include zero_include fifo_load; do
+  timeout 20 "$rnn" check "reads/$f.rnn" > out.log 2>&1; code=$?
+  [ "$code" = 1 ] || no "class 4: $f exited $code: $(cat out.log)"
+  grep -q "$f.rnn:[0-9]*:[0-9]*" out.log || no "class 4: $f has no location: $(cat out.log)"
+done
+
+# 6. A deeply nested dotted key in --config: an error, no crash.
+python3 -c "print('a' + '.a' * 50000 + ' = 1')" > deep.toml
+run check tiny.rnn --config deep.toml
+[ "$code" = 2 ] || no "class 6: a deep --config exited $code: $(head -c 300 out.log)"
+said "nested more than" "class 6"
+
+# 8. A control character in a sweep index: refused at check time, with a location.
+printf 'seed 1\nfor s in ["a\\nb", "c"] {\n  task m[s] = memory_recall { units = 4, patterns = 1, present = 3 steps, retain = 5 steps }\n}\n' > ctl.rnn
+run check ctl.rnn
+[ "$code" = 1 ] || no "class 8: a newline in a sweep index exited $code: $(cat out.log)"
+said "E0809" "class 8"
+
+# 9. gnuplot: titles, file names and a run folder holding quotes, backquotes, @ and a
+# newline draw their figures and run nothing.
+folder="odd @x '' \`touch PWNED_D\`
+y"
+sed 's|plot history(fit) to "h.png"|plot history(fit, title: "it'"''"'s `touch PWNED_T` @y") to "a@b.png"|' tiny.rnn > quoting.rnn
+run run quoting.rnn --out "$folder" --quiet
+[ "$code" = 0 ] || no "class 9: quoting exited $code: $(cat out.log)"
+[ -f "$folder/a@b.png" ] || no "class 9: a@b.png was not drawn"
+[ -n "$(find . -name 'PWNED*')" ] && no "class 9: a backquote ran a command"
+
+# 10. Two figures sharing a helper file: refused at check time.
+printf '%s\nplot history(fit) to "h.svg"\n' "$(cat tiny.rnn)" > shared.rnn
+run check shared.rnn
+[ "$code" = 1 ] || no "class 10: shared helper files exited $code: $(cat out.log)"
+said "E0719" "class 10"
+
+# 12. Sizes within the ranges but beyond the memory: refused before anything is written.
+sed 's/units = 4/units = 40000/g; s/inputs = 4/inputs = 40000/' tiny.rnn > huge.rnn
+run run huge.rnn --out huge --max-memory 4G
+[ "$code" = 1 ] || no "class 12: units = 40000 exited $code: $(head -c 300 out.log)"
+said "E0630" "class 12"
+[ -e huge ] && no "class 12: a refused run wrote its directory"
+
 snapshot sentinel > sentinel.after
 cmp -s sentinel.before sentinel.after || no "a sentinel file outside every run directory changed: $(diff sentinel.before sentinel.after)"
 [ "$fail" = 0 ] && echo "hostile inputs: every case refused or recovered, nothing outside written"
