@@ -1,17 +1,15 @@
 #include "runtime/sha256.hpp"
 
 #include <array>
-#include <stdexcept>
-
 #include <openssl/evp.h>
+#include <stdexcept>
 
 namespace rnn::rt {
 
 std::string sha256_hex(std::string_view bytes) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int length = 0;
-    if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_sha256(), nullptr)
-        != 1)
+    if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1)
         throw std::runtime_error("SHA-256 failed in libcrypto");
     static constexpr char kHex[] = "0123456789abcdef";
     std::string out;
