@@ -191,7 +191,7 @@ std::optional<RunRequest> recorded_request(const toml::table& manifest) {
     r.file =
         manifest["script"]["absolute"].value_or(manifest["script"]["path"].value_or(std::string()));
     std::string why;
-    const auto text = rt::read_file(r.file, why);
+    const auto text = rt::read_file(r.file, why, rt::kMaxScriptBytes);
     if (!text) {
         fmt::print(stderr, "rnn verify: cannot read the script '{}': {}\n", r.file, why);
         return std::nullopt;
@@ -205,7 +205,7 @@ std::optional<RunRequest> recorded_request(const toml::table& manifest) {
     if (const auto* includes = manifest["script"]["includes"].as_array())
         for (const auto& inc : *includes) {
             const std::string path = inc.at_path("path").value_or(std::string());
-            const auto included = rt::read_file(path, why);
+            const auto included = rt::read_file(path, why, rt::kMaxScriptBytes);
             if (!included
                 || rt::hex64(rt::hash64(*included))
                        != inc.at_path("hash").value_or(std::string())) {
