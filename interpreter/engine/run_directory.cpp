@@ -65,7 +65,8 @@ void require_mark(const rt::Directory& out) {
     if (!text)
         throw RunDirectoryRefused(fmt::format(
             "'{}' is not empty and is not an rnnlab run directory (it has no {} file{}); "
-            "choose another --out",
+            "choose another --out (a run directory written before rnnlab marked its run "
+            "directories has no mark either: remove it to run into it again)",
             out.path().string(), kRunMark, why == "no such file" ? "" : ": " + why));
     const auto mark = parse_toml(*text);
     const auto format = mark ? (*mark)["format"].value<std::int64_t>() : std::nullopt;
