@@ -306,11 +306,9 @@ std::optional<std::string> Directory::read(std::string_view rel, std::string& wh
 
 namespace {
 
-// Removes everything in the open folder fd (not the folder itself), never following links.
-void empty_folder(int fd, const fs::path& where, int depth) {
-    if (depth > Directory::kMaxDepth)
-        throw UnsafeEntry(fmt::format("'{}' is nested more than {} folders deep", where.string(),
-                                      Directory::kMaxDepth));
+// The names in the open folder fd, but '.' and '..', read through a descriptor of its own
+// (a duplicate would share the read position with fd).
+std::vector<std::string> names_in(int fd, const fs::path& where) {
     const int listing = ::openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     DIR* d = listing >= 0 ? ::fdopendir(listing) : nullptr;
     if (d == nullptr) {
@@ -326,18 +324,26 @@ void empty_folder(int fd, const fs::path& where, int depth) {
             names.push_back(name);
     }
     ::closedir(d);
-    for (const auto& name : names) {
-        if (kind_at(fd, name) == Directory::Kind::Folder) {
-            Fd sub(open_folder_at(fd, name));
-            if (sub.fd >= 0)
-                empty_folder(sub.fd, where / name, depth + 1);
-            if (::unlinkat(fd, name.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT)
-                throw std::runtime_error(fmt::format(
-                    "cannot remove '{}': {}", (where / name).string(), system_reason(errno)));
-        } else if (::unlinkat(fd, name.c_str(), 0) != 0 && errno != ENOENT) {
-            throw std::runtime_error(fmt::format("cannot remove '{}': {}", (where / name).string(),
-                                                 system_reason(errno)));
-        }
+    return names;
+}
+
+// Removes the entry `name` of the open folder dirfd (a folder with all it holds), never
+// following a link: a link is removed itself. `where` is its path, for messages.
+void remove_entry(int dirfd, const std::string& name, const fs::path& where, int depth) {
+    if (kind_at(dirfd, name) == Directory::Kind::Folder) {
+        if (depth > Directory::kMaxDepth)
+            throw UnsafeEntry(fmt::format("'{}' is nested more than {} folders deep",
+                                          where.string(), Directory::kMaxDepth));
+        Fd sub(open_folder_at(dirfd, name));
+        if (sub.fd >= 0)
+            for (const auto& inner : names_in(sub.fd, where))
+                remove_entry(sub.fd, inner, where / inner, depth + 1);
+        if (::unlinkat(dirfd, name.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT)
+            throw std::runtime_error(
+                fmt::format("cannot remove '{}': {}", where.string(), system_reason(errno)));
+    } else if (::unlinkat(dirfd, name.c_str(), 0) != 0 && errno != ENOENT) {
+        throw std::runtime_error(
+            fmt::format("cannot remove '{}': {}", where.string(), system_reason(errno)));
     }
 }
 
@@ -352,20 +358,7 @@ void Directory::remove(std::string_view rel) const {
     } catch (const std::runtime_error&) {
         return;  // a folder on the way is missing
     }
-    const Located& at = *found;
-    const int dirfd = at.parent.fd();
-    const std::string target = joined(path_, rel);
-    if (kind_at(dirfd, at.name) == Kind::Folder) {
-        Fd sub(open_folder_at(dirfd, at.name));
-        if (sub.fd >= 0)
-            empty_folder(sub.fd, target, 1);
-        if (::unlinkat(dirfd, at.name.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT)
-            throw std::runtime_error(
-                fmt::format("cannot remove '{}': {}", target, system_reason(errno)));
-    } else if (::unlinkat(dirfd, at.name.c_str(), 0) != 0 && errno != ENOENT) {
-        throw std::runtime_error(
-            fmt::format("cannot remove '{}': {}", target, system_reason(errno)));
-    }
+    remove_entry(found->parent.fd(), found->name, joined(path_, rel), 1);
 }
 
 void Directory::rename(std::string_view from, std::string_view to) const {
@@ -377,22 +370,7 @@ void Directory::rename(std::string_view from, std::string_view to) const {
 }
 
 std::vector<std::string> Directory::list(std::string_view rel) const {
-    const Directory d = folder(rel);
-    const int listing = ::openat(d.fd(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR* dir = listing >= 0 ? ::fdopendir(listing) : nullptr;
-    if (dir == nullptr) {
-        if (listing >= 0)
-            ::close(listing);
-        throw std::runtime_error(
-            fmt::format("cannot list '{}': {}", joined(path_, rel), system_reason(errno)));
-    }
-    std::vector<std::string> names;
-    while (const dirent* e = ::readdir(dir)) {
-        const std::string name = e->d_name;
-        if (name != "." && name != "..")
-            names.push_back(name);
-    }
-    ::closedir(dir);
+    std::vector<std::string> names = names_in(folder(rel).fd(), joined(path_, rel));
     std::sort(names.begin(), names.end());
     return names;
 }
