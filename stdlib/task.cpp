@@ -63,4 +63,24 @@ bool has_label_family(const TaskEntry& task, std::string_view name) {
                           [&](const std::string& n) { return stem(n) != n && stem(n) == name; });
 }
 
+void set_variable(TrialBatch& batch, std::string_view name, arma::uword trial, double value) {
+    auto it = std::find_if(batch.variables.begin(), batch.variables.end(),
+                           [&](const TrialVariable& v) { return v.name == name; });
+    if (it == batch.variables.end()) {
+        batch.variables.push_back(
+            {std::string(name), std::vector<double>(batch.batch, arma::datum::nan)});
+        it = batch.variables.end() - 1;
+    }
+    if (it->values.size() < batch.batch)
+        it->values.resize(batch.batch, arma::datum::nan);
+    it->values.at(trial) = value;
+}
+
+const TrialVariable* find_variable(const TrialBatch& batch, std::string_view name) {
+    for (const auto& v : batch.variables)
+        if (v.name == name)
+            return &v;
+    return nullptr;
+}
+
 }  // namespace rnn::stdlib

@@ -48,6 +48,15 @@ struct Period {
     arma::uword end_of(arma::uword b) const { return per_trial() ? trial_end.at(b) : end; }
 };
 
+// One quantity a task drew for each trial of a batch (perceptual_dm's coherence,
+// integration_memory's onset, sequence_wm's item at each position): one value per trial,
+// in the batch's trial order. An evaluation writes them to trials.csv, and analyses and
+// figures group trials by them (TaskEntry::variables documents each).
+struct TrialVariable {
+    std::string name;
+    std::vector<double> values;
+};
+
 struct TrialBatch {
     arma::fmat inputs;   // input_size x (batch * steps), column t * batch + b
     arma::fmat targets;  // per-trial reference vectors (memory_recall: the clean
@@ -70,7 +79,17 @@ struct TrialBatch {
     // `condition` (sequence_wm: "item1".."itemP", the item at each position, -1 past the
     // sequence's end). One value per trial.
     std::map<std::string, std::vector<long>> labels;
+    // Every variable the task drew for these trials, in the order its entry lists them
+    // (TaskEntry::variables); set_variable() fills them.
+    std::vector<TrialVariable> variables;
 };
+
+// Sets variable `name` of trial `trial` in a batch of `batch.batch` trials (adding the
+// variable, NaN for the trials not set yet, on its first use).
+void set_variable(TrialBatch& batch, std::string_view name, arma::uword trial, double value);
+
+// The variable `name` of a batch, or nullptr.
+const TrialVariable* find_variable(const TrialBatch& batch, std::string_view name);
 
 // Where the random draws of a batch come from. Trial i of a batch draws from its own
 // stream, keyed by (the batch source's key, the trial's index counted over the whole
@@ -129,6 +148,12 @@ struct MetricSpec {
 
 struct NamedDoc {
     std::string name;
+    std::string doc;
+};
+
+struct VariableDoc {
+    std::string name;
+    std::string unit;
     std::string doc;
 };
 
@@ -196,6 +221,9 @@ struct TaskEntry {
     // The categorical labels its trials carry beyond `condition`, which every task's trials
     // carry (TrialBatch::labels); a numbered family by its first member (item1).
     std::vector<NamedDoc> labels;
+    // Every quantity its trials draw (TrialBatch::variables), with its unit ("" for a
+    // category or a count) and one-line doc; a numbered family by its first member.
+    std::vector<VariableDoc> variables;
     // The readout size the task's targets need with these parameters (0: none).
     std::function<long(const Params&)> output_size;
     // The input width of its trials with these parameters (`TASK.inputs` in scripts).
