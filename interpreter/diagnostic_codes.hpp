@@ -146,6 +146,7 @@ namespace rnn::interp {
     X(BadTimePoint, "E0717", "a time point is not PERIOD.start/middle/end[+-N] or a step")         \
     X(UnknownLabel, "E0718", "the task's trials carry no label of this name")                      \
     X(FigureFilesShared, "E0719", "two figures would write one script or data file")               \
+    X(UnknownHistoryColumn, "E0730", "a history's metric is no column the training records")       \
     X(RangeNotWhole, "E0801", "a sweep range needs whole-number bounds")                           \
     X(EmptyRange, "E0802", "a sweep range or list is empty")                                       \
     X(SweepTooLarge, "E0803", "a sweep has more than 100000 instances")                            \
@@ -155,6 +156,8 @@ namespace rnn::interp {
     X(SweepFamilyReference, "E0807", "a sweep family is used where one instance is needed")        \
     X(IndexNotLoopVariable, "E0808", "a definition's index must be loop variables")                \
     X(IndexControlCharacter, "E0809", "an index value holds a control character (a newline, ...)") \
+    X(LoopVariableAsResults, "E0810", "a loop variable is given where results are (use curve)")    \
+    X(NotALoopVariable, "E0811", "over or mean_over names no loop variable of the results' sweep") \
     X(OverrideUnknown, "E0901", "an override (--set, --config) names no definition")               \
     X(OverrideMalformed, "E0902", "an override is not PATH=VALUE or cannot set that path")         \
     X(UnusedDefinition, "W0201", "a task or network is defined but never used")                    \

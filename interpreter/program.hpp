@@ -232,6 +232,9 @@ struct ArgRef {
     std::string label;       // as written, e.g. "fit.W_self"
     std::vector<std::string> members;      // Results: the definitions, in the sweep's order
     std::vector<bool> member_is_analysis;  // Results: per member, analysis or evaluation
+    // The loop values each of `members` was made with (Results), or the definition's own
+    // (one entry: a training given as a member of its family); empty outside sweeps.
+    std::vector<std::vector<stdlib::LoopValue>> loops;
 };
 
 struct AnalyzeDef {

@@ -69,6 +69,15 @@ std::string interpolate(const std::string& text, const Env& env) {
 
 ast::ExprPtr substitute(const Expr& e, const Env& env);
 
+// What `variable` stands for in one instance, as its name and a curve's axis read it.
+stdlib::LoopValue loop_value(const std::string& variable, const Expr& v) {
+    const std::string text = literal_text(v);
+    stdlib::LoopValue out{variable, text.empty() ? "(an expression)" : text, std::nullopt};
+    if (v.kind == K::Number)
+        out.number = v.number;
+    return out;
+}
+
 // A figure in a sweep whose file name uses no loop variable gets the values before its
 // extension (`pca.png` for L = 2 -> `pca_2.png`), so instances never overwrite each other.
 std::string suffixed(const std::string& file, const Env& env) {
@@ -133,14 +142,15 @@ class Expander {
 public:
     explicit Expander(Diagnostics& d) : d_(d) {}
 
-    void statements(const std::vector<ast::Statement>& list, Env& env, const std::string& label,
-                    const ast::Span& where, std::vector<Instance>& out) {
+    void statements(const std::vector<ast::Statement>& list, Env& env,
+                    const std::vector<stdlib::LoopValue>& loops, const ast::Span& where,
+                    std::vector<Instance>& out) {
         for (const auto& s : list) {
             if (failed_)
                 return;
             if (s.kind == ast::Statement::Kind::For) {
-                sweep(s, env, label, out);
-            } else if (auto i = instance(s, env, label)) {
+                sweep(s, env, loops, out);
+            } else if (auto i = instance(s, env, loops)) {
                 out.push_back(std::move(*i));
                 out.back().sweep = where;
             }
@@ -162,7 +172,7 @@ private:
     // The instance of `s` for the current values, or nothing when it cannot be named (the
     // mistake is reported; checking it further would only repeat it).
     std::optional<Instance> instance(const ast::Statement& s, const Env& env,
-                                     const std::string& label) {
+                                     const std::vector<stdlib::LoopValue>& loops) {
         Instance inst;
         ast::Statement& t = inst.statement;
         t.kind = s.kind;
@@ -178,7 +188,8 @@ private:
         if (s.kind == ast::Statement::Kind::Plot && t.file == s.file && !env.empty())
             t.file = suffixed(s.file, env);
         t.file_span = s.file_span;
-        inst.bindings = label;
+        inst.bindings = stdlib::loop_values_text(loops);
+        inst.loops = loops;
         if (!env.empty()
             && (s.kind == ast::Statement::Kind::Seed || s.kind == ast::Statement::Kind::Output)) {
             d_.error(Code::TopLevelOnly, s.keyword_span,
@@ -287,7 +298,7 @@ private:
         return false;
     }
 
-    void sweep(const ast::Statement& s, Env& env, const std::string& label,
+    void sweep(const ast::Statement& s, Env& env, const std::vector<stdlib::LoopValue>& outer,
                std::vector<Instance>& out) {
         // Each loop variable's values; combinations run with the last variable fastest.
         std::vector<std::vector<ast::ExprPtr>> all(s.loops.size());
@@ -329,15 +340,13 @@ private:
         std::vector<std::size_t> at(s.loops.size(), 0);
         const std::size_t base = env.size();
         for (std::size_t c = 0; c < combinations && !failed_; ++c) {
-            std::string here = label;
+            std::vector<stdlib::LoopValue> here = outer;
             for (std::size_t k = 0; k < s.loops.size(); ++k) {
                 const Expr& v = *all[k][at[k]];
                 env.push_back({s.loops[k].first, &v,
                                k < s.loop_spans.size() ? s.loop_spans[k] : s.loops[k].second->span,
                                &uses[k]});
-                const std::string text = literal_text(v);
-                here += fmt::format("{}{} = {}", here.empty() ? "" : ", ", s.loops[k].first,
-                                    text.empty() ? "(an expression)" : text);
+                here.push_back(loop_value(s.loops[k].first, v));
             }
             statements(s.children, env, here, s.keyword_span, out);
             env.resize(base);
@@ -380,7 +389,7 @@ std::vector<Instance> expand_sweeps(const std::vector<ast::Statement>& statement
     Env env;
     Expander expander(diags);
     expander.collect_definitions(statements);
-    expander.statements(statements, env, "", ast::Span{}, out);
+    expander.statements(statements, env, {}, ast::Span{}, out);
     return out;
 }
 

@@ -11,6 +11,7 @@
 
 #include "grammar/ast.hpp"
 #include "interpreter/diagnostics.hpp"
+#include "stdlib/results.hpp"
 
 namespace rnn::interp {
 
@@ -20,6 +21,9 @@ struct Instance {
     std::string family;        // "fit" for fit[3]; "" outside sweeps
     std::string bindings;      // "s = 3, a = tanh"; "" outside sweeps
     ast::Span sweep;           // the innermost enclosing `for`
+    // The value of every enclosing loop variable, outermost first (what `bindings` says):
+    // curve() draws results against them, history() and table() name members by them.
+    std::vector<stdlib::LoopValue> loops;
 };
 
 // The largest number of instances one file may expand to.

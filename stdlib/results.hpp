@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -22,6 +23,21 @@ struct History {
     std::vector<std::vector<double>> rows;
 };
 
+// The value a loop variable of a sweep took for one instance: `n = 64`, `act = tanh`.
+struct LoopValue {
+    std::string variable;          // "n"
+    std::string text;              // as in the instance's name: "64", "0.001", "tanh"
+    std::optional<double> number;  // numeric values; names and strings (tanh) have none
+};
+
+// The loop values of an instance as people read them: "n = 64, act = tanh".
+inline std::string loop_values_text(const std::vector<LoopValue>& loops) {
+    std::string out;
+    for (const auto& l : loops)
+        out += (out.empty() ? "" : ", ") + l.variable + " = " + l.text;
+    return out;
+}
+
 struct MatrixArg {
     std::string label;  // e.g. "fit.W_self"
     arma::fmat value;
@@ -31,6 +47,9 @@ struct TrainingArg {
     std::string label;
     History history;
     const rt::Network<float>* network = nullptr;  // the trained network (fixed points)
+    // A member of a sweep family given whole (history(fit) overlays them): the loop values
+    // it was trained with, for its legend; empty otherwise.
+    std::vector<LoopValue> loops = {};
 };
 
 // Signals recorded by an evaluation: one row per trial, one column per step.
@@ -66,13 +85,15 @@ struct AnalysisArg {
 // One number collected over a sweep: a family of evaluations or analyses (`precision`
 // for precision[1] .. precision[20]) or a single one, with the quantity taken from each
 // (an analysis scalar, or an evaluation metric's mean). One entry per member, in the
-// sweep's order; `index` is the member's index text ("1", "0.5, tanh").
+// sweep's order; `index` is the member's index text ("1", "0.5, tanh"), `loops` the
+// values every loop variable of its sweep took for it (empty outside sweeps).
 struct ResultsArg {
     std::string label;     // as written, e.g. "precision.error_mean"
     std::string quantity;  // e.g. "error_mean"
     std::vector<std::string> members;
     std::vector<std::string> index;
     std::vector<double> values;
+    std::vector<std::vector<LoopValue>> loops = {};
 };
 
 // One trial of a task, as the network sees it: inputs (channels x steps), the readout's
@@ -119,6 +140,9 @@ struct ArgSpec {
     bool activity = false;
     // Analysis arguments: the analyses whose results it reads, by entry name (empty: any).
     std::vector<std::string> analyses = {};
+    // Training arguments: a sweep family is taken too, as one argument per member in the
+    // sweep's order, each with its loop values (history overlays them).
+    bool family = false;
 
     bool accepts(std::string_view analysis) const {
         return analyses.empty()

@@ -32,6 +32,10 @@ std::string_view param_type_name(ParamType t) {
             return "list of whole numbers";
         case ParamType::File:
             return "file name";
+        case ParamType::LoopVariable:
+            return "loop variable";
+        case ParamType::HistoryColumn:
+            return "history column";
     }
     return "?";
 }

@@ -41,6 +41,11 @@ enum class ParamType {
     // anything but a readable regular file and stores the resolved path (a string); tasks
     // put the file's content hash into their node key, so a changed file re-runs.
     File,
+    // A name written bare that the entry's arguments define, checked against them before
+    // anything runs: a loop variable of the sweep that made the results argument
+    // (curve's `over: n`), or a column of the training argument's history (`metric: loss`).
+    LoopVariable,
+    HistoryColumn,
 };
 
 std::string_view param_type_name(ParamType t);

@@ -21,6 +21,33 @@ void nothing_named(Context& c, const Expr& e, const std::string& name, bool fami
                   suggestion(name, c.names_to_suggest(std::nullopt, families)));
 }
 
+// The loop variables of the sweeps in the file, in order of first appearance.
+std::vector<std::string> loop_variables(const Context& c) {
+    std::vector<std::string> out;
+    for (const auto& i : c.instances)
+        for (const auto& l : i.loops)
+            if (std::find(out.begin(), out.end(), l.variable) == out.end())
+                out.push_back(l.variable);
+    return out;
+}
+
+// `scatter(n, test.accuracy_mean)` with `n` a loop variable: results are drawn against a
+// loop variable by curve, which this says (true after reporting).
+bool loop_variable_as_results(Context& c, const Expr& e, const std::string& name,
+                              const stdlib::ArgSpec& spec) {
+    const std::vector<std::string> loops = loop_variables(c);
+    if (std::find(loops.begin(), loops.end(), name) == loops.end())
+        return false;
+    c.diags.error(Code::LoopVariableAsResults, e.span,
+                  fmt::format("'{}' is a loop variable, not results: '{}' expects the results of "
+                              "evaluations or analyses",
+                              name, spec.name),
+                  fmt::format("draw results against a loop variable with curve: plot "
+                              "curve(test.accuracy_mean, over: {})",
+                              name));
+    return true;
+}
+
 // An analysis read by another must come first in the file, so the graph has no cycles
 // and a reader finds what an analysis reads above it.
 bool analysis_before(Context& c, const std::string& name, const ast::Span& where) {
@@ -93,7 +120,8 @@ std::optional<ArgRef> results_argument(Context& c, const Expr& e, const stdlib::
     else if (const auto f = c.families.find(parts[0]); f != c.families.end())
         r.members = f->second;
     else {
-        nothing_named(c, e, parts[0], true);
+        if (!loop_variable_as_results(c, e, parts[0], spec))
+            nothing_named(c, e, parts[0], true);
         return std::nullopt;
     }
     std::vector<std::string> common;
@@ -101,6 +129,7 @@ std::optional<ArgRef> results_argument(Context& c, const Expr& e, const stdlib::
         const std::string& m = r.members[i];
         c.used.insert(m);
         const Declared* decl = c.lookup(m);
+        r.loops.push_back(decl->instance->loops);
         if (decl->kind != SK::Analyze && decl->kind != SK::Evaluate) {
             c.diags.error(Code::ArgumentKind, e.span,
                           fmt::format("'{}' expects results (of evaluations or analyses), but "
@@ -203,6 +232,33 @@ bool analysis_accepted(Context& c, const Expr& e, const stdlib::ArgSpec& spec, c
     return false;
 }
 
+// `fit` naming a sweep family where the spec takes one (history overlays them): one
+// argument per member, in the sweep's order, each with its loop values; nothing when
+// `e` names no family (then it is checked as one argument).
+std::optional<std::vector<ArgRef>> family_arguments(Context& c, const Expr& e,
+                                                    const stdlib::ArgSpec& spec, bool& ok) {
+    const std::string text = dotted(e);
+    const auto f = c.families.find(text);
+    if (!spec.family || text.empty() || f == c.families.end() || c.lookup(text) != nullptr)
+        return std::nullopt;
+    std::vector<ArgRef> out;
+    c.used.insert(text);
+    for (const std::string& m : f->second) {
+        Expr member;
+        member.kind = ast::Expr::Kind::Name;
+        member.text = m;
+        member.span = e.span;
+        auto r = argument(c, member, spec);
+        if (!r) {
+            ok = false;
+            return out;
+        }
+        r->loops = {c.lookup(m)->instance->loops};
+        out.push_back(std::move(*r));
+    }
+    return out;
+}
+
 }  // namespace
 
 std::optional<ArgRef> argument(Context& c, const Expr& e, const stdlib::ArgSpec& spec) {
@@ -289,7 +345,9 @@ bool call(Context& c, const Expr& e, const Entry& entry, std::vector<ArgRef>& ar
             continue;
         }
         ++positional;
-        if (auto r = argument(c, *e.items[i], entry.args[slot]))
+        if (auto members = family_arguments(c, *e.items[i], entry.args[slot], ok))
+            args.insert(args.end(), members->begin(), members->end());
+        else if (auto r = argument(c, *e.items[i], entry.args[slot]))
             args.push_back(*r);
         else
             ok = false;

@@ -4,6 +4,7 @@
 
 #include "interpreter/check/arguments.hpp"
 #include "interpreter/check/expressions.hpp"
+#include "interpreter/check/sweep_options.hpp"
 #include "interpreter/check/task_options.hpp"
 #include "interpreter/paths.hpp"
 #include "stdlib/figures/figure_files.hpp"
@@ -85,7 +86,8 @@ void check_plot(Context& c, const ast::Statement& s) {
     p.file = s.file;
     const bool called = call(c, e, *entry, p.args, p.options);
     const bool ok = figure_file_ok(c, s) && figure_files_free(c, s, *entry, p.args.size());
-    if (called && ok && task_options_ok(c, e, p.args, entry->schema, p.options))
+    if (called && ok && task_options_ok(c, e, p.args, entry->schema, p.options)
+        && sweep_options_ok(c, e, p.args, entry->schema, p.options))
         c.program.plots.push_back(std::move(p));
 }
 

@@ -256,6 +256,11 @@ struct ValueCheck {
                     return stdlib::Value{std::move(*path)};
                 return std::nullopt;
             }
+            case T::LoopVariable:
+            case T::HistoryColumn:  // what the name names: sweep_options.hpp
+                if (e.kind != K::Name)
+                    return wrong_type(e);
+                return stdlib::Value{e.text};
             case T::Choice:
                 return choice(e);
             case T::Draw:

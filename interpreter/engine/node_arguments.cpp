@@ -11,7 +11,7 @@ namespace {
 // One number per member of a Results argument: an analysis scalar, or the mean of an
 // evaluation's metric over its trials.
 stdlib::ResultsArg results(const NodeResults& done, const ArgRef& a) {
-    stdlib::ResultsArg r{a.label, a.member, a.members, {}, {}};
+    stdlib::ResultsArg r{a.label, a.member, a.members, {}, {}, a.loops};
     for (std::size_t m = 0; m < a.members.size(); ++m) {
         const std::string& name = a.members[m];
         const std::size_t open = name.find('[');
@@ -50,7 +50,9 @@ std::vector<stdlib::ArgValue> node_arguments(const Program& program, const NodeR
                 break;
             case ArgRef::Kind::Training: {
                 const TrainedNetwork& t = done.trained_of(a.definition);
-                out.emplace_back(stdlib::TrainingArg{a.label, t.history, &t.net});
+                out.emplace_back(stdlib::TrainingArg{
+                    a.label, t.history, &t.net,
+                    a.loops.empty() ? std::vector<stdlib::LoopValue>{} : a.loops.front()});
                 break;
             }
             case ArgRef::Kind::Analysis: {

@@ -149,6 +149,10 @@ std::string args_text(const std::vector<ArgRef>& args, const stdlib::Schema& sch
                 out += m + " ";
             out += "),";
         }
+        // The loop values members are drawn against and named by (curve, table, history):
+        // renaming a loop variable changes the results.
+        for (const auto& member : a.loops)
+            out += "{" + stdlib::loop_values_text(member) + "}";
     }
     return out + ";" + params_text(schema, options, files_key);
 }

@@ -186,7 +186,9 @@ void Session::show(const std::string& what) {
             say(params_lines(an->second.options));
     }
     query(what);
-    if (!q->members.empty() || defined_only)
+    // An analysis's or evaluation's results list their shapes already.
+    if (!q->members.empty() || defined_only || kind == ast::Statement::Kind::Analyze
+        || kind == ast::Statement::Kind::Evaluate)
         return;
     show_shapes(kind, q->name);
 }
@@ -194,20 +196,15 @@ void Session::show(const std::string& what) {
 void Session::show_shapes(ast::Statement::Kind kind, const std::string& name) {
     // The shapes of what the node wrote: a network's tensors, an evaluation's signals
     // (trials x steps), an analysis's arrays.
+    const fs::path dir = opt_.out_dir / node_directory(name);
     std::vector<std::string> shapes;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(opt_.out_dir / node_directory(name), ec)) {
-        const std::string file = e.path().filename().string();
-        if (e.path().extension() != ".npy" || file.ends_with(".raw.npy"))
-            continue;
+    for (const auto& array : repl::array_names(dir)) {
         try {
-            const arma::mat m = rt::load_npy(e.path());
-            shapes.push_back(
-                fmt::format("{} {} x {}", e.path().stem().string(), m.n_rows, m.n_cols));
+            const arma::mat m = rt::load_npy(dir / (array + ".npy"));
+            shapes.push_back(fmt::format("{} {} x {}", array, m.n_rows, m.n_cols));
         } catch (const std::exception&) {
         }
     }
-    std::sort(shapes.begin(), shapes.end());
     if (!shapes.empty())
         say(fmt::format("  {}: {}\n",
                         kind == ast::Statement::Kind::Evaluate  ? "signals (trials x steps)"

@@ -86,6 +86,18 @@ std::string tensor_summary(const std::string& label, const arma::mat& m) {
     return out;
 }
 
+std::vector<std::string> array_names(const std::filesystem::path& dir) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+        const std::string file = e.path().filename().string();
+        if (e.path().extension() == ".npy" && !file.ends_with(".raw.npy"))
+            out.push_back(e.path().stem().string());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 std::string params_lines(const stdlib::Params& p) {
     std::string out;
     std::size_t width = 0;

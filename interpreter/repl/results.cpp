@@ -106,20 +106,63 @@ void Session::query(const std::string& text) {
         say(definition_text(p, q->name));
         return;
     }
-    if (!q->members.empty() && kind != K::Train && kind != K::Alter) {
-        error(fmt::format("'{}' is an {}: only trained networks have tensors\n", q->name,
-                          ast::statement_keyword(kind)));
-        return;
-    }
     if (kind == K::Train && !q->members.empty() && show_checkpointed(q->name, q->members, text))
         return;
     if (!run_for(repl::definition_label(kind, q->name)))
         return;
     const fs::path dir = opt_.out_dir / node_directory(q->name);
-    if (!q->members.empty())
+    if (q->members.empty())
+        show_results(kind, q->name, dir);
+    else if (kind == K::Train || kind == K::Alter)
         show_tensor(q->name, q->members, text, dir);
     else
-        show_results(kind, q->name, dir);
+        show_output(q->name, q->members, text, dir);
+}
+
+void Session::show_output(const std::string& name, const std::vector<std::string>& members,
+                          const std::string& text, const fs::path& dir) {
+    // Scalar names may hold dots (a table's `test.accuracy_mean.mean`): the rest of the
+    // request is one name.
+    std::string output;
+    for (const auto& m : members)
+        output += (output.empty() ? "" : ".") + m;
+    const auto metrics = read_metrics();
+    if (!metrics)
+        return;
+    const toml::table* table = (*metrics)[name].as_table();
+    if (table != nullptr)
+        if (const auto v = (*table)[output].value<double>()) {
+            say(fmt::format("{} = {}\n", text, number_text(*v)));
+            return;
+        }
+    std::error_code ec;
+    const fs::path npy = dir / (output + ".npy");
+    if (output.find('/') != std::string::npos || !fs::is_regular_file(npy, ec)) {
+        std::vector<std::string> outputs = repl::array_names(dir);
+        if (table != nullptr)
+            for (const auto& [k, v] : *table)
+                if (v.is_number())
+                    outputs.emplace_back(k.str());
+        std::sort(outputs.begin(), outputs.end());
+        const std::string s = suggestion(output, outputs);
+        error(fmt::format("'{}' has no result '{}'{}\n", name, output, s.empty() ? "" : "; " + s));
+        return;
+    }
+    try {
+        say(tensor_summary(text, rt::load_npy(npy)));
+    } catch (const std::exception& e) {
+        error(fmt::format("cannot read {}: {}\n", text, e.what()));
+    }
+}
+
+std::optional<toml::table> Session::read_metrics() {
+    const fs::path path = opt_.out_dir / "metrics.toml";
+    std::string why;
+    const auto text = rt::read_file(path, why);
+    auto metrics = text ? rt::parse_toml(*text, path.string(), why) : std::nullopt;
+    if (!metrics)
+        error(fmt::format("cannot read the results: {}\n", why));
+    return metrics;
 }
 
 void Session::show_tensor(const std::string& name, const std::vector<std::string>& members,
@@ -136,11 +179,7 @@ void Session::show_tensor(const std::string& name, const std::vector<std::string
         if (members.size() == 2 && fs::exists(dir / (members[0] + ".npy"), ec))
             file = members[0];  // unconstrained: the raw value is the effective one
         else {
-            std::vector<std::string> tensors;
-            for (const auto& e : fs::directory_iterator(dir, ec))
-                if (e.path().extension() == ".npy" && e.path().stem().extension() != ".raw")
-                    tensors.push_back(e.path().stem().string());
-            std::sort(tensors.begin(), tensors.end());
+            const std::vector<std::string> tensors = repl::array_names(dir);
             const std::string s = suggestion(members[0], tensors);
             error(fmt::format("'{}' has no tensor '{}'{}\n", name, members[0],
                               s.empty() ? "" : "; " + s));
@@ -156,19 +195,17 @@ void Session::show_tensor(const std::string& name, const std::vector<std::string
 
 void Session::show_results(ast::Statement::Kind kind, const std::string& name,
                            const fs::path& dir) {
-    const fs::path path = opt_.out_dir / "metrics.toml";
-    std::string why;
-    const auto text = rt::read_file(path, why);
-    const auto metrics = text ? rt::parse_toml(*text, path.string(), why) : std::nullopt;
-    if (!metrics) {
-        error(fmt::format("cannot read the results: {}\n", why));
+    const auto metrics = read_metrics();
+    if (!metrics)
         return;
-    }
     if (const auto* t = (*metrics)[name].as_table())
         say(repl::definition_label(kind, name) + "\n" + result_table(*t));
     if (kind == ast::Statement::Kind::Train)
         if (const auto line = last_epoch(dir / "history.csv"))
             say(*line);
+    // An analysis's arrays and an evaluation's signals, each asked for as NAME.ARRAY.
+    if (kind == ast::Statement::Kind::Analyze || kind == ast::Statement::Kind::Evaluate)
+        show_shapes(kind, name);
 }
 
 bool Session::show_checkpointed(const std::string& name, const std::vector<std::string>& members,

@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include <toml++/toml.h>
+
 #include "grammar/ast.hpp"
 #include "grammar/parser.hpp"
 #include "interpreter/load.hpp"
@@ -91,9 +93,16 @@ private:
     // `name`, from the node's folder `dir`.
     void show_tensor(const std::string& name, const std::vector<std::string>& members,
                      const std::string& text, const std::filesystem::path& dir);
-    // A node's metrics as a table (and a training's last epoch from its history).
+    // A node's metrics as a table (a training's last epoch from its history, an analysis's
+    // arrays and an evaluation's signals with their shapes).
     void show_results(ast::Statement::Kind kind, const std::string& name,
                       const std::filesystem::path& dir);
+    // One output of an analysis or evaluation (`fps.spectral_radius`, `test.error`): a
+    // scalar of metrics.toml as `NAME = value`, an array's shape, summary and corner.
+    void show_output(const std::string& name, const std::vector<std::string>& members,
+                     const std::string& text, const std::filesystem::path& dir);
+    // The run directory's metrics.toml; nullopt after saying why it cannot be read.
+    std::optional<toml::table> read_metrics();
     void show(const std::string& what);
     // The shapes of what the node `name` wrote.
     void show_shapes(ast::Statement::Kind kind, const std::string& name);

@@ -2,42 +2,11 @@
 
 #include <limits>
 
-#include <fmt/format.h>
-
 namespace rnn::interp {
-
-namespace {
-
-std::string val_prefix(long level) {
-    return level > 0 ? fmt::format("val{}_", level) : std::string("val_");
-}
-
-}  // namespace
 
 std::vector<long> validated_levels(const stdlib::TaskInstance& task) {
     const std::vector<long> levels = task.levels();
     return levels.empty() ? std::vector<long>{0} : levels;
-}
-
-std::vector<std::string> history_columns(const TrainDef& def,
-                                         const std::vector<stdlib::MetricSpec>& metrics,
-                                         const std::vector<long>& validated) {
-    std::vector<std::string> columns = {"epoch", "loss"};
-    for (const auto& t : def.loss)
-        columns.push_back(t.name);
-    for (const auto& m : metrics)
-        columns.push_back(m.name);
-    // Validation: the loss and metrics on fresh trials at every level (one set of columns
-    // for tasks without levels); NaN in the epochs without a validation.
-    if (def.validate_every > 0)
-        for (const long level : validated) {
-            columns.push_back(val_prefix(level) + "loss");
-            for (const auto& m : metrics)
-                columns.push_back(val_prefix(level) + m.name);
-        }
-    if (def.curriculum)
-        columns.push_back("level");
-    return columns;
 }
 
 std::vector<double> history_row(const TrainDef& def, const std::vector<stdlib::MetricSpec>& metrics,

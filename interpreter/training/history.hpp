@@ -1,11 +1,12 @@
-// The layout of a training's history (one row per epoch): epoch, loss, the loss terms, the
-// task's metrics, with validation the loss and metrics per validated level, and with a
-// curriculum the level trained.
+// The rows of a training's history (one per epoch), in the layout of its columns
+// (interpreter/history_columns.hpp: epoch, loss, the loss terms, the task's metrics, with
+// validation the loss and metrics per validated level, and with a curriculum the level).
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "interpreter/history_columns.hpp"
 #include "interpreter/program.hpp"
 #include "interpreter/training/epoch_record.hpp"
 #include "stdlib/task.hpp"
@@ -14,10 +15,6 @@ namespace rnn::interp {
 
 // The levels a validation runs: the task's levels, or one (0) for a task without levels.
 std::vector<long> validated_levels(const stdlib::TaskInstance& task);
-
-std::vector<std::string> history_columns(const TrainDef& def,
-                                         const std::vector<stdlib::MetricSpec>& metrics,
-                                         const std::vector<long>& validated);
 
 // The row of epoch `epoch` (from 0): the epoch's means, its validations (null in an epoch
 // without one: NaN for each of `validated` levels) and the level it trained.

@@ -35,6 +35,57 @@ std::string number(double v) {
     return fmt::format("{:.9g}", v);
 }
 
+// A CSV cell holding exactly `s`: quoted (quotes doubled) when it holds a comma, a quote
+// or a line break.
+std::string csv_cell(const std::string& s) {
+    if (s.find_first_of(",\"\r\n") == std::string::npos)
+        return s;
+    std::string out = "\"";
+    for (const char c : s)
+        out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+// One CSV line of `cells`.
+std::string csv_line(const std::vector<std::string>& cells) {
+    std::string out;
+    for (std::size_t i = 0; i < cells.size(); ++i)
+        out += (i ? "," : "") + csv_cell(cells[i]);
+    return out + "\n";
+}
+
+// The loop variables of the members, in order of first appearance, and each row's values:
+// the loop values of the first member with the row's index.
+struct RowLoops {
+    std::vector<std::string> variables;
+    std::vector<std::vector<const LoopValue*>> values;  // [row][variable], nullptr: none
+};
+
+RowLoops row_loops(const std::vector<ArgValue>& args, const std::vector<std::string>& rows) {
+    RowLoops out;
+    out.values.assign(rows.size(), {});
+    for (const auto& a : args) {
+        const auto& col = std::get<ResultsArg>(a);
+        for (std::size_t k = 0; k < col.loops.size() && k < col.index.size(); ++k) {
+            const auto row = static_cast<std::size_t>(
+                std::find(rows.begin(), rows.end(), col.index[k]) - rows.begin());
+            for (const auto& l : col.loops[k]) {
+                auto v = std::find(out.variables.begin(), out.variables.end(), l.variable);
+                if (v == out.variables.end())
+                    v = out.variables.insert(v, l.variable);
+                const auto at = static_cast<std::size_t>(v - out.variables.begin());
+                auto& cells = out.values[row];
+                cells.resize(std::max(cells.size(), at + 1), nullptr);
+                if (cells[at] == nullptr)
+                    cells[at] = &l;
+            }
+        }
+    }
+    for (auto& cells : out.values)
+        cells.resize(out.variables.size(), nullptr);
+    return out;
+}
+
 AnalysisResult run_table(const std::vector<ArgValue>& args, const Params&) {
     // Rows: the members' indices in order of first appearance over the columns.
     std::vector<std::string> rows;
@@ -46,10 +97,18 @@ AnalysisResult run_table(const std::vector<ArgValue>& args, const Params&) {
     arma::mat values(rows.size(), cols);
     values.fill(arma::datum::nan);
     AnalysisResult r;
-    std::string csv = "index";
+    // The loop variables are columns of their own; a loop variable named `index` replaces
+    // the index column, which would otherwise be written twice.
+    const RowLoops loops = row_loops(args, rows);
+    const bool index_column =
+        std::find(loops.variables.begin(), loops.variables.end(), "index") == loops.variables.end();
+    std::vector<std::string> head;
+    if (index_column)
+        head.push_back("index");
+    head.insert(head.end(), loops.variables.begin(), loops.variables.end());
     for (std::size_t c = 0; c < cols; ++c) {
         const auto& col = std::get<ResultsArg>(args[c]);
-        csv += "," + col.label;
+        head.push_back(col.label);
         for (std::size_t k = 0; k < col.index.size(); ++k) {
             const auto row = static_cast<arma::uword>(
                 std::find(rows.begin(), rows.end(), col.index[k]) - rows.begin());
@@ -59,17 +118,28 @@ AnalysisResult run_table(const std::vector<ArgValue>& args, const Params&) {
         r.scalars[col.label + ".mean"] = arma::mean(v);
         r.scalars[col.label + ".std"] = v.n_elem > 1 ? arma::stddev(v) : 0.0;
     }
-    csv += "\n";
+    std::string csv = csv_line(head);
     std::string toml;
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        csv += rows[i];
-        toml += "[[row]]\nindex = " + toml_string(rows[i]) + "\n";
+        std::vector<std::string> cells;
+        toml += "[[row]]\n";
+        if (index_column) {
+            cells.push_back(rows[i]);
+            toml += "index = " + toml_string(rows[i]) + "\n";
+        }
+        for (std::size_t k = 0; k < loops.variables.size(); ++k) {
+            const LoopValue* l = loops.values[i][k];
+            cells.push_back(l ? l->text : std::string());
+            if (l)
+                toml += toml_string(l->variable) + " = "
+                        + (l->number ? number(*l->number) : toml_string(l->text)) + "\n";
+        }
         for (std::size_t c = 0; c < cols; ++c) {
-            csv += "," + number(values(i, c));
+            cells.push_back(number(values(i, c)));
             toml += toml_string(std::get<ResultsArg>(args[c]).label) + " = " + number(values(i, c))
                     + "\n";
         }
-        csv += "\n";
+        csv += csv_line(cells);
         toml += "\n";
     }
     r.scalars["rows"] = static_cast<double>(rows.size());
@@ -86,8 +156,9 @@ const AnalysisEntry& table_entry() {
         AnalysisEntry e;
         e.name = "table";
         e.doc =
-            "One row per member of a sweep, one column per quantity (an analysis result or an "
-            "evaluation metric's mean), written as table.csv and table.toml.";
+            "One row per member of a sweep: its index, a column per loop variable of the sweep "
+            "(n, seed, ...), and a column per quantity (an analysis result or an evaluation "
+            "metric's mean), written as table.csv and table.toml.";
         e.args = {{"quantity", ArgKind::Results,
                    "a sweep's results and what to read from them, e.g. corr.cosine or "
                    "precision.error_mean",

@@ -8,14 +8,18 @@
 #include "stdlib/entry_list.hpp"
 #include "stdlib/figures/figure_files.hpp"
 #include "stdlib/figures/gnuplot.hpp"
+#include "stdlib/figures/history_overlay.hpp"
 
 namespace rnn::stdlib {
 
 namespace {
 
-// history(fit): every loss term and every metric per epoch, in two panels.
+// history(fit): every loss term and every metric per epoch, in two panels; one metric of
+// one training, or of every member of a family, in one (history_overlay.hpp).
 FigureScript draw_history(const std::vector<ArgValue>& args, const Params& options,
                           const std::string& stem) {
+    if (args.size() > 1 || options.has("metric"))
+        return draw_history_overlay(args, options, stem);
     const auto& train = std::get<TrainingArg>(args.at(0));
     const History& h = train.history;
     FigureScript fig;
@@ -226,9 +230,28 @@ const FigureEntry& history_figure_entry() {
     static const FigureEntry entry = [] {
         FigureEntry e;
         e.name = "history";
-        e.doc = "Loss terms and training metrics per epoch of a training.";
-        e.args = {{"training", ArgKind::Training, "a train definition, e.g. fit"}};
-        e.schema.params = {title_param()};
+        e.doc =
+            "Loss terms and training metrics per epoch of a training; with metric, that column "
+            "alone; of a sweep family, that column (loss unless told) of every member, "
+            "overlaid.";
+        e.args = {{"training",
+                   ArgKind::Training,
+                   "a train definition, e.g. fit, or a sweep family of them (overlaid, each "
+                   "named by its loop values)",
+                   false,
+                   false,
+                   {},
+                   true}};
+        ParamSpec metric{"metric",
+                         ParamType::HistoryColumn,
+                         std::nullopt,
+                         std::nullopt,
+                         std::nullopt,
+                         "",
+                         "the history column to draw (loss, a loss term, a metric, val_...); "
+                         "a family draws loss unless told"};
+        metric.optional = true;
+        e.schema.params = {title_param(), metric};
         e.script = draw_history;
         return e;
     }();

@@ -1,7 +1,9 @@
 // Figures of results collected over a sweep (docs/figures.md): one quantity against
-// others, one point per member.
+// others, one point per member (scatter), or against a loop variable of the sweep, with
+// the mean and spread over another (curve).
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -133,6 +135,192 @@ FigureScript draw_scatter(const std::vector<ArgValue>& args, const Params& optio
     return fig;
 }
 
+// ---- curve(results, over: n, mean_over: s) ---------------------------------------------
+
+// The value of `variable` for one member; an error naming the member when it has none
+// (the checker lets only loop variables common to every member through).
+const LoopValue& loop_value_of(const ResultsArg& r, std::size_t member,
+                               const std::string& variable) {
+    if (member < r.loops.size())
+        for (const auto& l : r.loops[member])
+            if (l.variable == variable)
+                return l;
+    throw std::runtime_error(fmt::format("curve: member {} of '{}' has no loop variable '{}'",
+                                         r.members.at(member), r.label, variable));
+}
+
+// The results of a curve arranged for drawing: one row per value of `over` (ascending when
+// every value is a number, else in the sweep's order), one series per combination of the
+// other loop variables (neither over nor mean_over), and in each cell the values of the
+// members that fall there (one, or one per value of mean_over).
+struct CurveData {
+    bool numeric = true;
+    std::vector<std::string> x_text;
+    std::vector<double> x;
+    std::vector<std::string> series;  // legends, "act = tanh"; one "" without other variables
+    std::vector<std::vector<std::vector<double>>> cells;  // [x][series] -> values
+};
+
+CurveData curve_data(const ResultsArg& r, const std::string& over, const std::string& mean_over) {
+    CurveData d;
+    std::vector<std::size_t> row_of, series_of;
+    for (std::size_t m = 0; m < r.values.size(); ++m) {
+        const LoopValue& at = loop_value_of(r, m, over);
+        d.numeric = d.numeric && at.number.has_value();
+        auto x = std::find(d.x_text.begin(), d.x_text.end(), at.text);
+        if (x == d.x_text.end()) {
+            d.x_text.push_back(at.text);
+            d.x.push_back(at.number.value_or(0.0));
+            x = d.x_text.end() - 1;
+        }
+        row_of.push_back(static_cast<std::size_t>(x - d.x_text.begin()));
+        std::vector<LoopValue> rest = m < r.loops.size() ? r.loops[m] : std::vector<LoopValue>{};
+        std::erase_if(rest, [&](const LoopValue& l) {
+            return l.variable == over || l.variable == mean_over;
+        });
+        const std::string legend = loop_values_text(rest);
+        auto s = std::find(d.series.begin(), d.series.end(), legend);
+        if (s == d.series.end())
+            s = d.series.insert(d.series.end(), legend);
+        series_of.push_back(static_cast<std::size_t>(s - d.series.begin()));
+    }
+    std::vector<std::size_t> order(d.x.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    if (d.numeric)
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t a, std::size_t b) { return d.x[a] < d.x[b]; });
+    std::vector<std::size_t> rank(order.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        rank[order[i]] = i;
+    std::vector<std::string> text(order.size());
+    std::vector<double> x(order.size());
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        text[i] = d.x_text[order[i]];
+        x[i] = d.numeric ? d.x[order[i]] : static_cast<double>(i + 1);
+    }
+    d.x_text = std::move(text);
+    d.x = std::move(x);
+    d.cells.assign(d.x.size(), std::vector<std::vector<double>>(d.series.size()));
+    for (std::size_t m = 0; m < r.values.size(); ++m)
+        if (std::isfinite(r.values[m]))
+            d.cells[rank[row_of[m]]][series_of[m]].push_back(r.values[m]);
+    return d;
+}
+
+// Mean, spread (the standard deviation with ddof 1, or the standard error of the mean) and
+// count of one cell; NaN for an empty cell, spread 0 for a single value.
+std::array<double, 3> cell_summary(const std::vector<double>& v, bool standard_error) {
+    const auto n = static_cast<double>(v.size());
+    if (v.empty())
+        return {arma::datum::nan, arma::datum::nan, 0.0};
+    double mean = 0.0;
+    for (const double x : v)
+        mean += x / n;
+    double ss = 0.0;
+    for (const double x : v)
+        ss += (x - mean) * (x - mean);
+    const double sd = v.size() > 1 ? std::sqrt(ss / (n - 1.0)) : 0.0;
+    return {mean, standard_error ? sd / std::sqrt(n) : sd, n};
+}
+
+// The data file: the x value (a category's position for text values), then per series its
+// value, or with mean_over its mean, spread and count.
+std::string curve_table(const CurveData& d, const std::string& over, bool averaged,
+                        bool standard_error) {
+    std::vector<std::string> columns = {over};
+    for (const auto& s : d.series) {
+        const std::string name = s.empty() ? std::string("value") : column_name(s);
+        if (averaged)
+            for (const char* part : {"_mean", standard_error ? "_sem" : "_std", "_n"})
+                columns.push_back(name + part);
+        else
+            columns.push_back(name);
+    }
+    const arma::uword per = averaged ? 3 : 1;
+    arma::mat rows(d.x.size(), 1 + per * d.series.size());
+    for (std::size_t i = 0; i < d.x.size(); ++i) {
+        rows(i, 0) = d.x[i];
+        for (std::size_t s = 0; s < d.series.size(); ++s) {
+            const auto sum = cell_summary(d.cells[i][s], standard_error);
+            for (arma::uword k = 0; k < per; ++k)
+                rows(i, 1 + per * s + k) = sum[k];
+        }
+    }
+    std::string text;
+    if (!d.numeric) {  // which category each position stands for
+        text = "# " + column_name(over) + " values:";
+        for (std::size_t i = 0; i < d.x_text.size(); ++i)
+            text += fmt::format(" {}={}", i + 1, column_name(d.x_text[i]));
+        text += "\n";
+    }
+    return text + data_table(columns, rows);
+}
+
+// One series' plot clause: points and lines (numeric x) or points (categories), with error
+// bars or a band for the spread when averaged; categories' series side by side.
+std::string curve_series(const CurveData& d, const std::string& file, std::size_t s, bool averaged,
+                         bool band, const std::string& title) {
+    const std::size_t per = averaged ? 3 : 1;
+    const std::size_t y = 2 + per * s;
+    const std::string colour = line_colour(s + 1);
+    const double shift =
+        d.numeric
+            ? 0.0
+            : 0.08 * (static_cast<double>(s) - 0.5 * static_cast<double>(d.series.size() - 1));
+    const std::string x = shift == 0.0 ? "1" : fmt::format("($1{:+.3g})", shift);
+    const std::string style = d.numeric ? "linespoints" : "points";
+    if (!averaged)
+        return fmt::format("{} using {}:{} with {} pt 7 ps 1.2 lw 1.5 {} title {}",
+                           gnuplot_file(file), x, y, style, colour, title);
+    if (band && d.numeric)
+        return fmt::format(
+            "{0} using 1:(${1}-${2}):(${1}+${2}) with filledcurves fs transparent solid 0.2 "
+            "noborder {3} notitle, {0} using 1:{1} with linespoints pt 7 ps 1.2 lw 1.5 {3} "
+            "title {4}",
+            gnuplot_file(file), y, y + 1, colour, title);
+    return fmt::format("{} using {}:{}:{} with {} pt 7 ps 1.2 lw 1.5 {} title {}",
+                       gnuplot_file(file), x, y, y + 1, d.numeric ? "yerrorlines" : "yerrorbars",
+                       colour, title);
+}
+
+FigureScript draw_curve(const std::vector<ArgValue>& args, const Params& options,
+                        const std::string& stem) {
+    const auto& r = std::get<ResultsArg>(args.at(0));
+    const std::string& over = options.text("over");
+    const std::string mean_over = options.has("mean_over") ? options.text("mean_over") : "";
+    const bool averaged = !mean_over.empty();
+    const bool standard_error = options.text("spread") == "sem";
+    const CurveData d = curve_data(r, over, mean_over);
+    FigureScript fig;
+    const std::string file = data_file(stem, "");
+    fig.data.push_back({file, curve_table(d, over, averaged, standard_error)});
+    std::string body =
+        fmt::format("set title {}\n", figure_title(options, r.label + " against " + over));
+    body += "set grid\nset datafile missing 'NaN'\n";
+    body += fmt::format(
+        "set xlabel {}\nset ylabel {}\n", gnuplot_quote(over),
+        gnuplot_quote(averaged ? fmt::format("{} (mean and {} over {})", r.label,
+                                             standard_error ? "s.e.m." : "s.d.", mean_over)
+                               : r.label));
+    body += d.series.size() > 1 ? "set key outside right\n" : "unset key\n";
+    if (d.numeric)
+        body += "set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05\n";
+    else {
+        body += fmt::format("set xrange [0.5:{}]\nset xtics (", d.x.size() + 0.5);
+        for (std::size_t i = 0; i < d.x_text.size(); ++i)
+            body += fmt::format("{}{} {}", i ? ", " : "", gnuplot_quote(d.x_text[i]), i + 1);
+        body += ")\nset offsets 0, 0, graph 0.05, graph 0.05\n";
+    }
+    body += "plot ";
+    for (std::size_t s = 0; s < d.series.size(); ++s)
+        body += (s ? ", " : "")
+                + curve_series(d, file, s, averaged, options.flag("band"),
+                               gnuplot_quote(d.series[s].empty() ? r.label : d.series[s]));
+    fig.body = body + "\n";
+    return fig;
+}
+
 }  // namespace
 
 const FigureEntry& scatter_figure_entry() {
@@ -150,6 +338,41 @@ const FigureEntry& scatter_figure_entry() {
          {"panels", ParamType::Bool, Value{true}, std::nullopt, std::nullopt, "",
           "with three or more y results, one panel each sharing x (false: one shared axis)"}},
         draw_scatter);
+    return entry;
+}
+
+const FigureEntry& curve_figure_entry() {
+    static const FigureEntry entry = figure_entry(
+        "curve",
+        "Results collected over a sweep against one of its loop variables: one point per value "
+        "(a numeric axis for numbers, a category each for names), the mean and spread over "
+        "another loop variable with mean_over, and a series per value of the others.",
+        {{"results", ArgKind::Results, "the results of a sweep family, e.g. test.accuracy_mean"}},
+        {{"over", ParamType::LoopVariable, std::nullopt, std::nullopt, std::nullopt, "",
+          "the loop variable on the x axis, e.g. n"},
+         [] {
+             ParamSpec p{"mean_over",
+                         ParamType::LoopVariable,
+                         std::nullopt,
+                         std::nullopt,
+                         std::nullopt,
+                         "",
+                         "a loop variable to average over (e.g. seeds): each point is the mean, "
+                         "with the spread drawn"};
+             p.optional = true;
+             return p;
+         }(),
+         {"spread",
+          ParamType::Choice,
+          Value{std::string("std")},
+          std::nullopt,
+          std::nullopt,
+          "",
+          "with mean_over: the standard deviation (ddof 1) or the standard error of the mean",
+          {"std", "sem"}},
+         {"band", ParamType::Bool, Value{false}, std::nullopt, std::nullopt, "",
+          "with mean_over and a numeric axis: a shaded band instead of error bars"}},
+        draw_curve);
     return entry;
 }
 

@@ -279,6 +279,29 @@ TEST_CASE("table: members joined by index, CSV and TOML, NaN where one is missin
     CHECK(r.scalars.at("rows") == doctest::Approx(2.0));
 }
 
+TEST_CASE("table: a column per loop variable, numbers as numbers and names as text") {
+    s::ResultsArg a{"test.accuracy_mean",
+                    "accuracy_mean",
+                    {"t[64,tanh]", "t[8,relu]"},
+                    {"64,tanh", "8,relu"},
+                    {0.9, 0.5}};
+    a.loops = {{{"n", "64", 64.0}, {"act", "tanh", std::nullopt}},
+               {{"n", "8", 8.0}, {"act", "relu", std::nullopt}}};
+    const s::AnalysisEntry& e = s::table_entry();
+    const s::AnalysisResult r = e.run({a}, options(e, {}));
+    CHECK(r.files.at("table.csv")
+          == "index,n,act,test.accuracy_mean\n\"64,tanh\",64,tanh,0.9\n\"8,relu\",8,relu,0.5\n");
+    const toml::table t = toml::parse(r.files.at("table.toml"));
+    const toml::table& row = *t["row"][1].as_table();
+    CHECK(row["n"].value<double>() == doctest::Approx(8.0));
+    CHECK(row["act"].value<std::string>() == "relu");
+    CHECK(row["index"].value<std::string>() == "8,relu");
+    // A loop variable named `index` takes the index column's place.
+    a.loops = {{{"index", "1", 1.0}}, {{"index", "2", 2.0}}};
+    CHECK(e.run({a}, options(e, {})).files.at("table.csv")
+          == "index,test.accuracy_mean\n1,0.9\n2,0.5\n");
+}
+
 TEST_CASE("table: table.toml holds any index and label exactly") {
     const std::string index = "q\"\\ \x01\x7f\t\n\xc3\xa9", label = "l\"\\'\x1f";
     const s::ResultsArg a{label, "x", {"p"}, {index}, {0.5}};

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "grammar/keywords.hpp"
 #include "interpreter/check/statements.hpp"
@@ -185,6 +186,40 @@ TEST_CASE("repl: results run through the engine, and :save reproduces the sessio
     const Loaded l = load_text("saved.rnn", text);
     CHECK(l.program.has_value());
     CHECK(l.program->alters.at("cut").lesion == std::vector<long>{1, 4, 5});
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("repl: an analysis's scalars and arrays, each by name, and the list of them") {
+    const auto dir = std::filesystem::temp_directory_path() / "rnn_repl_outputs_unit";
+    std::filesystem::remove_all(dir);
+    Captured c;
+    Session s = make(c, dir / "run");
+    s.feed(kTask);
+    s.feed("network hop = rnn { units = 8 }");
+    s.feed("train fit = hop on m { loss = -mean(overlap, during: retain), epochs = 2 }");
+    s.feed("evaluate test = fit on m");
+    s.feed("analyze fps = fixed_points(fit, test, starts: 4)");
+    REQUIRE(c.err.empty());
+    s.feed("fps");
+    // The scalars as a table, then every array with its shape.
+    CHECK(c.out.find("analyze fps") != std::string::npos);
+    CHECK(c.out.find("  count ") != std::string::npos);
+    CHECK(c.out.find("  arrays: ") != std::string::npos);
+    CHECK(c.out.find("spectral_radius ") != std::string::npos);
+    c.out.clear();
+    s.feed("fps.count");
+    CHECK(c.out.starts_with("fps.count = "));
+    c.out.clear();
+    s.feed("fps.spectral_radius");
+    const arma::mat radius = rnn::rt::load_npy(dir / "run" / "fps" / "spectral_radius.npy");
+    CHECK(c.out.starts_with(
+        fmt::format("fps.spectral_radius: {} x {}  mean ", radius.n_rows, radius.n_cols)));
+    c.out.clear();
+    s.feed("test.reaction_mean");
+    CHECK(c.out.starts_with("test.reaction_mean = "));
+    s.feed("fps.spectral_radiu");
+    CHECK(c.err.find("'fps' has no result 'spectral_radiu'; did you mean 'spectral_radius'?")
+          != std::string::npos);
     std::filesystem::remove_all(dir);
 }
 
