@@ -298,7 +298,7 @@ private:
         return false;
     }
 
-    void sweep(const ast::Statement& s, Env& env, const std::vector<stdlib::LoopValue>& outer,
+    void sweep(const ast::Statement& s, Env& env, const std::vector<stdlib::LoopValue>& enclosing,
                std::vector<Instance>& out) {
         // Each loop variable's values; combinations run with the last variable fastest.
         std::vector<std::vector<ast::ExprPtr>> all(s.loops.size());
@@ -340,7 +340,7 @@ private:
         std::vector<std::size_t> at(s.loops.size(), 0);
         const std::size_t base = env.size();
         for (std::size_t c = 0; c < combinations && !failed_; ++c) {
-            std::vector<stdlib::LoopValue> here = outer;
+            std::vector<stdlib::LoopValue> here = enclosing;
             for (std::size_t k = 0; k < s.loops.size(); ++k) {
                 const Expr& v = *all[k][at[k]];
                 env.push_back({s.loops[k].first, &v,

@@ -32,19 +32,30 @@ std::vector<std::string> loop_variables(const Context& c) {
 }
 
 // `scatter(n, test.accuracy_mean)` with `n` a loop variable: results are drawn against a
-// loop variable by curve, which this says (true after reporting).
-bool loop_variable_as_results(Context& c, const Expr& e, const std::string& name,
-                              const stdlib::ArgSpec& spec) {
+// loop variable by curve, which this says, with the call's other results in the example
+// (true after reporting).
+bool loop_variable_as_results(Context& c, const Expr& call, std::size_t item) {
     const std::vector<std::string> loops = loop_variables(c);
-    if (std::find(loops.begin(), loops.end(), name) == loops.end())
+    auto is_loop = [&](const std::string& name) {
+        return std::find(loops.begin(), loops.end(), name) != loops.end();
+    };
+    const std::string name = dotted(*call.items[item]);
+    if (!is_loop(name))
         return false;
-    c.diags.error(Code::LoopVariableAsResults, e.span,
-                  fmt::format("'{}' is a loop variable, not results: '{}' expects the results of "
-                              "evaluations or analyses",
-                              name, spec.name),
+    std::string results = "test.accuracy_mean";
+    for (std::size_t k = 0; k < call.items.size(); ++k)
+        if (const std::string other = dotted(*call.items[k]);
+            k != item && call.arg_names[k].empty() && !other.empty() && !is_loop(other)) {
+            results = other;
+            break;
+        }
+    c.diags.error(Code::LoopVariableAsResults, call.items[item]->span,
+                  fmt::format("'{}' is a loop variable, not the results of evaluations or "
+                              "analyses",
+                              name),
                   fmt::format("draw results against a loop variable with curve: plot "
-                              "curve(test.accuracy_mean, over: {})",
-                              name));
+                              "curve({}, over: {})",
+                              results, name));
     return true;
 }
 
@@ -120,8 +131,7 @@ std::optional<ArgRef> results_argument(Context& c, const Expr& e, const stdlib::
     else if (const auto f = c.families.find(parts[0]); f != c.families.end())
         r.members = f->second;
     else {
-        if (!loop_variable_as_results(c, e, parts[0], spec))
-            nothing_named(c, e, parts[0], true);
+        nothing_named(c, e, parts[0], true);
         return std::nullopt;
     }
     std::vector<std::string> common;
@@ -345,7 +355,9 @@ bool call(Context& c, const Expr& e, const Entry& entry, std::vector<ArgRef>& ar
             continue;
         }
         ++positional;
-        if (auto members = family_arguments(c, *e.items[i], entry.args[slot], ok))
+        if (entry.args[slot].kind == stdlib::ArgKind::Results && loop_variable_as_results(c, e, i))
+            ok = false;
+        else if (auto members = family_arguments(c, *e.items[i], entry.args[slot], ok))
             args.insert(args.end(), members->begin(), members->end());
         else if (auto r = argument(c, *e.items[i], entry.args[slot]))
             args.push_back(*r);
