@@ -135,12 +135,15 @@ bool sweep_options_ok(Context& c, const ast::Expr& e, const std::vector<ArgRef>&
     std::vector<std::string> taken;
     bool ok = true;
     for (const auto& spec : schema.params) {
+        const bool loop = spec.type == ParamType::LoopVariable;
+        if (!loop && spec.type != ParamType::HistoryColumn)
+            continue;
         const auto w = written(e, options, spec.name);
         if (!w)
             continue;
-        if (spec.type == ParamType::LoopVariable && results != args.end())
+        if (loop && results != args.end())
             ok = loop_variable_ok(c, *results, *w, taken) && ok;
-        else if (spec.type == ParamType::HistoryColumn)
+        else if (!loop)
             ok = history_column_ok(c, args, *w) && ok;
     }
     return ok;

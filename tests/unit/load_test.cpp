@@ -148,7 +148,7 @@ TEST_CASE("sweeps reject unindexed definitions, family references and bad ranges
                    "E0806"));
     CHECK(has_code(
         i::load_text("t.rnn", kParts + "for s in 1..2 { train fit[s] = hop on memories { " + kLoss
-                                  + " seed = s } }\nplot history(fit) to \"h.png\""),
+                                  + " seed = s } }\nplot heatmap(fit.W_self) to \"h.png\""),
         "E0807"));
     CHECK(has_code(i::load_text("t.rnn", kParts + "for s in 3..1 { }"), "E0802"));
     CHECK(has_code(i::load_text("t.rnn", kParts + "for s in 1..1e7 { }"), "E0803"));
