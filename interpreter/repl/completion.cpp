@@ -19,7 +19,8 @@ std::vector<std::string> Session::completions(const std::string& line) const {
     if (!word.empty() && word[0] == ':') {
         pool.insert(repl::command_names().begin(), repl::command_names().end());
     } else if (const auto dot = word.rfind('.'); dot != std::string::npos) {
-        // NAME.: the tensors of a trained network, the matrices of a task.
+        // NAME.: the tensors of a trained network, the matrices of a task, the outputs of
+        // an analysis.
         const std::string name = word.substr(0, dot);
         if (program_) {
             std::string network;
@@ -35,6 +36,11 @@ std::vector<std::string> Session::completions(const std::string& line) const {
             if (const auto t = program_->tasks.find(name); t != program_->tasks.end())
                 for (const auto& m : t->second.entry->matrices)
                     pool.insert(name + "." + m.name);
+            // An analysis's outputs (table's QUANTITY.mean are named by its columns).
+            if (const auto a = program_->analyses.find(name); a != program_->analyses.end())
+                for (const auto& o : a->second.entry->outputs)
+                    if (o.name.find("QUANTITY") == std::string::npos)
+                        pool.insert(name + "." + o.name);
         }
     } else {
         for (const auto& k : grammar::keywords())

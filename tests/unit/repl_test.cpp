@@ -200,6 +200,7 @@ TEST_CASE("repl: an analysis's scalars and arrays, each by name, and the list of
     s.feed("evaluate test = fit on m");
     s.feed("analyze fps = fixed_points(fit, test, starts: 4)");
     REQUIRE(c.err.empty());
+    CHECK(s.completions("fps.spec") == std::vector<std::string>{"fps.spectral_radius"});
     s.feed("fps");
     // The scalars as a table, then every array with its shape.
     CHECK(c.out.find("analyze fps") != std::string::npos);
