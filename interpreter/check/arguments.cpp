@@ -35,11 +35,16 @@ std::vector<std::string> loop_variables(const Context& c) {
 // loop variable by curve, which this says, with the call's other results in the example
 // (true after reporting).
 bool loop_variable_as_results(Context& c, const Expr& call, std::size_t item) {
-    const std::vector<std::string> loops = loop_variables(c);
-    auto is_loop = [&](const std::string& name) {
-        return std::find(loops.begin(), loops.end(), name) != loops.end();
-    };
+    // A loop variable has no definition's name (E0804): the sweeps are read only for a
+    // bare name that is neither a definition nor a family, a mistake either way.
     const std::string name = dotted(*call.items[item]);
+    if (name.empty() || split_dots(name).size() != 1 || c.lookup(name) != nullptr
+        || c.families.count(name) != 0)
+        return false;
+    const std::vector<std::string> loops = loop_variables(c);
+    auto is_loop = [&](const std::string& n) {
+        return std::find(loops.begin(), loops.end(), n) != loops.end();
+    };
     if (!is_loop(name))
         return false;
     std::string results = "test.accuracy_mean";
