@@ -2,6 +2,7 @@
 // precision, weight correlation and participation ratios over seeds 1..20).
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -61,14 +62,14 @@ struct RowLoops {
     std::vector<std::vector<const LoopValue*>> values;  // [row][variable], nullptr: none
 };
 
-RowLoops row_loops(const std::vector<ArgValue>& args, const std::vector<std::string>& rows) {
+RowLoops row_loops(const std::vector<ArgValue>& args,
+                   const std::map<std::string, std::size_t>& row_of) {
     RowLoops out;
-    out.values.assign(rows.size(), {});
+    out.values.assign(row_of.size(), {});
     for (const auto& a : args) {
         const auto& col = std::get<ResultsArg>(a);
         for (std::size_t k = 0; k < col.loops.size() && k < col.index.size(); ++k) {
-            const auto row = static_cast<std::size_t>(
-                std::find(rows.begin(), rows.end(), col.index[k]) - rows.begin());
+            const std::size_t row = row_of.at(col.index[k]);
             for (const auto& l : col.loops[k]) {
                 auto v = std::find(out.variables.begin(), out.variables.end(), l.variable);
                 if (v == out.variables.end())
@@ -89,9 +90,10 @@ RowLoops row_loops(const std::vector<ArgValue>& args, const std::vector<std::str
 AnalysisResult run_table(const std::vector<ArgValue>& args, const Params&) {
     // Rows: the members' indices in order of first appearance over the columns.
     std::vector<std::string> rows;
+    std::map<std::string, std::size_t> row_of;  // index -> row
     for (const auto& a : args)
         for (const auto& i : std::get<ResultsArg>(a).index)
-            if (std::find(rows.begin(), rows.end(), i) == rows.end())
+            if (row_of.emplace(i, rows.size()).second)
                 rows.push_back(i);
     const std::size_t cols = args.size();
     arma::mat values(rows.size(), cols);
@@ -99,7 +101,7 @@ AnalysisResult run_table(const std::vector<ArgValue>& args, const Params&) {
     AnalysisResult r;
     // The loop variables are columns of their own; a loop variable named `index` replaces
     // the index column, which would otherwise be written twice.
-    const RowLoops loops = row_loops(args, rows);
+    const RowLoops loops = row_loops(args, row_of);
     const bool index_column =
         std::find(loops.variables.begin(), loops.variables.end(), "index") == loops.variables.end();
     std::vector<std::string> head;
@@ -110,9 +112,7 @@ AnalysisResult run_table(const std::vector<ArgValue>& args, const Params&) {
         const auto& col = std::get<ResultsArg>(args[c]);
         head.push_back(col.label);
         for (std::size_t k = 0; k < col.index.size(); ++k) {
-            const auto row = static_cast<arma::uword>(
-                std::find(rows.begin(), rows.end(), col.index[k]) - rows.begin());
-            values(row, c) = col.values[k];
+            values(row_of.at(col.index[k]), c) = col.values[k];
         }
         const arma::vec v = arma::conv_to<arma::vec>::from(col.values);
         r.scalars[col.label + ".mean"] = arma::mean(v);

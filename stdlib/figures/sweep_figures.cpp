@@ -164,25 +164,23 @@ struct CurveData {
 CurveData curve_data(const ResultsArg& r, const std::string& over, const std::string& mean_over) {
     CurveData d;
     std::vector<std::size_t> row_of, series_of;
+    std::map<std::string, std::size_t> x_at, series_at;  // text -> position, as first seen
     for (std::size_t m = 0; m < r.values.size(); ++m) {
         const LoopValue& at = loop_value_of(r, m, over);
         d.numeric = d.numeric && at.number.has_value();
-        auto x = std::find(d.x_text.begin(), d.x_text.end(), at.text);
-        if (x == d.x_text.end()) {
+        if (x_at.emplace(at.text, d.x_text.size()).second) {
             d.x_text.push_back(at.text);
             d.x.push_back(at.number.value_or(0.0));
-            x = d.x_text.end() - 1;
         }
-        row_of.push_back(static_cast<std::size_t>(x - d.x_text.begin()));
+        row_of.push_back(x_at.at(at.text));
         std::vector<LoopValue> rest = m < r.loops.size() ? r.loops[m] : std::vector<LoopValue>{};
         std::erase_if(rest, [&](const LoopValue& l) {
             return l.variable == over || l.variable == mean_over;
         });
         const std::string legend = loop_values_text(rest);
-        auto s = std::find(d.series.begin(), d.series.end(), legend);
-        if (s == d.series.end())
-            s = d.series.insert(d.series.end(), legend);
-        series_of.push_back(static_cast<std::size_t>(s - d.series.begin()));
+        if (series_at.emplace(legend, d.series.size()).second)
+            d.series.push_back(legend);
+        series_of.push_back(series_at.at(legend));
     }
     std::vector<std::size_t> order(d.x.size());
     for (std::size_t i = 0; i < order.size(); ++i)
