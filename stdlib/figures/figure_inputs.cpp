@@ -134,14 +134,12 @@ FigureEntry figure_entry(
     std::string name, std::string doc, std::vector<ArgSpec> args, std::vector<ParamSpec> params,
     std::function<FigureScript(const std::vector<ArgValue>&, const Params&, const std::string&)>
         script,
-    DataFiles data) {
+    DataFiles data, unsigned shared) {
     FigureEntry e;
     e.name = std::move(name);
     e.doc = std::move(doc);
     e.args = std::move(args);
-    e.schema.params = {title_param()};
-    for (auto& p : params)
-        e.schema.params.push_back(std::move(p));
+    e.schema.params = figure_options(shared, std::move(params));
     e.script = std::move(script);
     e.data = std::move(data);
     return e;

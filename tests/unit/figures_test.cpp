@@ -625,7 +625,8 @@ TEST_CASE("every new figure has documented arguments and options") {
         REQUIRE(!f.schema.params.empty());
         CHECK(f.schema.params.front().name == "title");
         for (const auto& p : f.schema.params)
-            CHECK_MESSAGE((!p.doc.empty() && p.default_value.has_value()), name << "." << p.name);
+            CHECK_MESSAGE((!p.doc.empty() && (p.default_value.has_value() || p.optional)),
+                          name << "." << p.name);
         for (const auto& a : f.args) {
             CHECK_MESSAGE(!a.doc.empty(), name << "." << a.name);
             if (a.kind == s::ArgKind::Evaluation)
