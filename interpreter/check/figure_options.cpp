@@ -22,9 +22,10 @@ bool figure_options_ok(Context& c, const ast::Expr& e, const stdlib::FigureEntry
                        std::size_t arguments, const stdlib::Params& options) {
     bool ok = true;
     if (options.has("size") && options.integers("size").size() != 2) {
+        const std::size_t n = options.integers("size").size();
         c.diags.error(Code::FigureSize, option_span(e, "size"),
-                      fmt::format("'size' is [width, height] in pixels, found {} numbers",
-                                  options.integers("size").size()),
+                      fmt::format("'size' is [width, height] in pixels, found {} number{}", n,
+                                  n == 1 ? "" : "s"),
                       fmt::format("write e.g. 'size: [1200, 800]'; each side in [{}, {}]",
                                   stdlib::kMinFigureSide, stdlib::kMaxFigureSide));
         ok = false;

@@ -115,7 +115,6 @@ FigureScript draw_history(const std::vector<ArgValue>& args, const Params& optio
     plot_cols(metric_cols, "unset logscale y\nset ylabel 'metric'\n");
     body += "unset multiplot\n";
     fig.body = body;
-    apply_size(options, fig);
     return fig;
 }
 
@@ -138,7 +137,7 @@ FigureScript draw_heatmap(const std::vector<ArgValue>& args, const Params& optio
                             -limit, limit);
         body += fmt::format("set xrange [-0.5:{}]\nset yrange [{}:-0.5]\n", m.value.n_cols - 0.5,
                             m.value.n_rows - 0.5);
-        body += "set xlabel 'column'\nset ylabel 'row'\n";
+        body += "set xlabel 'column'\nset ylabel 'row'\n" + option_settings(options);
         body += fmt::format("plot {} matrix with image\n", gnuplot_file(file));
     }
     body += "unset multiplot\n";
@@ -175,10 +174,11 @@ FigureScript draw_trajectory(const std::vector<ArgValue>& args, const Params& op
     const double to =
         options.real("to") > 0.0 ? options.real("to") : static_cast<double>(ev.values.n_cols);
     body += fmt::format("set xrange [{}:{}]\n", from, to);
-    body += "plot ";
+    body += option_settings(options) + "plot ";
     for (arma::uword r = 0; r < ev.values.n_rows; ++r)
-        body += fmt::format("{}{} using 1:{} with lines lw 1.5 title {}", r ? ", " : "",
-                            gnuplot_file(file), r + 2, gnuplot_quote(ev.trial_labels.at(r)));
+        body +=
+            fmt::format("{}{} using 1:{} with lines lw 1.5 {}", r ? ", " : "", gnuplot_file(file),
+                        r + 2, series_title(options, r, ev.trial_labels.at(r)));
     body += "\n";
     fig.body = body;
     return fig;
@@ -215,6 +215,7 @@ FigureScript draw_trial(const std::vector<ArgValue>& args, const Params& options
         fmt::format("set multiplot layout {},1 title {}\n", trial.targets.empty() ? 1 : 2,
                     figure_title(options, "one trial of " + trial.label));
     body += periods;
+    const std::string settings = option_settings(options);
     if (trial.inputs.n_rows <= 4) {
         // Few channels (a pulse): one line each reads better than an image.
         std::string lines = "# step";
@@ -230,18 +231,18 @@ FigureScript draw_trial(const std::vector<ArgValue>& args, const Params& options
         fig.data.back() = {input_file, lines};
         body += "set key outside right\nset grid\nset tics out\n";
         body += fmt::format("set xrange [-0.5:{}]\n", static_cast<double>(steps) - 0.5);
-        body += "set xlabel 'step'\nset ylabel 'input'\nplot ";
+        body += "set xlabel 'step'\nset ylabel 'input'\n" + settings + "plot ";
         for (arma::uword i = 0; i < trial.inputs.n_rows; ++i)
-            body += fmt::format("{}{} using 1:{} with steps lw 1.5 title {}", i ? ", " : "",
+            body += fmt::format("{}{} using 1:{} with steps lw 1.5 {}", i ? ", " : "",
                                 gnuplot_file(input_file), i + 2,
-                                gnuplot_quote(fmt::format("input {}", i + 1)));
+                                series_title(options, i, fmt::format("input {}", i + 1)));
         body += "\n";
     } else {
         body += "set palette defined (0 '#ffffff', 1 '#2166ac')\nunset key\nset tics out\n";
         body += fmt::format("set xrange [-0.5:{}]\nset yrange [{}:-0.5]\n",
                             static_cast<double>(steps) - 0.5,
                             static_cast<double>(trial.inputs.n_rows) - 0.5);
-        body += "set xlabel 'step'\nset ylabel 'input channel'\n";
+        body += "set xlabel 'step'\nset ylabel 'input channel'\n" + settings;
         body += fmt::format("plot {} matrix with image\n", gnuplot_file(input_file));
         body += "unset colorbox\n";
     }
@@ -260,7 +261,7 @@ FigureScript draw_trial(const std::vector<ArgValue>& args, const Params& options
         }
         const std::string target_file = data_file(stem, "_targets");
         fig.data.push_back({target_file, rows});
-        body += "set autoscale y\nset key outside right\nset grid\n";
+        body += "set autoscale y\n" + key_placement(options, "outside right") + "set grid\n";
         body += "set ylabel 'target'\nset y2label 'mask'\nset y2range [-0.05:1.5]\n";
         body += "set y2tics 0, 1, 1\nset ytics nomirror\n";
         body += "plot ";
@@ -307,7 +308,7 @@ const FigureEntry& heatmap_figure_entry() {
         e.name = "heatmap";
         e.doc = "Heat maps of one or more matrices side by side, colour scale centred on zero.";
         e.args = {{"matrices", ArgKind::Matrix, "matrices such as fit.W_self, fit.W_input", true}};
-        e.schema.params = {title_param()};
+        e.schema.params = figure_options(kAxisLabels);
         e.data = {{}, true};
         e.script = draw_heatmap;
         return e;
@@ -322,15 +323,13 @@ const FigureEntry& trajectory_figure_entry() {
         e.doc =
             "An evaluation's signal over time, one line per trial, with the task's periods marked.";
         e.args = {{"evaluation", ArgKind::Evaluation, "an evaluate definition, e.g. test"}};
-        e.schema.params = {
-            title_param(),
-            ParamSpec{"from", ParamType::Steps, Value{0.0}, 0.0, 1e9, "steps",
-                      "first step drawn (a window inside the trial)"}
-                .refers_to(TaskRef::WindowFrom),
-            ParamSpec{"to", ParamType::Steps, Value{0.0}, 0.0, 1e9, "steps",
-                      "step where the drawing ends; 0: the end of the trial"}
-                .refers_to(TaskRef::WindowTo),
-        };
+        e.schema.params = figure_options(
+            kAllFigureOptions, {ParamSpec{"from", ParamType::Steps, Value{0.0}, 0.0, 1e9, "steps",
+                                          "first step drawn (a window inside the trial)"}
+                                    .refers_to(TaskRef::WindowFrom),
+                                ParamSpec{"to", ParamType::Steps, Value{0.0}, 0.0, 1e9, "steps",
+                                          "step where the drawing ends; 0: the end of the trial"}
+                                    .refers_to(TaskRef::WindowTo)});
         e.script = draw_trajectory;
         return e;
     }();
@@ -345,7 +344,7 @@ const FigureEntry& trial_figure_entry() {
             "One trial of a task: its inputs (channel x step), its targets and the mask of "
             "its first masked loss, with the periods marked.";
         e.args = {{"task", ArgKind::Task, "a task definition, e.g. pulses"}};
-        e.schema.params = {title_param()};
+        e.schema.params = figure_options(kAxisLabels | kLegend);
         e.data = {{"_inputs", "_targets"}, false};
         e.script = draw_trial;
         return e;

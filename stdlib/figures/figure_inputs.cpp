@@ -134,7 +134,7 @@ FigureEntry figure_entry(
     std::string name, std::string doc, std::vector<ArgSpec> args, std::vector<ParamSpec> params,
     std::function<FigureScript(const std::vector<ArgValue>&, const Params&, const std::string&)>
         script,
-    DataFiles data, unsigned shared) {
+    DataFiles data, unsigned shared, std::function<std::size_t(std::size_t)> series) {
     FigureEntry e;
     e.name = std::move(name);
     e.doc = std::move(doc);
@@ -142,6 +142,7 @@ FigureEntry figure_entry(
     e.schema.params = figure_options(shared, std::move(params));
     e.script = std::move(script);
     e.data = std::move(data);
+    e.series = std::move(series);
     return e;
 }
 

@@ -65,11 +65,12 @@ ArgSpec analysis_arg(const std::string& name, const std::string& analysis, const
 
 // A figure entry with the shared options first (title, size and those `shared` names:
 // figure_options.hpp), then `params`; it writes the data files `data` declares (<stem>.dat
-// unless told).
+// unless told) and draws `series` series (FigureEntry::series; null: only the data knows).
 FigureEntry figure_entry(
     std::string name, std::string doc, std::vector<ArgSpec> args, std::vector<ParamSpec> params,
     std::function<FigureScript(const std::vector<ArgValue>&, const Params&, const std::string&)>
         script,
-    DataFiles data = {}, unsigned shared = kAllFigureOptions);
+    DataFiles data = {}, unsigned shared = kAllFigureOptions,
+    std::function<std::size_t(std::size_t)> series = nullptr);
 
 }  // namespace rnn::stdlib

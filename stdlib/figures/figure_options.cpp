@@ -110,6 +110,16 @@ std::string log_scales(const Params& options) {
            + (log_y(options) ? "set logscale y\n" : "");
 }
 
+std::string option_settings(const Params& options) {
+    std::string out;
+    for (const std::string axis : {"x", "y"}) {
+        const std::string name = axis + "label";
+        if (options.has(name) && !options.text(name).empty())
+            out += fmt::format("set {} {}\n", name, gnuplot_quote(options.text(name)));
+    }
+    return out + log_scales(options) + key_placement(options, "");
+}
+
 std::string key_placement(const Params& options, std::string_view fallback) {
     const std::string key = options.has("key") ? options.text("key") : std::string("auto");
     if (key == "none")

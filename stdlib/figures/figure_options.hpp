@@ -40,6 +40,12 @@ std::string axis_labels(const Params& options, std::string_view x, std::string_v
 // The same for one axis: `set <axis>label ...` ("x", "y", "z", "y2").
 std::string axis_label(const Params& options, std::string_view axis, std::string_view fallback);
 
+// What the user asked for of the axes and the legend, as gnuplot lines for a figure to put
+// after its own settings and before it plots: xlabel and ylabel when given, the log
+// scales, the key unless auto. A figure that places its labels or key itself uses the
+// finer helpers below instead.
+std::string option_settings(const Params& options);
+
 // `set logscale x` / `set logscale y` for logx and logy when asked for.
 std::string log_scales(const Params& options);
 
@@ -57,6 +63,16 @@ std::string series_title(const Params& options, std::size_t i, std::string_view 
 
 // The figure's size in pixels: `size` when given, else what the figure chose.
 void apply_size(const Params& options, FigureScript& figure);
+
+// FigureEntry::series for the common cases: one series per argument (one line per
+// analysis), or one series whatever the call.
+inline std::size_t series_per_argument(std::size_t arguments) {
+    return arguments;
+}
+
+inline std::size_t one_series(std::size_t) {
+    return 1;
+}
 
 // Limits of `size` (pixels, each side), shared with the checker's messages.
 inline constexpr double kMinFigureSide = 100.0;
