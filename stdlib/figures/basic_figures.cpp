@@ -60,6 +60,14 @@ std::string history_table(const History& h, long from, std::size_t smooth) {
     return data;
 }
 
+// Whether column `c` of the history holds a value above 0 from epoch `from` on.
+bool any_positive(const History& h, std::size_t c, long from) {
+    for (const auto& row : h.rows)
+        if (c < row.size() && row[0] >= static_cast<double>(from) && row[c] > 0.0)
+            return true;
+    return false;
+}
+
 // history(fit): every loss term and every metric per epoch, in two panels; with `smooth`
 // each series is its moving average over that many epochs, the raw values faint behind it.
 FigureScript draw_history(const std::vector<ArgValue>& args, const Params& options,
@@ -83,20 +91,31 @@ FigureScript draw_history(const std::vector<ArgValue>& args, const Params& optio
     if (log_x(options))
         body += "set logscale x\n";
     std::size_t series = 0;
-    auto plot_cols = [&](const std::vector<std::size_t>& cols, const std::string& ylabel) {
+    // `shown[k]`: whether cols[k] is drawn (a log scale cannot draw a series without a value
+    // above zero); the series keeps its number, so legend names and colours stay in order.
+    auto plot_cols = [&](const std::vector<std::size_t>& cols, const std::vector<bool>& shown,
+                         const std::string& ylabel) {
         body += ylabel;
-        if (cols.empty()) {
-            body +=
-                "set label 1 'nothing recorded' at graph 0.5,0.5 center\nplot NaN notitle\nunset "
-                "label 1\n";
+        if (std::find(shown.begin(), shown.end(), true) == shown.end()) {
+            series += cols.size();
+            // A fixed y range: gnuplot refuses a plot of NaN alone over a half-open x range.
+            body += fmt::format(
+                "set label 1 {} at graph 0.5,0.5 center\nset yrange [0:1]\nplot "
+                "NaN notitle\nunset label 1\nset autoscale y\n",
+                cols.empty() ? "'nothing recorded'" : "'no value above 0'");
             return;
         }
         body += "plot ";
+        bool first = true;
         for (std::size_t k = 0; k < cols.size(); ++k, ++series) {
+            if (!shown[k])
+                continue;
             const std::size_t column = cols[k] + 1;
             const std::string title = series_title(options, series, h.columns[cols[k]]);
+            const char* comma = first ? "" : ", ";
+            first = false;
             if (smooth <= 1) {
-                body += fmt::format("{}{} using 1:{} with lines lw 1.5 {}", k ? ", " : "",
+                body += fmt::format("{}{} using 1:{} with lines lw 1.5 {}", comma,
                                     gnuplot_file(file), column, title);
                 continue;
             }
@@ -105,14 +124,34 @@ FigureScript draw_history(const std::vector<ArgValue>& args, const Params& optio
             body += fmt::format(
                 "{}{} using 1:{} with lines lw 1 lc rgb '#B0{}' notitle, {} using 1:{} with "
                 "lines lw 2 lc rgb '#{}' {}",
-                k ? ", " : "", gnuplot_file(file), column, colour, gnuplot_file(file),
+                comma, gnuplot_file(file), column, colour, gnuplot_file(file),
                 column + h.columns.size() - 1, colour, title);
         }
         body += "\n";
     };
-    plot_cols(loss_cols,
-              axis_label(options, "y", "loss") + (log_y(options) ? "set logscale y\n" : ""));
-    plot_cols(metric_cols, "unset logscale y\nset ylabel 'metric'\n");
+    // logy draws the loss panel on a log scale, without the terms that never rise above 0
+    // (a loss such as -mean(overlap)); the metrics keep their linear scale.
+    std::vector<bool> loss_shown(loss_cols.size(), true);
+    std::string loss_axis = axis_label(options, "y", "loss");
+    if (log_y(options)) {
+        std::string left_out;
+        for (std::size_t k = 0; k < loss_cols.size(); ++k) {
+            loss_shown[k] = any_positive(h, loss_cols[k], options.integer("from_epoch"));
+            if (!loss_shown[k])
+                left_out += (left_out.empty() ? "" : ", ") + h.columns[loss_cols[k]];
+        }
+        // With no term to draw the panel says so, on a linear axis (gnuplot draws nothing on
+        // a log one).
+        if (std::find(loss_shown.begin(), loss_shown.end(), true) != loss_shown.end())
+            loss_axis += "set logscale y\n";
+        if (!left_out.empty())
+            loss_axis +=
+                fmt::format("set label 2 {} at graph 0.01,0.95 left\n",
+                            gnuplot_quote("not on the log scale (no value above 0): " + left_out));
+    }
+    plot_cols(loss_cols, loss_shown, loss_axis);
+    plot_cols(metric_cols, std::vector<bool>(metric_cols.size(), true),
+              "unset label 2\nunset logscale y\nset ylabel 'metric'\n");
     body += "unset multiplot\n";
     fig.body = body;
     return fig;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <csignal>
 #include <fcntl.h>
+#include <optional>
 #include <spawn.h>
 #include <stdexcept>
 #include <sys/wait.h>
@@ -189,22 +190,17 @@ void render(const std::filesystem::path& dir, const std::string& stem, ImageForm
     render(rt::Directory::open(dir), stem, format, script);
 }
 
-void render(const rt::Directory& dir, const std::string& stem, ImageFormat format,
-            const FigureScript& script) {
-    for (const auto& d : script.data)
-        dir.write(d.name, d.text);
-    // The hidden helpers are named after the picture, so a.png and a.svg drawn into one
-    // folder share none of them.
-    const std::string picture = stem + std::string(image_extension(format));
+namespace {
+
+// Runs the script `piped` (written to .<picture>.render.gp) in `dir`. With `format`, the
+// script draws to .<picture>.partial, which must then hold a complete picture and is renamed
+// to `picture`; without, it is a script run as written (rnn plot --edited).
+void draw(const rt::Directory& dir, const std::string& picture, std::optional<ImageFormat> format,
+          const std::string& piped_text, const std::string& script) {
     const std::string partial = "." + picture + ".partial";
     const std::string piped = "." + picture + ".render.gp";
     const std::string log = "." + picture + ".log";
-    // The saved script renders by hand with `gnuplot <stem>.gp` from the run directory; the
-    // piped one differs only in its output, a temporary name.
-    dir.write(script_file(stem), script_head(format, script.width, script.height, picture)
-                                     + script.body + "\nunset output\n");
-    dir.write(piped, script_head(format, script.width, script.height, partial) + script.body
-                         + "\nunset output\n");
+    dir.write(piped, piped_text);
     dir.remove(partial);
     dir.remove(log);
     const int fd =
@@ -223,8 +219,8 @@ void render(const rt::Directory& dir, const std::string& stem, ImageFormat forma
     std::string why;
     const std::string messages = dir.read(log, why, std::size_t{1} << 20).value_or("");
     dir.remove(piped);
-    const auto drawn = dir.read(partial, why);
-    if (status != 0 || !drawn || !complete_picture(*drawn, format)) {
+    const auto drawn = format ? dir.read(partial, why) : std::optional<std::string>("");
+    if (status != 0 || !drawn || (format && !complete_picture(*drawn, *format))) {
         dir.remove(partial);
         const std::string said = first_lines(messages, 6);
         throw std::runtime_error(fmt::format(
@@ -234,9 +230,46 @@ void render(const rt::Directory& dir, const std::string& stem, ImageFormat forma
                                                       "(is the disk full?)")
                                         : std::string())
                 : ":\n" + said,
-            script_file(stem), dir.path().string()));
+            script, dir.path().string()));
     }
-    dir.rename(partial, picture);
+    if (format)
+        dir.rename(partial, picture);
+}
+
+}  // namespace
+
+void render(const rt::Directory& dir, const std::string& stem, ImageFormat format,
+            const FigureScript& script) {
+    for (const auto& d : script.data)
+        dir.write(d.name, d.text);
+    // The hidden helpers are named after the picture, so a.png and a.svg drawn into one
+    // folder share none of them.
+    const std::string picture = stem + std::string(image_extension(format));
+    // The saved script renders by hand with `gnuplot <stem>.gp` from the run directory; the
+    // piped one differs only in its output, a temporary name.
+    dir.write(script_file(stem), script_head(format, script.width, script.height, picture)
+                                     + script.body + "\nunset output\n");
+    draw(dir, picture, format,
+         script_head(format, script.width, script.height, "." + picture + ".partial") + script.body
+             + "\nunset output\n",
+         script_file(stem));
+}
+
+void render_saved(const rt::Directory& dir, const std::string& stem, const std::string& picture,
+                  std::string_view text) {
+    // The output line rnnlab wrote, pointed at the temporary name.
+    const std::string output = fmt::format("set output {}\n", gnuplot_file(picture));
+    const std::size_t at =
+        figure_extension_ok(picture) ? text.find(output) : std::string_view::npos;
+    if (at == std::string_view::npos || (at > 0 && text[at - 1] != '\n')) {
+        draw(dir, picture, std::nullopt, std::string(text), script_file(stem));
+        return;
+    }
+    const std::string piped =
+        std::string(text.substr(0, at))
+        + fmt::format("set output {}\n", gnuplot_file("." + picture + ".partial"))
+        + std::string(text.substr(at + output.size()));
+    draw(dir, picture, image_format(picture), piped, script_file(stem));
 }
 
 std::string line_colour(std::size_t i) {

@@ -56,6 +56,14 @@ void render(const rt::Directory& dir, const std::string& stem, ImageFormat forma
 void render(const std::filesystem::path& dir, const std::string& stem, ImageFormat format,
             const FigureScript& script);
 
+// Draws the picture of the saved script `text` (<stem>.gp in dir, which `rnn plot` read and
+// checked) again, in the same way: when the script holds rnnlab's `set output` line for
+// `picture`, gnuplot draws to a temporary name that is renamed once complete; otherwise (a
+// script run as written: rnn plot --edited) gnuplot writes whatever the script says. Throws
+// as render() does.
+void render_saved(const rt::Directory& dir, const std::string& stem, const std::string& picture,
+                  std::string_view text);
+
 inline void render_png(const std::filesystem::path& dir, const std::string& stem,
                        const FigureScript& script) {
     render(dir, stem, ImageFormat::Png, script);

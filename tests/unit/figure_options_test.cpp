@@ -152,11 +152,30 @@ TEST_CASE("golden: history smooths, starts at from_epoch and draws the loss on a
              "set logscale y\n"
              "plot \"h.dat\" using 1:2 with lines lw 1 lc rgb '#B0000000' notitle, \"h.dat\" "
              "using 1:4 with lines lw 2 lc rgb '#000000' title \"total loss\"\n"
+             "unset label 2\n"
              "unset logscale y\n"
              "set ylabel 'metric'\n"
              "plot \"h.dat\" using 1:3 with lines lw 1 lc rgb '#B0E69F00' notitle, \"h.dat\" "
              "using 1:5 with lines lw 2 lc rgb '#E69F00' title \"accuracy\"\n"
              "unset multiplot\n");
+}
+
+TEST_CASE("history's log scale leaves out loss terms that never rise above zero") {
+    const s::FigureEntry& f = figure("history");
+    s::TrainingArg t = training();
+    t.history.columns = {"epoch", "loss", "loss_overlap", "accuracy"};
+    t.history.rows = {{1, -0.5, -0.5, 0.1}, {2, -0.9, -0.9, 0.5}};
+    s::Params p;
+    p.set("logy", s::Value{true});
+    const s::FigureScript fig = f.draw({t}, options_of(f, p), "h");
+    CHECK(
+        fig.body.find("set ylabel \"loss\"\nset label 2 \"not on the log scale (no value above 0): "
+                      "loss, loss_overlap\" at graph 0.01,0.95 left\nset label 1 'no value "
+                      "above 0' at graph 0.5,0.5 center\nset yrange [0:1]\nplot NaN notitle\n")
+        != std::string::npos);
+    rnn::test::TempDir dir("history_logy");
+    s::render(dir.path, "h", s::ImageFormat::Png, fig);
+    CHECK(std::filesystem::exists(dir.path / "h.png"));
 }
 
 TEST_CASE("golden: history without options is drawn as before") {

@@ -11,6 +11,7 @@
 
 #include "stdlib/figures/figure_files.hpp"
 #include "stdlib/figures/gnuplot.hpp"
+#include "stdlib/figures/script_check.hpp"
 #include "stdlib/registry.hpp"
 #include "tests/unit/temp_dir.hpp"
 
@@ -96,6 +97,9 @@ s::FigureScript draw_and_render(const std::string& name, const std::vector<s::Ar
     else
         check_svg(picture);
     CHECK(fs::exists(dir / (stem + ".gp")));
+    // rnn plot draws every script rnnlab writes again (stdlib/figures/script_check.hpp).
+    const s::ScriptCheck vouched = s::check_script(slurp(dir / (stem + ".gp")), stem);
+    CHECK_MESSAGE(vouched.problem.empty(), name << ": " << vouched.problem);
     for (const auto& d : fig.data)
         CHECK(slurp(dir / d.name) == d.text);
     return fig;
