@@ -26,10 +26,10 @@ const std::vector<KeyPlace>& key_places() {
     static const std::vector<KeyPlace> places = {
         {"auto", ""},
         {"none", ""},
-        {"top_left", "top left"},
-        {"top_right", "top right"},
-        {"bottom_left", "bottom left"},
-        {"bottom_right", "bottom right"},
+        {"top_left", "inside top left"},
+        {"top_right", "inside top right"},
+        {"bottom_left", "inside bottom left"},
+        {"bottom_right", "inside bottom right"},
         {"outside", "outside right top"},
         {"below", "below center horizontal"},
     };

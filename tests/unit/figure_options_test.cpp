@@ -75,16 +75,16 @@ TEST_CASE("golden: the lines of the shared options") {
                  "set ylabel \"it\\0047s \\0042fine\\0042\"\n"
                  "set logscale x\n"
                  "set logscale y\n"
-                 "set key top left\n");
+                 "set key inside top left\n");
     }
     SUBCASE("every key place") {
         const std::vector<std::pair<std::string, std::string>> golden = {
             {"auto", ""},
             {"none", "unset key\n"},
-            {"top_left", "set key top left\n"},
-            {"top_right", "set key top right\n"},
-            {"bottom_left", "set key bottom left\n"},
-            {"bottom_right", "set key bottom right\n"},
+            {"top_left", "set key inside top left\n"},
+            {"top_right", "set key inside top right\n"},
+            {"bottom_left", "set key inside bottom left\n"},
+            {"bottom_right", "set key inside bottom right\n"},
             {"outside", "set key outside right top\n"},
             {"below", "set key below center horizontal\n"},
         };
@@ -119,7 +119,7 @@ TEST_CASE("golden: spectrum with legend, labels, log scale and key") {
     p.set("ylabel", s::Value{std::string("variance")});
     p.set("logx", s::Value{true});
     const s::FigureScript fig = f.draw({a}, options_of(f, p), "sp");
-    CHECK(fig.body.find("set ylabel \"variance\"\nset logscale x\nset key bottom right\nplot ")
+    CHECK(fig.body.find("set ylabel \"variance\"\nset logscale x\nset key inside bottom right\nplot ")
           != std::string::npos);
     CHECK(fig.body.find("using 1:2 with linespoints pt 7 lc rgb '#000000' lw 2 title \"GRU 64\"")
           != std::string::npos);
@@ -146,7 +146,7 @@ TEST_CASE("golden: history smooths, starts at from_epoch and draws the loss on a
           == "set multiplot layout 2,1 title \"training history of fit\"\n"
              "set grid\n"
              "set xlabel \"step\"\n"
-             "set key top right\n"
+             "set key inside top right\n"
              "set xrange [2:*]\n"
              "set ylabel \"loss\"\n"
              "set logscale y\n"
