@@ -146,7 +146,7 @@ namespace rnn::interp {
     X(BadTimePoint, "E0717", "a time point is not PERIOD.start/middle/end[+-N] or a step")         \
     X(UnknownLabel, "E0718", "the task's trials carry no label of this name")                      \
     X(FigureFilesShared, "E0719", "two figures would write one script or data file")               \
-    X(LegendCount, "E0728", "a legend names more or fewer series than the figure draws")          \
+    X(LegendCount, "E0728", "a legend names more or fewer series than the figure draws")           \
     X(FigureSize, "E0729", "a figure's size is not [width, height]")                               \
     X(RangeNotWhole, "E0801", "a sweep range needs whole-number bounds")                           \
     X(EmptyRange, "E0802", "a sweep range or list is empty")                                       \

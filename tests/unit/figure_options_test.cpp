@@ -119,8 +119,9 @@ TEST_CASE("golden: spectrum with legend, labels, log scale and key") {
     p.set("ylabel", s::Value{std::string("variance")});
     p.set("logx", s::Value{true});
     const s::FigureScript fig = f.draw({a}, options_of(f, p), "sp");
-    CHECK(fig.body.find("set ylabel \"variance\"\nset logscale x\nset key inside bottom right\nplot ")
-          != std::string::npos);
+    CHECK(
+        fig.body.find("set ylabel \"variance\"\nset logscale x\nset key inside bottom right\nplot ")
+        != std::string::npos);
     CHECK(fig.body.find("using 1:2 with linespoints pt 7 lc rgb '#000000' lw 2 title \"GRU 64\"")
           != std::string::npos);
 }
@@ -189,7 +190,7 @@ TEST_CASE("golden: history without options is drawn as before") {
     CHECK(fig.height == 800);
 }
 
-TEST_CASE("size sets the picture's pixels; a .pdf is drawn by pdfcairo at 72 per inch") {
+TEST_CASE("size sets the picture's pixels, and a .pdf is drawn by pdfcairo at 72 per inch") {
     const s::FigureEntry& f = figure("history");
     s::Params p;
     p.set("size", s::Value{std::vector<double>{720, 360}});
