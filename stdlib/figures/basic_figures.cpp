@@ -78,7 +78,11 @@ FigureScript draw_history(const std::vector<ArgValue>& args, const Params& optio
     fig.height = 800;
     const auto smooth = static_cast<std::size_t>(options.integer("smooth"));
     const std::string file = data_file(stem, "");
-    fig.data.push_back({file, history_table(h, options.integer("from_epoch"), smooth)});
+    // A first epoch past the training's last (it stopped early) draws the last one.
+    long from = options.integer("from_epoch");
+    if (!h.rows.empty() && !h.rows.back().empty())
+        from = std::min(from, static_cast<long>(h.rows.back()[0]));
+    fig.data.push_back({file, history_table(h, from, smooth)});
     // Columns: epoch, then loss terms (names starting with "loss"), then metrics.
     std::vector<std::size_t> loss_cols, metric_cols;
     for (std::size_t i = 1; i < h.columns.size(); ++i)
@@ -87,7 +91,7 @@ FigureScript draw_history(const std::vector<ArgValue>& args, const Params& optio
                                    figure_title(options, "training history of " + train.label));
     body +=
         "set grid\n" + axis_label(options, "x", "epoch") + key_placement(options, "outside right");
-    body += fmt::format("set xrange [{}:*]\n", options.integer("from_epoch"));
+    body += fmt::format("set xrange [{}:*]\n", from);
     if (log_x(options))
         body += "set logscale x\n";
     std::size_t series = 0;
@@ -136,7 +140,7 @@ FigureScript draw_history(const std::vector<ArgValue>& args, const Params& optio
     if (log_y(options)) {
         std::string left_out;
         for (std::size_t k = 0; k < loss_cols.size(); ++k) {
-            loss_shown[k] = any_positive(h, loss_cols[k], options.integer("from_epoch"));
+            loss_shown[k] = any_positive(h, loss_cols[k], from);
             if (!loss_shown[k])
                 left_out += (left_out.empty() ? "" : ", ") + h.columns[loss_cols[k]];
         }

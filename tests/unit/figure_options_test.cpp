@@ -179,6 +179,15 @@ TEST_CASE("history's log scale leaves out loss terms that never rise above zero"
     CHECK(std::filesystem::exists(dir.path / "h.png"));
 }
 
+TEST_CASE("a first epoch past the last draws the last one") {
+    const s::FigureEntry& f = figure("history");
+    s::Params p;
+    p.set("from_epoch", s::Value{50.0});
+    const s::FigureScript fig = f.draw({training()}, options_of(f, p), "h");
+    CHECK(fig.data[0].text == "# epoch loss accuracy\n4 1 0.9\n");
+    CHECK(fig.body.find("set xrange [4:*]\n") != std::string::npos);
+}
+
 TEST_CASE("golden: history without options is drawn as before") {
     const s::FigureEntry& f = figure("history");
     const s::FigureScript fig = f.draw({training()}, options_of(f, {}), "h");
