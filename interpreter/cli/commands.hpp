@@ -24,6 +24,7 @@ int cmd_verify(const Args& args, const rt::BlasChoice& blas);
 int cmd_check(const Args& args);
 int cmd_fmt(const Args& args);
 int cmd_graph(const Args& args);
+int cmd_plot(const Args& args);
 int cmd_explain(const Args& args);
 int cmd_doc(const Args& args);
 int cmd_repl(const Args& args, const rt::BlasChoice& blas);

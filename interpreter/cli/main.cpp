@@ -1,4 +1,4 @@
-// The `rnn` command: run | verify | check | fmt | graph | repl | explain | doc, with
+// The `rnn` command: run | verify | plot | check | fmt | graph | repl | explain | doc, with
 // compiler-like diagnostics and exit codes (commands.hpp). Each command is a file of
 // interpreter/cli/ named after it; this one dispatches.
 #include <cstdio>
@@ -42,6 +42,11 @@ usage:
                                        run its script again and report every file and
                                        metric that differs (bit for bit on the same BLAS
                                        kernels)
+  rnn plot RUNDIR [PICTURE...] [--edited]
+                                       draw RUNDIR's figures again from their saved .gp
+                                       and .dat files, computing nothing; a script rnnlab
+                                       cannot vouch for runs only with --edited (it may
+                                       run commands: docs/figures.md)
   rnn check FILE [--set ...] [--config ...] [--max-memory SIZE]
                                        check FILE (with overrides, and the memory each
                                        training and evaluation needs) and report every
@@ -61,7 +66,7 @@ the script's file name without its extension). Results are cached in it by node 
 Ctrl-C checkpoints the running trainings and stops; run again with --resume to go on.
 
 exit codes: 0 success, 1 script error (or fmt --check: not formatted; verify: files or
-            metrics differ), 2 usage error (or a run directory refused), 3 runtime failure,
+            metrics differ; plot: a script not run), 2 usage error (or a run directory refused), 3 runtime failure,
             130 interrupted by Ctrl-C
 )";
 
@@ -89,6 +94,8 @@ int dispatch(Args args, const rt::BlasChoice& blas) {
         return cmd_fmt(args);
     if (cmd == "graph")
         return cmd_graph(args);
+    if (cmd == "plot")
+        return cmd_plot(args);
     if (cmd == "repl")
         return cmd_repl(args, blas);
     if (cmd == "explain")

@@ -14,6 +14,7 @@
 
 #include "interpreter/engine/cache.hpp"
 #include "interpreter/engine/clock.hpp"
+#include "interpreter/engine/edited_scripts.hpp"
 #include "interpreter/engine/node_results.hpp"
 #include "interpreter/engine/node_runners.hpp"
 #include "interpreter/engine/run_control.hpp"
@@ -61,6 +62,7 @@ private:
         // From here on the directory may change: until its new manifest says otherwise, it
         // says it is incomplete.
         const PublishedFiles before = mark_incomplete(*out_);
+        before_ = before;
         if (mode.remote) {
             // The trainings and what reads only them run elsewhere into the cache; the rest
             // then runs here from it.
@@ -363,6 +365,8 @@ private:
             for (const auto& f : *list) {
                 const std::string rel = f.value_or(std::string());
                 const std::string bytes = cache_.published_file(graph_.nodes[i], e, rel);
+                if (keep_edited_script(rel, bytes, files))
+                    continue;
                 out_->write(rel, bytes);
                 files.emplace(rel, rt::sha256_hex(bytes));
             }
@@ -372,6 +376,23 @@ private:
             metrics_[i] = *m;
         if (reused_[i])
             timings_[i] = e["seconds"].value_or(0.0);
+    }
+
+    // A figure script edited by hand stays (engine/edited_scripts.hpp): rnnlab's goes beside
+    // it, and the manifest keeps the hash rnnlab last wrote, so the next run keeps it too.
+    bool keep_edited_script(const std::string& rel, const std::string& bytes,
+                            PublishedFiles& files) {
+        if (!is_figure_script(rel))
+            return false;
+        const auto beside = edited_script_elsewhere(*out_, rel, bytes, before_);
+        if (!beside)
+            return false;
+        out_->write(*beside, bytes);
+        files.emplace(*beside, rt::sha256_hex(bytes));
+        if (const auto listed = before_.find(rel); listed != before_.end())
+            files.emplace(rel, listed->second);
+        reporter_.say(kept_script_warning(rel, *beside));
+        return true;
     }
 
     // The in-memory results of a cached node that a computed node reads.
@@ -401,6 +422,7 @@ private:
     std::exception_ptr error_;
     std::map<std::size_t, toml::table> metrics_;
     PublishedFiles published_;
+    PublishedFiles before_;                      // what the previous run published (LocalRun)
     std::map<std::size_t, std::string> remote_;  // computed by the remote executor: where
 };
 

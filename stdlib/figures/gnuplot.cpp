@@ -4,6 +4,7 @@
 #include <cmath>
 #include <csignal>
 #include <fcntl.h>
+#include <optional>
 #include <spawn.h>
 #include <stdexcept>
 #include <sys/wait.h>
@@ -59,24 +60,56 @@ std::string gnuplot_file(std::string_view name) {
 }
 
 ImageFormat image_format(std::string_view file_name) {
-    return file_name.ends_with(".svg") ? ImageFormat::Svg : ImageFormat::Png;
+    if (file_name.ends_with(".svg"))
+        return ImageFormat::Svg;
+    return file_name.ends_with(".pdf") ? ImageFormat::Pdf : ImageFormat::Png;
 }
 
 std::string_view image_extension(ImageFormat format) {
-    return format == ImageFormat::Svg ? ".svg" : ".png";
+    switch (format) {
+        case ImageFormat::Svg:
+            return ".svg";
+        case ImageFormat::Pdf:
+            return ".pdf";
+        case ImageFormat::Png:
+            break;
+    }
+    return ".png";
+}
+
+bool figure_extension_ok(std::string_view file_name) {
+    for (const auto format : {ImageFormat::Png, ImageFormat::Svg, ImageFormat::Pdf}) {
+        const std::string_view ext = image_extension(format);
+        if (file_name.size() > ext.size() && file_name.ends_with(ext))
+            return true;
+    }
+    return false;
 }
 
 namespace {
 
 // Terminal, palette line types and output: the head of both the saved and the piped script.
-std::string script_head(ImageFormat format, int width, int height, const std::string& output) {
-    std::string head =
-        format == ImageFormat::Svg
-            ? fmt::format(
+std::string terminal(ImageFormat format, int width, int height) {
+    switch (format) {
+        case ImageFormat::Svg:
+            return fmt::format(
                 "set terminal svg size {},{} noenhanced font 'sans,10' background rgb 'white'\n",
-                width, height)
-            : fmt::format("set terminal pngcairo size {},{} noenhanced font 'sans,10'\n", width,
-                          height);
+                width, height);
+        case ImageFormat::Pdf:
+            // Points are 1/72 inch: the picture a PNG of this size would be, as a vector.
+            return fmt::format(
+                "set terminal pdfcairo size {:.4g}in,{:.4g}in noenhanced font "
+                "'sans,10'\n",
+                width / 72.0, height / 72.0);
+        case ImageFormat::Png:
+            break;
+    }
+    return fmt::format("set terminal pngcairo size {},{} noenhanced font 'sans,10'\n", width,
+                       height);
+}
+
+std::string script_head(ImageFormat format, int width, int height, const std::string& output) {
+    std::string head = terminal(format, width, height);
     for (std::size_t i = 0; i < okabe_ito.size(); ++i)
         head += fmt::format("set linetype {} {} lw 1.5\n", i + 1, line_colour(i));
     head += fmt::format("set linetype cycle {}\n", okabe_ito.size());
@@ -142,6 +175,10 @@ int run_gnuplot(const rt::Directory& dir, const std::string& script, int log_fd)
 bool complete_picture(std::string_view bytes, ImageFormat format) {
     if (format == ImageFormat::Svg)
         return bytes.find("</svg>") != std::string_view::npos;
+    if (format == ImageFormat::Pdf)
+        return bytes.starts_with("%PDF")
+               && bytes.find("%%EOF", bytes.size() > 64 ? bytes.size() - 64 : 0)
+                      != std::string_view::npos;
     static constexpr std::string_view kPngEnd("IEND\xae\x42\x60\x82", 8);
     return bytes.starts_with("\x89PNG") && bytes.ends_with(kPngEnd);
 }
@@ -153,22 +190,17 @@ void render(const std::filesystem::path& dir, const std::string& stem, ImageForm
     render(rt::Directory::open(dir), stem, format, script);
 }
 
-void render(const rt::Directory& dir, const std::string& stem, ImageFormat format,
-            const FigureScript& script) {
-    for (const auto& d : script.data)
-        dir.write(d.name, d.text);
-    // The hidden helpers are named after the picture, so a.png and a.svg drawn into one
-    // folder share none of them.
-    const std::string picture = stem + std::string(image_extension(format));
+namespace {
+
+// Runs the script `piped` (written to .<picture>.render.gp) in `dir`. With `format`, the
+// script draws to .<picture>.partial, which must then hold a complete picture and is renamed
+// to `picture`; without, it is a script run as written (rnn plot --edited).
+void draw(const rt::Directory& dir, const std::string& picture, std::optional<ImageFormat> format,
+          const std::string& piped_text, const std::string& script) {
     const std::string partial = "." + picture + ".partial";
     const std::string piped = "." + picture + ".render.gp";
     const std::string log = "." + picture + ".log";
-    // The saved script renders by hand with `gnuplot <stem>.gp` from the run directory; the
-    // piped one differs only in its output, a temporary name.
-    dir.write(script_file(stem), script_head(format, script.width, script.height, picture)
-                                     + script.body + "\nunset output\n");
-    dir.write(piped, script_head(format, script.width, script.height, partial) + script.body
-                         + "\nunset output\n");
+    dir.write(piped, piped_text);
     dir.remove(partial);
     dir.remove(log);
     const int fd =
@@ -187,8 +219,8 @@ void render(const rt::Directory& dir, const std::string& stem, ImageFormat forma
     std::string why;
     const std::string messages = dir.read(log, why, std::size_t{1} << 20).value_or("");
     dir.remove(piped);
-    const auto drawn = dir.read(partial, why);
-    if (status != 0 || !drawn || !complete_picture(*drawn, format)) {
+    const auto drawn = format ? dir.read(partial, why) : std::optional<std::string>("");
+    if (status != 0 || !drawn || (format && !complete_picture(*drawn, *format))) {
         dir.remove(partial);
         const std::string said = first_lines(messages, 6);
         throw std::runtime_error(fmt::format(
@@ -198,9 +230,46 @@ void render(const rt::Directory& dir, const std::string& stem, ImageFormat forma
                                                       "(is the disk full?)")
                                         : std::string())
                 : ":\n" + said,
-            script_file(stem), dir.path().string()));
+            script, dir.path().string()));
     }
-    dir.rename(partial, picture);
+    if (format)
+        dir.rename(partial, picture);
+}
+
+}  // namespace
+
+void render(const rt::Directory& dir, const std::string& stem, ImageFormat format,
+            const FigureScript& script) {
+    for (const auto& d : script.data)
+        dir.write(d.name, d.text);
+    // The hidden helpers are named after the picture, so a.png and a.svg drawn into one
+    // folder share none of them.
+    const std::string picture = stem + std::string(image_extension(format));
+    // The saved script renders by hand with `gnuplot <stem>.gp` from the run directory; the
+    // piped one differs only in its output, a temporary name.
+    dir.write(script_file(stem), script_head(format, script.width, script.height, picture)
+                                     + script.body + "\nunset output\n");
+    draw(dir, picture, format,
+         script_head(format, script.width, script.height, "." + picture + ".partial") + script.body
+             + "\nunset output\n",
+         script_file(stem));
+}
+
+void render_saved(const rt::Directory& dir, const std::string& stem, const std::string& picture,
+                  std::string_view text) {
+    // The output line rnnlab wrote, pointed at the temporary name.
+    const std::string output = fmt::format("set output {}\n", gnuplot_file(picture));
+    const std::size_t at =
+        figure_extension_ok(picture) ? text.find(output) : std::string_view::npos;
+    if (at == std::string_view::npos || (at > 0 && text[at - 1] != '\n')) {
+        draw(dir, picture, std::nullopt, std::string(text), script_file(stem));
+        return;
+    }
+    const std::string piped =
+        std::string(text.substr(0, at))
+        + fmt::format("set output {}\n", gnuplot_file("." + picture + ".partial"))
+        + std::string(text.substr(at + output.size()));
+    draw(dir, picture, image_format(picture), piped, script_file(stem));
 }
 
 std::string line_colour(std::size_t i) {

@@ -1,11 +1,13 @@
 #include "stdlib/figures/history_overlay.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "stdlib/figures/figure_files.hpp"
+#include "stdlib/figures/figure_options.hpp"
 #include "stdlib/figures/gnuplot.hpp"
 
 namespace rnn::stdlib {
@@ -29,6 +31,25 @@ std::size_t column_of(const TrainingArg& t, const std::string& metric) {
 }
 
 }  // namespace
+
+std::vector<std::vector<double>> moving_average(const std::vector<std::vector<double>>& rows,
+                                                std::size_t window) {
+    std::vector<std::vector<double>> out = rows;
+    for (std::size_t r = 0; r < rows.size(); ++r)
+        for (std::size_t c = 1; c < rows[r].size(); ++c) {
+            if (std::isnan(rows[r][c]))
+                continue;
+            double sum = 0.0;
+            std::size_t n = 0;
+            for (std::size_t k = r + 1 > window ? r + 1 - window : 0; k <= r; ++k)
+                if (c < rows[k].size() && !std::isnan(rows[k][c])) {
+                    sum += rows[k][c];
+                    ++n;
+                }
+            out[r][c] = sum / static_cast<double>(n);
+        }
+    return out;
+}
 
 std::vector<std::string> overlay_legends(const std::vector<TrainingArg>& trainings) {
     // A loop variable names the members only where its value differs between them.
@@ -64,34 +85,47 @@ FigureScript draw_history_overlay(const std::vector<ArgValue>& args, const Param
         epochs = std::max(epochs, t.history.rows.size());
         columns.push_back(t.label);
     }
-    arma::mat rows(epochs, 1 + trainings.size());
-    rows.fill(arma::datum::nan);
+    std::vector<std::vector<double>> rows(
+        epochs, std::vector<double>(1 + trainings.size(), arma::datum::nan));
     for (std::size_t e = 0; e < epochs; ++e)
-        rows(e, 0) = static_cast<double>(e + 1);
+        rows[e][0] = static_cast<double>(e + 1);
     for (std::size_t k = 0; k < trainings.size(); ++k) {
         const std::size_t col = column_of(trainings[k], metric);
         const auto& h = trainings[k].history.rows;
         for (std::size_t e = 0; e < h.size(); ++e)
-            rows(e, 1 + k) = col < h[e].size() ? h[e][col] : arma::datum::nan;
+            rows[e][1 + k] = col < h[e].size() ? h[e][col] : arma::datum::nan;
     }
+    const auto smooth = static_cast<std::size_t>(options.integer("smooth"));
+    // A first epoch past the last drawn (an early stop) draws the last one.
+    const long from = std::min(options.integer("from_epoch"),
+                               static_cast<long>(std::max<std::size_t>(epochs, 1)));
+    arma::mat table(epochs, 1 + trainings.size());
+    const auto drawn = moving_average(rows, smooth);
+    for (std::size_t e = 0; e < epochs; ++e)
+        for (std::size_t k = 0; k <= trainings.size(); ++k)
+            table(e, k) = drawn[e][k];
     FigureScript fig;
     const std::string file = data_file(stem, "");
-    fig.data.push_back({file, data_table(columns, rows)});
+    fig.data.push_back({file, data_table(columns, table)});
     const std::string of = trainings.size() == 1 ? trainings.front().label
                                                  : fmt::format("{} trainings", trainings.size());
+    const std::string what =
+        smooth > 1 ? fmt::format("{} (moving average over {} epochs)", metric, smooth) : metric;
     std::string body =
-        fmt::format("set title {}\n", figure_title(options, fmt::format("{} of {}", metric, of)));
-    body += fmt::format("set grid\nset datafile missing 'NaN'\nset xlabel 'epoch'\nset ylabel {}\n",
-                        gnuplot_quote(metric));
-    body += trainings.size() > 1 ? "set key outside right\n" : "unset key\n";
+        fmt::format("set title {}\n", figure_title(options, fmt::format("{} of {}", what, of)));
+    body += "set grid\nset datafile missing 'NaN'\n" + axis_labels(options, "epoch", metric);
+    body += fmt::format("set xrange [{}:*]\n", from);
+    const std::string key = key_placement(
+        options, trainings.size() > 1 || options.has("legend") ? "outside right" : "");
+    body += (key.empty() ? std::string("unset key\n") : key) + log_scales(options);
     // Validation columns hold a value every few epochs only: points, joined.
     const std::string style = metric.starts_with("val") ? "linespoints pt 7 ps 0.6" : "lines";
     const std::vector<std::string> legends = overlay_legends(trainings);
     body += "plot ";
     for (std::size_t k = 0; k < trainings.size(); ++k)
-        body += fmt::format("{}{} using 1:{} with {} lw 1.5 {} title {}", k ? ", " : "",
-                            gnuplot_file(file), k + 2, style, line_colour(k + 1),
-                            gnuplot_quote(legends[k]));
+        body +=
+            fmt::format("{}{} using 1:{} with {} lw 1.5 {} {}", k ? ", " : "", gnuplot_file(file),
+                        k + 2, style, line_colour(k + 1), series_title(options, k, legends[k]));
     fig.body = body + "\n";
     return fig;
 }

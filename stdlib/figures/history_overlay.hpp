@@ -13,6 +13,13 @@ namespace rnn::stdlib {
 // The history column a family is drawn by when no metric is given: every training has it.
 inline constexpr const char* kOverlayDefaultMetric = "loss";
 
+// The trailing moving average over `window` epochs of each column of `rows` from column 1
+// (the epoch stays): the mean of the values among the last `window` rows that are not
+// NaN; NaN where the row's own value is (validation columns are NaN between validations).
+// History's `smooth`, for one training and for a family.
+std::vector<std::vector<double>> moving_average(const std::vector<std::vector<double>>& rows,
+                                                std::size_t window);
+
 // The legend of each training: its loop values that differ between the trainings
 // ("units = 64"), or its label when none do.
 std::vector<std::string> overlay_legends(const std::vector<TrainingArg>& trainings);

@@ -54,6 +54,7 @@ std::string scatter_panels(const ResultsArg& x, const std::vector<ArgValue>& arg
         int n = 1;
         if (options.flag("labels"))
             body += member_labels(x, rows, s, "first", n);
+        body += option_settings(options);
         body += fmt::format("plot {} using 2:{} with points pt 7 ps 1.3 {} notitle\n",
                             gnuplot_file(file), s + 3, line_colour(s + 1));
         body += "unset label\n";
@@ -125,12 +126,12 @@ FigureScript draw_scatter(const std::vector<ArgValue>& args, const Params& optio
         for (std::size_t s = 0; s < series; ++s)
             body += member_labels(x, rows, s, two_axes && s == 1 ? "second" : "first", n);
     }
-    body += "plot ";
+    body += option_settings(options) + "plot ";
     for (std::size_t s = 0; s < series; ++s)
-        body += fmt::format("{}{} using 2:{} {}with points pt {} ps 1.3 {} title {}", s ? ", " : "",
+        body += fmt::format("{}{} using 2:{} {}with points pt {} ps 1.3 {} {}", s ? ", " : "",
                             gnuplot_file(file), s + 3, two_axes && s == 1 ? "axes x1y2 " : "",
                             s % 2 ? 9 : 7, line_colour(s + 1),
-                            gnuplot_quote(std::get<ResultsArg>(args[s + 1]).label));
+                            series_title(options, s, std::get<ResultsArg>(args[s + 1]).label));
     fig.body = body + "\n";
     return fig;
 }
@@ -269,17 +270,15 @@ std::string curve_series(const CurveData& d, const std::string& file, std::size_
     const std::string x = shift == 0.0 ? "1" : fmt::format("($1{:+.3g})", shift);
     const std::string style = d.numeric ? "linespoints" : "points";
     if (!averaged)
-        return fmt::format("{} using {}:{} with {} pt 7 ps 1.2 lw 1.5 {} title {}",
-                           gnuplot_file(file), x, y, style, colour, title);
+        return fmt::format("{} using {}:{} with {} pt 7 ps 1.2 lw 1.5 {} {}", gnuplot_file(file), x,
+                           y, style, colour, title);
     if (band && d.numeric)
         return fmt::format(
             "{0} using 1:(${1}-${2}):(${1}+${2}) with filledcurves fs transparent solid 0.2 "
-            "noborder {3} notitle, {0} using 1:{1} with linespoints pt 7 ps 1.2 lw 1.5 {3} "
-            "title {4}",
+            "noborder {3} notitle, {0} using 1:{1} with linespoints pt 7 ps 1.2 lw 1.5 {3} {4}",
             gnuplot_file(file), y, y + 1, colour, title);
-    return fmt::format("{} using {}:{}:{} with {} pt 7 ps 1.2 lw 1.5 {} title {}",
-                       gnuplot_file(file), x, y, y + 1, d.numeric ? "yerrorlines" : "yerrorbars",
-                       colour, title);
+    return fmt::format("{} using {}:{}:{} with {} pt 7 ps 1.2 lw 1.5 {} {}", gnuplot_file(file), x,
+                       y, y + 1, d.numeric ? "yerrorlines" : "yerrorbars", colour, title);
 }
 
 FigureScript draw_curve(const std::vector<ArgValue>& args, const Params& options,
@@ -296,12 +295,15 @@ FigureScript draw_curve(const std::vector<ArgValue>& args, const Params& options
     std::string body =
         fmt::format("set title {}\n", figure_title(options, r.label + " against " + over));
     body += "set grid\nset datafile missing 'NaN'\n";
-    body += fmt::format(
-        "set xlabel {}\nset ylabel {}\n", gnuplot_quote(over),
-        gnuplot_quote(averaged ? fmt::format("{} (mean and {} over {})", r.label,
-                                             standard_error ? "s.e.m." : "s.d.", mean_over)
-                               : r.label));
-    body += d.series.size() > 1 ? "set key outside right\n" : "unset key\n";
+    body += axis_labels(options, over,
+                        averaged ? fmt::format("{} (mean and {} over {})", r.label,
+                                               standard_error ? "s.e.m." : "s.d.", mean_over)
+                                 : r.label);
+    // One series needs no legend unless the user names it or places the key.
+    const std::string key =
+        key_placement(options, d.series.size() > 1 || options.has("legend") ? "outside right" : "");
+    body += key.empty() ? "unset key\n" : key;
+    body += log_scales(options);
     if (d.numeric)
         body += "set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05\n";
     else {
@@ -312,9 +314,10 @@ FigureScript draw_curve(const std::vector<ArgValue>& args, const Params& options
     }
     body += "plot ";
     for (std::size_t s = 0; s < d.series.size(); ++s)
-        body += (s ? ", " : "")
-                + curve_series(d, file, s, averaged, options.flag("band"),
-                               gnuplot_quote(d.series[s].empty() ? r.label : d.series[s]));
+        body +=
+            (s ? ", " : "")
+            + curve_series(d, file, s, averaged, options.flag("band"),
+                           series_title(options, s, d.series[s].empty() ? r.label : d.series[s]));
     fig.body = body + "\n";
     return fig;
 }
@@ -335,7 +338,8 @@ const FigureEntry& scatter_figure_entry() {
           "with exactly two y results, draw the second on its own axis at the right"},
          {"panels", ParamType::Bool, Value{true}, std::nullopt, std::nullopt, "",
           "with three or more y results, one panel each sharing x (false: one shared axis)"}},
-        draw_scatter);
+        draw_scatter, {}, kAllFigureOptions,
+        [](std::size_t arguments) { return arguments > 0 ? arguments - 1 : 0; });
     return entry;
 }
 

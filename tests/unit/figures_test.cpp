@@ -12,6 +12,7 @@
 
 #include "stdlib/figures/figure_files.hpp"
 #include "stdlib/figures/gnuplot.hpp"
+#include "stdlib/figures/script_check.hpp"
 #include "stdlib/registry.hpp"
 #include "tests/unit/temp_dir.hpp"
 
@@ -97,6 +98,9 @@ s::FigureScript draw_and_render(const std::string& name, const std::vector<s::Ar
     else
         check_svg(picture);
     CHECK(fs::exists(dir / (stem + ".gp")));
+    // rnn plot draws every script rnnlab writes again (stdlib/figures/script_check.hpp).
+    const s::ScriptCheck vouched = s::check_script(slurp(dir / (stem + ".gp")), stem);
+    CHECK_MESSAGE(vouched.problem.empty(), name << ": " << vouched.problem);
     for (const auto& d : fig.data)
         CHECK(slurp(dir / d.name) == d.text);
     return fig;
@@ -742,7 +746,8 @@ TEST_CASE("every new figure has documented arguments and options") {
         REQUIRE(!f.schema.params.empty());
         CHECK(f.schema.params.front().name == "title");
         for (const auto& p : f.schema.params)
-            CHECK_MESSAGE((!p.doc.empty() && p.default_value.has_value()), name << "." << p.name);
+            CHECK_MESSAGE((!p.doc.empty() && (p.default_value.has_value() || p.optional)),
+                          name << "." << p.name);
         for (const auto& a : f.args) {
             CHECK_MESSAGE(!a.doc.empty(), name << "." << a.name);
             if (a.kind == s::ArgKind::Evaluation)
