@@ -43,8 +43,10 @@ bool known_function(std::string_view w) {
     return one_of(w, {"column", "valid", "abs", "sqrt", "log", "log10", "exp", "int", "floor",
                       "ceil", "sgn", "sin", "cos", "tan", "atan2", "real", "imag", "norm", "xtic",
                       "ytic", "x2tic", "y2tic", "ztic", "stringcolumn", "strcol", "columnhead",
-                      // Not functions, but written before a bracket: `set palette defined (...)`.
-                      "defined"});
+                      // Not functions, but written before a bracket: `set palette defined (...)`
+                      // a tic list, `set xtics ("tanh" 1, "relu" 2)`, and a column expression,
+                      // `using ($1+0.08):2`.
+                      "defined", "xtics", "ytics", "x2tics", "y2tics", "ztics", "cbtics", "using"});
 }
 
 // Words that run, read or write something, or loop, wherever they stand: refused even where
