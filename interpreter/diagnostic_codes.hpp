@@ -127,6 +127,8 @@ namespace rnn::interp {
     X(UpdaterNetwork, "E0628", "the updater cannot train this network this way")                   \
     X(OnlineLoss, "E0629", "a per-step learner needs one per-step output loss")                    \
     X(MemoryExceeded, "E0630", "a training or evaluation needs more memory than allowed")          \
+    X(UnknownSaveWord, "E0631", "an evaluation's save names no array it can write")                \
+    X(SaveNotAvailable, "E0632", "an evaluation saves an array its network or task does not have") \
     X(ExpectedReferenceArgument, "E0701", "an argument must be a reference such as fit.W_self")    \
     X(UnknownMatrix, "E0702", "the task has no matrix of this name")                               \
     X(NotAnArgument, "E0703", "the reference cannot be an argument")                               \
