@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "interpreter/check/expressions.hpp"
 #include "interpreter/check/network.hpp"
@@ -39,14 +40,14 @@ void save_words(EvaluateBlock& b, const ast::Field& f) {
     for (const Expr* e : list_items(*f.value)) {
         const auto which = e->kind == K::Name ? saved_array_named(e->text) : std::nullopt;
         if (!which) {
-            b.c.diags.error(Code::UnknownSaveWord, e->span,
-                            e->kind == K::Name
-                                ? fmt::format("an evaluation cannot save '{}'", e->text)
-                                : std::string("'save' takes a list of words such as "
-                                              "[states, inputs]"),
-                            e->kind == K::Name ? suggestion(e->text, saved_array_words())
-                                               : "write save = [states, rates, outputs, inputs, "
-                                                 "targets, mask] or a part of it");
+            b.c.diags.error(
+                Code::UnknownSaveWord, e->span,
+                e->kind == K::Name ? fmt::format("an evaluation cannot save '{}'", e->text)
+                                   : std::string("'save' takes a list of words such as "
+                                                 "[states, inputs]"),
+                e->kind == K::Name ? suggestion(e->text, saved_array_words())
+                                   : "write the words without quotes, from: "
+                                         + fmt::format("{}", fmt::join(saved_array_words(), ", ")));
             continue;
         }
         b.save.emplace_back(*which, e);
@@ -260,7 +261,11 @@ bool check_save(Context& c, const EvaluateBlock& b, const NetworkDef& net, const
                                 fmt::format("the evaluation of '{}' on '{}' has no '{}' to save",
                                             net.name, task.name, e->text),
                                 why);
-        d.notes.emplace_back(net.span, fmt::format("the network '{}' is defined here", net.name));
+        const bool of_task = which == SavedArray::Targets || which == SavedArray::Mask;
+        d.notes.emplace_back(
+            of_task ? task.span : net.span,
+            fmt::format("the {} '{}' is defined here", of_task ? "task" : "network",
+                        of_task ? task.name : net.name));
         ok = false;
     }
     b.def.arrays = arrays_written(requested, source);
