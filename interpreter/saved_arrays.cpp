@@ -12,7 +12,8 @@ const std::vector<SavedArrayInfo>& saved_array_table() {
         {A::Cells, "cells", false, "an lstm's cell state c (units wide)"},
         {A::Outputs, "outputs", true, "the readout y = W_out r + b_out, logits unnormalised"},
         {A::Inputs, "inputs", false, "the inputs as the network saw them, clamps applied"},
-        {A::Targets, "targets", true, "the task's target of the readout at every step"},
+        {A::Targets, "targets", true,
+         "the task's target at every step (class numbers for a choice task)"},
         {A::Mask, "mask", false, "the task's masks, one channel per mask in its order"},
     };
     return table;

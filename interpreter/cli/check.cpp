@@ -24,8 +24,12 @@ std::pair<std::string, double> saved_line(const interp::Program& p, const interp
     double bytes = interp::saved_file_bytes(s.trials, s.steps, signals);
     std::string arrays;
     for (const auto& [which, width] : s.widths) {
-        arrays += fmt::format("{}{} ({:.0f} wide)", arrays.empty() ? "" : ", ",
-                              interp::saved_array_info(which).word, width);
+        // A choice task's targets are one channel of class numbers: the readout's width is
+        // their bound, which the estimate takes.
+        arrays +=
+            fmt::format("{}{} ({}{:.0f} wide)", arrays.empty() ? "" : ", ",
+                        interp::saved_array_info(which).word,
+                        which == interp::SavedArray::Targets && width > 1 ? "up to " : "", width);
         bytes += interp::saved_file_bytes(s.trials, s.steps, width);
     }
     return {fmt::format("evaluate {} saves about {}: {:.0f} trials x {:.0f} steps of {}{}{} "
