@@ -148,6 +148,7 @@ namespace rnn::interp {
     X(BadTimePoint, "E0717", "a time point is not PERIOD.start/middle/end[+-N] or a step")         \
     X(UnknownLabel, "E0718", "the task's trials carry no label of this name")                      \
     X(FigureFilesShared, "E0719", "two figures would write one script or data file")               \
+    X(UnknownMetric, "E0720", "the task has no metric of this name")                               \
     X(RangeNotWhole, "E0801", "a sweep range needs whole-number bounds")                           \
     X(EmptyRange, "E0802", "a sweep range or list is empty")                                       \
     X(SweepTooLarge, "E0803", "a sweep has more than 100000 instances")                            \

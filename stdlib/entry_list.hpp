@@ -57,7 +57,8 @@
 
 // figures/: basic_figures.cpp (history, heatmap, trajectory, trial), state_space_figures.cpp
 // (pca_trajectories, speed, fixed_points), decoding_figures.cpp (decoding, cross_temporal),
-// geometry_figures.cpp (angles, spectrum, rdm), sweep_figures.cpp (scatter).
+// geometry_figures.cpp (angles, spectrum, rdm), sweep_figures.cpp (scatter),
+// trial_variable_figures.cpp (by_variable).
 #define RNN_STDLIB_FIGURES(X) \
     X(history)                \
     X(heatmap)                \
@@ -71,7 +72,8 @@
     X(spectrum)               \
     X(rdm)                    \
     X(fixed_points)           \
-    X(scatter)
+    X(scatter)                \
+    X(by_variable)
 
 namespace rnn::stdlib {
 
