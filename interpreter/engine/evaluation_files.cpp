@@ -1,7 +1,10 @@
 #include "interpreter/engine/evaluation_files.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <set>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -40,19 +43,28 @@ std::string csv_number(double v) {
 
 std::string trials_csv(const Evaluation& ev) {
     const std::size_t trials = ev.condition.size();
-    const bool catches = !ev.catch_trial.empty();
-    std::string out = "trial,condition";
-    if (catches)
-        out += ",catch";
+    // A task that records its catch trials as a variable has that column already; each
+    // name is one column.
+    auto recorded = [&](std::string_view name) {
+        return std::any_of(ev.variables.begin(), ev.variables.end(),
+                           [&](const stdlib::TrialVariable& v) { return v.name == name; });
+    };
+    const bool catches = !ev.catch_trial.empty() && !recorded("catch");
+    std::vector<const stdlib::TrialVariable*> columns;
+    std::set<std::string_view> names = {"trial", "condition", "catch"};
     for (const auto& v : ev.variables)
-        out += "," + v.name;
+        if (v.name == "catch" ? !catches : names.insert(v.name).second)
+            columns.push_back(&v);
+    std::string out = catches ? "trial,condition,catch" : "trial,condition";
+    for (const auto* v : columns)
+        out += "," + v->name;
     out += "\n";
     for (std::size_t b = 0; b < trials; ++b) {
         out += fmt::format("{},{}", b, ev.condition[b]);
         if (catches)
             out += fmt::format(",{}", b < ev.catch_trial.size() ? int{ev.catch_trial[b]} : 0);
-        for (const auto& v : ev.variables)
-            out += "," + csv_number(b < v.values.size() ? v.values[b] : std::nan(""));
+        for (const auto* v : columns)
+            out += "," + csv_number(b < v->values.size() ? v->values[b] : std::nan(""));
         out += "\n";
     }
     return out;

@@ -1,6 +1,7 @@
 """Checks an evaluation's exported arrays and trials.csv (run_export.sh): shapes, float32,
 the layout trials x steps x width, and integration_memory's input against the onset and
-duration each trial drew. usage: check_export.py EVALUATION_FOLDER"""
+duration each trial drew (trials.csv's variables; docs/tasks.md). usage: check_export.py
+EVALUATION_FOLDER"""
 import csv
 import sys
 
@@ -28,21 +29,19 @@ if not np.allclose(arrays["rates"], np.tanh(arrays["states"]), atol=1e-6):
 x = arrays["inputs"][:, :, 0]
 if set(np.unique(x)) - {0.0, 2.0}:
     failed.append(f"inputs hold values other than 0 and 2: {np.unique(x)}")
-onsets = [int(np.argmax(x[i] > 0)) for i in range(trials)]
-if "onset" in rows[0] and "duration" in rows[0]:
-    for i, r in enumerate(rows):
-        onset, duration = int(float(r["onset"])), int(float(r["duration"]))
-        on = np.flatnonzero(x[i] == 2.0)
-        if len(on) != duration + 1 or on[0] != onset or onsets[i] != onset:
-            failed.append(f"trial {i}: the pulse covers steps {on[:1]}..{on[-1:]}, "
-                          f"trials.csv says onset {onset}, duration {duration}")
-else:
-    print("trials.csv has no onset and duration columns yet: the pulse is checked for "
-          "contiguity only")
-    for i in range(trials):
-        on = np.flatnonzero(x[i] == 2.0)
-        if len(on) and on[-1] - on[0] + 1 != len(on):
-            failed.append(f"trial {i}: the pulse is not one block of steps")
+# A no-cue trial (cue = 0) shows no pulse, though its onset and duration are drawn.
+onsets = []
+for i, r in enumerate(rows):
+    onset, duration = int(float(r["onset"])), int(float(r["duration"]))
+    on = np.flatnonzero(x[i] == 2.0)
+    if r["cue"] == "0":
+        if len(on):
+            failed.append(f"trial {i}: a no-cue trial has input at steps {on}")
+        continue
+    onsets.append(onset)
+    if len(on) != duration + 1 or on[0] != onset or on[-1] != onset + duration:
+        failed.append(f"trial {i}: the pulse covers steps {on[:1]}..{on[-1:]}, "
+                      f"trials.csv says onset {onset}, duration {duration}")
 if len(set(onsets)) < 2:
     failed.append(f"the onsets do not vary between trials: {onsets}")
 if failed:

@@ -95,6 +95,10 @@ TEST_CASE("trials.csv: index, condition, catch where the task has catch trials, 
     CHECK(i::trials_csv(ev)
           == "trial,condition,catch,onset,coherence\n0,2,0,10,0.25\n1,0,1,12,nan\n"
              "2,1,0,14,-0.5\n");
+    // A task that records catch trials among its variables has that one column, in its
+    // place; a variable named as a fixed column is not repeated.
+    ev.variables = {{"side", {0, 1, 1}}, {"catch", {0, 1, 0}}, {"trial", {5, 6, 7}}};
+    CHECK(i::trials_csv(ev) == "trial,condition,side,catch\n0,2,0,0\n1,0,1,1\n2,1,1,0\n");
 }
 
 TEST_CASE("save is checked: the arrays it adds, the key, the size rnn check prints") {
