@@ -178,6 +178,8 @@ TEST_CASE("a coherence given as a list draws one of its values per trial, each o
     // 12 signed values: +-c for c > 0, and 0.
     const auto& signed_c = values(b, "signed_coherence");
     CHECK(std::set<double>(signed_c.begin(), signed_c.end()).size() == 11);
+    for (const double x : signed_c)
+        CHECK_FALSE((std::signbit(x) && x == 0.0));  // 0, never -0
 }
 
 TEST_CASE("the other tasks' variables are what their trials show") {
