@@ -80,8 +80,9 @@ public:
         // A catch trial shows no stimulus: it has no side and no coherence.
         out.category("side", catch_trial ? -1 : side);
         out.variable("coherence", catch_trial ? arma::datum::nan : 100.0 * c);
+        // + 0.0: coherence 0 is 0 on both sides, never -0 (trials.csv would show it).
         out.variable("signed_coherence",
-                     catch_trial ? arma::datum::nan : (side == 0 ? 100.0 : -100.0) * c);
+                     catch_trial ? arma::datum::nan : (side == 0 ? 100.0 : -100.0) * c + 0.0);
         if (catch_trial)
             return;
         evidence(out, 1, side, c);

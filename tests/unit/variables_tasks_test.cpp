@@ -1,6 +1,7 @@
 // Trial variables (docs/tasks.md, "Trial variables"): every task records what it drew for
 // each trial, in its entry's order; the values are those the trials show; labels are made
 // from them; a Draw parameter may be a list; choice tasks report the class chosen.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -47,11 +48,15 @@ const std::vector<double>& values(const s::TrialBatch& b, const std::string& nam
 // has (item1, item2, ...).
 std::vector<std::string> expanded(const s::TaskEntry& e, const s::TrialBatch& b) {
     std::vector<std::string> out;
+    auto listed = [&](const std::string& name) {
+        return std::any_of(e.variables.begin(), e.variables.end(),
+                           [&](const s::VariableDoc& d) { return d.name == name; });
+    };
     for (const auto& d : e.variables) {
         out.push_back(d.name);
-        if (d.name.back() != '1')
-            continue;
         const std::string stem = d.name.substr(0, d.name.size() - 1);
+        if (d.name.back() != '1' || listed(stem + "2"))  // parametric_wm's f1 and f2
+            continue;
         for (int k = 2; s::find_variable(b, stem + std::to_string(k)); ++k)
             out.push_back(stem + std::to_string(k));
     }
@@ -123,7 +128,8 @@ TEST_CASE("integration_memory's input is strength exactly over its recorded onse
     CHECK(values(probes, "duration") == std::vector<double>{7.0, 21.0, 7.0, 21.0});
 }
 
-TEST_CASE("perceptual_dm's evidence difference is its signed coherence; catch trials have none") {
+TEST_CASE(
+    "perceptual_dm's evidence difference is its signed coherence, and catch trials have none") {
     s::Params p;
     p.set("noise", 0.0);
     p.set("catch", 0.2);
@@ -172,6 +178,8 @@ TEST_CASE("a coherence given as a list draws one of its values per trial, each o
     // 12 signed values: +-c for c > 0, and 0.
     const auto& signed_c = values(b, "signed_coherence");
     CHECK(std::set<double>(signed_c.begin(), signed_c.end()).size() == 11);
+    for (const double x : signed_c)
+        CHECK_FALSE((std::signbit(x) && x == 0.0));  // 0, never -0
 }
 
 TEST_CASE("the other tasks' variables are what their trials show") {
