@@ -69,6 +69,8 @@ plastic plastic_bptt 256 200 bptt 3
 evaluation rnn_eval rnn 64 2000 1000
 evaluation gru_eval_kept gru 64 1000 1000 'plot speed(test) to "speed.png"'
 evaluation lstm_eval_kept lstm 64 1000 1000 'plot speed(test) to "speed.png"'
+evaluation rnn_eval_saved rnn 64 2000 1000
+sed -i 's/trials = 2000 }/trials = 2000, save = [states, inputs] }/' "$work/rnn_eval_saved.rnn"
 
 echo "| shape | estimate | peak RSS | estimate / peak |"
 echo "| --- | --- | --- | --- |"

@@ -127,6 +127,8 @@ namespace rnn::interp {
     X(UpdaterNetwork, "E0628", "the updater cannot train this network this way")                   \
     X(OnlineLoss, "E0629", "a per-step learner needs one per-step output loss")                    \
     X(MemoryExceeded, "E0630", "a training or evaluation needs more memory than allowed")          \
+    X(UnknownSaveWord, "E0631", "an evaluation's save names no array it can write")                \
+    X(SaveNotAvailable, "E0632", "an evaluation saves an array its network or task does not have") \
     X(ExpectedReferenceArgument, "E0701", "an argument must be a reference such as fit.W_self")    \
     X(UnknownMatrix, "E0702", "the task has no matrix of this name")                               \
     X(NotAnArgument, "E0703", "the reference cannot be an argument")                               \
@@ -146,6 +148,7 @@ namespace rnn::interp {
     X(BadTimePoint, "E0717", "a time point is not PERIOD.start/middle/end[+-N] or a step")         \
     X(UnknownLabel, "E0718", "the task's trials carry no label of this name")                      \
     X(FigureFilesShared, "E0719", "two figures would write one script or data file")               \
+    X(UnknownMetric, "E0720", "the task has no metric of this name")                               \
     X(LegendCount, "E0728", "a legend names more or fewer series than the figure draws")           \
     X(FigureSize, "E0729", "a figure's size is not [width, height]")                               \
     X(UnknownHistoryColumn, "E0730", "a history's metric is no column the training records")       \

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "grammar/ast.hpp"
+#include "interpreter/saved_arrays.hpp"
 #include "runtime/online.hpp"
 #include "runtime/optimizer.hpp"
 #include "runtime/parameter.hpp"
@@ -207,7 +208,7 @@ struct PerturbDef {
 
 struct EvaluateDef {
     std::string name;
-    std::string train;
+    std::string train;  // the trained network evaluated; "" for a network definition's
     std::string task;
     long trials = 0;  // fresh trials; 0: the task's own number
     // Whether an analysis or figure reads the network's activity from this evaluation
@@ -219,6 +220,12 @@ struct EvaluateDef {
     std::vector<PerturbDef> perturbs;
     // `start = 0.5`: every unit of every trial starts at this state instead of h0.
     std::optional<double> start;
+    // `evaluate x = NET on TASK`: the network definition at the values it starts a
+    // training with (loaded, fixed, or drawn from the script seed), without a training.
+    std::string network;
+    // The arrays written to its folder beyond the signals and trials.csv (the always
+    // written ones it has, and those `save` asks for), in saved_array_table() order.
+    std::vector<SavedArray> arrays;
 };
 
 // A reference used as an analysis or figure argument.
@@ -274,6 +281,11 @@ struct Program {
     const TrainDef& training_of(const std::string& name) const {
         const auto a = alters.find(name);
         return trains.at(a != alters.end() ? a->second.train : name);
+    }
+
+    // The network definition an evaluation runs: its own, or its training's.
+    const NetworkDef& network_of(const EvaluateDef& e) const {
+        return networks.at(e.network.empty() ? training_of(e.train).network : e.network);
     }
 };
 

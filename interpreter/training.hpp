@@ -48,6 +48,12 @@ struct Evaluation {
     arma::fcube inputs;
     std::map<std::string, std::vector<long>> labels;
     arma::fcube cells;  // the lstm's cell states, as activity (empty for other kinds)
+    // What the evaluation writes to its folder and no later node reads (so not in its cache
+    // state): each of EvaluateDef::arrays as features x (trials * steps), column
+    // t * trials + b, and for trials.csv the catch flags and the variables the task drew.
+    std::vector<std::pair<SavedArray, arma::fmat>> saved;
+    std::vector<std::uint8_t> catch_trial;
+    std::vector<stdlib::TrialVariable> variables;
 };
 
 // Called after each epoch with (epoch index, total epochs, loss, metrics of the epoch).
@@ -77,7 +83,7 @@ struct TrainCheckpoints {
 TrainedNetwork train(const Program& program, const TrainDef& def, const stdlib::TaskInstance& task,
                      const EpochCallback& on_epoch, const TrainCheckpoints& checkpoints = {});
 
-Evaluation evaluate(const Program& program, const EvaluateDef& def, const TrainedNetwork& trained,
+Evaluation evaluate(const Program& program, const EvaluateDef& def, const rt::Network<float>& net,
                     const stdlib::TaskInstance& task, const TaskDef& task_def);
 
 // The network of an `alter` from the trained network it changes: every tensor's effective

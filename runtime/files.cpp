@@ -25,13 +25,11 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
     Directory::open(path.parent_path()).write(name, bytes);
 }
 
-template <typename T> std::string npy_bytes(const arma::Mat<T>& m) {
-    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>);
-    const char* descr = std::is_same_v<T, float> ? "<f4" : "<f8";
-    std::string header = fmt::format(
-        "{{'descr': '{}', 'fortran_order': True, 'shape': ({}, {}), }}", descr, m.n_rows, m.n_cols);
-    // Magic (6) + version (2) + header length (2) + header, padded with spaces to a multiple
-    // of 64 and ended by a newline.
+namespace {
+
+// Magic (6) + version (2) + header length (2) + header, padded with spaces to a multiple of
+// 64 and ended by a newline, then the numbers.
+std::string npy_file(std::string header, const void* data, std::size_t bytes) {
     const std::size_t unpadded = 10 + header.size() + 1;
     header.append((64 - unpadded % 64) % 64, ' ');
     header.push_back('\n');
@@ -39,8 +37,32 @@ template <typename T> std::string npy_bytes(const arma::Mat<T>& m) {
     out.push_back(static_cast<char>(header.size() & 0xff));
     out.push_back(static_cast<char>((header.size() >> 8) & 0xff));
     out += header;
-    out.append(reinterpret_cast<const char*>(m.memptr()), m.n_elem * sizeof(T));
+    out.append(static_cast<const char*>(data), bytes);
     return out;
+}
+
+}  // namespace
+
+template <typename T> std::string npy_bytes(const arma::Mat<T>& m) {
+    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>);
+    const char* descr = std::is_same_v<T, float> ? "<f4" : "<f8";
+    return npy_file(fmt::format("{{'descr': '{}', 'fortran_order': True, 'shape': ({}, {}), }}",
+                                descr, m.n_rows, m.n_cols),
+                    m.memptr(), m.n_elem * sizeof(T));
+}
+
+std::string npy_bytes_c_order(const float* data, const std::vector<std::size_t>& shape) {
+    std::string dims;
+    std::size_t count = 1;
+    for (const std::size_t d : shape) {
+        dims += fmt::format("{}{}", dims.empty() ? "" : ", ", d);
+        count *= d;
+    }
+    if (shape.size() == 1)
+        dims += ",";  // a tuple of one: (5,)
+    return npy_file(
+        fmt::format("{{'descr': '<f4', 'fortran_order': False, 'shape': ({}), }}", dims), data,
+        count * sizeof(float));
 }
 
 template std::string npy_bytes(const arma::Mat<float>&);

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <armadillo>
 
@@ -21,6 +22,10 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
 
 // The bytes of an .npy file holding a matrix (2-D, Fortran order, float32 or float64).
 template <typename T> std::string npy_bytes(const arma::Mat<T>& m);
+
+// The bytes of an .npy file of float32 numbers in C order (numpy's default: the last index
+// varies fastest) of the given shape; `data` holds the product of its sizes.
+std::string npy_bytes_c_order(const float* data, const std::vector<std::size_t>& shape);
 
 template <typename T> void save_npy(const std::filesystem::path& path, const arma::Mat<T>& m) {
     write_file_atomically(path, npy_bytes(m));

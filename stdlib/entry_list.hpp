@@ -57,7 +57,8 @@
 
 // figures/: basic_figures.cpp (history, heatmap, trajectory, trial), state_space_figures.cpp
 // (pca_trajectories, speed, fixed_points), decoding_figures.cpp (decoding, cross_temporal),
-// geometry_figures.cpp (angles, spectrum, rdm), sweep_figures.cpp (scatter, curve).
+// geometry_figures.cpp (angles, spectrum, rdm), sweep_figures.cpp (scatter, curve),
+// trial_variable_figures.cpp (by_variable).
 #define RNN_STDLIB_FIGURES(X) \
     X(history)                \
     X(heatmap)                \
@@ -72,7 +73,8 @@
     X(rdm)                    \
     X(fixed_points)           \
     X(scatter)                \
-    X(curve)
+    X(curve)                  \
+    X(by_variable)
 
 namespace rnn::stdlib {
 

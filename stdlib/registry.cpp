@@ -132,6 +132,11 @@ std::string task_section(const TaskEntry& t) {
     out += ".\n\nMatrices: ";
     for (std::size_t i = 0; i < t.matrices.size(); ++i)
         out += fmt::format("{}`{}` ({})", i ? "; " : "", t.matrices[i].name, t.matrices[i].doc);
+    out += ".\n\nTrial variables (labels too; docs/tasks.md): ";
+    for (std::size_t i = 0; i < t.variables.size(); ++i)
+        out += fmt::format("{}`{}` ({}{})", i ? "; " : "", t.variables[i].name,
+                           t.variables[i].unit.empty() ? "" : t.variables[i].unit + ": ",
+                           t.variables[i].doc);
     return out + ".\n\n";
 }
 

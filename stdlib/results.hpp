@@ -72,6 +72,10 @@ struct EvaluationArg {
     // With the activity of an lstm: its cell states c, laid out as activity (the full state
     // is [h; c]); empty for other kinds.
     arma::fcube cells;
+    // Every variable the task drew for each trial (TrialBatch::variables), and each
+    // metric's value per trial by name: what a figure plots a metric against.
+    std::vector<TrialVariable> variables = {};
+    std::map<std::string, std::vector<double>> per_trial = {};
 };
 
 // The results of an earlier analysis: its scalars and arrays, as it wrote them.

@@ -25,7 +25,7 @@ std::string_view param_type_name(ParamType t) {
         case ParamType::Choice:
             return "name";
         case ParamType::Draw:
-            return "number or uniform(low, high)";
+            return "number, uniform(low, high) or a list of numbers";
         case ParamType::JitteredSteps:
             return "duration, duration +- duration, or a list of durations";
         case ParamType::IntegerList:
@@ -57,6 +57,10 @@ std::string_view task_ref_name(TaskRef r) {
             return "trial label";
         case TaskRef::LabelFamily:
             return "trial label or family";
+        case TaskRef::Variable:
+            return "trial variable";
+        case TaskRef::Metric:
+            return "metric";
     }
     return "?";
 }

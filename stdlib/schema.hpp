@@ -32,7 +32,7 @@ enum class ParamType {
     Bool,
     String,
     Choice,  // one name out of `choices`
-    Draw,    // a number, or uniform(low, high) drawn per trial
+    Draw,    // a number, uniform(low, high) drawn per trial, or a list (one drawn uniformly)
     // A duration as Steps, or `m +- s` (both durations): whole steps drawn per trial from
     // m - s to m + s - 1, stored as UniformDraw{m - s, m + s} (high excluded); a plain
     // duration n is stored as n; a list of durations [a, b, ...] (probe trials, one per
@@ -65,6 +65,8 @@ enum class TaskRef {
     WindowTo,     // the step after a window, inside the trial (0: the trial's end)
     TrialLabel,   // a label its trials carry: condition, or one of the task's own ("": none)
     LabelFamily,  // a trial label, or the stem of a numbered family of them ("item")
+    Variable,     // one of the variables its trials draw (TaskEntry::variables)
+    Metric,       // one of its metrics
 };
 
 // How `rnn doc` names what a TaskRef option takes ("" for None: its type says it).

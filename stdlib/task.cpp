@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <variant>
 
 namespace rnn::stdlib {
 
@@ -47,8 +49,8 @@ bool has_period(const TaskEntry& task, std::string_view name) {
 
 std::vector<std::string> label_names(const TaskEntry& task) {
     std::vector<std::string> out = {"condition"};
-    for (const auto& l : task.labels)
-        out.push_back(l.name);
+    for (const auto& v : task.variables)
+        out.push_back(v.name);
     return out;
 }
 
@@ -63,6 +65,24 @@ bool has_label_family(const TaskEntry& task, std::string_view name) {
                           [&](const std::string& n) { return stem(n) != n && stem(n) == name; });
 }
 
+NumberDraw NumberDraw::from(const Params& p, const std::string& name) {
+    NumberDraw d;
+    if (const auto* list = std::get_if<std::vector<double>>(&p.get(name)))
+        d.choices = *list;
+    else
+        d.range = p.draw(name);
+    return d;
+}
+
+// No draw for a fixed number, so a fixed value leaves the rest of the trial's draws as
+// they were.
+double NumberDraw::draw(rt::RandomStream& s) const {
+    if (!choices.empty())
+        return choices[static_cast<std::size_t>(
+            s.uniform_int(0, static_cast<std::int64_t>(choices.size()) - 1))];
+    return range.high > range.low ? s.uniform(range.low, range.high) : range.low;
+}
+
 void set_variable(TrialBatch& batch, std::string_view name, arma::uword trial, double value) {
     auto it = std::find_if(batch.variables.begin(), batch.variables.end(),
                            [&](const TrialVariable& v) { return v.name == name; });
@@ -74,6 +94,38 @@ void set_variable(TrialBatch& batch, std::string_view name, arma::uword trial, d
     if (it->values.size() < batch.batch)
         it->values.resize(batch.batch, arma::datum::nan);
     it->values.at(trial) = value;
+}
+
+void set_category(TrialBatch& batch, std::string_view name, arma::uword trial, long value) {
+    set_variable(batch, name, trial, static_cast<double>(value));
+    for (auto& v : batch.variables)
+        if (v.name == name)
+            v.category = true;
+}
+
+std::map<std::string, std::vector<long>> variable_labels(const std::vector<TrialVariable>& vars) {
+    std::map<std::string, std::vector<long>> out;
+    for (const auto& v : vars) {
+        std::vector<long>& label = out[v.name];
+        label.assign(v.values.size(), -1L);
+        if (v.category) {
+            for (std::size_t b = 0; b < v.values.size(); ++b)
+                if (v.values[b] >= 0.0)  // NaN and -1: none
+                    label[b] = static_cast<long>(v.values[b]);
+            continue;
+        }
+        std::vector<double> distinct;
+        for (const double x : v.values)
+            if (!std::isnan(x))
+                distinct.push_back(x);
+        std::sort(distinct.begin(), distinct.end());
+        distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+        for (std::size_t b = 0; b < v.values.size(); ++b)
+            if (!std::isnan(v.values[b]))
+                label[b] = std::lower_bound(distinct.begin(), distinct.end(), v.values[b])
+                           - distinct.begin();
+    }
+    return out;
 }
 
 const TrialVariable* find_variable(const TrialBatch& batch, std::string_view name) {

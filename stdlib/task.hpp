@@ -52,9 +52,13 @@ struct Period {
 // integration_memory's onset, sequence_wm's item at each position): one value per trial,
 // in the batch's trial order. An evaluation writes them to trials.csv, and analyses and
 // figures group trials by them (TaskEntry::variables documents each).
+// A category (side, context, an item) holds whole numbers, -1 where the trial has none (a
+// catch trial's side, a position past a sequence's end); a quantity (coherence, onset) any
+// number, NaN where the trial has none. They differ only as labels (variable_labels).
 struct TrialVariable {
     std::string name;
     std::vector<double> values;
+    bool category = false;
 };
 
 struct TrialBatch {
@@ -75,9 +79,9 @@ struct TrialBatch {
     std::vector<Period> periods;
     // 1 for a catch trial (no stimulus, no response asked), for tasks that have them.
     std::vector<std::uint8_t> catch_trial;
-    // Categorical labels of each trial that analyses decode or group by, beyond
-    // `condition` (sequence_wm: "item1".."itemP", the item at each position, -1 past the
-    // sequence's end). One value per trial.
+    // The labels analyses decode or group by, beyond `condition`: one per variable, made
+    // from `variables` by variable_labels() when the task's batch is made (one value per
+    // trial; -1 where the trial has none).
     std::map<std::string, std::vector<long>> labels;
     // Every variable the task drew for these trials, in the order its entry lists them
     // (TaskEntry::variables); set_variable() fills them.
@@ -88,8 +92,27 @@ struct TrialBatch {
 // variable, NaN for the trials not set yet, on its first use).
 void set_variable(TrialBatch& batch, std::string_view name, arma::uword trial, double value);
 
+// As set_variable, for a category: a whole number, -1 where the trial has none.
+void set_category(TrialBatch& batch, std::string_view name, arma::uword trial, long value);
+
 // The variable `name` of a batch, or nullptr.
 const TrialVariable* find_variable(const TrialBatch& batch, std::string_view name);
+
+// The label of each variable, per trial (docs/analyses.md, "Labels"): a category's own
+// value; a quantity's trials grouped by distinct value, numbered 0, 1, ... in ascending
+// order of the value. -1 where the trial has none (a negative category, NaN).
+std::map<std::string, std::vector<long>> variable_labels(const std::vector<TrialVariable>& vars);
+
+// A Draw parameter's value for one trial: a fixed number, uniform(low, high), or one of a
+// list [a, b, ...] drawn uniformly (the coherences of a psychometric curve).
+struct NumberDraw {
+    static NumberDraw from(const Params& p, const std::string& name);
+
+    double draw(rt::RandomStream& s) const;
+
+    UniformDraw range;
+    std::vector<double> choices;  // a list, when not empty
+};
 
 // Where the random draws of a batch come from. Trial i of a batch draws from its own
 // stream, keyed by (the batch source's key, the trial's index counted over the whole
@@ -176,12 +199,15 @@ public:
     // The trials of one training step under the named schedule (checked beforehand
     // against the entry's schedule list). Random draws come from `draws`; the caller
     // advances its trial index by the batch's size.
-    virtual TrialBatch training_batch(const BatchRequest& request,
-                                      const TrialDraws& draws) const = 0;
+    TrialBatch training_batch(const BatchRequest& request, const TrialDraws& draws) const {
+        return labelled(make_training_batch(request, draws));
+    }
 
     // Fresh trials for evaluation: `count` of them, or the task's own number when count is
     // 0 (memory_recall: one per pattern).
-    virtual TrialBatch evaluation_batch(const TrialDraws& draws, arma::uword count) const = 0;
+    TrialBatch evaluation_batch(const TrialDraws& draws, arma::uword count) const {
+        return labelled(make_evaluation_batch(draws, count));
+    }
 
     // A signal (batch x steps) from the network's forward pass (its states, rates and
     // readout, each features x (batch * steps)).
@@ -202,6 +228,19 @@ public:
         (void)trials;
         throw std::logic_error("the task has no mask '" + std::string(name) + "'");
     }
+
+protected:
+    // What training_batch and evaluation_batch return, before their labels are made from
+    // their variables (so every task's labels are made in one place).
+    virtual TrialBatch make_training_batch(const BatchRequest& request,
+                                           const TrialDraws& draws) const = 0;
+    virtual TrialBatch make_evaluation_batch(const TrialDraws& draws, arma::uword count) const = 0;
+
+private:
+    static TrialBatch labelled(TrialBatch batch) {
+        batch.labels = variable_labels(batch.variables);
+        return batch;
+    }
 };
 
 // Fresh trials an evaluation draws unless its block or its task says otherwise.
@@ -218,11 +257,9 @@ struct TaskEntry {
     std::vector<NamedDoc> schedules;  // the first is the default
     std::vector<NamedDoc> matrices;   // names usable as `task.NAME` in expressions
     std::vector<NamedDoc> masks;      // for masked losses: masked_mse(output, target, mask: M)
-    // The categorical labels its trials carry beyond `condition`, which every task's trials
-    // carry (TrialBatch::labels); a numbered family by its first member (item1).
-    std::vector<NamedDoc> labels;
-    // Every quantity its trials draw (TrialBatch::variables), with its unit ("" for a
-    // category or a count) and one-line doc; a numbered family by its first member.
+    // Every quantity its trials draw (TrialBatch::variables), in the order trials.csv shows
+    // them, with its unit ("" for a category or a count) and one-line doc; a numbered
+    // family by its first member (item1). Each is a label too, beside `condition`.
     std::vector<VariableDoc> variables;
     // The readout size the task's targets need with these parameters (0: none).
     std::function<long(const Params&)> output_size;
@@ -247,7 +284,7 @@ struct TaskEntry {
 // item1.
 std::vector<std::string> period_names(const TaskEntry& task);
 bool has_period(const TaskEntry& task, std::string_view name);
-// "condition", then the task's own labels.
+// "condition", then the task's variables (each is a label).
 std::vector<std::string> label_names(const TaskEntry& task);
 bool has_label(const TaskEntry& task, std::string_view name);
 // A label, or the stem of a numbered family of them ("item" for item1, item2, ...).

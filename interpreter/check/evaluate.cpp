@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "interpreter/check/expressions.hpp"
 #include "interpreter/check/network.hpp"
@@ -24,12 +25,33 @@ struct EvaluateBlock {
     EvaluateDef& def;
     std::vector<const ast::Field*> probes;
     const ast::Field* start_field = nullptr;
+    // The words of `save`, each checked against the network and task once they are known.
+    std::vector<std::pair<SavedArray, const Expr*>> save;
 };
 
 using Field = BlockField<EvaluateBlock>;
 
 void keep_probe(EvaluateBlock& b, const ast::Field& f) {
     b.probes.push_back(&f);
+}
+
+// `save = [states, inputs]` (or one word): the words of saved_array_table().
+void save_words(EvaluateBlock& b, const ast::Field& f) {
+    for (const Expr* e : list_items(*f.value)) {
+        const auto which = e->kind == K::Name ? saved_array_named(e->text) : std::nullopt;
+        if (!which) {
+            b.c.diags.error(
+                Code::UnknownSaveWord, e->span,
+                e->kind == K::Name ? fmt::format("an evaluation cannot save '{}'", e->text)
+                                   : std::string("'save' takes a list of words such as "
+                                                 "[states, inputs]"),
+                e->kind == K::Name ? suggestion(e->text, saved_array_words())
+                                   : "write the words without quotes, from: "
+                                         + fmt::format("{}", fmt::join(saved_array_words(), ", ")));
+            continue;
+        }
+        b.save.emplace_back(*which, e);
+    }
 }
 
 const std::vector<Field>& evaluate_fields() {
@@ -54,6 +76,10 @@ const std::vector<Field>& evaluate_fields() {
                  b.def.start = std::get<double>(*x);
              b.start_field = &f;
          }},
+        {"save",
+         "[states, rates, cells, outputs, inputs, targets, mask]: the arrays written to its "
+         "folder as trials x steps x width .npy (outputs and targets always)",
+         save_words},
     };
     return table;
 }
@@ -215,13 +241,90 @@ std::vector<FieldDoc> evaluate_field_docs() {
     return field_docs(evaluate_fields());
 }
 
-void check_evaluate(Context& c, const ast::Statement& s) {
+namespace {
+
+// The arrays the evaluation writes: `save`'s words against what the network and task have.
+bool check_save(Context& c, const EvaluateBlock& b, const NetworkDef& net, const TaskDef& task) {
+    const long outputs = task.entry->output_size ? task.entry->output_size(task.params) : 0;
+    const stdlib::Params p = stdlib::with_defaults(net.entry->schema, net.params);
+    const SaveSource source{net.entry->kind, p.has("outputs") && p.integer("outputs") > 0,
+                            outputs > 0, !task.entry->masks.empty()};
+    bool ok = true;
+    std::vector<SavedArray> requested;
+    for (const auto& [which, e] : b.save) {
+        const std::string why = why_not_saved(which, source);
+        if (why.empty()) {
+            requested.push_back(which);
+            continue;
+        }
+        auto& d = c.diags.error(Code::SaveNotAvailable, e->span,
+                                fmt::format("the evaluation of '{}' on '{}' has no '{}' to save",
+                                            net.name, task.name, e->text),
+                                why);
+        const bool of_task = which == SavedArray::Targets || which == SavedArray::Mask;
+        d.notes.emplace_back(
+            of_task ? task.span : net.span,
+            fmt::format("the {} '{}' is defined here", of_task ? "task" : "network",
+                        of_task ? task.name : net.name));
+        ok = false;
+    }
+    b.def.arrays = arrays_written(requested, source);
+    return ok;
+}
+
+// What is evaluated: a trained network (a training or an alter), or a network definition at
+// the values it starts from. Returns its network definition, or nullptr after an error.
+const NetworkDef* evaluated_network(Context& c, const ast::Statement& s, EvaluateDef& def,
+                                    const TaskDef& task) {
+    if (!def.network.empty()) {
+        const NetworkDef& net = c.program.networks.at(def.network);
+        if (!rt::cell_traits(net.entry->kind).fused) {
+            c.diags.error(Code::NotImplemented, s.head->span,
+                          fmt::format("evaluating the plastic network '{}' without a training is "
+                                      "not implemented yet: its fast weights learn through a "
+                                      "training's updater",
+                                      net.name),
+                          "evaluate a training of it instead");
+            return nullptr;
+        }
+        return &net;
+    }
+    const TrainDef& t = c.program.training_of(def.train);
+    if (task.entry != c.program.tasks.at(t.task).entry) {
+        c.diags.error(
+            Code::EvaluateTaskKind, s.target->span,
+            fmt::format("'{}' was trained on a '{}' task; '{}' is a '{}' task", def.train,
+                        c.program.tasks.at(t.task).entry->name, task.name, task.entry->name));
+        return nullptr;
+    }
+    return &c.program.networks.at(t.network);
+}
+
+// The head of `evaluate x = HEAD on TASK`: a network definition's name, or a trained one's.
+bool evaluated_name(Context& c, const ast::Statement& s, EvaluateDef& def) {
+    const Declared* d = s.head->kind == K::Name ? c.lookup(s.head->text) : nullptr;
+    if (d != nullptr && d->kind == ast::Statement::Kind::Network) {
+        if (c.reference(*s.head, ast::Statement::Kind::Network, "network") == nullptr)
+            return false;
+        def.network = d->stmt->name;
+        return c.program.networks.count(def.network) > 0;
+    }
     const ast::Statement* train = c.reference(*s.head, ast::Statement::Kind::Train, "training");
+    if (train == nullptr)
+        return false;
+    def.train = train->name;
+    return c.program.trained(def.train);
+}
+
+}  // namespace
+
+void check_evaluate(Context& c, const ast::Statement& s) {
+    EvaluateDef def{s.name, "", "", 0, false, s.span, {}, {}, std::nullopt, "", {}};
+    const bool head = evaluated_name(c, s, def);
     const ast::Statement* task = c.reference(*s.target, ast::Statement::Kind::Task, "task");
-    EvaluateDef def{
-        s.name,      train ? train->name : "", task ? task->name : "", 0, false, s.span, {}, {},
-        std::nullopt};
-    EvaluateBlock b{c, def, {}, nullptr};
+    if (task)
+        def.task = task->name;
+    EvaluateBlock b{c, def, {}, nullptr, {}};
     for (const auto& f : s.body) {
         if (f.kind == ast::Field::Kind::Assign)
             if (const Field* field = find_field(evaluate_fields(), f.name)) {
@@ -232,30 +335,22 @@ void check_evaluate(Context& c, const ast::Statement& s) {
                       fmt::format("an evaluate block has no field '{}'", f.name),
                       suggestion(f.name, field_names(evaluate_fields())));
     }
-    if (!train || !task)
+    const auto k = task ? c.program.tasks.find(task->name) : c.program.tasks.end();
+    if (!head || k == c.program.tasks.end())
         return;
-    const auto k = c.program.tasks.find(task->name);
-    if (!c.program.trained(train->name) || k == c.program.tasks.end())
+    const NetworkDef* net = evaluated_network(c, s, def, k->second);
+    if (net == nullptr)
         return;
-    const auto t = c.program.trains.find(c.program.training_of(train->name).name);
-    if (k->second.entry != c.program.tasks.at(t->second.task).entry) {
-        c.diags.error(Code::EvaluateTaskKind, s.target->span,
-                      fmt::format("'{}' was trained on a '{}' task; '{}' is a '{}' task",
-                                  train->name, c.program.tasks.at(t->second.task).entry->name,
-                                  task->name, k->second.entry->name));
-        return;
-    }
-    const NetworkDef& net = c.program.networks.at(t->second.network);
-    network_fits_task(c, net, k->second, s.target->span);
-    if (b.start_field != nullptr && !rt::cell_traits(net.entry->kind).fused) {
+    network_fits_task(c, *net, k->second, s.target->span);
+    if (b.start_field != nullptr && !rt::cell_traits(net->entry->kind).fused) {
         c.diags.error(Code::NotImplemented, b.start_field->name_span,
                       "'start' on a plastic network is not implemented yet in this version");
         return;
     }
-    bool probes_ok = true;
+    bool ok = check_save(c, b, *net, k->second);
     for (const ast::Field* f : b.probes)
-        probes_ok = probe(c, *f, k->second, net, def) && probes_ok;
-    if (!probes_ok)
+        ok = probe(c, *f, k->second, *net, def) && ok;
+    if (!ok)
         return;
     c.program.evaluates.emplace(s.name, std::move(def));
 }

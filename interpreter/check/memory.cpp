@@ -39,6 +39,28 @@ MemoryShape network_sizes(const NetworkDef& net, const TaskDef& task) {
     return s;
 }
 
+// Each array the evaluation writes with its width: the network's units, its readout's or
+// input's width, the task's target width or its number of masks.
+std::vector<std::pair<SavedArray, double>> saved_widths(const MemoryShape& s, const TaskDef& task,
+                                                        const EvaluateDef& def) {
+    std::vector<std::pair<SavedArray, double>> out;
+    for (const SavedArray a : def.arrays) {
+        double width = s.units;
+        if (a == SavedArray::Outputs)
+            width = s.outputs;
+        else if (a == SavedArray::Inputs)
+            width = s.inputs;
+        else if (a == SavedArray::Targets)
+            width = task.entry->output_size
+                        ? static_cast<double>(task.entry->output_size(task.params))
+                        : 0.0;
+        else if (a == SavedArray::Mask)
+            width = static_cast<double>(task.entry->masks.size());
+        out.emplace_back(a, width);
+    }
+    return out;
+}
+
 double steps_of(const TaskDef& task) {
     return task.entry->trial_steps
                ? static_cast<double>(std::max(0L, task.entry->trial_steps(task.params)))
@@ -63,8 +85,7 @@ MemoryShape training_shape(const Program& program, const TrainDef& def) {
 
 MemoryShape evaluation_shape(const Program& program, const EvaluateDef& def) {
     const TaskDef& task = program.tasks.at(def.task);
-    const TrainDef& train = program.training_of(def.train);
-    MemoryShape s = network_sizes(program.networks.at(train.network), task);
+    MemoryShape s = network_sizes(program.network_of(def), task);
     s.noise = false;  // evaluations run without it
     s.pass = PassKind::Evaluation;
     s.trials = static_cast<double>(def.trials > 0 ? def.trials
@@ -73,7 +94,14 @@ MemoryShape evaluation_shape(const Program& program, const EvaluateDef& def) {
                                        : static_cast<long>(stdlib::kEvaluationTrials));
     s.steps = steps_of(task);
     s.keep_activity = def.keep_activity;
+    for (const auto& [which, width] : saved_widths(s, task, def))
+        s.saved += width;
     return s;
+}
+
+SavedSizes saved_sizes(const Program& program, const EvaluateDef& def) {
+    const MemoryShape s = evaluation_shape(program, def);
+    return {s.trials, s.steps, saved_widths(s, program.tasks.at(def.task), def)};
 }
 
 namespace checker {
@@ -126,12 +154,16 @@ struct Pass {
 // The pass is the largest part: fewer trials where a field sets them, else shorter trials.
 Advice reduce_trials(const Context& c, const Pass& p, const MemoryShape& s,
                      const MemoryEstimate& e) {
-    std::string size =
-        fmt::format("{:.0f} trial{} of {:.0f} steps through {:.0f} units take about {}", p.trials,
-                    p.trials == 1 ? "" : "s", s.steps, s.units, format_bytes(e.pass + e.activity));
+    std::string size = fmt::format(
+        "{:.0f} trial{} of {:.0f} steps through {:.0f} units take "
+        "about {}",
+        p.trials, p.trials == 1 ? "" : "s", s.steps, s.units,
+        format_bytes(e.pass + e.activity + e.saved));
     if (e.activity > 0)
         size += fmt::format(", {} of it the activity kept for analyses and figures",
                             format_bytes(e.activity));
+    if (e.saved > 0)
+        size += fmt::format(", {} of it the arrays it saves", format_bytes(e.saved));
     const Declared* d = c.lookup(p.definition);
     const ast::Field* f = d ? find_field(c, *d->stmt, p.field) : nullptr;
     if (f && p.trials > 1)
@@ -188,9 +220,9 @@ Needs evaluation_needs(const Context& c, const EvaluateDef& def) {
     Needs n{
         fmt::format("the evaluation '{}'", def.name), e, {}, retained_bytes(s, signals), def.name};
     const Pass pass{def.name, "evaluation", "trials", s.trials, def.task};
-    n.advice = e.parameters >= e.pass + e.activity ? reduce_units(
-                   c, pass, c.program.training_of(def.train).network, e, "the tape's copies")
-                                                   : reduce_trials(c, pass, s, e);
+    n.advice = e.parameters >= e.pass + e.activity + e.saved
+                   ? reduce_units(c, pass, c.program.network_of(def).name, e, "the tape's copies")
+                   : reduce_trials(c, pass, s, e);
     return n;
 }
 

@@ -80,7 +80,13 @@ MemoryEstimate estimate_memory(const MemoryShape& s) {
         const double cells = s.kind == rt::CellKind::Lstm ? 2.0 : 0.0;
         e.activity = kFloat * s.trials * s.steps * ((2.0 + cells) * s.units + s.inputs);
     }
+    if (!training)
+        e.saved = 2.0 * saved_file_bytes(s.trials, s.steps, s.saved);
     return e;
+}
+
+double saved_file_bytes(double trials, double steps, double width) {
+    return kFloat * trials * steps * width;
 }
 
 double retained_bytes(const MemoryShape& s, double signals) {

@@ -16,6 +16,8 @@
 //                the plastic network's per-trial fast weights
 //   activity     an evaluation's activity kept for analyses and figures, with its copy in
 //                the cache
+//   saved        the arrays an evaluation writes (`save`): their copy out of the pass and
+//                their .npy bytes, held until the node's files are written
 #pragma once
 
 #include <string>
@@ -53,6 +55,7 @@ struct MemoryShape {
     double trials = 0, steps = 0;
     double validation_trials = 0;  // a training's validation batch (a forward pass); 0: none
     bool keep_activity = false;    // an evaluation whose activity analyses or figures read
+    double saved = 0;  // an evaluation's numbers per trial and step in the arrays it writes
 };
 
 // Bytes, by where they go.
@@ -61,9 +64,10 @@ struct MemoryEstimate {
     double parameters = 0;
     double pass = 0;  // the larger of the training step and the validation
     double activity = 0;
+    double saved = 0;
     bool validation_larger = false;  // the validation's pass is the larger
 
-    double total() const { return program + parameters + pass + activity; }
+    double total() const { return program + parameters + pass + activity + saved; }
 };
 
 // Whether the pass trains (Bptt, Online) decides the cost of the parameters; a training's
@@ -74,6 +78,9 @@ MemoryEstimate estimate_memory(const MemoryShape& shape);
 // every result for the nodes after it): a training's network; an evaluation's `signals`
 // signals per trial and step and, when analyses read it, its activity and inputs.
 double retained_bytes(const MemoryShape& shape, double signals);
+
+// The bytes of the .npy files of an evaluation's saved arrays (their headers aside).
+double saved_file_bytes(double trials, double steps, double width);
 
 // A number of bytes for people: "512 B", "12.0 MiB", "6.9 GiB".
 std::string format_bytes(double bytes);

@@ -1,6 +1,7 @@
 #include "interpreter/check/task_options.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -106,23 +107,67 @@ bool period_ok(Context& c, const ast::Span& where, const TaskDef& task, const st
     return false;
 }
 
+// The names a help line lists; with `families`, a numbered family (listed by its first
+// member) as "item1, item2, ...".
+std::string name_list(const std::vector<std::string>& names, bool families) {
+    std::string out;
+    for (const auto& n : names) {
+        out += (out.empty() ? "" : ", ") + n;
+        if (families && n.size() > 1 && n.back() == '1'
+            && !std::isdigit(static_cast<unsigned char>(n[n.size() - 2])))
+            out += ", " + n.substr(0, n.size() - 1) + "2, ...";
+    }
+    return out;
+}
+
+// The help of a name not found: the closest one, then every name there is.
+std::string help_listing(const std::string& text, const std::vector<std::string>& candidates,
+                         const std::vector<std::string>& listed, std::string_view what,
+                         bool families) {
+    const std::string best = closest_name(text, candidates);
+    const std::string all = fmt::format("{}: {}", what, name_list(listed, families));
+    return best.empty() ? all : fmt::format("did you mean '{}'? {}", best, all);
+}
+
 // A label option must name a label the task's trials carry ("": none); a family option
-// may also name the stem of numbered ones ("item" for item1, item2, ...).
+// may also name the stem of numbered ones ("item" for item1, item2, ...). A variable option
+// must name one of the task's variables (a numbered one of a family: item3).
 bool label_ok(Context& c, const ast::Span& where, const TaskDef& task, const std::string& text,
-              bool family) {
+              TaskRef ref) {
     const stdlib::TaskEntry& entry = *task.entry;
-    if (text.empty()
-        || (family ? stdlib::has_label_family(entry, text) : stdlib::has_label(entry, text)))
+    const bool family = ref == TaskRef::LabelFamily, variable = ref == TaskRef::Variable;
+    const bool found = variable ? text != "condition" && stdlib::has_label(entry, text)
+                       : family ? stdlib::has_label_family(entry, text)
+                                : stdlib::has_label(entry, text);
+    if (text.empty() || found)
         return true;
     std::vector<std::string> names = stdlib::label_names(entry);
-    for (const auto& name : stdlib::label_names(entry)) {
+    if (variable)
+        names.erase(names.begin());  // "condition" is a label, not a variable
+    const std::vector<std::string> listed = names;
+    for (const auto& name : listed) {
         const std::string stem = name.substr(0, name.find_last_not_of("0123456789") + 1);
         if (family && stem != name && stdlib::has_label_family(entry, stem))
             names.push_back(stem);
     }
     c.diags.error(Code::UnknownLabel, where,
-                  fmt::format("the trials of the task '{}' carry no label '{}'", task.name, text),
-                  suggestion(text, names));
+                  fmt::format("the trials of the task '{}' carry no {} '{}'", task.name,
+                              variable ? "variable" : "label", text),
+                  help_listing(text, names, listed,
+                               variable ? "its trials' variables" : "its trials' labels", true));
+    return false;
+}
+
+// A metric option must name one of the task's metrics.
+bool metric_ok(Context& c, const ast::Span& where, const TaskDef& task, const std::string& text) {
+    std::vector<std::string> names;
+    for (const auto& m : task.entry->metrics)
+        names.push_back(m.name);
+    if (std::find(names.begin(), names.end(), text) != names.end())
+        return true;
+    c.diags.error(Code::UnknownMetric, where,
+                  fmt::format("the task '{}' has no metric '{}'", task.name, text),
+                  help_listing(text, names, names, "its metrics", false));
     return false;
 }
 
@@ -144,8 +189,11 @@ bool task_options_ok(Context& c, const ast::Expr& e, const std::vector<ArgRef>& 
             ok = time_point_ok(c, where, *task, *text) && ok;
         else if (spec.ref == TaskRef::Period)
             ok = period_ok(c, where, *task, *text) && ok;
-        else if (spec.ref == TaskRef::TrialLabel || spec.ref == TaskRef::LabelFamily)
-            ok = label_ok(c, where, *task, *text, spec.ref == TaskRef::LabelFamily) && ok;
+        else if (spec.ref == TaskRef::TrialLabel || spec.ref == TaskRef::LabelFamily
+                 || spec.ref == TaskRef::Variable)
+            ok = label_ok(c, where, *task, *text, spec.ref) && ok;
+        else if (spec.ref == TaskRef::Metric)
+            ok = metric_ok(c, where, *task, *text) && ok;
     }
     return ok;
 }

@@ -112,7 +112,8 @@ struct ValueCheck {
         return stdlib::Value{*steps};
     }
 
-    std::optional<stdlib::Value> integer_list(const Expr& e) const {
+    // [a, b, ...] of numbers in range, not empty; whole numbers only when `whole`.
+    std::optional<stdlib::Value> number_list(const Expr& e, bool whole = false) const {
         const std::vector<const Expr*> items = list_items(e);
         if (items.empty()) {
             c.diags.error(Code::WrongType, e.span, fmt::format("{}; the list is empty", want));
@@ -121,7 +122,7 @@ struct ValueCheck {
         std::vector<double> values;
         for (const Expr* item : items) {
             const auto v = constant_number(*item);
-            if (!v || *v != std::floor(*v))
+            if (!v || (whole && *v != std::floor(*v)))
                 return wrong_type(*item);
             if (!range_ok(*v, item->span))
                 return std::nullopt;
@@ -213,6 +214,8 @@ struct ValueCheck {
                 return std::nullopt;
             return stdlib::Value{*v};
         }
+        if (e.kind == K::List)  // one of the values, drawn uniformly per trial
+            return number_list(e);
         if (e.kind != K::Call || e.text != "uniform")
             return wrong_type(e);
         const bool positional = std::all_of(e.arg_names.begin(), e.arg_names.end(),
@@ -248,7 +251,7 @@ struct ValueCheck {
             case T::Steps:
                 return steps(e);
             case T::IntegerList:
-                return integer_list(e);
+                return number_list(e, true);
             case T::StringList:
                 return string_list(e);
             case T::JitteredSteps:

@@ -84,7 +84,7 @@ std::vector<stdlib::ArgValue> node_arguments(const Program& program, const NodeR
                 const auto& [signal, values] = *ev.signals.begin();
                 std::vector<std::string> labels;
                 for (const long c : ev.condition)
-                    labels.push_back(fmt::format("condition {}", c + 1));
+                    labels.push_back(fmt::format("condition {}", c));
                 out.emplace_back(stdlib::EvaluationArg{a.label, signal, labels, values, ev.periods,
                                                        ev.activity, ev.inputs, ev.labels,
                                                        ev.cells});

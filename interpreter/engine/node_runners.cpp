@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "interpreter/engine/clock.hpp"
+#include "interpreter/engine/evaluation_files.hpp"
 #include "interpreter/engine/node_arguments.hpp"
 #include "interpreter/engine/state_codecs.hpp"
 #include "interpreter/paths.hpp"
@@ -153,11 +154,17 @@ bool compute_alter(RunnerContext& c, const GraphNode& node, NodeOutput& out) {
 bool compute_evaluate(RunnerContext& c, const GraphNode& node, NodeOutput& out) {
     const EvaluateDef& def = c.program.evaluates.at(node.name);
     const TaskDef& task_def = c.program.tasks.at(def.task);
-    Evaluation ev = evaluate(c.program, def, c.results.trained_of(def.train),
-                             *c.results.task_of(def.task), task_def);
-    const std::string dir = folder_of(node) + "/";
-    for (const auto& [name, values] : ev.signals)
-        out.files[dir + name + ".npy"] = rt::npy_bytes(values);
+    const stdlib::TaskInstance& task = *c.results.task_of(def.task);
+    // A network definition runs at the values a training without its own seed starts from.
+    const rt::Network<float> initial =
+        def.network.empty()
+            ? rt::Network<float>{}
+            : build_network(c.program.networks.at(def.network), task.input_size(), c.program.seed);
+    Evaluation ev = evaluate(c.program, def,
+                             def.network.empty() ? c.results.trained_of(def.train).net : initial,
+                             task, task_def);
+    evaluation_files(ev, folder_of(node), out.files);
+    ev.saved.clear();  // published; no later node reads them
     toml::table t;
     std::string summary;
     for (const auto& name : ev.metric_names) {
@@ -174,7 +181,7 @@ bool compute_evaluate(RunnerContext& c, const GraphNode& node, NodeOutput& out) 
     }
     toml::array cond;
     for (const long k : ev.condition)
-        cond.push_back(static_cast<std::int64_t>(k + 1));
+        cond.push_back(static_cast<std::int64_t>(k));  // 0-based, as trials.csv and figures
     t.insert("condition", std::move(cond));
     out.metrics = std::move(t);
     out.state = evaluation_state(ev);

@@ -116,12 +116,16 @@ Graph lower(const Program& program) {
     }
     for (const auto& [name, e] : in_natural_order(program.evaluates)) {
         // An lstm's kept activity includes its cell states (fixed_points starts from them).
-        const bool cells =
-            e->keep_activity
-            && rt::has_cell_state(
-                program.networks.at(program.training_of(e->train).network).entry->kind);
-        add(NodeKind::Evaluate, *name, {trained(e->train), node(NodeKind::Task, e->task)},
-            seed + fmt::format("trials={}", e->trials) + probe_text(*e)
+        const NetworkDef& net = program.network_of(*e);
+        const bool cells = e->keep_activity && rt::has_cell_state(net.entry->kind);
+        // A network definition is built by the evaluation itself: its text is in the key,
+        // as a training's is.
+        std::vector<std::size_t> inputs = {node(NodeKind::Task, e->task)};
+        if (e->network.empty())
+            inputs.insert(inputs.begin(), trained(e->train));
+        add(NodeKind::Evaluate, *name, std::move(inputs),
+            seed + (e->network.empty() ? "" : "network=" + network_text(net) + ";")
+                + fmt::format("trials={}", e->trials) + probe_text(*e)
                 + (e->keep_activity ? ";activity" : "") + (cells ? ",cells" : ""));
     }
     auto deps = [&](const std::vector<ArgRef>& args) {

@@ -135,6 +135,13 @@ std::string probe_text(const EvaluateDef& e) {
         out += fmt::format(";perturb={},{}", p.size, p.step);
     if (e.start)
         out += fmt::format(";start={}", *e.start);
+    // Only the arrays asked for: the always-written ones come with the program version.
+    std::string saved;
+    for (const SavedArray a : e.arrays)
+        if (!saved_array_info(a).always)
+            saved += std::string(saved.empty() ? "" : ",") + std::string(saved_array_info(a).word);
+    if (!saved.empty())
+        out += ";save=" + saved;
     return out;
 }
 

@@ -1,6 +1,6 @@
-// evaluate: a trained network on fresh trials of a task, with the evaluation's clamps and
-// perturbations; the task's signals and metrics per trial, and with keep_activity the
-// activity the analyses read.
+// evaluate: a network (trained, or a definition's initial one) on fresh trials of a task,
+// with the evaluation's clamps and perturbations; the task's signals and metrics per trial,
+// with keep_activity the activity the analyses read, and the arrays it saves.
 #include <algorithm>
 #include <new>
 #include <optional>
@@ -78,15 +78,63 @@ std::pair<arma::fmat, arma::fmat> probe_inputs(const Program& program, const Eva
     return {std::move(inputs), std::move(perturbation)};
 }
 
+// The arrays an evaluation saves (EvaluateDef::arrays), features x (trials * steps) each.
+std::vector<std::pair<SavedArray, arma::fmat>> saved_arrays(
+    const EvaluateDef& def, const TaskDef& task_def, const stdlib::TaskInstance& task,
+    const stdlib::TrialBatch& batch, const arma::fmat& inputs, const rt::Tape<float>& tape,
+    const rt::NetworkVars& vars) {
+    std::vector<std::pair<SavedArray, arma::fmat>> out;
+    auto value = [&](const rt::Var& v, SavedArray a) {
+        if (!v.valid())
+            throw RuntimeFailure(fmt::format("evaluate {}: the network computed no {} to save",
+                                             def.name, saved_array_info(a).word));
+        return tape.value(v);
+    };
+    for (const SavedArray a : def.arrays) {
+        switch (a) {
+            case SavedArray::States:
+                out.emplace_back(a, value(vars.states, a));
+                break;
+            case SavedArray::Rates:
+                out.emplace_back(a, value(vars.rates, a));
+                break;
+            case SavedArray::Cells:
+                out.emplace_back(a, value(vars.cells, a));
+                break;
+            case SavedArray::Outputs:
+                out.emplace_back(a, value(vars.outputs, a));
+                break;
+            case SavedArray::Inputs:
+                out.emplace_back(a, inputs);  // with its clamps, as the network saw them
+                break;
+            case SavedArray::Targets:
+                out.emplace_back(a, batch.step_targets);
+                break;
+            case SavedArray::Mask: {
+                arma::fmat masks(task_def.entry->masks.size(), inputs.n_cols);
+                for (arma::uword m = 0; m < masks.n_rows; ++m)
+                    masks.row(m) = task.mask(task_def.entry->masks[m].name, batch);
+                out.emplace_back(a, std::move(masks));
+                break;
+            }
+        }
+    }
+    return out;
+}
+
+bool saves(const EvaluateDef& def, SavedArray a) {
+    return std::find(def.arrays.begin(), def.arrays.end(), a) != def.arrays.end();
+}
+
 Evaluation evaluate_trials(const Program& program, const EvaluateDef& def,
-                           const TrainedNetwork& trained, const stdlib::TaskInstance& task,
+                           const rt::Network<float>& network, const stdlib::TaskInstance& task,
                            const TaskDef& task_def) {
     const stdlib::TrialDraws draws(
         rt::stream_key(program.seed, "evaluate " + def.name + " / trials"), 0);
     const stdlib::TrialBatch batch =
         task.evaluation_batch(draws, static_cast<arma::uword>(def.trials));
     rt::Tape<float> tape;
-    rt::Network<float> net = trained.net;
+    rt::Network<float> net = network;
     rt::NetworkVars vars;
     const auto [inputs, perturbation] = probe_inputs(program, def, task, batch, net.units());
     if (!rt::cell_traits(net.shape.kind).fused) {
@@ -110,7 +158,7 @@ Evaluation evaluate_trials(const Program& program, const EvaluateDef& def,
         vars = rt::forward(
             tape, net, inputs, batch.batch, perturbation.empty() ? nullptr : &perturbation,
             def.start ? std::optional<float>(static_cast<float>(*def.start)) : batch.initial_state,
-            0, def.keep_activity);
+            0, def.keep_activity || saves(def, SavedArray::Cells));
     }
     Evaluation ev;
     ev.condition = batch.condition;
@@ -124,6 +172,9 @@ Evaluation evaluate_trials(const Program& program, const EvaluateDef& def,
         if (vars.cells.valid())
             ev.cells = trials_cube(tape.value(vars.cells), batch.batch);
     }
+    ev.saved = saved_arrays(def, task_def, task, batch, inputs, tape, vars);
+    ev.catch_trial = batch.catch_trial;
+    ev.variables = batch.variables;
     for (const auto& s : task_def.entry->signals)
         ev.signals[s.name] = tape.value(task.signal(s.name, tape, vars, batch));
     for (const auto& m : task_def.entry->metrics) {
@@ -137,17 +188,17 @@ Evaluation evaluate_trials(const Program& program, const EvaluateDef& def,
 
 }  // namespace
 
-Evaluation evaluate(const Program& program, const EvaluateDef& def, const TrainedNetwork& trained,
+Evaluation evaluate(const Program& program, const EvaluateDef& def, const rt::Network<float>& net,
                     const stdlib::TaskInstance& task, const TaskDef& task_def) {
     try {
-        return evaluate_trials(program, def, trained, task, task_def);
+        return evaluate_trials(program, def, net, task, task_def);
     } catch (const std::bad_alloc&) {
         // As train's: what to reduce rather than "std::bad_alloc".
         throw RuntimeFailure(fmt::format(
             "out of memory while evaluating {} trials of up to {} steps through {} units{}: "
             "reduce 'trials', the trials' length or the network's 'units'",
             def.trials > 0 ? std::to_string(def.trials) : "the task's default number of",
-            task.steps(), trained.net.units(),
+            task.steps(), net.units(),
             def.keep_activity ? ", keeping their activity for analyses" : ""));
     }
 }

@@ -64,12 +64,19 @@ char pick(rt::RandomStream& r, std::string_view from) {
         r.uniform_int(0, static_cast<std::int64_t>(from.size()) - 1))];
 }
 
+// A trial's text and the values it was drawn with (TextSource::variables, in order).
+struct DrawnText {
+    std::string text;
+    std::vector<double> values;
+};
+
 // What tells the character tasks apart: their charset, their longest text, how a trial's
 // text is drawn, and which of its steps the task's own accuracy is about.
 struct TextSource {
     std::string_view charset;
     arma::uword max_length = 0;
-    std::function<std::string(rt::RandomStream&)> draw;
+    std::vector<std::string> variables;  // the names of DrawnText::values (after `length`)
+    std::function<DrawnText(rt::RandomStream&)> draw;
     // Steps t whose target text[t + 1] the task-specific accuracy counts (empty function:
     // the task has none). Computed from the text, so signals find them from the inputs.
     std::function<std::vector<arma::uword>(const std::string&)> recall;
@@ -92,11 +99,12 @@ public:
 
     std::vector<Period> periods() const override { return {{"sequence", 0, steps()}}; }
 
-    TrialBatch training_batch(const BatchRequest& request, const TrialDraws& draws) const override {
+    TrialBatch make_training_batch(const BatchRequest& request,
+                                   const TrialDraws& draws) const override {
         return make_batch(request.batch_size, draws);
     }
 
-    TrialBatch evaluation_batch(const TrialDraws& draws, arma::uword count) const override {
+    TrialBatch make_evaluation_batch(const TrialDraws& draws, arma::uword count) const override {
         return make_batch(count > 0 ? count : kEvaluationTrials, draws);
     }
 
@@ -144,7 +152,11 @@ private:
         const arma::fmat positions = positional_table();
         for (arma::uword b = 0; b < count; ++b) {
             rt::RandomStream stream = draws.trial(b);
-            const std::string text = source_.draw(stream);
+            const DrawnText drawn = source_.draw(stream);
+            const std::string& text = drawn.text;
+            set_variable(batch, "length", b, static_cast<double>(text.size()));
+            for (std::size_t i = 0; i < source_.variables.size(); ++i)
+                set_variable(batch, source_.variables[i], b, drawn.values.at(i));
             std::vector<arma::uword> classes;
             for (const char c : text) {
                 const auto at = source_.charset.find(c);
@@ -248,17 +260,20 @@ private:
 
 // long_range_memory_dataset: "0" x k1 + "?" + c + "0" x k2 + "!" + c, with c from
 // charset[3:], k1 in 1..5, k2 in 1..2 (drawn in the seed's order: c, k1, k2).
-std::string key_recall_text(rt::RandomStream& r) {
+// Its values: the key's class, k1, k2.
+DrawnText key_recall_text(rt::RandomStream& r) {
     const std::string_view set = chars::synthetic_charset;
     const char key = pick(r, set.substr(3));
     const auto before = static_cast<std::size_t>(r.uniform_int(1, 5));
     const auto between = static_cast<std::size_t>(r.uniform_int(1, 2));
-    return std::string(before, '0') + '?' + key + std::string(between, '0') + '!' + key;
+    return {std::string(before, '0') + '?' + key + std::string(between, '0') + '!' + key,
+            {static_cast<double>(set.find(key)), static_cast<double>(before),
+             static_cast<double>(between)}};
 }
 
 // n_resequence: k in 1..n distinct characters of the synthetic set (random.sample: a
-// partial Fisher-Yates shuffle), repeated cyclically to `length`.
-std::string resequence_text(rt::RandomStream& r, long n, arma::uword length) {
+// partial Fisher-Yates shuffle), repeated cyclically to `length`. Its value: k.
+DrawnText resequence_text(rt::RandomStream& r, long n, arma::uword length) {
     std::string set(chars::synthetic_charset);
     const auto k = static_cast<std::size_t>(r.uniform_int(1, n));
     for (std::size_t i = 0; i < k; ++i)
@@ -268,20 +283,22 @@ std::string resequence_text(rt::RandomStream& r, long n, arma::uword length) {
     std::string text;
     for (arma::uword i = 0; i < length; ++i)
         text.push_back(set[i % k]);
-    return text;
+    return {text, {static_cast<double>(k)}};
 }
 
 // palindrome_dataset (fixed): `half` characters, a middle one, the first ones reversed, all
 // from the whole charset. [n_][small_]palindrome_dataset_vary_length: r in 1..half
 // characters without '.' and ' ', the middle '.', them reversed, then ' ' x 2 (half - r).
-std::string palindrome_text(rt::RandomStream& r, std::string_view set, arma::uword half,
-                            bool vary_length) {
+// Its value: the characters before the middle (n, or r).
+DrawnText palindrome_text(rt::RandomStream& r, std::string_view set, arma::uword half,
+                          bool vary_length) {
     if (!vary_length) {
         std::string left;
         for (arma::uword i = 0; i < half; ++i)
             left.push_back(pick(r, set));
         const char middle = pick(r, set);
-        return left + middle + std::string(left.rbegin(), left.rend());
+        return {left + middle + std::string(left.rbegin(), left.rend()),
+                {static_cast<double>(half)}};
     }
     std::string allowed;
     for (const char c : set)
@@ -291,8 +308,9 @@ std::string palindrome_text(rt::RandomStream& r, std::string_view set, arma::uwo
     std::string left;
     for (arma::uword i = 0; i < length; ++i)
         left.push_back(pick(r, allowed));
-    return left + '.' + std::string(left.rbegin(), left.rend())
-           + std::string(2 * (half - length), ' ');
+    return {left + '.' + std::string(left.rbegin(), left.rend())
+                + std::string(2 * (half - length), ' '),
+            {static_cast<double>(length)}};
 }
 
 // Steps first..last-1: where the targets are text[first + 1 .. last].
@@ -352,14 +370,16 @@ struct Corpus {
                 fmt::format("corpus: '{}' has no line with a character of the charset", path));
     }
 
-    std::string draw(rt::RandomStream& r, std::size_t length) const {
+    // Its value: where the text starts (the window's first character, or the line's index).
+    DrawnText draw(rt::RandomStream& r, std::size_t length) const {
         if (lines.empty()) {
             const auto start = static_cast<std::size_t>(
                 r.uniform_int(0, static_cast<std::int64_t>(text.size() - length)));
-            return text.substr(start, length);
+            return {text.substr(start, length), {static_cast<double>(start)}};
         }
-        return lines[static_cast<std::size_t>(
-            r.uniform_int(0, static_cast<std::int64_t>(lines.size()) - 1))];
+        const auto line =
+            static_cast<std::size_t>(r.uniform_int(0, static_cast<std::int64_t>(lines.size()) - 1));
+        return {lines[line], {static_cast<double>(line)}};
     }
 };
 
@@ -408,6 +428,7 @@ TaskEntry char_entry(std::string name, std::string doc, std::string reference,
         e.masks.push_back({"recall", recall_doc});
     }
     e.periods = {{"sequence", "every step of a trial (the longest text; shorter ones padded)"}};
+    e.variables = {{"length", "characters", "the characters of the trial's text"}};
     e.schedules = kSchedules;
     return e;
 }
@@ -423,6 +444,10 @@ const TaskEntry& key_recall_entry() {
             "seed 001 (docs/provenance.md §2.5): long_range_memory_dataset, the key-recall task "
             "of Lorenc's draft paper \"Ephemeral Memory\"",
             {}, "key_accuracy", "the step whose input is '!', where the target is the key");
+        e.variables.insert(e.variables.end(),
+                           {{"key", "", "the key c (its class: its index in \"0?!123,. \")"},
+                            {"before", "characters", "k1, the zeros before '?'"},
+                            {"between", "characters", "k2, the zeros between the key and '!'"}});
         e.trial_steps = [](const Params&) {
             return 11L;
         };
@@ -438,6 +463,7 @@ const TaskEntry& key_recall_entry() {
             // 5 + 1 + 1 + 2 + 1 + 1: the generator's longest (k1 + k2 + 4 = 6-11 characters,
             // docs/provenance.md §2.5).
             s.max_length = 11;
+            s.variables = {"key", "before", "between"};
             s.draw = key_recall_text;
             s.recall = [](const std::string& text) {
                 const auto query = text.find('!');
@@ -464,6 +490,7 @@ const TaskEntry& resequence_entry() {
               "characters per trial; must exceed n"}},
             "repeat_accuracy",
             "the steps whose target repeats an earlier character (text positions k onwards)");
+        e.variables.push_back({"distinct", "characters", "k, the distinct characters repeated"});
         e.trial_steps = [](const Params& p) {
             return p.integer("length");
         };
@@ -484,6 +511,7 @@ const TaskEntry& resequence_entry() {
             TextSource s;
             s.charset = chars::synthetic_charset;
             s.max_length = length;
+            s.variables = {"distinct"};
             s.draw = [n, length](rt::RandomStream& r) {
                 return resequence_text(r, n, length);
             };
@@ -519,6 +547,8 @@ const TaskEntry& palindrome_entry() {
               "the 4-character set \"23. \" instead of \"0?!123,. \" (the seed's *_small_*)"}},
             "mirror_accuracy",
             "the second half: the steps from the middle on whose targets mirror the first half");
+        e.variables.push_back(
+            {"half", "characters", "the characters before the middle: r with vary_length, else n"});
         e.trial_steps = [](const Params& p) {
             return 2 * p.integer("half_length") + 1;
         };
@@ -536,6 +566,7 @@ const TaskEntry& palindrome_entry() {
             TextSource s;
             s.charset = p.flag("small") ? chars::small_charset : chars::synthetic_charset;
             s.max_length = 2 * half + 1;
+            s.variables = {"half"};
             s.draw = [set = s.charset, half, vary](rt::RandomStream& r) {
                 return palindrome_text(r, set, half, vary);
             };
@@ -584,6 +615,9 @@ const TaskEntry& corpus_entry() {
               "synthetic: \"0?!123,. \"; small: \"23. \"",
               {"text", "synthetic", "small"}}},
             "", "");
+        e.variables.push_back({"start", "",
+                               "where the text starts: the window's first character in the "
+                               "file's kept text (windows), or the line's index, from 0 (lines)"});
         e.trial_steps = [](const Params& p) {
             return p.integer("length");
         };
@@ -599,6 +633,7 @@ const TaskEntry& corpus_entry() {
             const auto length = static_cast<std::size_t>(p.integer("length"));
             s.max_length = length;
             auto corpus = std::make_shared<const Corpus>(p, s.charset);
+            s.variables = {"start"};
             s.draw = [corpus, length](rt::RandomStream& r) {
                 return corpus->draw(r, length);
             };

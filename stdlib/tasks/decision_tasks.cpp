@@ -38,11 +38,6 @@ long decision_trial_steps(const Params& p) {
     return total;
 }
 
-// A value of a Draw parameter for one trial: uniform(low, high) or the fixed number.
-double draw_value(const UniformDraw& d, rt::RandomStream& s) {
-    return d.high > d.low ? s.uniform(d.low, d.high) : d.low;
-}
-
 // Coherence c in [0, 1] towards `side` (0 or 1) of a pair of channels: (1 + c) / 2 on the
 // favoured one, (1 - c) / 2 on the other (as NeuroGym's PerceptualDecisionMaking).
 void evidence(PeriodBatchWriter& out, arma::uword first_channel, long side, double c) {
@@ -59,7 +54,8 @@ ParamSpec coherence_param(const std::string& name, const std::string& doc) {
             0.0,
             100.0,
             "%",
-            doc + "; a number, or uniform(low, high) drawn per trial"};
+            doc + "; a number, uniform(low, high) drawn per trial, or a list [a, b, ...] of "
+                  "which one is drawn uniformly per trial"};
 }
 
 // --- perceptual_dm ---------------------------------------------------------------------
@@ -69,7 +65,7 @@ public:
     explicit PerceptualDm(const Params& p)
         : PeriodTask({kDecisionPeriods, "response", 3, 3, true, true}, p)
         , durations_(decision_durations(p))
-        , coherence_(p.draw("coherence")) {}
+        , coherence_(NumberDraw::from(p, "coherence")) {}
 
     arma::uword conditions() const override { return 3; }
 
@@ -79,8 +75,14 @@ public:
                      bool catch_trial) const {
         const TrialLayout layout = layout_of(kDecisionPeriods, durations_, &s);
         const long side = s.uniform_int(0, 1);
-        const double c = draw_value(coherence_, s) / 100.0;
+        const double c = coherence_.draw(s) / 100.0;
         out.begin_trial(b, layout, catch_trial, catch_trial ? 2 : side);
+        // A catch trial shows no stimulus: it has no side and no coherence.
+        out.category("side", catch_trial ? -1 : side);
+        out.variable("coherence", catch_trial ? arma::datum::nan : 100.0 * c);
+        // + 0.0: coherence 0 is 0 on both sides, never -0 (trials.csv would show it).
+        out.variable("signed_coherence",
+                     catch_trial ? arma::datum::nan : (side == 0 ? 100.0 : -100.0) * c + 0.0);
         if (catch_trial)
             return;
         evidence(out, 1, side, c);
@@ -89,7 +91,7 @@ public:
 
 private:
     std::vector<Duration> durations_;
-    UniformDraw coherence_;
+    NumberDraw coherence_;
 };
 
 // --- context_dm ------------------------------------------------------------------------
@@ -99,8 +101,8 @@ public:
     explicit ContextDm(const Params& p)
         : PeriodTask({kDecisionPeriods, "response", 7, 3, true, true}, p)
         , durations_(decision_durations(p))
-        , motion_(p.draw("motion_coherence"))
-        , colour_(p.draw("colour_coherence")) {}
+        , motion_(NumberDraw::from(p, "motion_coherence"))
+        , colour_(NumberDraw::from(p, "colour_coherence")) {}
 
     arma::uword conditions() const override { return 5; }
 
@@ -111,11 +113,16 @@ public:
         const TrialLayout layout = layout_of(kDecisionPeriods, durations_, &s);
         const long context = s.uniform_int(0, 1);  // 0: report motion, 1: report colour
         const long motion_side = s.uniform_int(0, 1);
-        const double motion = draw_value(motion_, s) / 100.0;
+        const double motion = motion_.draw(s) / 100.0;
         const long colour_side = s.uniform_int(0, 1);
-        const double colour = draw_value(colour_, s) / 100.0;
+        const double colour = colour_.draw(s) / 100.0;
         const long side = context == 0 ? motion_side : colour_side;
         out.begin_trial(b, layout, catch_trial, catch_trial ? 4 : 2 * context + side);
+        out.category("context", context);
+        out.category("motion_side", catch_trial ? -1 : motion_side);
+        out.variable("motion_coherence", catch_trial ? arma::datum::nan : 100.0 * motion);
+        out.category("colour_side", catch_trial ? -1 : colour_side);
+        out.variable("colour_coherence", catch_trial ? arma::datum::nan : 100.0 * colour);
         // The context cue stays on for the whole trial, catch trials included: it is an
         // instruction, not the stimulus.
         for (const auto& period : kDecisionPeriods)
@@ -129,7 +136,7 @@ public:
 
 private:
     std::vector<Duration> durations_;
-    UniformDraw motion_, colour_;
+    NumberDraw motion_, colour_;
 };
 
 // --- go_no_go ----------------------------------------------------------------------------
@@ -150,6 +157,7 @@ public:
         const TrialLayout layout = layout_of(kDecisionPeriods, durations_, &s);
         const bool go = s.uniform_double() < go_;
         out.begin_trial(b, layout, catch_trial, catch_trial ? 2 : go ? 0 : 1);
+        out.category("go", catch_trial ? -1 : go ? 1 : 0);
         if (catch_trial)
             return;
         out.input(go ? 1 : 2, "stimulus", 1.0F);
@@ -188,6 +196,16 @@ const TaskEntry& perceptual_dm_entry() {
         e.schema.params = shared_trial_params(decision_defaults(25.0, 0.0, 0.0, 0.3));
         e.schema.params.push_back(
             coherence_param("coherence", "motion coherence c (percent) of each trial"));
+        e.variables = {
+            {"side", "",
+             "the stronger evidence channel: 0 (input 1, choice 1) or 1 (input 2, choice 2); "
+             "-1 on a catch trial"},
+            {"coherence", "%",
+             "the coherence c drawn; inputs 1 + side and 2 - side get "
+             "(1 + c/100) / 2 and (1 - c/100) / 2"},
+            {"signed_coherence", "%",
+             "coherence signed towards choice 1: +c when side = 0, -c when side = 1 (the x of "
+             "a psychometric curve of chose_1)"}};
         decision_entry_fields(e);
         e.output_size = [](const Params&) {
             return 3L;
@@ -219,6 +237,16 @@ const TaskEntry& context_dm_entry() {
             coherence_param("motion_coherence", "motion coherence (percent) of each trial"));
         e.schema.params.push_back(
             coherence_param("colour_coherence", "colour coherence (percent) of each trial"));
+        e.variables = {
+            {"context", "", "which modality to report: 0 motion (input 5), 1 colour (input 6)"},
+            {"motion_side", "",
+             "the stronger motion channel: 0 (input 1, choice 1) or 1 (input 2, choice 2); -1 "
+             "on a catch trial"},
+            {"motion_coherence", "%", "the motion coherence drawn"},
+            {"colour_side", "",
+             "the stronger colour channel: 0 (input 3, choice 1) or 1 (input 4, choice 2); -1 "
+             "on a catch trial"},
+            {"colour_coherence", "%", "the colour coherence drawn"}};
         decision_entry_fields(e);
         e.output_size = [](const Params&) {
             return 3L;
@@ -246,6 +274,9 @@ const TaskEntry& go_no_go_entry() {
         e.schema.params = shared_trial_params(decision_defaults(5.0, 10.0, 5.0, 0.1));
         e.schema.params.emplace_back("go", ParamType::Real, Value{0.5}, 0.0, 1.0, "",
                                      "fraction of go trials among the non-catch trials");
+        e.variables = {{"go", "",
+                        "1 for a go stimulus (input 1: respond), 0 for a no-go one (input 2: "
+                        "keep fixating); -1 on a catch trial"}};
         decision_entry_fields(e);
         e.output_size = [](const Params&) {
             return 2L;

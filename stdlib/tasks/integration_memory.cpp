@@ -76,7 +76,8 @@ public:
     }
 
     // `pool`: `batch` distinct trials of the pool, drawn uniformly; batches independent.
-    TrialBatch training_batch(const BatchRequest& request, const TrialDraws& draws) const override {
+    TrialBatch make_training_batch(const BatchRequest& request,
+                                   const TrialDraws& draws) const override {
         if (request.batch_size > pool_.size())
             throw std::invalid_argument(
                 "integration_memory: a batch of " + std::to_string(request.batch_size)
@@ -98,7 +99,7 @@ public:
     // Fresh trials (never from the pool), 100 unless asked, each from its own stream.
     // With a list of durations (probe trials): one trial per duration, or `count` trials
     // cycling through them; the condition is the duration's index.
-    TrialBatch evaluation_batch(const TrialDraws& draws, arma::uword count) const override {
+    TrialBatch make_evaluation_batch(const TrialDraws& draws, arma::uword count) const override {
         std::vector<Pulse> fresh;
         std::vector<long> condition;
         const arma::uword n = count > 0 ? count : probes_.empty() ? kFreshTrials : probes_.size();
@@ -147,6 +148,9 @@ public:
         const auto T = static_cast<long>(steps_);
         for (arma::uword b = 0; b < batch.batch; ++b) {
             const Pulse& p = pulses[b];
+            set_variable(batch, "onset", b, static_cast<double>(p.onset));
+            set_variable(batch, "duration", b, static_cast<double>(p.duration));
+            set_variable(batch, "cue", b, p.cue ? 1.0 : 0.0);
             if (!p.cue)
                 continue;  // no input, and a target of 0 everywhere
             const long last = p.onset + p.duration - (inclusive_end_ ? 0 : 1);
@@ -247,6 +251,13 @@ const TaskEntry& integration_memory_entry() {
         e.metrics = {{"plateau_error", "squared_error", rt::TimeReduction::Mean, "plateau",
                       "mean squared error of the readout over the plateau (no-cue trials "
                       "against 0)"}};
+        e.variables = {
+            {"onset", "steps",
+             "the input step t_on at which the pulse starts (drawn for no-cue trials too)"},
+            {"duration", "steps",
+             "the nominal duration D: the input is `strength` at steps onset .. onset + D "
+             "(D + 1 steps; D steps without inclusive_end) when cue = 1"},
+            {"cue", "", "1 when the pulse is shown, 0 for a no-cue trial (no input, target 0)"}};
         e.schedules = {{"pool", "each step draws `batch` distinct trials of the pool"}};
         e.masks = {{"not_minus_one", "every step whose target is not -1 (seed 002's mse_loss1)"},
                    {"positive",

@@ -18,7 +18,7 @@ public:
         : units_(static_cast<arma::uword>(p.integer("units")))
         , present_(static_cast<arma::uword>(p.integer("present")))
         , retain_(static_cast<arma::uword>(p.integer("retain")))
-        , gain_(p.draw("gain"))
+        , gain_(NumberDraw::from(p, "gain"))
         , noise_(p.real("noise"))
         , flip_(p.real("flip"))
         , signed_(p.flag("signed")) {
@@ -40,7 +40,8 @@ public:
     }
 
     // The schedule decides the trials; the train's batch size does not apply.
-    TrialBatch training_batch(const BatchRequest& request, const TrialDraws& draws) const override {
+    TrialBatch make_training_batch(const BatchRequest& request,
+                                   const TrialDraws& draws) const override {
         std::vector<long> which;
         const long epoch = request.epoch;
         if (request.schedule == "together") {
@@ -53,7 +54,7 @@ public:
     }
 
     // One trial per pattern, or `count` trials cycling through the patterns.
-    TrialBatch evaluation_batch(const TrialDraws& draws, arma::uword count) const override {
+    TrialBatch make_evaluation_batch(const TrialDraws& draws, arma::uword count) const override {
         std::vector<long> which;
         for (arma::uword i = 0; i < (count > 0 ? count : patterns_.n_cols); ++i)
             which.push_back(static_cast<long>(i % patterns_.n_cols));
@@ -99,8 +100,10 @@ private:
                 for (auto& x : shown)
                     if (trial.uniform_double() < flip_)
                         x = -x;
-            const auto gain = static_cast<float>(trial.uniform(gain_.low, gain_.high));
-            shown *= gain;
+            const double gain = gain_.draw(trial);
+            set_category(batch, "pattern", b, which[b]);
+            set_variable(batch, "gain", b, gain);
+            shown *= static_cast<float>(gain);
             for (arma::uword t = 0; t < present_; ++t)
                 batch.inputs.col(t * batch.batch + b) = shown;
         }
@@ -108,7 +111,7 @@ private:
     }
 
     arma::uword units_, present_, retain_;
-    UniformDraw gain_;
+    NumberDraw gain_;
     double noise_, flip_;
     bool signed_;
     arma::fmat patterns_;
@@ -137,7 +140,8 @@ const TaskEntry& memory_recall_entry() {
              "presentation: input = gain * pattern"},
             {"retain", ParamType::Steps, Value{800.0}, 1.0, 1e7, "steps", "retention: input = 0"},
             {"gain", ParamType::Draw, Value{UniformDraw{2.0, 3.5}}, 0.0, 1e6, "",
-             "input gain, drawn once per trial"},
+             "input gain, drawn once per trial: a number, uniform(low, high) or a list [a, "
+             "b, ...] of which one is drawn uniformly"},
             {"noise", ParamType::Real, Value{0.0}, 0.0, 100.0, "",
              "Gaussian corruption of the shown pattern: clamp(m + noise * eps, -1, 1)"},
             {"flip", ParamType::Real, Value{0.0}, 0.0, 1.0, "",
@@ -154,6 +158,8 @@ const TaskEntry& memory_recall_entry() {
             {"retention", "overlap", rt::TimeReduction::Mean, "retain",
              "mean overlap during retention"},
         };
+        e.variables = {{"pattern", "", "the pattern shown (its column of task.patterns)"},
+                       {"gain", "", "the input gain drawn: the input is gain * the shown pattern"}};
         e.schedules = {{"alternate", "epoch e trains pattern e mod P alone (batch 1)"},
                        {"together", "every epoch trains all patterns as one batch"}};
         e.matrices = {{"patterns", "all patterns, units x P"},

@@ -63,6 +63,9 @@ public:
         // A non-match test is any other item, uniformly.
         const long test = match ? sample : (sample + 1 + s.uniform_int(0, stimuli_ - 2)) % stimuli_;
         out.begin_trial(b, layout, catch_trial, catch_trial ? 2 : match ? 0 : 1);
+        out.category("sample", catch_trial ? -1 : sample);
+        out.category("test", catch_trial ? -1 : test);
+        out.category("match", catch_trial ? -1 : match ? 1 : 0);
         if (catch_trial)
             return;
         out.input(1 + static_cast<arma::uword>(sample), "sample", 1.0F);
@@ -104,6 +107,9 @@ public:
         const bool higher = s.uniform_double() < 0.5;  // f2 above f1
         const double f2 = higher ? f1 + difference_ : f1 - difference_;
         out.begin_trial(b, layout, catch_trial, catch_trial ? 2 : higher ? 1 : 0);
+        out.variable("f1", catch_trial ? arma::datum::nan : f1);
+        out.variable("f2", catch_trial ? arma::datum::nan : f2);
+        out.category("higher", catch_trial ? -1 : higher ? 1 : 0);
         if (catch_trial)
             return;
         out.input(1, "f1", scaled(f1));
@@ -143,17 +149,21 @@ public:
                      bool catch_trial) const {
         const TrialLayout layout = layout_of(kFlipFlopPeriods, durations_, &s);
         out.begin_trial(b, layout, catch_trial, catch_trial ? 1 : 0);
-        if (catch_trial)
-            return;  // no pulses: every output holds 0
         std::vector<float> held(bits_, 0.0F);
-        for (arma::uword t = 0; t < layout.length(); ++t)
+        long pulses = 0;
+        for (arma::uword t = 0; !catch_trial && t < layout.length(); ++t)
             for (arma::uword ch = 0; ch < bits_; ++ch) {
                 if (s.uniform_double() < pulse_probability_) {
                     held[ch] = s.uniform_double() < 0.5 ? -1.0F : 1.0F;
                     out.input_at(ch, t, held[ch]);
+                    ++pulses;
                 }
                 out.target_at(ch, t, held[ch]);  // the state after input t holds it
             }
+        // A catch trial has no pulses: every output holds 0.
+        out.variable("pulses", static_cast<double>(pulses));
+        for (arma::uword ch = 0; ch < bits_; ++ch)
+            out.variable("final" + std::to_string(ch + 1), held[ch]);
     }
 
 private:
@@ -185,6 +195,12 @@ const TaskEntry& delay_match_sample_entry() {
                      {"delay", "the delay"},
                      {"test", "the test item"},
                      {"response", "the response: fixation input off, the choice is scored"}};
+        e.variables = {
+            {"sample", "", "the sample item (input 1 + sample); -1 on a catch trial"},
+            {"test", "", "the test item (input 1 + test); -1 on a catch trial"},
+            {"match", "",
+             "1 when the test is the sample (choice 1), 0 when not (choice 2); -1 on a catch "
+             "trial"}};
         add_period_task_fields(e, true, "response");
         e.trial_steps = two_stimulus_trial_steps;
         e.output_size = [](const Params&) {
@@ -226,6 +242,11 @@ const TaskEntry& parametric_wm_entry() {
                      {"delay", "the delay"},
                      {"f2", "the second frequency"},
                      {"response", "the response: fixation input off, the choice is scored"}};
+        e.variables = {
+            {"f1", "Hz", "the first frequency, drawn from `frequencies`; none on a catch trial"},
+            {"f2", "Hz", "the second frequency, f1 + difference or f1 - difference"},
+            {"higher", "",
+             "1 when f2 is above f1 (choice 2), 0 when below (choice 1); -1 on a catch trial"}};
         add_period_task_fields(e, true, "response");
         e.trial_steps = two_stimulus_trial_steps;
         e.output_size = [](const Params&) {
@@ -259,6 +280,10 @@ const TaskEntry& flip_flop_entry() {
             "rate", ParamType::Real, Value{2.0}, 0.0, 1e6, "Hz",
             "pulses per second on each channel: a pulse in a step with probability rate * dt");
         e.periods = {{"trial", "the whole trial, every step scored"}};
+        e.variables = {{"pulses", "", "the pulses of the trial, over every channel"},
+                       {"final1", "",
+                        "the sign output 1 must hold at the trial's end: that of channel 1's last "
+                        "pulse, 0 without one (final2, ... likewise, up to bits)"}};
         add_period_task_fields(e, false, "trial");
         e.trial_steps = [](const Params& p) {
             return Duration::from(p, "length").longest();

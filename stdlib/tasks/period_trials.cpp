@@ -203,7 +203,23 @@ void PeriodBatchWriter::add_noise(double sigma, rt::RandomStream& s) {
             batch_.inputs(ch, t * batch_.batch + b_) += static_cast<float>(sigma * s.normal());
 }
 
+void PeriodBatchWriter::variable(std::string_view name, double value) {
+    set_variable(batch_, name, b_, value);
+}
+
+void PeriodBatchWriter::category(std::string_view name, long value) {
+    set_category(batch_, name, b_, value);
+}
+
 TrialBatch PeriodBatchWriter::finish() {
+    // After the task's own variables: catch, then every period's timing.
+    for (arma::uword b = 0; b < batch_.batch; ++b) {
+        set_category(batch_, "catch", b, batch_.catch_trial[b]);
+        for (const auto& p : layouts_[b].periods()) {
+            set_variable(batch_, p.name + "_onset", b, static_cast<double>(p.begin));
+            set_variable(batch_, p.name + "_duration", b, static_cast<double>(p.end - p.begin));
+        }
+    }
     // Per name, each trial's own window (`during:` reduces every trial over its own
     // period); begin/end are trial 0's.
     for (std::size_t i = 0; i < shape_.periods.size(); ++i) {
@@ -243,18 +259,41 @@ std::vector<NamedDoc> period_mask_docs() {
             {"all", "every step of each trial but the grace steps (not the padding)"}};
 }
 
+void add_period_variables(TaskEntry& e) {
+    e.variables.push_back({"catch", "", "1 for a catch trial (no stimulus, fixate throughout)"});
+    for (const auto& p : e.periods) {
+        e.variables.push_back(
+            {p.name + "_onset", "steps", "the first step of the trial's " + p.name + " period"});
+        e.variables.push_back(
+            {p.name + "_duration", "steps", "the steps of its " + p.name + " period"});
+    }
+}
+
 void add_period_task_fields(TaskEntry& e, bool choice, const std::string& metric_period) {
+    add_period_variables(e);
     e.schedules = {{"fresh", "each step: one batch of `batch` fresh trials"}};
     e.masks = period_mask_docs();
     if (choice) {
-        e.signals.insert(e.signals.begin(),
-                         {"correct",
-                          "per trial, 1 when the largest logit averaged over its scored response "
-                          "steps is the target class (repeated at every step, no gradient)"});
-        e.metrics.insert(e.metrics.begin(),
-                         {"choice_accuracy", "correct", rt::TimeReduction::Mean, metric_period,
-                          "fraction of trials whose response (mean logits over the scored "
-                          "response steps) is the right class; catch trials must fixate"});
+        e.signals.insert(
+            e.signals.begin(),
+            {{"correct",
+              "per trial, 1 when the largest logit averaged over its scored response "
+              "steps is the target class (repeated at every step, no gradient)"},
+             {"choice",
+              "per trial, the class chosen: the largest logit averaged over its scored "
+              "response steps, 0 to fixate (repeated at every step, no gradient)"},
+             {"chose_1", "per trial, 1 when the class chosen is 1, else 0 (no gradient)"}});
+        e.metrics.insert(
+            e.metrics.begin(),
+            {{"choice_accuracy", "correct", rt::TimeReduction::Mean, metric_period,
+              "fraction of trials whose response (mean logits over the scored "
+              "response steps) is the right class; catch trials must fixate"},
+             {"choice", "choice", rt::TimeReduction::Mean, metric_period,
+              "the class each trial chose, as choice_accuracy judges it (per trial; its mean "
+              "over trials says little)"},
+             {"chose_1", "chose_1", rt::TimeReduction::Mean, metric_period,
+              "fraction of trials that chose class 1 (per trial 0 or 1: the y of a "
+              "psychometric curve)"}});
     } else {
         e.signals.insert(
             e.signals.begin(),
@@ -268,8 +307,8 @@ void add_period_task_fields(TaskEntry& e, bool choice, const std::string& metric
     }
 }
 
-arma::mat choice_correct(const PeriodTaskShape& shape, const arma::mat& logits,
-                         const TrialBatch& trials, arma::uword grace) {
+arma::mat choice_signal(std::string_view name, const PeriodTaskShape& shape,
+                        const arma::mat& logits, const TrialBatch& trials, arma::uword grace) {
     const BatchLayouts layouts(shape, trials);
     arma::mat out(trials.batch, trials.steps, arma::fill::zeros);
     for (arma::uword b = 0; b < trials.batch; ++b) {
@@ -279,8 +318,11 @@ arma::mat choice_correct(const PeriodTaskShape& shape, const arma::mat& logits,
         arma::vec mean(logits.n_rows, arma::fill::zeros);
         for (arma::uword t = first; t < end; ++t)
             mean += logits.col(t * trials.batch + b);
+        const arma::uword chosen = mean.index_max();
         const float target = trials.step_targets(0, (end - 1) * trials.batch + b);
-        if (mean.index_max() == static_cast<arma::uword>(target))
+        if (name == "choice")
+            out.row(b).fill(static_cast<double>(chosen));
+        else if (name == "chose_1" ? chosen == 1 : chosen == static_cast<arma::uword>(target))
             out.row(b).fill(1.0);
     }
     return out;

@@ -134,6 +134,11 @@ public:
 
     void target_at(arma::uword row, arma::uword t, float value);
 
+    // The current trial's value of a variable the task drew (TaskEntry::variables): a
+    // quantity, or a category (-1: none, as a catch trial's side).
+    void variable(std::string_view name, double value);
+    void category(std::string_view name, long value);
+
     // Gaussian noise of standard deviation sigma on every input channel but the fixation
     // channel, at every step of the current trial (not its padding); sigma is per step,
     // not rescaled with dt.
@@ -159,17 +164,21 @@ arma::fmat period_mask(const PeriodTaskShape& shape, std::string_view name,
 // The masks every period task has, for its entry.
 std::vector<NamedDoc> period_mask_docs();
 
-// The entry fields every period task shares: its schedule, its masks, and the signals and
+// The entry fields every period task shares (set its periods and own variables first): the
+// variables the writer adds to every trial after the task's own (catch, then each period's
+// onset and duration in steps: delay_onset, delay_duration), its schedule, its masks, and the
+// signals and
 // metric of its readout: choice tasks `correct` and `choice_accuracy`, regression tasks
 // `squared_error`, `error` and `mse` (each metric the per-trial value, reduced over
 // `metric_period`, which holds for every trial since the value is the same at every step).
 void add_period_task_fields(TaskEntry& e, bool choice, const std::string& metric_period);
 
-// Choice tasks: per trial, 1 when the class whose logit, averaged over the trial's scored
-// response steps, is the largest is the trial's target class; the value is repeated at every
-// step of the trial (batch x steps, no gradient).
-arma::mat choice_correct(const PeriodTaskShape& shape, const arma::mat& logits,
-                         const TrialBatch& trials, arma::uword grace);
+// Choice tasks' signals, from the class whose logit, averaged over the trial's scored
+// response steps, is the largest (the trial's choice): `correct` (1 when it is the trial's
+// target class), `choice` (the class) and `chose_1` (1 when it is class 1). The value is
+// repeated at every step of the trial (batch x steps, no gradient).
+arma::mat choice_signal(std::string_view name, const PeriodTaskShape& shape,
+                        const arma::mat& logits, const TrialBatch& trials, arma::uword grace);
 
 // Regression tasks: per trial, the squared error summed over outputs and averaged over the
 // scored steps from `from_period`'s begin to the trial's end (less the grace), repeated at
@@ -201,12 +210,13 @@ public:
 
     std::vector<Period> periods() const override { return derived().longest_layout().periods(); }
 
-    TrialBatch training_batch(const BatchRequest& request, const TrialDraws& draws) const override {
+    TrialBatch make_training_batch(const BatchRequest& request,
+                                   const TrialDraws& draws) const override {
         return make_batch(request.batch_size, draws);
     }
 
     // Fresh trials, 200 unless asked.
-    TrialBatch evaluation_batch(const TrialDraws& draws, arma::uword count) const override {
+    TrialBatch make_evaluation_batch(const TrialDraws& draws, arma::uword count) const override {
         return make_batch(count > 0 ? count : kEvaluationTrials, draws);
     }
 
@@ -236,10 +246,10 @@ protected:
     template <typename T>
     rt::Var signal_impl(std::string_view name, rt::Tape<T>& tape, const rt::NetworkVars& net,
                         const TrialBatch& trials) const {
-        if (shape_.choice && name == "correct")
+        if (shape_.choice && (name == "correct" || name == "choice" || name == "chose_1"))
             return tape.constant(arma::conv_to<arma::Mat<T>>::from(
-                choice_correct(shape_, arma::conv_to<arma::mat>::from(tape.value(net.outputs)),
-                               trials, shared_.grace)));
+                choice_signal(name, shape_, arma::conv_to<arma::mat>::from(tape.value(net.outputs)),
+                              trials, shared_.grace)));
         if (!shape_.choice && name == "squared_error")
             return rt::squared_error_signal(tape, net.outputs,
                                             arma::conv_to<arma::Mat<T>>::from(trials.step_targets),

@@ -50,7 +50,8 @@ public:
 
     // One length per batch: the requested level (the curriculum's), or drawn uniformly
     // from `lengths`.
-    TrialBatch training_batch(const BatchRequest& request, const TrialDraws& draws) const override {
+    TrialBatch make_training_batch(const BatchRequest& request,
+                                   const TrialDraws& draws) const override {
         if (!request.trial_levels.empty())  // a curriculum's mixed replay
             return make_batch(request.trial_levels, draws);
         const long length = request.level > 0
@@ -62,7 +63,7 @@ public:
 
     // Fresh trials of the longest length, 200 unless asked (a task variant with
     // `lengths = [L]` evaluates another length).
-    TrialBatch evaluation_batch(const TrialDraws& draws, arma::uword count) const override {
+    TrialBatch make_evaluation_batch(const TrialDraws& draws, arma::uword count) const override {
         return make_batch(std::vector<long>(count > 0 ? count : kEvaluationTrials, lengths_.back()),
                           draws);
     }
@@ -148,8 +149,9 @@ private:
                 std::swap(items[k], items[j]);
             }
             batch.condition.push_back(items[0]);
+            set_variable(batch, "length", b, static_cast<double>(s));
             for (arma::uword k = 0; k < positions_; ++k)
-                batch.labels[fmt::format("item{}", k + 1)].push_back(k < s ? items[k] : -1L);
+                set_category(batch, fmt::format("item{}", k + 1), b, k < s ? items[k] : -1L);
             for (arma::uword t = 0; t < fixation_; ++t)
                 on(fix_ch, t, b);
             for (arma::uword k = 0; k < s; ++k)
@@ -248,9 +250,10 @@ const TaskEntry& sequence_wm_entry() {
                         "reach `threshold`; earlier lengths are replayed as separate steps "
                         "(seed 004)"}};
         e.masks = {{"response", "the response steps (where the target is an item)"}};
-        e.labels = {{"item1",
-                     "position 1's item, -1 past the sequence's end (item2, ... likewise, up to "
-                     "positions)"}};
+        e.variables = {{"length", "items", "the sequence's length"},
+                       {"item1", "",
+                        "position 1's item (its input channel and target class), -1 past the "
+                        "sequence's end (item2, ... likewise, up to positions)"}};
         e.trial_steps = [](const Params& p) {
             const auto lengths = p.integers("lengths");
             const long s = *std::max_element(lengths.begin(), lengths.end());

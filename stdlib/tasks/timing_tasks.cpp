@@ -49,6 +49,7 @@ public:
         out.begin_trial(
             b, layout(fixation, interval), catch_trial,
             catch_trial ? static_cast<long>(conditions()) - 1 : interval - interval_.shortest());
+        out.variable("interval", static_cast<double>(interval));
         if (catch_trial)
             return;  // no flashes, and the readout stays at 0
         out.input(1, "ready", 1.0F);
@@ -135,6 +136,9 @@ const TaskEntry& ready_set_go_entry() {
                      {"measure", "from the ready offset to the set onset"},
                      {"set", "the set flash: the ramp starts, the fixation input goes off"},
                      {"production", "from the set offset: the ramp to 1 at t_s, then hold"}};
+        e.variables = {{"interval", "steps",
+                        "the sample interval t_s drawn, ready onset to set onset (drawn on a "
+                        "catch trial too, which shows no flashes)"}};
         add_period_task_fields(e, false, "production");
         e.signals.push_back({"timing_error",
                              "per trial |t_p - t_s| / t_s, t_p twice the steps from set to the "

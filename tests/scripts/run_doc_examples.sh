@@ -32,7 +32,7 @@ for f in "$work"/*.rnn; do
 done
 for f in "$src"/examples/*.rnn; do
   # shellcheck disable=SC2086
-  out=$(cd "$(dirname "$f")" && "$rnn" check "$(basename "$f")" $memory 2>&1)
+  out=$(cd "$(dirname "$f")" && "$rnn" check "$(basename "$f")" $memory 2>&1 >/dev/null)
   if [ $? -ne 0 ] || [ -n "$out" ]; then
     echo "FAIL: rnn check examples/$(basename "$f"):"; echo "$out"; status=1
   fi

@@ -256,3 +256,19 @@ evaluate test = second on memories
     CHECK(a.ops[1].text == "W_self : set [0, 0, 2]");
     CHECK(c.program->evaluates.count("test") == 1);
 }
+
+TEST_CASE("a drawn number may be a list of values, each in range, one drawn per trial") {
+    const Checked ok = check_text("task dm = perceptual_dm { coherence = [0, 3.2, 51.2] }\n");
+    REQUIRE(ok.program.has_value());
+    const auto& given =
+        std::get<std::vector<double>>(ok.program->tasks.at("dm").params.get("coherence"));
+    CHECK(given == std::vector<double>{0.0, 3.2, 51.2});
+    const Checked far = check_text("task dm = perceptual_dm { coherence = [0, 3.2, 120] }\n");
+    CHECK(rendered(far).find("E0401") != std::string::npos);
+    const Checked empty = check_text("task dm = perceptual_dm { coherence = [] }\n");
+    CHECK(rendered(empty).find("the list is empty") != std::string::npos);
+    const Checked gain = check_text(
+        "task m = memory_recall { units = 8, gain = [1, 2.5] }\nnetwork n = rnn { units = 8 }\n"
+        "train f = n on m { loss = -mean(overlap, during: retain) }\n");
+    CHECK(gain.diags.all().empty());
+}

@@ -755,3 +755,50 @@ TEST_CASE("every new figure has documented arguments and options") {
         }
     }
 }
+
+TEST_CASE("by_variable draws a metric's mean and standard error at each value of a variable") {
+    TempDir dir("by_variable");
+    s::EvaluationArg ev;
+    ev.label = "test";
+    const double nan = arma::datum::nan;
+    // Trials at signed coherence -10, 0, 10 (twice each) and one catch trial without one.
+    ev.variables = {{"signed_coherence", {-10, 10, 0, -10, 10, 0, nan}, false},
+                    {"side", {1, 0, 0, 1, 0, 1, -1}, true}};
+    ev.per_trial["chose_1"] = {0, 1, 1, 0, 1, 0, 1};
+    ev.per_trial["choice_accuracy"] = {1, 1, 1, 1, 0, 1, 1};
+    s::Params p;
+    p.set("x", std::string("signed_coherence"));
+    p.set("metric", std::string("chose_1"));
+    const s::FigureScript fig = draw_and_render("by_variable", {ev}, p, dir.path, "psy");
+    const std::string& text = data_named(fig, "psy.dat").text;
+    CHECK(text.starts_with("# signed_coherence chose_1_mean chose_1_se trials\n"));
+    const auto rows = rows_of(text);
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[0] == std::vector<double>{-10, 0, 0, 2});
+    CHECK(rows[1][0] == 0);
+    CHECK(rows[1][1] == doctest::Approx(0.5));
+    CHECK(rows[1][2] == doctest::Approx(std::sqrt(0.5) / std::sqrt(2.0)));  // sd 0.707, n 2
+    CHECK(rows[2] == std::vector<double>{10, 1, 0, 2});
+    CHECK(fig.body.find("yerrorlines") != std::string::npos);
+    CHECK(fig.body.find("set xlabel \"signed_coherence\"") != std::string::npos);
+
+    // bins: 2 equal-width bins over [-10, 10]: [-10, 0) and [0, 10].
+    p.set("bins", 2.0);
+    p.set("metric", std::string("choice_accuracy"));
+    const auto binned =
+        rows_of(data_named(s::find_figure("by_variable")
+                               ->draw({ev}, s::with_defaults(figure("by_variable").schema, p), "b"),
+                           "b.dat")
+                    .text);
+    REQUIRE(binned.size() == 2);
+    CHECK(binned[0][3] == 2);
+    CHECK(binned[1][0] == doctest::Approx(5.0));  // the mean x of 0, 0, 10, 10
+    CHECK(binned[1][1] == doctest::Approx(0.75));
+
+    const s::FigureEntry& f = figure("by_variable");
+    p.set("x", std::string("coherence"));
+    CHECK_THROWS_WITH_AS(f.draw({ev}, s::with_defaults(f.schema, p), "x"),
+                         doctest::Contains("no trial variable 'coherence' (it has: "
+                                           "signed_coherence, side)"),
+                         std::runtime_error);
+}

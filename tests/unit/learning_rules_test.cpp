@@ -155,8 +155,8 @@ TEST_CASE("a plastic network's C learns, and evaluating it leaves the trained we
     CHECK(arma::abs(masked).max() == 0.0F);
 
     const i::TrainedNetwork before = t;
-    const i::Evaluation ev = i::evaluate(s.program(), s.program().evaluates.at("test"), t, *s.task,
-                                         s.program().tasks.at("keys"));
+    const i::Evaluation ev = i::evaluate(s.program(), s.program().evaluates.at("test"), t.net,
+                                         *s.task, s.program().tasks.at("keys"));
     CHECK(ev.per_trial.at("accuracy").size() == 64);
     for (const auto& p : before.net.params)
         CHECK(arma::approx_equal(p.raw, t.net.at(p.name).raw, "absdiff", 0.0F));
@@ -187,7 +187,7 @@ TEST_CASE("a plastic network's evaluation takes clamps, but not perturb or start
         const i::TrainedNetwork t = i::train(p, p.trains.at("fit"), *task, nullptr);
         i::EvaluateDef def = p.evaluates.at("test");
         def.keep_activity = true;  // to see the inputs as the network saw them
-        const i::Evaluation ev = i::evaluate(p, def, t, *task, p.tasks.at("keys"));
+        const i::Evaluation ev = i::evaluate(p, def, t.net, *task, p.tasks.at("keys"));
         return Seen{ev.inputs, ev.signals.at("correct")};
     };
     const Seen free = evaluate("");

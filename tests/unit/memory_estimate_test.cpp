@@ -57,12 +57,13 @@ std::string plastic(int units, int batch, const std::string& updater) {
            + std::to_string(batch) + "\n epochs = 2\n}\n";
 }
 
-std::string evaluation(const std::string& kind, int trials, const std::string& reader = "") {
+std::string evaluation(const std::string& kind, int trials, const std::string& reader = "",
+                       const std::string& fields = "") {
     return "task t = flip_flop { length = 1000 steps }\nnetwork n = " + kind
            + " { units = 64, outputs = 3 }\ntrain fit = n on t {\n"
            + " loss = masked_mse(output, target, mask: all)\n epochs = 1\n}\n"
-           + "evaluate test = fit on t { trials = " + std::to_string(trials) + " }\n" + reader
-           + "\n";
+           + "evaluate test = fit on t { trials = " + std::to_string(trials) + fields + " }\n"
+           + reader + "\n";
 }
 
 }  // namespace
@@ -84,7 +85,8 @@ TEST_CASE("the estimate is within a factor 1.5 of the measured peak of rnn run")
         {training("rnn", 64, 200, 1000, "validate_every = 1\n validate_trials = 2000"), 783},
         {plastic(256, 200, "dfa"), 252},
         {plastic(256, 200, "bptt"), 495},
-        {evaluation("rnn", 2000), 738},
+        {evaluation("rnn", 2000), 802},  // with its outputs and targets written
+        {evaluation("rnn", 2000, "", ", save = [states, inputs]"), 1756},
         {evaluation("gru", 1000, speed), 2023},
         {evaluation("lstm", 1000, speed), 2012},
     };

@@ -121,7 +121,7 @@ TEST_CASE("periods and trial labels of a task, with numbered families") {
     CHECK(s::has_period(wm, "delay"));
     CHECK(s::has_period(wm, "stimulus3"));
     CHECK_FALSE(s::has_period(wm, "dleay"));
-    CHECK(s::label_names(wm) == std::vector<std::string>{"condition", "item1"});
+    CHECK(s::label_names(wm) == std::vector<std::string>{"condition", "length", "item1"});
     CHECK(s::has_label(wm, "condition"));
     CHECK(s::has_label(wm, "item3"));
     CHECK_FALSE(s::has_label(wm, "item"));
@@ -129,6 +129,7 @@ TEST_CASE("periods and trial labels of a task, with numbered families") {
     CHECK_FALSE(s::has_label_family(wm, "colour"));
     const s::TaskEntry& recall = *s::find_task("memory_recall");
     CHECK(s::has_label(recall, "condition"));
+    CHECK(s::has_label(recall, "gain"));  // every trial variable is a label
     CHECK_FALSE(s::has_label(recall, "item1"));
 }
 

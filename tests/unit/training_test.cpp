@@ -228,8 +228,8 @@ TEST_CASE("evaluate { trials = N } evaluates N fresh trials") {
     rt::RandomStream stream(i::task_setup_key(p, "memories"));
     const auto task = task_def.entry->make(task_def.params, stream);
     const auto trained = i::train(p, p.trains.at("fit"), *task, nullptr);
-    const auto five = i::evaluate(p, p.evaluates.at("five"), trained, *task, task_def);
-    const auto each = i::evaluate(p, p.evaluates.at("each"), trained, *task, task_def);
+    const auto five = i::evaluate(p, p.evaluates.at("five"), trained.net, *task, task_def);
+    const auto each = i::evaluate(p, p.evaluates.at("each"), trained.net, *task, task_def);
     CHECK(five.per_trial.at("retention").size() == 5);
     CHECK(five.condition == std::vector<long>{0, 1, 0, 1, 0});
     CHECK(each.per_trial.at("retention").size() == 2);  // one per pattern
@@ -256,7 +256,7 @@ TEST_CASE("an lstm evaluation an analysis reads keeps the cell states beside the
         rt::RandomStream stream(i::task_setup_key(p, "memories"));
         const auto task = task_def.entry->make(task_def.params, stream);
         const auto trained = i::train(p, p.trains.at("fit"), *task, nullptr);
-        const auto ev = i::evaluate(p, p.evaluates.at("test"), trained, *task, task_def);
+        const auto ev = i::evaluate(p, p.evaluates.at("test"), trained.net, *task, task_def);
         REQUIRE(ev.activity.n_slices == 8);
         if (kind == "lstm") {
             REQUIRE(arma::size(ev.cells) == arma::size(ev.activity));
