@@ -138,7 +138,7 @@ namespace rnn::interp {
     X(UnknownAnalysis, "E0709", "no analysis has this name")                                       \
     X(ExpectedFigureCall, "E0710", "plot needs a call of a figure")                                \
     X(UnknownFigure, "E0711", "no figure has this name")                                           \
-    X(FigureNotPng, "E0712", "figure files must end in .png or .svg")                              \
+    X(FigureNotPng, "E0712", "figure files must end in .png, .svg or .pdf")                        \
     X(FigureFileTwice, "E0713", "two figures are written to one file")                             \
     X(WindowOutsideTrial, "E0714", "a time window or perturbation lies outside the trial")         \
     X(AnalysisDefinedLater, "E0715", "an analysis reads one defined further down")                 \
@@ -147,6 +147,8 @@ namespace rnn::interp {
     X(UnknownLabel, "E0718", "the task's trials carry no label of this name")                      \
     X(FigureFilesShared, "E0719", "two figures would write one script or data file")               \
     X(UnknownMetric, "E0720", "the task has no metric of this name")                               \
+    X(LegendCount, "E0728", "a legend names more or fewer series than the figure draws")          \
+    X(FigureSize, "E0729", "a figure's size is not [width, height]")                               \
     X(RangeNotWhole, "E0801", "a sweep range needs whole-number bounds")                           \
     X(EmptyRange, "E0802", "a sweep range or list is empty")                                       \
     X(SweepTooLarge, "E0803", "a sweep has more than 100000 instances")                            \

@@ -1,5 +1,5 @@
 // Stdlib figures. A figure entry writes a gnuplot script and its data; figures/gnuplot.cpp
-// renders the script to PNG. Script, data and picture sit side by side in the run
+// renders the script to PNG, SVG or PDF. Script, data and picture sit side by side in the run
 // directory so a figure can be re-rendered or restyled by hand.
 #pragma once
 
@@ -41,13 +41,17 @@ struct FigureEntry {
     std::vector<ArgSpec> args;
     Schema schema;
     DataFiles data;
+    // How many series (legend entries) the figure draws for this many arguments, where its
+    // call alone says so (one line per analysis); null where only the data knows (one line
+    // per trial). The checker holds `legend` against it (figures/figure_options.hpp).
+    std::function<std::size_t(std::size_t arguments)> series;
     // stem: the picture's file name without extension. Names its data files with
     // data_file() and argument_data_file() (figures/figure_files.hpp).
     std::function<FigureScript(const std::vector<ArgValue>&, const Params&,
                                const std::string& stem)>
         script;
 
-    // The figure's script for the picture <stem>.png or <stem>.svg. Throws std::logic_error
+    // The figure's script for the picture <stem>.png, .svg or .pdf. Throws std::logic_error
     // when the script writes a data file that `data` does not declare: the checker could
     // not have seen it (defined in figures/figure_files.cpp).
     FigureScript draw(const std::vector<ArgValue>& arguments, const Params& options,

@@ -30,6 +30,8 @@ std::string_view param_type_name(ParamType t) {
             return "duration, duration +- duration, or a list of durations";
         case ParamType::IntegerList:
             return "list of whole numbers";
+        case ParamType::StringList:
+            return "list of strings";
         case ParamType::File:
             return "file name";
     }
@@ -124,6 +126,13 @@ std::vector<long> Params::integers(const std::string& name) const {
     return out;
 }
 
+const std::vector<std::string>& Params::texts(const std::string& name) const {
+    const auto* v = std::get_if<std::vector<std::string>>(&get(name));
+    if (v == nullptr)
+        throw std::logic_error("parameter '" + name + "' is not a list of strings");
+    return *v;
+}
+
 Params with_defaults(const Schema& schema, Params given) {
     for (const auto& p : schema.params)
         if (!given.has(p.name) && p.default_value)
@@ -145,6 +154,19 @@ std::string format_value(const Value& v) {
 
         std::string operator()(const std::vector<double>& list) const {
             return fmt::format("[{}]", fmt::join(list, ", "));
+        }
+
+        // Quoted as the .rnn source writes them, so that node keys tell ["a, b"] from
+        // ["a", "b"].
+        std::string operator()(const std::vector<std::string>& list) const {
+            std::string out = "[";
+            for (std::size_t i = 0; i < list.size(); ++i) {
+                out += i ? ", \"" : "\"";
+                for (const char c : list[i])
+                    out += c == '"' || c == '\\' ? std::string{'\\', c} : std::string{c};
+                out += "\"";
+            }
+            return out + "]";
         }
     };
 

@@ -19,8 +19,10 @@ struct UniformDraw {
 };
 
 // The value of a parameter after checking: numbers (integers are stored exactly in a
-// double), booleans, strings (and enumeration choices), per-trial draws, lists of numbers.
-using Value = std::variant<double, bool, std::string, UniformDraw, std::vector<double>>;
+// double), booleans, strings (and enumeration choices), per-trial draws, lists of numbers,
+// lists of strings.
+using Value = std::variant<double, bool, std::string, UniformDraw, std::vector<double>,
+                           std::vector<std::string>>;
 
 enum class ParamType {
     Integer,  // a whole number
@@ -37,6 +39,7 @@ enum class ParamType {
     // element) as a list of steps.
     JitteredSteps,
     IntegerList,  // [a, b, ...] of whole numbers (a single number n is [n]); not empty
+    StringList,   // ["a", "b", ...] of strings (a single string "a" is ["a"]); not empty
     // A file named by a string, relative to the script that names it. The checker refuses
     // anything but a readable regular file and stores the resolved path (a string); tasks
     // put the file's content hash into their node key, so a changed file re-runs.
@@ -131,6 +134,7 @@ public:
     const std::string& text(const std::string& name) const;
     UniformDraw draw(const std::string& name) const;  // a plain number n gives [n, n]
     std::vector<long> integers(const std::string& name) const;
+    const std::vector<std::string>& texts(const std::string& name) const;
 
     const std::map<std::string, Value>& values() const { return values_; }
 

@@ -4,9 +4,11 @@
 
 #include "interpreter/check/arguments.hpp"
 #include "interpreter/check/expressions.hpp"
+#include "interpreter/check/figure_options.hpp"
 #include "interpreter/check/task_options.hpp"
 #include "interpreter/paths.hpp"
 #include "stdlib/figures/figure_files.hpp"
+#include "stdlib/figures/gnuplot.hpp"
 
 namespace rnn::interp::checker {
 
@@ -14,15 +16,16 @@ namespace {
 
 using K = ast::Expr::Kind;
 
-// The figure's file: a safe relative path ending in .png or .svg.
+// The figure's file: a safe relative path ending in .png, .svg or .pdf.
 bool figure_file_ok(Context& c, const ast::Statement& s) {
     if (const std::string why = unsafe_relative_path(s.file); !why.empty()) {
         c.diags.error(Code::UnsafePath, s.file_span, "the figure file " + why,
                       "write a file name such as \"history.png\"");
         return false;
     }
-    if (s.file.size() < 5 || (!s.file.ends_with(".png") && !s.file.ends_with(".svg"))) {
-        c.diags.error(Code::FigureNotPng, s.file_span, "figure files must end in .png or .svg");
+    if (!stdlib::figure_extension_ok(s.file)) {
+        c.diags.error(Code::FigureNotPng, s.file_span,
+                      "figure files must end in .png, .svg or .pdf");
         return false;
     }
     return true;
@@ -85,7 +88,8 @@ void check_plot(Context& c, const ast::Statement& s) {
     p.file = s.file;
     const bool called = call(c, e, *entry, p.args, p.options);
     const bool ok = figure_file_ok(c, s) && figure_files_free(c, s, *entry, p.args.size());
-    if (called && ok && task_options_ok(c, e, p.args, entry->schema, p.options))
+    if (called && ok && figure_options_ok(c, e, *entry, p.args.size(), p.options)
+        && task_options_ok(c, e, p.args, entry->schema, p.options))
         c.program.plots.push_back(std::move(p));
 }
 

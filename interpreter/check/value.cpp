@@ -131,6 +131,21 @@ struct ValueCheck {
         return stdlib::Value{std::move(values)};
     }
 
+    std::optional<stdlib::Value> string_list(const Expr& e) const {
+        const std::vector<const Expr*> items = list_items(e);
+        if (items.empty()) {
+            c.diags.error(Code::WrongType, e.span, fmt::format("{}; the list is empty", want));
+            return std::nullopt;
+        }
+        std::vector<std::string> values;
+        for (const Expr* item : items) {
+            if (item->kind != K::String)
+                return wrong_type(*item);
+            values.push_back(item->text);
+        }
+        return stdlib::Value{std::move(values)};
+    }
+
     std::optional<stdlib::Value> jittered_steps(const Expr& e) const {
         if (e.kind == K::List) {
             std::vector<double> values;
@@ -237,6 +252,8 @@ struct ValueCheck {
                 return steps(e);
             case T::IntegerList:
                 return number_list(e, true);
+            case T::StringList:
+                return string_list(e);
             case T::JitteredSteps:
                 return jittered_steps(e);
             case T::Time:

@@ -1,45 +1,90 @@
 // The first figures: training history, heat maps of matrices, and signal trajectories of
 // an evaluation (seed 000's three figures).
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "stdlib/entry_list.hpp"
 #include "stdlib/figures/figure_files.hpp"
+#include "stdlib/figures/figure_options.hpp"
 #include "stdlib/figures/gnuplot.hpp"
 
 namespace rnn::stdlib {
 
 namespace {
 
-// history(fit): every loss term and every metric per epoch, in two panels.
+// The trailing moving average over `window` epochs of each column of `rows` from column 1
+// (the epoch stays): the mean of the values among the last `window` rows that are not
+// NaN; NaN where the row's own value is (validation columns are NaN between validations).
+std::vector<std::vector<double>> moving_average(const std::vector<std::vector<double>>& rows,
+                                                std::size_t window) {
+    std::vector<std::vector<double>> out = rows;
+    for (std::size_t r = 0; r < rows.size(); ++r)
+        for (std::size_t c = 1; c < rows[r].size(); ++c) {
+            if (std::isnan(rows[r][c]))
+                continue;
+            double sum = 0.0;
+            std::size_t n = 0;
+            for (std::size_t k = r + 1 > window ? r + 1 - window : 0; k <= r; ++k)
+                if (c < rows[k].size() && !std::isnan(rows[k][c])) {
+                    sum += rows[k][c];
+                    ++n;
+                }
+            out[r][c] = sum / static_cast<double>(n);
+        }
+    return out;
+}
+
+// The history's table from epoch `from`: epoch, every column, and with smoothing each
+// column's moving average after them (<name>_smoothed).
+std::string history_table(const History& h, long from, std::size_t smooth) {
+    std::vector<std::string> columns = h.columns;
+    if (smooth > 1)
+        for (std::size_t i = 1; i < h.columns.size(); ++i)
+            columns.push_back(h.columns[i] + "_smoothed");
+    const auto smoothed = moving_average(h.rows, smooth);
+    std::string data = data_header(columns);
+    for (std::size_t r = 0; r < h.rows.size(); ++r) {
+        const auto& row = h.rows[r];
+        if (!row.empty() && row[0] < static_cast<double>(from))
+            continue;
+        for (std::size_t i = 0; i < row.size(); ++i)
+            data += fmt::format("{}{:.9g}", i ? " " : "", row[i]);
+        if (smooth > 1)
+            for (std::size_t i = 1; i < row.size(); ++i)
+                data += fmt::format(" {:.9g}", smoothed[r][i]);
+        data += "\n";
+    }
+    return data;
+}
+
+// history(fit): every loss term and every metric per epoch, in two panels; with `smooth`
+// each series is its moving average over that many epochs, the raw values faint behind it.
 FigureScript draw_history(const std::vector<ArgValue>& args, const Params& options,
                           const std::string& stem) {
     const auto& train = std::get<TrainingArg>(args.at(0));
     const History& h = train.history;
     FigureScript fig;
     fig.height = 800;
-    std::string data = "#";
-    for (const auto& c : h.columns)
-        data += " " + c;
-    data += "\n";
-    for (const auto& row : h.rows) {
-        for (std::size_t i = 0; i < row.size(); ++i)
-            data += fmt::format("{}{:.9g}", i ? " " : "", row[i]);
-        data += "\n";
-    }
+    const auto smooth = static_cast<std::size_t>(options.integer("smooth"));
     const std::string file = data_file(stem, "");
-    fig.data.push_back({file, data});
+    fig.data.push_back({file, history_table(h, options.integer("from_epoch"), smooth)});
     // Columns: epoch, then loss terms (names starting with "loss"), then metrics.
     std::vector<std::size_t> loss_cols, metric_cols;
     for (std::size_t i = 1; i < h.columns.size(); ++i)
         (h.columns[i].rfind("loss", 0) == 0 ? loss_cols : metric_cols).push_back(i);
     std::string body = fmt::format("set multiplot layout 2,1 title {}\n",
                                    figure_title(options, "training history of " + train.label));
-    body += "set grid\nset xlabel 'epoch'\nset key outside right\n";
+    body +=
+        "set grid\n" + axis_label(options, "x", "epoch") + key_placement(options, "outside right");
+    body += fmt::format("set xrange [{}:*]\n", options.integer("from_epoch"));
+    if (log_x(options))
+        body += "set logscale x\n";
+    std::size_t series = 0;
     auto plot_cols = [&](const std::vector<std::size_t>& cols, const std::string& ylabel) {
-        body += fmt::format("set ylabel {}\n", gnuplot_quote(ylabel));
+        body += ylabel;
         if (cols.empty()) {
             body +=
                 "set label 1 'nothing recorded' at graph 0.5,0.5 center\nplot NaN notitle\nunset "
@@ -47,13 +92,27 @@ FigureScript draw_history(const std::vector<ArgValue>& args, const Params& optio
             return;
         }
         body += "plot ";
-        for (std::size_t k = 0; k < cols.size(); ++k)
-            body += fmt::format("{}{} using 1:{} with lines lw 1.5 title {}", k ? ", " : "",
-                                gnuplot_file(file), cols[k] + 1, gnuplot_quote(h.columns[cols[k]]));
+        for (std::size_t k = 0; k < cols.size(); ++k, ++series) {
+            const std::size_t column = cols[k] + 1;
+            const std::string title = series_title(options, series, h.columns[cols[k]]);
+            if (smooth <= 1) {
+                body += fmt::format("{}{} using 1:{} with lines lw 1.5 {}", k ? ", " : "",
+                                    gnuplot_file(file), column, title);
+                continue;
+            }
+            // The raw values in the series' colour, mostly transparent, under the average.
+            const std::string colour(okabe_ito[series % okabe_ito.size()].substr(1));
+            body += fmt::format(
+                "{}{} using 1:{} with lines lw 1 lc rgb '#B0{}' notitle, {} using 1:{} with "
+                "lines lw 2 lc rgb '#{}' {}",
+                k ? ", " : "", gnuplot_file(file), column, colour, gnuplot_file(file),
+                column + h.columns.size() - 1, colour, title);
+        }
         body += "\n";
     };
-    plot_cols(loss_cols, "loss");
-    plot_cols(metric_cols, "metric");
+    plot_cols(loss_cols,
+              axis_label(options, "y", "loss") + (log_y(options) ? "set logscale y\n" : ""));
+    plot_cols(metric_cols, "unset logscale y\nset ylabel 'metric'\n");
     body += "unset multiplot\n";
     fig.body = body;
     return fig;
@@ -78,7 +137,7 @@ FigureScript draw_heatmap(const std::vector<ArgValue>& args, const Params& optio
                             -limit, limit);
         body += fmt::format("set xrange [-0.5:{}]\nset yrange [{}:-0.5]\n", m.value.n_cols - 0.5,
                             m.value.n_rows - 0.5);
-        body += "set xlabel 'column'\nset ylabel 'row'\n";
+        body += "set xlabel 'column'\nset ylabel 'row'\n" + option_settings(options);
         body += fmt::format("plot {} matrix with image\n", gnuplot_file(file));
     }
     body += "unset multiplot\n";
@@ -115,10 +174,11 @@ FigureScript draw_trajectory(const std::vector<ArgValue>& args, const Params& op
     const double to =
         options.real("to") > 0.0 ? options.real("to") : static_cast<double>(ev.values.n_cols);
     body += fmt::format("set xrange [{}:{}]\n", from, to);
-    body += "plot ";
+    body += option_settings(options) + "plot ";
     for (arma::uword r = 0; r < ev.values.n_rows; ++r)
-        body += fmt::format("{}{} using 1:{} with lines lw 1.5 title {}", r ? ", " : "",
-                            gnuplot_file(file), r + 2, gnuplot_quote(ev.trial_labels.at(r)));
+        body +=
+            fmt::format("{}{} using 1:{} with lines lw 1.5 {}", r ? ", " : "", gnuplot_file(file),
+                        r + 2, series_title(options, r, ev.trial_labels.at(r)));
     body += "\n";
     fig.body = body;
     return fig;
@@ -155,6 +215,7 @@ FigureScript draw_trial(const std::vector<ArgValue>& args, const Params& options
         fmt::format("set multiplot layout {},1 title {}\n", trial.targets.empty() ? 1 : 2,
                     figure_title(options, "one trial of " + trial.label));
     body += periods;
+    const std::string settings = option_settings(options);
     if (trial.inputs.n_rows <= 4) {
         // Few channels (a pulse): one line each reads better than an image.
         std::string lines = "# step";
@@ -170,18 +231,18 @@ FigureScript draw_trial(const std::vector<ArgValue>& args, const Params& options
         fig.data.back() = {input_file, lines};
         body += "set key outside right\nset grid\nset tics out\n";
         body += fmt::format("set xrange [-0.5:{}]\n", static_cast<double>(steps) - 0.5);
-        body += "set xlabel 'step'\nset ylabel 'input'\nplot ";
+        body += "set xlabel 'step'\nset ylabel 'input'\n" + settings + "plot ";
         for (arma::uword i = 0; i < trial.inputs.n_rows; ++i)
-            body += fmt::format("{}{} using 1:{} with steps lw 1.5 title {}", i ? ", " : "",
+            body += fmt::format("{}{} using 1:{} with steps lw 1.5 {}", i ? ", " : "",
                                 gnuplot_file(input_file), i + 2,
-                                gnuplot_quote(fmt::format("input {}", i + 1)));
+                                series_title(options, i, fmt::format("input {}", i + 1)));
         body += "\n";
     } else {
         body += "set palette defined (0 '#ffffff', 1 '#2166ac')\nunset key\nset tics out\n";
         body += fmt::format("set xrange [-0.5:{}]\nset yrange [{}:-0.5]\n",
                             static_cast<double>(steps) - 0.5,
                             static_cast<double>(trial.inputs.n_rows) - 0.5);
-        body += "set xlabel 'step'\nset ylabel 'input channel'\n";
+        body += "set xlabel 'step'\nset ylabel 'input channel'\n" + settings;
         body += fmt::format("plot {} matrix with image\n", gnuplot_file(input_file));
         body += "unset colorbox\n";
     }
@@ -200,7 +261,7 @@ FigureScript draw_trial(const std::vector<ArgValue>& args, const Params& options
         }
         const std::string target_file = data_file(stem, "_targets");
         fig.data.push_back({target_file, rows});
-        body += "set autoscale y\nset key outside right\nset grid\n";
+        body += "set autoscale y\n" + key_placement(options, "outside right") + "set grid\n";
         body += "set ylabel 'target'\nset y2label 'mask'\nset y2range [-0.05:1.5]\n";
         body += "set y2tics 0, 1, 1\nset ytics nomirror\n";
         body += "plot ";
@@ -228,7 +289,13 @@ const FigureEntry& history_figure_entry() {
         e.name = "history";
         e.doc = "Loss terms and training metrics per epoch of a training.";
         e.args = {{"training", ArgKind::Training, "a train definition, e.g. fit"}};
-        e.schema.params = {title_param()};
+        e.schema.params = figure_options(
+            kAllFigureOptions,
+            {{"smooth", ParamType::Integer, Value{1.0}, 1.0, 100000.0, "epochs",
+              "draw each series as its trailing moving average over this many epochs (the raw "
+              "values faint behind); 1: no smoothing"},
+             {"from_epoch", ParamType::Integer, Value{1.0}, 1.0, 1e9, "",
+              "first epoch drawn, so that large first epochs do not flatten the rest"}});
         e.script = draw_history;
         return e;
     }();
@@ -241,7 +308,7 @@ const FigureEntry& heatmap_figure_entry() {
         e.name = "heatmap";
         e.doc = "Heat maps of one or more matrices side by side, colour scale centred on zero.";
         e.args = {{"matrices", ArgKind::Matrix, "matrices such as fit.W_self, fit.W_input", true}};
-        e.schema.params = {title_param()};
+        e.schema.params = figure_options(kAxisLabels);
         e.data = {{}, true};
         e.script = draw_heatmap;
         return e;
@@ -256,15 +323,13 @@ const FigureEntry& trajectory_figure_entry() {
         e.doc =
             "An evaluation's signal over time, one line per trial, with the task's periods marked.";
         e.args = {{"evaluation", ArgKind::Evaluation, "an evaluate definition, e.g. test"}};
-        e.schema.params = {
-            title_param(),
-            ParamSpec{"from", ParamType::Steps, Value{0.0}, 0.0, 1e9, "steps",
-                      "first step drawn (a window inside the trial)"}
-                .refers_to(TaskRef::WindowFrom),
-            ParamSpec{"to", ParamType::Steps, Value{0.0}, 0.0, 1e9, "steps",
-                      "step where the drawing ends; 0: the end of the trial"}
-                .refers_to(TaskRef::WindowTo),
-        };
+        e.schema.params = figure_options(
+            kAllFigureOptions, {ParamSpec{"from", ParamType::Steps, Value{0.0}, 0.0, 1e9, "steps",
+                                          "first step drawn (a window inside the trial)"}
+                                    .refers_to(TaskRef::WindowFrom),
+                                ParamSpec{"to", ParamType::Steps, Value{0.0}, 0.0, 1e9, "steps",
+                                          "step where the drawing ends; 0: the end of the trial"}
+                                    .refers_to(TaskRef::WindowTo)});
         e.script = draw_trajectory;
         return e;
     }();
@@ -279,7 +344,7 @@ const FigureEntry& trial_figure_entry() {
             "One trial of a task: its inputs (channel x step), its targets and the mask of "
             "its first masked loss, with the periods marked.";
         e.args = {{"task", ArgKind::Task, "a task definition, e.g. pulses"}};
-        e.schema.params = {title_param()};
+        e.schema.params = figure_options(kAxisLabels | kLegend);
         e.data = {{"_inputs", "_targets"}, false};
         e.script = draw_trial;
         return e;

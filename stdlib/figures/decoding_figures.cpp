@@ -58,14 +58,15 @@ FigureScript draw_decoding(const std::vector<ArgValue>& args, const Params& opti
     std::string body =
         fmt::format("set title {}\n", figure_title(options, "decoding accuracy over time"));
     body += "set grid\nset key outside right\nset xlabel 'step'\nset ylabel 'decoding accuracy'\n";
-    body += "set yrange [0:1.05]\nset style fill transparent solid 0.2 noborder\nplot ";
+    body += "set yrange [0:1.05]\nset style fill transparent solid 0.2 noborder\n";
+    body += option_settings(options) + "plot ";
     for (std::size_t a = 0; a < args.size(); ++a) {
         const auto& an = std::get<AnalysisArg>(args[a]);
         const std::string f = gnuplot_file(files[a]);
         body += fmt::format(
             "{}{} using 1:4:5 with filledcurves fc rgb '{}' notitle, {} using 1:2 with lines {} "
-            "lw 2 title {}",
-            a ? ", " : "", f, hex_colour(a), f, line_colour(a), gnuplot_quote(an.label));
+            "lw 2 {}",
+            a ? ", " : "", f, hex_colour(a), f, line_colour(a), series_title(options, a, an.label));
         if (!std::isnan(chances[a]) && (!same_chance || a == 0))
             body +=
                 fmt::format(", {} using 1:6 with lines dt 2 {} title {}", f,
@@ -119,6 +120,7 @@ FigureScript draw_cross_temporal(const std::vector<ArgValue>& args, const Params
     const double lo = (even ? steps(0) : 0.0) - d / 2;
     const double hi = (even ? steps(steps.n_elem - 1) : static_cast<double>(m.n_rows - 1)) + d / 2;
     body += fmt::format("set xrange [{0:.9g}:{1:.9g}]\nset yrange [{0:.9g}:{1:.9g}]\n", lo, hi);
+    body += option_settings(options);
     body += fmt::format("plot {} using 1:2:3 with image\n", gnuplot_file(file));
     fig.body = body;
     return fig;
@@ -133,7 +135,7 @@ const FigureEntry& decoding_figure_entry() {
         "deviation, with chance.",
         {analysis_arg("analyses", "decode_over_time",
                       "decode_over_time analyses, e.g. item_decoding", true)},
-        {}, draw_decoding, {{}, true});
+        {}, draw_decoding, {{}, true}, kAllFigureOptions, series_per_argument);
     return entry;
 }
 
@@ -144,7 +146,7 @@ const FigureEntry& cross_temporal_figure_entry() {
         "analysis run with cross_temporal.",
         {analysis_arg("analysis", "decode_over_time",
                       "a decode_over_time analysis with cross_temporal on")},
-        {}, draw_cross_temporal);
+        {}, draw_cross_temporal, {}, kAxisLabels);
     return entry;
 }
 

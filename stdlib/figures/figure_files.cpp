@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "stdlib/figures/figure_options.hpp"
+
 namespace rnn::stdlib {
 
 std::string data_file(std::string_view stem, std::string_view part) {
@@ -52,6 +54,7 @@ FigureFiles figure_files(const FigureEntry& entry, std::size_t arguments, std::s
 FigureScript FigureEntry::draw(const std::vector<ArgValue>& arguments, const Params& options,
                                const std::string& stem) const {
     FigureScript fig = script(arguments, options, stem);
+    apply_size(options, fig);
     const std::vector<std::string> declared = data_files(*this, arguments.size(), stem);
     for (const auto& d : fig.data)
         if (std::find(declared.begin(), declared.end(), d.name) == declared.end())

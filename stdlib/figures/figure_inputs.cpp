@@ -134,16 +134,15 @@ FigureEntry figure_entry(
     std::string name, std::string doc, std::vector<ArgSpec> args, std::vector<ParamSpec> params,
     std::function<FigureScript(const std::vector<ArgValue>&, const Params&, const std::string&)>
         script,
-    DataFiles data) {
+    DataFiles data, unsigned shared, std::function<std::size_t(std::size_t)> series) {
     FigureEntry e;
     e.name = std::move(name);
     e.doc = std::move(doc);
     e.args = std::move(args);
-    e.schema.params = {title_param()};
-    for (auto& p : params)
-        e.schema.params.push_back(std::move(p));
+    e.schema.params = figure_options(shared, std::move(params));
     e.script = std::move(script);
     e.data = std::move(data);
+    e.series = std::move(series);
     return e;
 }
 

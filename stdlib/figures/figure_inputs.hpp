@@ -10,6 +10,7 @@
 #include <armadillo>
 
 #include "stdlib/figure.hpp"
+#include "stdlib/figures/figure_options.hpp"
 
 namespace rnn::stdlib {
 
@@ -62,12 +63,14 @@ ArgSpec activity_arg(const std::string& doc);
 ArgSpec analysis_arg(const std::string& name, const std::string& analysis, const std::string& doc,
                      bool variadic = false);
 
-// A figure entry with the title option first, then `params`; it writes the data files
-// `data` declares (<stem>.dat unless told).
+// A figure entry with the shared options first (title, size and those `shared` names:
+// figure_options.hpp), then `params`; it writes the data files `data` declares (<stem>.dat
+// unless told) and draws `series` series (FigureEntry::series; null: only the data knows).
 FigureEntry figure_entry(
     std::string name, std::string doc, std::vector<ArgSpec> args, std::vector<ParamSpec> params,
     std::function<FigureScript(const std::vector<ArgValue>&, const Params&, const std::string&)>
         script,
-    DataFiles data = {});
+    DataFiles data = {}, unsigned shared = kAllFigureOptions,
+    std::function<std::size_t(std::size_t)> series = nullptr);
 
 }  // namespace rnn::stdlib

@@ -67,15 +67,16 @@ FigureScript draw_angles(const std::vector<ArgValue>& args, const Params& option
     body += "set style data histograms\nset style histogram clustered gap 1\n";
     body += "set style fill solid 0.9 border rgb '#000000'\nset boxwidth 0.9\n";
     body += "set xlabel 'principal angle (ascending)'\nset ylabel 'principal angle (deg)'\n";
-    body += "set yrange [0:90]\nset ytics 0, 15, 90\nplot ";
+    body += "set yrange [0:90]\nset ytics 0, 15, 90\n" + option_settings(options) + "plot ";
     for (std::size_t j = 0; j < args.size(); ++j) {
         const auto& an = std::get<AnalysisArg>(args[j]);
         const auto mean = an.scalars.find("mean_angle_deg");
         const std::string title = mean == an.scalars.end()
                                       ? an.label
                                       : fmt::format("{} (mean {:.1f} deg)", an.label, mean->second);
-        body += fmt::format("{}{} using {}{} {} title {}", j ? ", " : "", gnuplot_file(file), j + 2,
-                            j ? "" : ":xtic(1)", line_colour(j + 1), gnuplot_quote(title));
+        body +=
+            fmt::format("{}{} using {}{} {} {}", j ? ", " : "", gnuplot_file(file), j + 2,
+                        j ? "" : ":xtic(1)", line_colour(j + 1), series_title(options, j, title));
     }
     fig.body = body + "\n";
     return fig;
@@ -94,12 +95,13 @@ FigureScript draw_spectrum(const std::vector<ArgValue>& args, const Params& opti
         fmt::format("set title {}\n", figure_title(options, "cumulative explained variance"));
     body += "set grid\nset key outside right\nset datafile missing 'NaN'\n";
     body += "set xlabel 'number of components'\nset ylabel 'cumulative explained variance'\n";
-    body += fmt::format("set yrange [0:1.02]\nset xrange [0.5:{}]\nset xtics 1\nplot ",
+    body += fmt::format("set yrange [0:1.02]\nset xrange [0.5:{}]\nset xtics 1\n",
                         static_cast<double>(rows.n_rows) + 0.5);
+    body += option_settings(options) + "plot ";
     for (std::size_t j = 0; j < args.size(); ++j)
-        body += fmt::format("{}{} using 1:{} with linespoints pt 7 {} lw 2 title {}", j ? ", " : "",
+        body += fmt::format("{}{} using 1:{} with linespoints pt 7 {} lw 2 {}", j ? ", " : "",
                             gnuplot_file(file), j + 2, line_colour(j),
-                            gnuplot_quote(std::get<AnalysisArg>(args[j]).label));
+                            series_title(options, j, std::get<AnalysisArg>(args[j]).label));
     fig.body = body + "\n";
     return fig;
 }
@@ -131,6 +133,7 @@ FigureScript draw_rdm(const std::vector<ArgValue>& args, const Params& options,
         body += "set xtics 1 out\nset ytics 1 out\n";
     body += fmt::format("set xrange [-0.5:{0}]\nset yrange [{0}:-0.5]\n",
                         static_cast<double>(m.n_rows) - 0.5);
+    body += option_settings(options);
     body += fmt::format("plot {} matrix with image\n", gnuplot_file(file));
     fig.body = body;
     return fig;
@@ -143,7 +146,7 @@ const FigureEntry& angles_figure_entry() {
         "angles", "The first principal angles of one or more principal_angles analyses, as bars.",
         {analysis_arg("analyses", "principal_angles", "principal_angles analyses", true)},
         {{"count", ParamType::Integer, Value{5.0}, 1.0, 1000.0, "", "how many angles to draw"}},
-        draw_angles);
+        draw_angles, {}, kAxisLabels | kLegend, series_per_argument);
     return entry;
 }
 
@@ -155,14 +158,14 @@ const FigureEntry& spectrum_figure_entry() {
         {analysis_arg("analyses", "pca", "pca analyses", true)},
         {{"components", ParamType::Integer, Value{10.0}, 1.0, 1e6, "",
           "how many components to draw"}},
-        draw_spectrum);
+        draw_spectrum, {}, kAllFigureOptions, series_per_argument);
     return entry;
 }
 
 const FigureEntry& rdm_figure_entry() {
     static const FigureEntry entry = figure_entry(
         "rdm", "A representational dissimilarity matrix (condition x condition) as a heat map.",
-        {analysis_arg("analysis", "rdm", "an rdm analysis")}, {}, draw_rdm);
+        {analysis_arg("analysis", "rdm", "an rdm analysis")}, {}, draw_rdm, {}, kAxisLabels);
     return entry;
 }
 

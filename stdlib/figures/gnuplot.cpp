@@ -59,24 +59,56 @@ std::string gnuplot_file(std::string_view name) {
 }
 
 ImageFormat image_format(std::string_view file_name) {
-    return file_name.ends_with(".svg") ? ImageFormat::Svg : ImageFormat::Png;
+    if (file_name.ends_with(".svg"))
+        return ImageFormat::Svg;
+    return file_name.ends_with(".pdf") ? ImageFormat::Pdf : ImageFormat::Png;
 }
 
 std::string_view image_extension(ImageFormat format) {
-    return format == ImageFormat::Svg ? ".svg" : ".png";
+    switch (format) {
+        case ImageFormat::Svg:
+            return ".svg";
+        case ImageFormat::Pdf:
+            return ".pdf";
+        case ImageFormat::Png:
+            break;
+    }
+    return ".png";
+}
+
+bool figure_extension_ok(std::string_view file_name) {
+    for (const auto format : {ImageFormat::Png, ImageFormat::Svg, ImageFormat::Pdf}) {
+        const std::string_view ext = image_extension(format);
+        if (file_name.size() > ext.size() && file_name.ends_with(ext))
+            return true;
+    }
+    return false;
 }
 
 namespace {
 
 // Terminal, palette line types and output: the head of both the saved and the piped script.
-std::string script_head(ImageFormat format, int width, int height, const std::string& output) {
-    std::string head =
-        format == ImageFormat::Svg
-            ? fmt::format(
+std::string terminal(ImageFormat format, int width, int height) {
+    switch (format) {
+        case ImageFormat::Svg:
+            return fmt::format(
                 "set terminal svg size {},{} noenhanced font 'sans,10' background rgb 'white'\n",
-                width, height)
-            : fmt::format("set terminal pngcairo size {},{} noenhanced font 'sans,10'\n", width,
-                          height);
+                width, height);
+        case ImageFormat::Pdf:
+            // Points are 1/72 inch: the picture a PNG of this size would be, as a vector.
+            return fmt::format(
+                "set terminal pdfcairo size {:.4g}in,{:.4g}in noenhanced font "
+                "'sans,10'\n",
+                width / 72.0, height / 72.0);
+        case ImageFormat::Png:
+            break;
+    }
+    return fmt::format("set terminal pngcairo size {},{} noenhanced font 'sans,10'\n", width,
+                       height);
+}
+
+std::string script_head(ImageFormat format, int width, int height, const std::string& output) {
+    std::string head = terminal(format, width, height);
     for (std::size_t i = 0; i < okabe_ito.size(); ++i)
         head += fmt::format("set linetype {} {} lw 1.5\n", i + 1, line_colour(i));
     head += fmt::format("set linetype cycle {}\n", okabe_ito.size());
@@ -142,6 +174,10 @@ int run_gnuplot(const rt::Directory& dir, const std::string& script, int log_fd)
 bool complete_picture(std::string_view bytes, ImageFormat format) {
     if (format == ImageFormat::Svg)
         return bytes.find("</svg>") != std::string_view::npos;
+    if (format == ImageFormat::Pdf)
+        return bytes.starts_with("%PDF")
+               && bytes.find("%%EOF", bytes.size() > 64 ? bytes.size() - 64 : 0)
+                      != std::string_view::npos;
     static constexpr std::string_view kPngEnd("IEND\xae\x42\x60\x82", 8);
     return bytes.starts_with("\x89PNG") && bytes.ends_with(kPngEnd);
 }

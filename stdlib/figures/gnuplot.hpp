@@ -31,19 +31,23 @@ std::string gnuplot_quote(std::string_view text);
 // folder ('~').
 std::string gnuplot_file(std::string_view name);
 
-enum class ImageFormat { Png, Svg };
+enum class ImageFormat { Png, Svg, Pdf };
 
-// The format a figure file asks for by its extension: ".svg" is SVG, anything else PNG.
+// The format a figure file asks for by its extension: ".svg" is SVG, ".pdf" PDF, anything
+// else PNG.
 ImageFormat image_format(std::string_view file_name);
 
-// ".png" or ".svg".
+// ".png", ".svg" or ".pdf".
 std::string_view image_extension(ImageFormat format);
 
-// Writes <stem>.gp and the data files into dir and renders <stem>.png or <stem>.svg
-// (pngcairo or svg terminal); `gnuplot <stem>.gp` in dir draws the same file by hand.
-// gnuplot runs as a child process started in dir (dir is never part of a command or a
-// gnuplot string). The picture is drawn to a temporary name and renamed, so a failed
-// render leaves no partial picture. gnuplot's messages go to .<picture>.log in dir (e.g.
+// Whether a file name ends in an extension a figure can be drawn to (.png, .svg, .pdf).
+bool figure_extension_ok(std::string_view file_name);
+
+// Writes <stem>.gp and the data files into dir and renders <stem>.png, .svg or .pdf
+// (pngcairo, svg or pdfcairo terminal; a PDF is the pixel size at 72 per inch); `gnuplot <stem>.gp`
+// in dir draws the same file by hand. gnuplot runs as a child process started in dir (dir is never
+// part of a command or a gnuplot string). The picture is drawn to a temporary name and renamed, so
+// a failed render leaves no partial picture. gnuplot's messages go to .<picture>.log in dir (e.g.
 // .a.png.log). Throws std::runtime_error when gnuplot cannot start, exits with an error
 // or draws nothing, quoting gnuplot's first error lines.
 void render(const rt::Directory& dir, const std::string& stem, ImageFormat format,

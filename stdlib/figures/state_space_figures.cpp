@@ -132,14 +132,14 @@ FigureScript draw_pca_trajectories(const std::vector<ArgValue>& args, const Para
 
     std::string body = fmt::format("set title {}\n",
                                    figure_title(options, "state space of " + ev.label + " (PCA)"));
-    body += "set grid\nset key outside right\n" + pc_axes(p, k) + labels;
+    body += "set grid\nset key outside right\n" + pc_axes(p, k) + labels + option_settings(options);
     body += k == 3 ? "splot " : "plot ";
     const std::string cols = pc_using(4, k);
     block = 0;
     for (const long v : values) {
-        body += fmt::format("{} index {} using {} with lines {} lw 1 title {}, ",
-                            gnuplot_file(file), block, cols, line_colour(block + 1),
-                            gnuplot_quote(fmt::format("{} {}", by, v)));
+        body += fmt::format("{} index {} using {} with lines {} lw 1 {}, ", gnuplot_file(file),
+                            block, cols, line_colour(block + 1),
+                            series_title(options, block, fmt::format("{} {}", by, v)));
         ++block;
     }
     body += fmt::format("{} using {} with lines lc rgb '#000000' lw 3 title 'trial average'",
@@ -176,8 +176,9 @@ FigureScript draw_speed(const std::vector<ArgValue>& args, const Params& options
     // Entry t is the move from step t to t + 1: the last is at to - 2.
     body += fmt::format("set xrange [{}:{}]\nset yrange [0:*]\nset offsets 0, 0, graph 0.1, 0\n",
                         w.from, std::max(w.to - 2, w.from + 1));
-    body += fmt::format("plot {} using 1:2 with lines {} lw 2 title 'trial average'\n",
-                        gnuplot_file(file), line_colour(0));
+    body += option_settings(options);
+    body += fmt::format("plot {} using 1:2 with lines {} lw 2 {}\n", gnuplot_file(file),
+                        line_colour(0), series_title(options, 0, "trial average"));
     fig.body = body;
     return fig;
 }
@@ -235,7 +236,7 @@ FigureScript draw_fixed_points(const std::vector<ArgValue>& args, const Params& 
 
     std::string body = fmt::format(
         "set title {}\n", figure_title(options, "fixed points of " + an.label + " in " + ev.label));
-    body += "set grid\nset key outside right\n" + pc_axes(p, k);
+    body += "set grid\nset key outside right\n" + pc_axes(p, k) + option_settings(options);
     body += k == 3 ? "splot " : "plot ";
     body += fmt::format("{} using {} with lines lc rgb '#999999' lw 0.8 title 'trials'",
                         gnuplot_file(file), pc_using(3, k));
@@ -272,7 +273,7 @@ const FigureEntry& pca_trajectories_figure_entry() {
                    std::nullopt, "", "the trial label that colours the trajectories, e.g. item1"}
              .refers_to(TaskRef::TrialLabel),
          state_offset()},
-        draw_pca_trajectories, {{"", "_mean", "_periods"}, false});
+        draw_pca_trajectories, {{"", "_mean", "_periods"}, false}, kAxisLabels | kLegend);
     return entry;
 }
 
@@ -282,7 +283,8 @@ const FigureEntry& speed_figure_entry() {
         "Speed of the trial-averaged activity of an evaluation, |mean(t+1) - mean(t)| per "
         "step, with the task's periods marked.",
         {activity_arg("an evaluate definition, e.g. test")},
-        {window_from(), window_to(), state_offset()}, draw_speed);
+        {window_from(), window_to(), state_offset()}, draw_speed, {}, kAllFigureOptions,
+        one_series);
     return entry;
 }
 
@@ -296,7 +298,7 @@ const FigureEntry& fixed_points_figure_entry() {
         {components_param("principal components drawn: 2, or 3 for a 3-D plot"),
          {"trials", ParamType::Integer, Value{10.0}, 0.0, 1e6, "trials",
           "how many trial trajectories to draw (the first ones)"}},
-        draw_fixed_points, {{"", "_points"}, false});
+        draw_fixed_points, {{"", "_points"}, false}, kAxisLabels | kLegend);
     return entry;
 }
 

@@ -52,6 +52,7 @@ std::string scatter_panels(const ResultsArg& x, const std::vector<ArgValue>& arg
         int n = 1;
         if (options.flag("labels"))
             body += member_labels(x, rows, s, "first", n);
+        body += option_settings(options);
         body += fmt::format("plot {} using 2:{} with points pt 7 ps 1.3 {} notitle\n",
                             gnuplot_file(file), s + 3, line_colour(s + 1));
         body += "unset label\n";
@@ -123,12 +124,12 @@ FigureScript draw_scatter(const std::vector<ArgValue>& args, const Params& optio
         for (std::size_t s = 0; s < series; ++s)
             body += member_labels(x, rows, s, two_axes && s == 1 ? "second" : "first", n);
     }
-    body += "plot ";
+    body += option_settings(options) + "plot ";
     for (std::size_t s = 0; s < series; ++s)
-        body += fmt::format("{}{} using 2:{} {}with points pt {} ps 1.3 {} title {}", s ? ", " : "",
+        body += fmt::format("{}{} using 2:{} {}with points pt {} ps 1.3 {} {}", s ? ", " : "",
                             gnuplot_file(file), s + 3, two_axes && s == 1 ? "axes x1y2 " : "",
                             s % 2 ? 9 : 7, line_colour(s + 1),
-                            gnuplot_quote(std::get<ResultsArg>(args[s + 1]).label));
+                            series_title(options, s, std::get<ResultsArg>(args[s + 1]).label));
     fig.body = body + "\n";
     return fig;
 }
@@ -149,7 +150,8 @@ const FigureEntry& scatter_figure_entry() {
           "with exactly two y results, draw the second on its own axis at the right"},
          {"panels", ParamType::Bool, Value{true}, std::nullopt, std::nullopt, "",
           "with three or more y results, one panel each sharing x (false: one shared axis)"}},
-        draw_scatter);
+        draw_scatter, {}, kAllFigureOptions,
+        [](std::size_t arguments) { return arguments > 0 ? arguments - 1 : 0; });
     return entry;
 }
 

@@ -47,14 +47,15 @@ std::vector<ParamSpec> shared_trial_params(const SharedDefaults& defaults) {
          "durations are times: at another dt they become as many steps as keep the time"},
     };
     for (const auto& d : defaults.durations) {
-        const Value def = d.jitter > 0.0
-                              ? Value{UniformDraw{d.steps - d.jitter, d.steps + d.jitter}}
-                              : Value{d.steps};
         // The default in ms too, as a script would write it at the default dt.
         const std::string ms = d.jitter > 0.0
                                    ? fmt::format("{} ms +- {} ms", d.steps * 20.0, d.jitter * 20.0)
                                    : fmt::format("{} ms", d.steps * 20.0);
-        out.emplace_back(d.name, ParamType::JitteredSteps, def, d.min, 1e7, "steps",
+        out.emplace_back(d.name, ParamType::JitteredSteps,
+                         d.jitter > 0.0
+                             ? Value{UniformDraw{d.steps - d.jitter, d.steps + d.jitter}}
+                             : Value{d.steps},
+                         d.min, 1e7, "steps",
                          d.doc + " (default " + ms + ")"
                              + "; m +- s draws whole steps m - s .. m + s - 1 per trial, a list "
                                "one of its durations");
