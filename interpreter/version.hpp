@@ -8,7 +8,7 @@
 
 namespace rnn::interp {
 
-inline constexpr std::string_view kVersion = "0.2.0";
+inline constexpr std::string_view kVersion = "0.3.0";
 
 toml::table library_versions();
 

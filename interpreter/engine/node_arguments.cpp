@@ -86,8 +86,8 @@ std::vector<stdlib::ArgValue> node_arguments(const Program& program, const NodeR
                 for (const long c : ev.condition)
                     labels.push_back(fmt::format("condition {}", c));
                 out.emplace_back(stdlib::EvaluationArg{a.label, signal, labels, values, ev.periods,
-                                                       ev.activity, ev.inputs, ev.labels,
-                                                       ev.cells});
+                                                       ev.activity, ev.inputs, ev.labels, ev.cells,
+                                                       ev.variables, ev.per_trial});
                 break;
             }
         }

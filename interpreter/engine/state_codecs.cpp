@@ -106,6 +106,14 @@ rt::Checkpoint evaluation_state(const Evaluation& ev) {
         c.set_array("label." + name, column_of(std::vector<double>(values.begin(), values.end())));
     }
     c.set_string("labels", labels);
+    // What the task drew per trial, for figures and analyses that group by it (a line per
+    // variable: "c NAME" for a category, "q NAME" for a quantity).
+    std::string variables;
+    for (const auto& v : ev.variables) {
+        variables += (v.category ? "c " : "q ") + v.name + "\n";
+        c.set_array("variable." + v.name, column_of(v.values));
+    }
+    c.set_string("variables", variables);
     c.set_int("periods", static_cast<std::int64_t>(ev.periods.size()));
     for (std::size_t i = 0; i < ev.periods.size(); ++i) {
         const stdlib::Period& p = ev.periods[i];
@@ -137,6 +145,15 @@ Evaluation restore_evaluation(const rt::Checkpoint& c) {
     for (const auto& n : split_lines(c.get_string("labels"))) {
         for (const double v : c.get_array<double>("label." + n))
             ev.labels[n].push_back(static_cast<long>(v));
+    }
+    for (const auto& line : split_lines(c.get_string("variables"))) {
+        if (line.size() < 3)
+            continue;
+        const std::string name = line.substr(2);
+        ev.variables.push_back(
+            {name,
+             arma::conv_to<std::vector<double>>::from(c.get_array<double>("variable." + name)),
+             line[0] == 'c'});
     }
     const std::int64_t periods = c.get_int("periods");
     for (std::int64_t i = 0; i < periods; ++i) {

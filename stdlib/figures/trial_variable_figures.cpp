@@ -10,6 +10,7 @@
 #include "stdlib/entry_list.hpp"
 #include "stdlib/figures/figure_files.hpp"
 #include "stdlib/figures/figure_inputs.hpp"
+#include "stdlib/figures/figure_options.hpp"
 #include "stdlib/figures/gnuplot.hpp"
 
 namespace rnn::stdlib {
@@ -26,8 +27,8 @@ const Found& named_values(const Found* found, const std::string& what, const std
     for (const auto& n : there)
         list += (list.empty() ? "" : ", ") + n;
     throw std::runtime_error(fmt::format("by_variable: the evaluation '{}' has no {} '{}'{}",
-                                            ev.label, what, name,
-                                            list.empty() ? "" : " (it has: " + list + ")"));
+                                         ev.label, what, name,
+                                         list.empty() ? "" : " (it has: " + list + ")"));
 }
 
 const std::vector<double>& variable_values(const EvaluationArg& ev, const std::string& name) {
@@ -105,12 +106,14 @@ FigureScript draw_by_variable(const std::vector<ArgValue>& args, const Params& o
     std::string body =
         fmt::format("set title {}\n",
                     figure_title(options, fmt::format("{}: {} against {}", ev.label, metric, x)));
-    body += "set grid\nunset key\n";
+    body += "set grid\n";
     body += "set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n";
-    body += fmt::format("set xlabel {}\nset ylabel {}\n", gnuplot_quote(x),
-                        gnuplot_quote(metric + " (mean +- s.e.)"));
-    body += fmt::format("plot {} using 1:2:3 with yerrorlines pt 7 ps 1.2 {}\n", gnuplot_file(file),
-                        line_colour(0));
+    body += axis_labels(options, x, metric + " (mean +- s.e.)") + log_scales(options);
+    // One series: no key unless a legend names it or `key` places it.
+    const std::string key = key_placement(options, options.has("legend") ? "top left" : "");
+    body += key.empty() ? "unset key\n" : key;
+    body += fmt::format("plot {} using 1:2:3 with yerrorlines pt 7 ps 1.2 {} {}\n",
+                        gnuplot_file(file), line_colour(0), series_title(options, 0, metric));
     fig.body = body;
     return fig;
 }
@@ -134,7 +137,7 @@ const FigureEntry& by_variable_figure_entry() {
          {"bins", ParamType::Integer, Value{0.0}, 0.0, 1000.0, "",
           "0: one point per distinct value of x (draw x from a list); N: N bins of equal width "
           "over x's range, each drawn at its trials' mean x (x drawn uniformly)"}},
-        draw_by_variable);
+        draw_by_variable, {}, kAllFigureOptions, one_series);
     return entry;
 }
 

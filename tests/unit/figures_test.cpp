@@ -781,6 +781,14 @@ TEST_CASE("by_variable draws a metric's mean and standard error at each value of
     CHECK(rows[2] == std::vector<double>{10, 1, 0, 2});
     CHECK(fig.body.find("yerrorlines") != std::string::npos);
     CHECK(fig.body.find("set xlabel \"signed_coherence\"") != std::string::npos);
+    CHECK(fig.body.find("unset key") != std::string::npos);
+    // The options every figure takes.
+    s::Params shaped = p;
+    shaped.set("xlabel", std::string("coherence towards choice 1 (%)"));
+    shaped.set("legend", std::vector<std::string>{"GRU"});
+    const s::FigureScript named = draw_and_render("by_variable", {ev}, shaped, dir.path, "named");
+    CHECK(named.body.find("set xlabel \"coherence towards choice 1 (%)\"") != std::string::npos);
+    CHECK(named.body.find("title \"GRU\"") != std::string::npos);
 
     // bins: 2 equal-width bins over [-10, 10]: [-10, 0) and [0, 10].
     p.set("bins", 2.0);
