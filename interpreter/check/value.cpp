@@ -276,9 +276,14 @@ struct ValueCheck {
                     return stdlib::Value{std::move(*path)};
                 return std::nullopt;
             }
-            case T::LoopVariable:
-            case T::HistoryColumn:  // what the name names: sweep_options.hpp
+            case T::LoopVariable:  // what the name names: sweep_options.hpp
                 if (e.kind != K::Name)
+                    return wrong_type(e);
+                return stdlib::Value{e.text};
+            case T::HistoryColumn:
+                // A column is written as a name (metric: loss) or, as a task's metrics and
+                // labels are elsewhere, a string (metric: "loss").
+                if (e.kind != K::Name && e.kind != K::String)
                     return wrong_type(e);
                 return stdlib::Value{e.text};
             case T::Choice:

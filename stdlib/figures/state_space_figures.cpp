@@ -46,6 +46,18 @@ std::vector<std::string> pc_columns(arma::uword k) {
 
 // ---- pca_trajectories(evaluation) ----------------------------------------------------------
 
+// The legend of the trials whose label `by` is `group`: a quantity (coherence) by its value,
+// as its label is only the value's rank; a category by its number.
+std::string group_legend(const EvaluationArg& ev, const std::string& by,
+                         const std::vector<long>& label, long group) {
+    for (const auto& v : ev.variables)
+        if (v.name == by && !v.category)
+            for (std::size_t r = 0; r < label.size() && r < v.values.size(); ++r)
+                if (label[r] == group)
+                    return fmt::format("{} = {:g}", by, v.values[r]);
+    return fmt::format("{} {}", by, group);
+}
+
 FigureScript draw_pca_trajectories(const std::vector<ArgValue>& args, const Params& options,
                                    const std::string& stem) {
     const std::string figure = "pca_trajectories";
@@ -139,7 +151,7 @@ FigureScript draw_pca_trajectories(const std::vector<ArgValue>& args, const Para
     for (const long v : values) {
         body += fmt::format("{} index {} using {} with lines {} lw 1 {}, ", gnuplot_file(file),
                             block, cols, line_colour(block + 1),
-                            series_title(options, block, fmt::format("{} {}", by, v)));
+                            series_title(options, block, group_legend(ev, by, label, v)));
         ++block;
     }
     body += fmt::format("{} using {} with lines lc rgb '#000000' lw 3 title 'trial average'",

@@ -173,6 +173,19 @@ TEST_CASE("pca_trajectories projects every trial on the activity's principal com
     CHECK(fig.body.find("set label 2 \"delay\"") != std::string::npos);
 }
 
+TEST_CASE("pca_trajectories names the groups of a quantity by its values, not their ranks") {
+    TempDir dir("pca_quantity");
+    s::EvaluationArg ev = plane_evaluation();
+    ev.variables = {{"coherence", {25.6, -3.2, 25.6, -3.2}, false}};
+    ev.labels["coherence"] = {1, 0, 1, 0};  // ranks among the distinct values
+    s::Params p;
+    p.set("color_by", s::Value{std::string("coherence")});
+    const s::FigureScript fig = draw_and_render("pca_trajectories", {ev}, p, dir.path, "pq");
+    CHECK(fig.body.find("title \"coherence = -3.2\"") != std::string::npos);
+    CHECK(fig.body.find("title \"coherence = 25.6\"") != std::string::npos);
+    CHECK(fig.body.find("coherence 0") == std::string::npos);
+}
+
 TEST_CASE("pca_trajectories reads a window, one step later with state_offset, and in 3-D") {
     TempDir dir("pca_window");
     s::Params p;
