@@ -123,9 +123,10 @@ FigureScript draw_history_overlay(const std::vector<ArgValue>& args, const Param
     const std::vector<std::string> legends = overlay_legends(trainings);
     body += "plot ";
     for (std::size_t k = 0; k < trainings.size(); ++k)
-        body +=
-            fmt::format("{}{} using 1:{} with {} lw 1.5 {} {}", k ? ", " : "", gnuplot_file(file),
-                        k + 2, style, line_colour(k + 1), series_title(options, k, legends[k]));
+        // Past the palette's eight colours, lines repeat them dashed.
+        body += fmt::format("{}{} using 1:{} with {} lw 1.5 {} dt {} {}", k ? ", " : "",
+                            gnuplot_file(file), k + 2, style, line_colour(k + 1),
+                            1 + (k + 1) / okabe_ito.size(), series_title(options, k, legends[k]));
     fig.body = body + "\n";
     return fig;
 }

@@ -138,6 +138,9 @@ FigureScript draw_scatter(const std::vector<ArgValue>& args, const Params& optio
 
 // ---- curve(results, over: n, mean_over: s) ---------------------------------------------
 
+// Up to this many values of a numeric loop variable are each a tick of the x axis.
+constexpr std::size_t kMaxValueTicks = 12;
+
 // The value of `variable` for one member; an error naming the member when it has none
 // (the checker lets only loop variables common to every member through).
 const LoopValue& loop_value_of(const ResultsArg& r, std::size_t member,
@@ -304,9 +307,20 @@ FigureScript draw_curve(const std::vector<ArgValue>& args, const Params& options
         key_placement(options, d.series.size() > 1 || options.has("legend") ? "outside right" : "");
     body += key.empty() ? "unset key\n" : key;
     body += log_scales(options);
-    if (d.numeric)
+    if (d.numeric) {
         body += "set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05\n";
-    else {
+        // A few values are the sweep's own ticks (8, 16, 32, 64 rather than 10, 100); on a log
+        // axis the range stays near them instead of widening to whole decades.
+        if (d.x.size() <= kMaxValueTicks) {
+            body += "set xtics (";
+            for (std::size_t i = 0; i < d.x.size(); ++i)
+                body += fmt::format("{}{:.9g}", i ? ", " : "", d.x[i]);
+            body += ")\n";
+        }
+        if (log_x(options) && !d.x.empty() && d.x.front() > 0.0)
+            body +=
+                fmt::format("set xrange [{:.9g}:{:.9g}]\n", d.x.front() / 1.25, d.x.back() * 1.25);
+    } else {
         body += fmt::format("set xrange [0.5:{}]\nset xtics (", d.x.size() + 0.5);
         for (std::size_t i = 0; i < d.x_text.size(); ++i)
             body += fmt::format("{}{} {}", i ? ", " : "", gnuplot_quote(d.x_text[i]), i + 1);

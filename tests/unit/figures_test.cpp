@@ -487,6 +487,13 @@ TEST_CASE("curve draws results against a numeric loop variable, mean and spread 
     CHECK(rows_of(data_named(band, "b.dat").text)[0][2] == doctest::Approx(0.5));
     CHECK(band.body.find("using 1:($2-$3):($2+$3) with filledcurves") != std::string::npos);
     CHECK(band.body.find("s.e.m.") != std::string::npos);
+    // The sweep's values are the ticks; on a log axis the range stays near them.
+    CHECK(band.body.find("set xtics (8, ") != std::string::npos);
+    CHECK(band.body.find("set xrange") == std::string::npos);
+    p.set("logx", true);
+    const s::FigureScript log = draw_and_render("curve", {swept_results()}, p, dir.path, "l");
+    CHECK(log.body.find("set xrange [6.4:80]") != std::string::npos);
+    CHECK(log.body.find("set logscale x") != std::string::npos);
 }
 
 TEST_CASE("curve over text values draws categories in the sweep's order, a series per rest") {
