@@ -83,22 +83,23 @@ FigureScript draw_pca_trajectories(const std::vector<ArgValue>& args, const Para
                                              static_cast<arma::uword>(options.integer("trials")));
     std::set<long> values(label.begin(), label.begin() + static_cast<long>(drawn));
 
-    // One block (gnuplot index) per label value; inside it one trajectory per trial.
+    // One block (gnuplot index) per trial, the trials of one label value consecutive, so a
+    // group is the index range first:last. (Trials as scans of one block would be joined
+    // across by splot, which draws a block of equal scans as a surface mesh.)
     std::vector<std::string> columns = {"trial", "step", by};
     for (const auto& c : pc_columns(k))
         columns.push_back(c);
     std::string data = data_header(columns);
     std::size_t block = 0;
+    std::vector<std::pair<std::size_t, std::size_t>> groups;  // first and last block
     for (const long v : values) {
-        if (block++)
-            data += "\n\n";
-        bool first = true;
+        groups.emplace_back(block, block);
         for (arma::uword r = 0; r < drawn; ++r) {
             if (label[r] != v)
                 continue;
-            if (!first)
-                data += "\n";
-            first = false;
+            if (block)
+                data += "\n\n";
+            groups.back().second = block++;
             const arma::mat y = project(p, trial_states(ev, w, r), k);
             arma::mat rows(y.n_rows, 3 + k);
             rows.col(0).fill(static_cast<double>(r));
@@ -147,12 +148,12 @@ FigureScript draw_pca_trajectories(const std::vector<ArgValue>& args, const Para
     body += "set grid\nset key outside right\n" + pc_axes(p, k) + labels + option_settings(options);
     body += k == 3 ? "splot " : "plot ";
     const std::string cols = pc_using(4, k);
-    block = 0;
+    std::size_t group = 0;
     for (const long v : values) {
-        body += fmt::format("{} index {} using {} with lines {} lw 1 {}, ", gnuplot_file(file),
-                            block, cols, line_colour(block + 1),
-                            series_title(options, block, group_legend(ev, by, label, v)));
-        ++block;
+        body += fmt::format("{} index {}:{} using {} with lines {} lw 1 {}, ", gnuplot_file(file),
+                            groups[group].first, groups[group].second, cols, line_colour(group + 1),
+                            series_title(options, group, group_legend(ev, by, label, v)));
+        ++group;
     }
     body += fmt::format("{} using {} with lines lc rgb '#000000' lw 3 title 'trial average'",
                         gnuplot_file(mean_file), pc_using(2, k));
@@ -227,7 +228,9 @@ FigureScript draw_fixed_points(const std::vector<ArgValue>& args, const Params& 
         rows.col(1) =
             arma::regspace<arma::vec>(static_cast<double>(w.from), static_cast<double>(w.to - 1));
         rows.cols(2, 1 + k) = project(p, trial_states(ev, w, r), k);
-        data += (r ? "\n" : "") + data_rows(rows);
+        // Two blank lines: each trial its own data set, which splot draws as a line rather
+        // than joining equal scans of one set into a mesh.
+        data += (r ? "\n\n" : "") + data_rows(rows);
     }
     FigureScript fig;
     const std::string file = data_file(stem, "");
