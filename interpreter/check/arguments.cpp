@@ -220,6 +220,15 @@ bool reference_kind(Context& c, const Expr& e, const std::string& text,
                           suggestion(parts[1], names));
             return false;
         }
+    } else if (decl.kind == SK::Network && parts.size() == 1) {
+        // An untrained network can be evaluated (evaluate x = net on task), but an analysis
+        // of a network's weights or dynamics reads a trained instance of it.
+        c.diags.error(Code::NotAnArgument, e.span,
+                      fmt::format("'{}' is a network definition, not a trained network", text),
+                      fmt::format("train it first (train fit = {} on TASK {{ ... }}) and pass "
+                                  "fit; an evaluation of it needs no training",
+                                  text));
+        return false;
     } else {
         c.diags.error(Code::NotAnArgument, e.span,
                       fmt::format("'{}' cannot be used as an argument here", text),

@@ -154,7 +154,8 @@ void Session::vars() {
     for (const auto& [n, a] : p.alters)
         out += fmt::format("alter     {} = {}\n", n, a.train);
     for (const auto& [n, e] : p.evaluates)
-        out += fmt::format("evaluate  {} = {} on {}\n", n, e.train, e.task);
+        out += fmt::format("evaluate  {} = {} on {}\n", n, e.train.empty() ? e.network : e.train,
+                           e.task);
     for (const auto& [n, a] : p.analyses)
         out += fmt::format("analyze   {} = {}(...)\n", n, a.entry->name);
     for (const auto& pl : p.plots)
