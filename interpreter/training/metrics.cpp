@@ -1,5 +1,6 @@
 #include "interpreter/training/metrics.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace rnn::interp {
@@ -21,7 +22,14 @@ std::vector<double> metric_per_trial(const stdlib::MetricSpec& m, const arma::fm
                                      const stdlib::Period& p) {
     std::vector<double> out;
     for (arma::uword b = 0; b < signal.n_rows; ++b) {
-        const arma::frowvec w = signal.row(b).cols(p.begin_of(b), p.end_of(b) - 1);
+        // A period with no step in the trial (integration_memory's plateau when cost_onset is
+        // past the trial's length) has no value to reduce: NaN, as numpy's mean of nothing.
+        const arma::uword end = std::min<arma::uword>(p.end_of(b), signal.n_cols);
+        if (p.begin_of(b) >= end) {
+            out.push_back(arma::datum::nan);
+            continue;
+        }
+        const arma::frowvec w = signal.row(b).cols(p.begin_of(b), end - 1);
         double v = 0.0;
         switch (m.reduction) {
             case rt::TimeReduction::Mean:

@@ -3,6 +3,7 @@
 // resumed from a checkpoint bit for bit.
 #include "interpreter/training.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -11,6 +12,7 @@
 #include <doctest/doctest.h>
 
 #include "interpreter/load.hpp"
+#include "interpreter/training/metrics.hpp"
 #include "runtime/random.hpp"
 
 namespace i = rnn::interp;
@@ -355,4 +357,17 @@ TEST_CASE("a classic task's default durations keep their time when the block cha
     const auto delay = tasks.at("fine").params.draw("delay");   // 200 +- 100 ms
     CHECK(delay.low == 10.0);
     CHECK(delay.high == 30.0);
+}
+
+TEST_CASE("a metric over a period with no step in the trial is NaN, not a read past its end") {
+    // integration_memory's plateau is [cost_onset, length): empty when cost_onset >= length.
+    const arma::fmat signal(2, 5, arma::fill::ones);
+    const rnn::stdlib::MetricSpec m{"plateau_error", "squared_error", rt::TimeReduction::Mean,
+                                    "plateau", ""};
+    const std::vector<double> empty = i::metric_per_trial(m, signal, {"plateau", 5, 5});
+    REQUIRE(empty.size() == 2);
+    CHECK(std::isnan(empty[0]));
+    CHECK(std::isnan(empty[1]));
+    const std::vector<double> last = i::metric_per_trial(m, signal, {"plateau", 4, 9});
+    CHECK(last[0] == 1.0);
 }
