@@ -1,6 +1,7 @@
 #include "stdlib/figures/figure_inputs.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -144,6 +145,15 @@ FigureEntry figure_entry(
     e.data = std::move(data);
     e.series = std::move(series);
     return e;
+}
+
+std::array<double, 3> mean_spread(const std::vector<double>& values, bool standard_error) {
+    if (values.empty())
+        return {arma::datum::nan, arma::datum::nan, 0.0};
+    const arma::vec v(values);
+    const auto n = static_cast<double>(values.size());
+    const double sd = values.size() > 1 ? arma::stddev(v) : 0.0;  // ddof 1
+    return {arma::mean(v), standard_error ? sd / std::sqrt(n) : sd, n};
 }
 
 }  // namespace rnn::stdlib

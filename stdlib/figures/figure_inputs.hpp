@@ -3,6 +3,7 @@
 // them declare. Every error names the figure and what it takes (docs/figures.md).
 #pragma once
 
+#include <array>
 #include <functional>
 #include <string>
 #include <vector>
@@ -43,6 +44,11 @@ arma::mat all_states(const EvaluationArg& ev, const Window& w);
 
 // The trial-averaged activity over the window: steps x units.
 arma::mat mean_states(const EvaluationArg& ev, const Window& w);
+
+// Mean, spread and count of the values drawn at one point (the members of a sweep cell,
+// the trials of a group): the spread is the standard deviation with ddof 1, or with
+// standard_error the standard error of the mean; NaN for no value, spread 0 for one.
+std::array<double, 3> mean_spread(const std::vector<double>& values, bool standard_error);
 
 // The `components` option, no more than the activity's units.
 arma::uword components_option(const Params& options, const arma::uword units,

@@ -131,6 +131,12 @@ std::string key_placement(const Params& options, std::string_view fallback) {
     return words.empty() ? std::string() : fmt::format("set key {}\n", words);
 }
 
+std::string series_key(const Params& options, std::size_t series, std::string_view place) {
+    const std::string key =
+        key_placement(options, series > 1 || options.has("legend") ? place : std::string_view());
+    return key.empty() ? std::string("unset key\n") : key;
+}
+
 std::string series_title(const Params& options, std::size_t i, std::string_view fallback) {
     if (options.has("legend")) {
         const auto& names = options.texts("legend");

@@ -57,6 +57,10 @@ bool log_y(const Params& options);
 // "outside right"; "" writes nothing) when it is auto.
 std::string key_placement(const Params& options, std::string_view fallback);
 
+// The key of a figure drawing `series` series: `key` when the user placed it; else `place`
+// when there are several series or `legend` names them; else none (one series needs no key).
+std::string series_key(const Params& options, std::size_t series, std::string_view place);
+
 // The legend entry of series i (0-based) as gnuplot words, `title "..."`: the i-th name of
 // `legend` when given (and long enough), else `fallback`.
 std::string series_title(const Params& options, std::size_t i, std::string_view fallback);

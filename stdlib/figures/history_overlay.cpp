@@ -115,9 +115,7 @@ FigureScript draw_history_overlay(const std::vector<ArgValue>& args, const Param
         fmt::format("set title {}\n", figure_title(options, fmt::format("{} of {}", what, of)));
     body += "set grid\nset datafile missing 'NaN'\n" + axis_labels(options, "epoch", metric);
     body += fmt::format("set xrange [{}:*]\n", from);
-    const std::string key = key_placement(
-        options, trainings.size() > 1 || options.has("legend") ? "outside right" : "");
-    body += (key.empty() ? std::string("unset key\n") : key) + log_scales(options);
+    body += series_key(options, trainings.size(), "outside right") + log_scales(options);
     // Validation columns hold a value every few epochs only: points, joined.
     const std::string style = metric.starts_with("val") ? "linespoints pt 7 ps 0.6" : "lines";
     const std::vector<std::string> legends = overlay_legends(trainings);

@@ -210,22 +210,6 @@ CurveData curve_data(const ResultsArg& r, const std::string& over, const std::st
     return d;
 }
 
-// Mean, spread (the standard deviation with ddof 1, or the standard error of the mean) and
-// count of one cell; NaN for an empty cell, spread 0 for a single value.
-std::array<double, 3> cell_summary(const std::vector<double>& v, bool standard_error) {
-    const auto n = static_cast<double>(v.size());
-    if (v.empty())
-        return {arma::datum::nan, arma::datum::nan, 0.0};
-    double mean = 0.0;
-    for (const double x : v)
-        mean += x / n;
-    double ss = 0.0;
-    for (const double x : v)
-        ss += (x - mean) * (x - mean);
-    const double sd = v.size() > 1 ? std::sqrt(ss / (n - 1.0)) : 0.0;
-    return {mean, standard_error ? sd / std::sqrt(n) : sd, n};
-}
-
 // The data file: the x value (a category's position for text values), then per series its
 // value, or with mean_over its mean, spread and count.
 std::string curve_table(const CurveData& d, const std::string& over, bool averaged,
@@ -244,7 +228,7 @@ std::string curve_table(const CurveData& d, const std::string& over, bool averag
     for (std::size_t i = 0; i < d.x.size(); ++i) {
         rows(i, 0) = d.x[i];
         for (std::size_t s = 0; s < d.series.size(); ++s) {
-            const auto sum = cell_summary(d.cells[i][s], standard_error);
+            const auto sum = mean_spread(d.cells[i][s], standard_error);
             for (arma::uword k = 0; k < per; ++k)
                 rows(i, 1 + per * s + k) = sum[k];
         }
@@ -302,11 +286,7 @@ FigureScript draw_curve(const std::vector<ArgValue>& args, const Params& options
                         averaged ? fmt::format("{} (mean and {} over {})", r.label,
                                                standard_error ? "s.e.m." : "s.d.", mean_over)
                                  : r.label);
-    // One series needs no legend unless the user names it or places the key.
-    const std::string key =
-        key_placement(options, d.series.size() > 1 || options.has("legend") ? "outside right" : "");
-    body += key.empty() ? "unset key\n" : key;
-    body += log_scales(options);
+    body += series_key(options, d.series.size(), "outside right") + log_scales(options);
     if (d.numeric) {
         body += "set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05\n";
         // A few values are the sweep's own ticks (8, 16, 32, 64 rather than 10, 100); on a log

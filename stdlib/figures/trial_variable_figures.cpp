@@ -77,14 +77,13 @@ arma::mat group_means(const std::vector<double>& x, const std::vector<double>& y
         std::size_t j = i;
         while (j < points.size() && group(points[j].first) == group(points[i].first))
             ++j;
-        arma::vec xs(j - i), ys(j - i);
+        std::vector<double> xs, ys;
         for (std::size_t k = i; k < j; ++k) {
-            xs(k - i) = points[k].first;
-            ys(k - i) = points[k].second;
+            xs.push_back(points[k].first);
+            ys.push_back(points[k].second);
         }
-        const double n = static_cast<double>(j - i);
-        const double se = n > 1.0 ? arma::stddev(ys) / std::sqrt(n) : 0.0;
-        rows.push_back({arma::mean(xs), arma::mean(ys), se, n});
+        const auto [mean, se, n] = mean_spread(ys, true);
+        rows.push_back({arma::mean(arma::vec(xs)), mean, se, n});
         i = j;
     }
     arma::mat out(rows.size(), 4);
@@ -109,9 +108,7 @@ FigureScript draw_by_variable(const std::vector<ArgValue>& args, const Params& o
     body += "set grid\n";
     body += "set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n";
     body += axis_labels(options, x, metric + " (mean +- s.e.)") + log_scales(options);
-    // One series: no key unless a legend names it or `key` places it.
-    const std::string key = key_placement(options, options.has("legend") ? "top left" : "");
-    body += key.empty() ? "unset key\n" : key;
+    body += series_key(options, 1, "top left");
     body += fmt::format("plot {} using 1:2:3 with yerrorlines pt 7 ps 1.2 {} {}\n",
                         gnuplot_file(file), line_colour(0), series_title(options, 0, metric));
     fig.body = body;

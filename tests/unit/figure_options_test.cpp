@@ -104,6 +104,19 @@ TEST_CASE("golden: the lines of the shared options") {
         CHECK(s::series_title(o, 0, "a") == "title \"GRU 64\"");
         CHECK(s::series_title(o, 1, "b") == "title \"\\140touch x\\140\"");
         CHECK(s::series_title(o, 2, "c") == "title \"c\"");
+        // A legend asks for the key even over one series.
+        CHECK(s::series_key(o, 1, "top left") == "set key top left\n");
+    }
+    SUBCASE("one series has no key unless placed or named; several get the figure's place") {
+        const s::Params none = options_of(f, {});
+        CHECK(s::series_key(none, 1, "outside right") == "unset key\n");
+        CHECK(s::series_key(none, 3, "outside right") == "set key outside right\n");
+        s::Params p;
+        p.set("key", s::Value{std::string("below")});
+        CHECK(s::series_key(options_of(f, p), 1, "outside right")
+              == "set key below center horizontal\n");
+        p.set("key", s::Value{std::string("none")});
+        CHECK(s::series_key(options_of(f, p), 3, "outside right") == "unset key\n");
     }
 }
 
