@@ -4,18 +4,24 @@
 // rnnlab vouches for it (stdlib/figures/script_check.hpp), unless --edited says to run the
 // scripts as written (docs/figures.md, "Drawing a run's figures again").
 #include <algorithm>
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "interpreter/cli/commands.hpp"
+#include "interpreter/engine/edited_scripts.hpp"
 #include "interpreter/engine/run_directory.hpp"
 #include "runtime/directory.hpp"
+#include "runtime/files.hpp"
 #include "stdlib/figures/gnuplot.hpp"
 #include "stdlib/figures/script_check.hpp"
 
 namespace rnn::cli {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -24,9 +30,6 @@ constexpr const char* kUsageText =
     "  draws every figure of RUNDIR (or the pictures named, as paths in RUNDIR) again from\n"
     "  its saved .gp script and .dat data; --edited also runs scripts rnnlab cannot vouch\n"
     "  for, as written (only for scripts you wrote or read: gnuplot can run commands)\n";
-
-// Saved scripts are small; a larger file is not rnnlab's.
-constexpr std::size_t kScriptLimit = std::size_t{16} << 20;
 
 // Every figure script below `dir` ("a.gp", "figures/b.gp"), skipping hidden entries (the
 // cache, rnnlab's scratch files) and anything that is not a regular file or a folder.
@@ -40,7 +43,7 @@ void find_scripts(const rt::Directory& dir, const std::string& prefix, int depth
         const auto kind = dir.kind(name);
         if (kind == rt::Directory::Kind::Folder)
             find_scripts(dir.folder(name), prefix + name + "/", depth + 1, out);
-        else if (kind == rt::Directory::Kind::File && name.size() > 3 && name.ends_with(".gp"))
+        else if (kind == rt::Directory::Kind::File && interp::is_figure_script(name))
             out.push_back(prefix + name);
     }
 }
@@ -60,9 +63,9 @@ bool parse(const Args& args, Request& r) {
             return false;
         } else if (r.run.empty())
             r.run = a;
-        else
+        else  // "./figs.v2/loss.png" names the script figs.v2/loss.gp
             r.pictures.push_back(
-                a.substr(0, a.rfind('.') == std::string::npos ? a.size() : a.rfind('.')));
+                fs::path(a).replace_extension().lexically_normal().generic_string());
     }
     if (r.run.empty()) {
         fmt::print(stderr, "{}", kUsageText);
@@ -77,9 +80,12 @@ std::string draw_one(const rt::Directory& run, const std::string& rel, bool edit
     const std::string folder = slash == std::string::npos ? "" : rel.substr(0, slash);
     const std::string name = slash == std::string::npos ? rel : rel.substr(slash + 1);
     const std::string stem = name.substr(0, name.size() - 3);
-    const rt::Directory dir = folder.empty() ? rt::Directory::open(run.path()) : run.folder(folder);
+    std::optional<rt::Directory> below;
+    if (!folder.empty())
+        below = run.folder(folder);
+    const rt::Directory& dir = below ? *below : run;
     std::string why;
-    const auto text = dir.read(name, why, kScriptLimit);
+    const auto text = dir.read(name, why, rt::kMaxScriptBytes);
     if (!text)
         return fmt::format("cannot read it: {}", why);
     stdlib::ScriptCheck check = stdlib::check_script(*text, stem);
@@ -111,6 +117,15 @@ int cmd_plot(const Args& args) {
         }
         std::vector<std::string> scripts;
         find_scripts(run, "", 0, scripts);
+        // Every picture named must have its script, or the user hears which did not.
+        std::size_t unmatched = 0;
+        for (const auto& picture : r.pictures)
+            if (std::find(scripts.begin(), scripts.end(), picture + ".gp") == scripts.end()) {
+                fmt::print(stderr, "rnn plot: no figure script '{}.gp' in '{}'\n", picture, r.run);
+                ++unmatched;
+            }
+        if (unmatched > 0)
+            return kUsage;
         std::size_t drawn = 0, refused = 0, failed = 0;
         for (const auto& rel : scripts) {
             const std::string stem = rel.substr(0, rel.size() - 3);
@@ -138,10 +153,6 @@ int cmd_plot(const Args& args) {
         if (failed > 0)
             fmt::print(stderr, ", {} failed", failed);
         fmt::print(stderr, "\n");
-        if (drawn == 0 && refused == 0 && failed == 0 && !r.pictures.empty()) {
-            fmt::print(stderr, "rnn plot: no figure script matches the pictures named\n");
-            return kUsage;
-        }
         return failed > 0 ? kRuntimeFailure : refused > 0 ? kScriptError : kOk;
     } catch (const rt::UnsafeEntry& e) {
         fmt::print(stderr, "rnn plot: {}\n", e.what());

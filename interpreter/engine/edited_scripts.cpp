@@ -2,16 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "runtime/files.hpp"
 #include "runtime/sha256.hpp"
 
 namespace rnn::interp {
-
-namespace {
-
-// Saved scripts are a few kilobytes; a larger file is read no further and counts as edited.
-constexpr std::size_t kScriptLimit = std::size_t{16} << 20;
-
-}  // namespace
 
 bool is_figure_script(const std::string& rel) {
     return rel.size() > 3 && rel.ends_with(".gp");
@@ -23,7 +17,8 @@ std::optional<std::string> edited_script_elsewhere(const rt::Directory& out, con
     if (out.kind(rel) != rt::Directory::Kind::File)
         return std::nullopt;  // missing (written afresh) or not a file (the write refuses)
     std::string why;
-    const auto now = out.read(rel, why, kScriptLimit);
+    // A script past the script limit is not rnnlab's: read no further, it counts as edited.
+    const auto now = out.read(rel, why, rt::kMaxScriptBytes);
     const auto listed = before.find(rel);
     const bool as_written = now && listed != before.end() && rt::sha256_hex(*now) == listed->second;
     if (as_written || (now && *now == bytes))

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <optional>
 
 #include <fmt/format.h>
 
+#include "stdlib/figures/figure_options.hpp"
 #include "stdlib/figures/gnuplot.hpp"
 
 namespace rnn::stdlib {
@@ -60,6 +62,22 @@ bool forbidden_word(std::string_view w) {
             "else",     "pause",       "bind",     "test",     "replot",   "refresh", "sprintf",
             "gprintf",  "strftime",    "word",     "words",    "substr",   "value",   "exists",
             "locale",   "decimalsign", "psdir",    "binary",   "volatile"});
+}
+
+// What may follow a plot element's file name (its modifiers, in gnuplot's order).
+bool plot_keyword(std::string_view w) {
+    return one_of(
+        w, {"matrix", "index", "every", "using", "smooth", "axes", "title", "notitle", "with"});
+}
+
+// Settings whose numbers decide how much gnuplot computes or allocates, and the largest
+// each may ask: a shared script must not hang `rnn plot` or exhaust memory.
+double setting_limit(std::string_view setting) {
+    if (setting == "samples" || setting == "isosamples")
+        return 10000.0;
+    if (setting == "terminal" || setting == "size" || setting == "pointsize")
+        return kMaxFigureSide;
+    return 0.0;  // not limited
 }
 
 bool letter(char c) {
@@ -243,6 +261,10 @@ std::string check_command(const std::vector<Token>& t, ScriptCheck& out, int& te
         if (t.size() < 2 || t[1].kind != Tok::Word || !known_setting(t[1].text))
             return fmt::format("'{} {}' is not a setting rnnlab writes", command,
                                t.size() < 2 ? std::string() : t[1].text);
+        if (const double limit = setting_limit(t[1].text); limit > 0.0)
+            for (const auto& k : t)
+                if (k.kind == Tok::Number && !(std::strtod(k.text.c_str(), nullptr) <= limit))
+                    return fmt::format("'set {}' with a number above {}", t[1].text, limit);
         if (command == "set" && t[1].text == "output") {
             if (t.size() != 3 || t[2].kind != Tok::String || !out.picture.empty())
                 return "a second 'set output', or one that is not one file name";
@@ -270,9 +292,13 @@ std::string check_command(const std::vector<Token>& t, ScriptCheck& out, int& te
             start = false;
             if (k.kind == Tok::Word && k.text == "NaN")
                 continue;
-            const bool joined =
-                i + 1 < t.size() && t[i + 1].kind == Tok::Punct && t[i + 1].text == ".";
-            if (k.kind != Tok::String || joined || !data_file_name(k.text, out.data))
+            // The file name must stand alone: what follows it is the end, the next element or
+            // a plot keyword, never an operator, a slice or a ternary that would make gnuplot
+            // compute another name ("a" eq "a" ? "<cmd" : "b", "a<cmd"[2:]).
+            const bool alone = i + 1 == t.size()
+                               || (t[i + 1].kind == Tok::Punct && t[i + 1].text == ",")
+                               || (t[i + 1].kind == Tok::Word && plot_keyword(t[i + 1].text));
+            if (k.kind != Tok::String || !alone || !data_file_name(k.text, out.data))
                 return "a plot of something other than a data file beside the script, or NaN";
             continue;
         }
@@ -282,8 +308,10 @@ std::string check_command(const std::vector<Token>& t, ScriptCheck& out, int& te
             --depth;
         else if (k.kind == Tok::Punct && k.text == "," && depth == 0)
             start = true;
+        if (depth < 0)
+            return "a bracket closed that was not opened";
     }
-    return "";
+    return depth == 0 ? "" : "a bracket not closed";
 }
 
 // The problem with one line, or "".
@@ -335,6 +363,15 @@ ScriptCheck check_script(std::string_view text, std::string_view stem) {
             return out;
         }
         begin = end + 1;
+    }
+    // rnn plot points the output at a temporary name by finding this exact line; in any other
+    // form gnuplot would write the picture's name itself, through whatever lies there.
+    const std::string output = fmt::format("set output {}\n", gnuplot_file(out.picture));
+    const std::size_t at = std::string(text).find(output);
+    if (!out.picture.empty() && (at == std::string::npos || (at > 0 && text[at - 1] != '\n'))) {
+        out.problem = fmt::format("its 'set output' is not the line rnnlab writes, {}",
+                                  output.substr(0, output.size() - 1));
+        return out;
     }
     if (terminals != 1 || !figure_extension_ok(out.picture)
         || out.picture

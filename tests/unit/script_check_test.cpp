@@ -89,9 +89,38 @@ TEST_CASE("every way to run a command, write or read elsewhere is refused, namin
         {"if (1) { set grid }", "line 4: the character '{'"},
         {"set title \"a\r\"", "line 4: a control character"},
         {"set terminal dumb", "line 4: a terminal other than pngcairo, svg or pdfcairo"},
+        // A file name gnuplot would compute rather than read as written.
+        {"plot \"a\" eq \"a\" ? \"<touch PWNED1\" : \"b\"",
+         "line 4: a plot of something other than a data file beside the script, or NaN"},
+        {"plot \"a<touch PWNED2\"[2:]",
+         "line 4: a plot of something other than a data file beside the script, or NaN"},
+        {"plot \"b\" using 1:2, \"a\" ne \"b\" ? \"<touch PWNED3\" : \"b\"",
+         "line 4: a plot of something other than a data file beside the script, or NaN"},
+        {"plot \"b\" using 1:2) , \"<touch X\"", "line 4: a bracket closed that was not opened"},
+        {"plot \"b\" using (1:2", "line 4: a bracket not closed"},
+        // Work without end: a shared script must not hang rnn plot or exhaust memory.
+        {"set samples 2000000000", "line 4: 'set samples' with a number above 10000"},
+        {"set isosamples 100000, 10", "line 4: 'set isosamples' with a number above 10000"},
+        {"set pointsize 1e9", "line 4: 'set pointsize' with a number above 8000"},
     };
     for (const auto& [line, why] : hostile)
         CHECK_MESSAGE(problem(line) == why, line);
+}
+
+TEST_CASE("the picture is set by the one line rnnlab writes, which rnn plot redirects") {
+    // Any other form would have gnuplot write the picture's name itself, through a link
+    // a shared folder may hold there.
+    const std::string rest = "plot \"a.dat\"\nunset output\n";
+    const std::string terminal = "set terminal pngcairo size 900,600\n";
+    CHECK(s::check_script(terminal + "set output 'a.png'\n" + rest, "a").problem
+          == "its 'set output' is not the line rnnlab writes, set output \"a.png\"");
+    CHECK(s::check_script(terminal + "set output \"a.png\"; set grid\n" + rest, "a").problem
+          == "its 'set output' is not the line rnnlab writes, set output \"a.png\"");
+    CHECK(s::check_script(terminal + "set output \"a.png\"\n" + rest, "a").problem == "");
+    CHECK(
+        s::check_script("set terminal pngcairo size 90000,600\nset output \"a.png\"\n" + rest, "a")
+            .problem
+        == "line 1: 'set terminal' with a number above 8000");
 }
 
 TEST_CASE("a script must draw its own picture, once") {
