@@ -35,6 +35,12 @@ rm run/traj.pdf
 "$rnn" plot run traj.pdf >/dev/null 2>&1 || fail "an edit within the rules was refused"
 [ -s run/traj.pdf ] || fail "the edited traj.gp drew nothing"
 
+# A picture named must have its script; ./a.pdf names traj's the way a shell completes it.
+out=$("$rnn" plot run ./traj.pdf nothere.png 2>&1); code=$?
+[ "$code" -eq 2 ] || fail "an unknown picture: exit $code, want 2"
+echo "$out" | grep -q "no figure script 'nothere.gp'" || fail "unknown picture said: $out"
+"$rnn" plot run ./traj.pdf >/dev/null 2>&1 || fail "./traj.pdf did not name traj.gp"
+
 # A script that could run a command is refused, naming the line; --edited runs it.
 printf 'set title system("touch PWNED")\n' >> run/w.gp
 rm run/w.svg
