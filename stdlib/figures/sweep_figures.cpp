@@ -149,8 +149,10 @@ const LoopValue& loop_value_of(const ResultsArg& r, std::size_t member,
         for (const auto& l : r.loops[member])
             if (l.variable == variable)
                 return l;
-    throw std::runtime_error(fmt::format("curve: member {} of '{}' has no loop variable '{}'",
-                                         r.members.at(member), r.label, variable));
+    throw std::runtime_error(
+        fmt::format("curve: member {} of '{}' has no loop variable '{}'",
+                    member < r.members.size() ? r.members[member] : std::to_string(member + 1),
+                    r.label, variable));
 }
 
 // The results of a curve arranged for drawing: one row per value of `over` (ascending when
@@ -275,6 +277,8 @@ FigureScript draw_curve(const std::vector<ArgValue>& args, const Params& options
     const std::string mean_over = options.has("mean_over") ? options.text("mean_over") : "";
     const bool averaged = !mean_over.empty();
     const bool standard_error = options.text("spread") == "sem";
+    if (r.values.empty())
+        throw std::runtime_error(fmt::format("curve: '{}' holds no results to draw", r.label));
     const CurveData d = curve_data(r, over, mean_over);
     FigureScript fig;
     const std::string file = data_file(stem, "");

@@ -99,6 +99,14 @@ TEST_CASE("curve over text values draws categories in the sweep's order, a serie
     by_s.set("over", std::string("s"));
     CHECK_THROWS_WITH_AS(f.draw({missing}, s::with_defaults(f.schema, by_s), "x"),
                          doctest::Contains("has no loop variable 's'"), std::runtime_error);
+    // Fewer member names than loop values, or no results at all: a message, not a crash.
+    missing.members.clear();
+    CHECK_THROWS_WITH_AS(f.draw({missing}, s::with_defaults(f.schema, by_s), "x"),
+                         doctest::Contains("member 4 of"), std::runtime_error);
+    s::ResultsArg empty;
+    empty.label = "test.accuracy_mean";
+    CHECK_THROWS_WITH_AS(f.draw({empty}, s::with_defaults(f.schema, by_s), "x"),
+                         doctest::Contains("holds no results"), std::runtime_error);
 }
 
 TEST_CASE("history of a family overlays one column of each member, named by its loop values") {
