@@ -1,9 +1,12 @@
 #include "interpreter/check/memory_estimate.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 
 #include <fmt/format.h>
+
+#include "runtime/files.hpp"
 
 namespace rnn::interp {
 
@@ -98,14 +101,7 @@ double retained_bytes(const MemoryShape& s, double signals) {
 }
 
 std::string format_bytes(double bytes) {
-    constexpr const char* units[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-    if (bytes < 1024.0)
-        return fmt::format("{:.0f} B", bytes);
-    double v = bytes / 1024.0;
-    std::size_t u = 0;
-    for (; v >= 1024.0 && u + 1 < std::size(units); ++u)
-        v /= 1024.0;
-    return fmt::format("{:.1f} {}", v, units[u]);
+    return rt::describe_size(static_cast<std::uint64_t>(std::llround(std::max(bytes, 0.0))));
 }
 
 }  // namespace rnn::interp

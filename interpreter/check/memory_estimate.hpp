@@ -82,7 +82,8 @@ double retained_bytes(const MemoryShape& shape, double signals);
 // The bytes of the .npy files of an evaluation's saved arrays (their headers aside).
 double saved_file_bytes(double trials, double steps, double width);
 
-// A number of bytes for people: "512 B", "12.0 MiB", "6.9 GiB".
+// An estimate in bytes for people, written as every size rnnlab reports
+// (rt::describe_size): "512 bytes", "12 MiB", "6.9 GiB".
 std::string format_bytes(double bytes);
 
 }  // namespace rnn::interp
