@@ -90,17 +90,26 @@ std::string describe_other(int dirfd, const std::string& name) {
         return "a socket";
     if (S_ISREG(st.st_mode))
         return "a file";
-    return "not a folder";
+    if (S_ISDIR(st.st_mode))
+        return "a folder";
+    return "of an unknown kind";
+}
+
+// Why the entry described by `what` (describe_other) cannot stay where it is.
+std::string_view unsafe_because(std::string_view what) {
+    if (what == "a symbolic link")
+        return "; rnnlab never follows links inside a run directory: remove it";
+    if (what == "a folder")
+        return ", where rnnlab writes a file: remove or rename it";
+    if (what == "a file")
+        return ", where rnnlab needs a folder: remove or rename it";
+    return ", which rnnlab never writes there: remove it";
 }
 
 [[noreturn]] void throw_unsafe(const fs::path& root, std::string_view rel, int dirfd,
                                const std::string& name) {
     const std::string what = describe_other(dirfd, name);
-    throw UnsafeEntry(fmt::format("'{}' is {}{}", joined(root, rel), what,
-                                  what == "a symbolic link"
-                                      ? "; rnnlab never follows links inside a run directory: "
-                                        "remove it"
-                                      : ", which rnnlab never writes there: remove it"));
+    throw UnsafeEntry(fmt::format("'{}' is {}{}", joined(root, rel), what, unsafe_because(what)));
 }
 
 // Opens the folder `name` in dirfd without following a link; -1 with errno when missing.

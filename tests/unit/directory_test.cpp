@@ -46,6 +46,19 @@ TEST_CASE("Directory writes atomically beneath its root and reads regular files 
     CHECK_THROWS_AS(root.files(), rnn::rt::UnsafeEntry);  // a FIFO is not a file rnnlab wrote
 }
 
+TEST_CASE("a folder where a file goes, or a file where a folder goes, says which it found") {
+    rnn::test::TempDir tmp("directory_kinds");
+    const Directory root = Directory::open(tmp.path / "run", true);
+    root.write("a/b.txt", "x");
+    CHECK_THROWS_WITH_AS(root.write("a", "y"),
+                         doctest::Contains("is a folder, where rnnlab writes a file"),
+                         rnn::rt::UnsafeEntry);
+    CHECK_THROWS_WITH_AS(root.write("a/b.txt/c", "y"),
+                         doctest::Contains("is a file, where rnnlab needs a folder"),
+                         rnn::rt::UnsafeEntry);
+    CHECK(slurp(tmp.path / "run/a/b.txt") == "x");
+}
+
 TEST_CASE("Directory refuses malformed relative paths") {
     rnn::test::TempDir tmp("directory_paths");
     const Directory root = Directory::open(tmp.path, true);
