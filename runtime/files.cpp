@@ -37,7 +37,10 @@ std::string npy_file(std::string header, const void* data, std::size_t bytes) {
     out.push_back(static_cast<char>(header.size() & 0xff));
     out.push_back(static_cast<char>((header.size() >> 8) & 0xff));
     out += header;
-    out.append(static_cast<const char*>(data), bytes);
+    if (data != nullptr)
+        out.append(static_cast<const char*>(data), bytes);
+    else
+        out.append(bytes, '\0');
     return out;
 }
 

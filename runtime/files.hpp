@@ -24,7 +24,9 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
 template <typename T> std::string npy_bytes(const arma::Mat<T>& m);
 
 // The bytes of an .npy file of float32 numbers in C order (numpy's default: the last index
-// varies fastest) of the given shape; `data` holds the product of its sizes.
+// varies fastest) of the given shape; `data` holds the product of its sizes, or is null for
+// zeros that the caller fills in place (the last product * 4 bytes), so that a large array
+// is not held twice.
 std::string npy_bytes_c_order(const float* data, const std::vector<std::size_t>& shape);
 
 template <typename T> void save_npy(const std::filesystem::path& path, const arma::Mat<T>& m) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <set>
 #include <stdexcept>
 #include <string_view>
@@ -20,15 +21,15 @@ std::string trials_npy(const arma::fmat& m, arma::uword trials) {
                         "length",
                         m.n_cols, trials));
     const arma::uword steps = m.n_cols / trials, width = m.n_rows;
-    // The columns are step-major (t * trials + b); numpy wants trial-major rows.
-    std::vector<float> data(m.n_elem);
-    float* to = data.data();
+    // The columns are step-major (t * trials + b); numpy wants trial-major rows. They are
+    // copied straight into the file's bytes, so the array is held twice, not three times
+    // (the memory estimate counts two: check/memory_estimate.cpp).
+    std::string bytes = rt::npy_bytes_c_order(nullptr, {trials, steps, width});
+    char* to = bytes.data() + (bytes.size() - m.n_elem * sizeof(float));
     for (arma::uword b = 0; b < trials; ++b)
-        for (arma::uword t = 0; t < steps; ++t, to += width) {
-            const float* from = m.colptr(t * trials + b);
-            std::copy(from, from + width, to);
-        }
-    return rt::npy_bytes_c_order(data.data(), {trials, steps, width});
+        for (arma::uword t = 0; t < steps; ++t, to += width * sizeof(float))
+            std::memcpy(to, m.colptr(t * trials + b), width * sizeof(float));
+    return bytes;
 }
 
 namespace {
