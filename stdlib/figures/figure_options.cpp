@@ -111,13 +111,8 @@ std::string log_scales(const Params& options) {
 }
 
 std::string option_settings(const Params& options) {
-    std::string out;
-    for (const std::string axis : {"x", "y"}) {
-        const std::string name = axis + "label";
-        if (options.has(name) && !options.text(name).empty())
-            out += fmt::format("set {} {}\n", name, gnuplot_quote(options.text(name)));
-    }
-    return out + log_scales(options) + key_placement(options, "");
+    // No fallback: the figure has set its own labels and key before.
+    return axis_labels(options, "", "") + log_scales(options) + key_placement(options, "");
 }
 
 std::string key_placement(const Params& options, std::string_view fallback) {
