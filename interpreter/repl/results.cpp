@@ -10,6 +10,7 @@
 #include <toml++/toml.h>
 
 #include "interpreter/diagnostics.hpp"
+#include "interpreter/engine/cache.hpp"
 #include "interpreter/graph/lower.hpp"
 #include "interpreter/paths.hpp"
 #include "interpreter/repl/definitions.hpp"
@@ -214,13 +215,18 @@ bool Session::show_checkpointed(const std::string& name, const std::vector<std::
     for (const auto& n : lower(*program_).nodes)
         if (n.kind == NodeKind::Train && n.name == name)
             key = n.key;
-    const fs::path cache = opt_.out_dir / ".cache";
-    const fs::path ckdir = cache / "checkpoints" / rt::hex64(key);
-    std::error_code ec;
-    if (fs::exists(cache / rt::hex64(key) / "entry.toml", ec) || !rt::Checkpoint::exists(ckdir))
-        return false;
     try {
-        const rt::Checkpoint c = rt::Checkpoint::load(ckdir);
+        // Through the run directory's cache, which never follows a link planted in it.
+        std::error_code ec;
+        if (!fs::is_directory(opt_.out_dir, ec))
+            return false;
+        Cache cache;
+        cache.open(rt::Directory::open(opt_.out_dir), false);
+        if (!cache.is_open()
+            || cache.folder().kind(rt::hex64(key) + "/entry.toml") != rt::Directory::Kind::Missing
+            || !cache.has_checkpoint(key))
+            return false;
+        const rt::Checkpoint c = cache.load_checkpoint(key);
         const TrainDef& def = program_->trains.at(name);
         const auto task = make_task(*program_, program_->tasks.at(def.task));
         rt::Network<float> net =
