@@ -54,7 +54,7 @@ struct Expr {
         Member,     // items[0] . text
         Index,      // items[0] [ items[1..] ]
         Call,       // text ( items; arg_names[i] is "" for positional )
-        BlockCall,  // text { fields }
+        BlockCall,  // text { fields }; text is "" for a bare block { fields }
         Unary,      // text ("-" or "not") items[0]
         Binary,     // items[0] text items[1]; text is + - * / < <= > >= == != and or
         List,       // [ items ]

@@ -260,6 +260,9 @@ void Formatter::items(const std::vector<ast::ExprPtr>& list, std::size_t from,
 // `adam { lr = 0.005 }` stays on one line when it was written on one line and the line
 // fits; otherwise its fields go one per line like a statement's.
 void Formatter::block_call(const Expr& e) {
+    // A bare block `{ ... }` has no name: the blank before its brace is the one after `=`.
+    if (e.text.empty() && !cur().text.empty() && cur().text.back() == ' ')
+        cur().text.pop_back();
     put(e.text);
     const std::uint32_t close = close_brace(e.span);
     const std::uint32_t after = e.span.begin + static_cast<std::uint32_t>(e.text.size());

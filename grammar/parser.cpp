@@ -123,7 +123,8 @@ struct callee : seq< value_name, opt< sor< call_args, block > > > {};
 struct list_lit : if_must< lbracket, opt< expr, star< comma, expr > >, opt< comma >, rbracket > {};
 struct paren : if_must< lparen, expr, rparen > {};
 struct primary : sor< seq< at< digit >, number >, seq< at< one< '"' > >, string_lit >, kw_true, kw_false,
-                      seq< at< one< '[' > >, list_lit >, seq< at< one< '(' > >, paren >, callee > {};
+                      seq< at< one< '[' > >, list_lit >, seq< at< one< '(' > >, paren >,
+                      seq< at< one< '{' > >, block >, callee > {};
 struct member : if_must< dot, any_name > {};
 struct index : if_must< lbracket, expr, star< comma, expr >, rbracket > {};
 // Chains of operators are bounded while parsing (not only when the tree is built): a
@@ -460,6 +461,12 @@ public:
         }
         if (n.is_type<rules::paren>())
             return expr(*n.children.at(0));
+        if (n.is_type<rules::block>()) {
+            // A bare block `{ ... }`: a block call without a name (a paradigm's periods).
+            auto e = make(K::BlockCall, n);
+            e->fields = fields(n);
+            return e;
+        }
         if (n.is_type<rules::callee>() || n.is_type<rules::ref>() || n.is_type<rules::postfix>()
             || n.is_type<rules::iter_range>())
             return postfix(n);

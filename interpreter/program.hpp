@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,12 @@ struct TaskDef {
     // Content hashes of the files its File parameters name, for the node key: a changed
     // corpus re-runs the task and everything downstream.
     std::string files_key;
+    // A task the script declares (paradigm, arrays: TaskOrigin) has an entry of its own,
+    // made by the checker; `entry` points at it. Its definition beyond `params` (the
+    // paradigm's variables, periods, inputs and target) is `definition_key`, a canonical
+    // text that enters the node key.
+    std::shared_ptr<const stdlib::TaskEntry> own_entry;
+    std::string definition_key;
 };
 
 struct TensorDef {

@@ -15,7 +15,8 @@
 
 // tasks/: memory_recall.cpp, integration_memory.cpp, sequence_wm.cpp, char_tasks.cpp
 // (key_recall .. corpus), decision_tasks.cpp (perceptual_dm .. go_no_go), memory_tasks.cpp
-// (delay_match_sample .. flip_flop), timing_tasks.cpp (ready_set_go).
+// (delay_match_sample .. flip_flop), timing_tasks.cpp (ready_set_go); the tasks a script
+// declares: paradigm_entry.cpp (paradigm) and array_task_entry.cpp (arrays).
 #define RNN_STDLIB_TASKS(X) \
     X(memory_recall)        \
     X(integration_memory)   \
@@ -30,7 +31,9 @@
     X(delay_match_sample)   \
     X(parametric_wm)        \
     X(flip_flop)            \
-    X(ready_set_go)
+    X(ready_set_go)         \
+    X(paradigm)             \
+    X(arrays)
 
 // network.cpp; the numbers of each kind are its row of runtime/cell_traits.hpp.
 #define RNN_STDLIB_NETWORKS(X) \

@@ -38,6 +38,8 @@ std::string_view param_type_name(ParamType t) {
             return "loop variable";
         case ParamType::HistoryColumn:
             return "history column";
+        case ParamType::Declaration:
+            return "block of declarations";
     }
     return "?";
 }

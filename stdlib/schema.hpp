@@ -49,6 +49,10 @@ enum class ParamType {
     // (curve's `over: n`), or a column of the training argument's history (`metric: loss`).
     LoopVariable,
     HistoryColumn,
+    // A block of declarations that the checker of a declared task reads itself (a
+    // paradigm's variables, periods and inputs, its target): documented, never resolved
+    // into Params.
+    Declaration,
 };
 
 std::string_view param_type_name(ParamType t);

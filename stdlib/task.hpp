@@ -243,10 +243,17 @@ private:
     }
 };
 
+// Where a task's entry comes from: the stdlib, or a script that declares the task itself
+// (`paradigm`: trials written in the language; `arrays`: trials read from .npy files). The
+// stdlib registers `paradigm` and `arrays` with schemas that document their fields; the
+// checker makes each declared task's own entry (interpreter/check/declared_task.hpp).
+enum class TaskOrigin { Stdlib, Paradigm, Arrays };
+
 // Fresh trials an evaluation draws unless its block or its task says otherwise.
 inline constexpr arma::uword kEvaluationTrials = 200;
 
 struct TaskEntry {
+    TaskOrigin origin = TaskOrigin::Stdlib;
     std::string name;
     std::string doc;        // one line
     std::string reference;  // where the task comes from

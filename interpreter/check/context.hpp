@@ -109,6 +109,9 @@ public:
     std::map<std::string, FigureFile> figure_files;
     // Content hashes of the data files read so far, by absolute path (for node keys).
     std::map<std::string, std::string> file_hashes;
+    // The fields of each task the script declares (paradigm, arrays), a variant's after its
+    // base's: what check_declared_task reads (check/declared_task.hpp).
+    std::map<std::string, std::vector<const ast::Field*>> declared_task_fields;
 
 private:
     std::size_t suggestions_made_ = 0;

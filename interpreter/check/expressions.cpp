@@ -80,7 +80,7 @@ std::string kind_words(const Expr& e) {
         case K::Call:
             return "a call of '" + e.text + "'";
         case K::BlockCall:
-            return "a '" + e.text + "' block";
+            return e.text.empty() ? "a block" : "a '" + e.text + "' block";
         case K::Member:
         case K::Index: {
             const std::string ref = dotted(e);

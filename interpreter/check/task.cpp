@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "interpreter/check/declared_task.hpp"
 #include "interpreter/check/expressions.hpp"
 #include "interpreter/check/files.hpp"
 #include "interpreter/check/value.hpp"
@@ -18,6 +19,7 @@ void check_task(Context& c, const ast::Statement& s) {
     t.name = s.name;
     t.span = s.span;
     stdlib::Params base;
+    std::vector<const ast::Field*> declared_fields;  // a declared task's, its base's first
     if (s.head->kind == K::Name && (t.entry = stdlib::find_task(s.head->text)) == nullptr) {
         // A variant of another task: inherit its values.
         const Declared* decl = c.lookup(s.head->text);
@@ -27,6 +29,7 @@ void check_task(Context& c, const ast::Statement& s) {
                 return;  // the base has errors
             t.entry = parent->entry;
             base = parent->params;
+            declared_fields = c.declared_task_fields[decl->stmt->name];
             t.data_origin = parent->data_origin;
         } else {
             std::vector<std::string> names;
@@ -48,6 +51,15 @@ void check_task(Context& c, const ast::Statement& s) {
         return;  // already checked as a base
     if (t.data_origin.empty())
         t.data_origin = s.name;
+    if (t.entry->origin != stdlib::TaskOrigin::Stdlib) {
+        for (const auto& f : s.body)
+            declared_fields.push_back(&f);
+        c.declared_task_fields[s.name] = declared_fields;
+        check_declared_task(c, s, t.entry->origin, declared_fields, t);
+        if (t.own_entry != nullptr)
+            c.program.tasks.emplace(s.name, std::move(t));
+        return;
+    }
     t.params = fields(c, s.body, t.entry->schema, fmt::format("task '{}'", t.entry->name),
                       std::move(base), s.name_span);
     t.files_key = files_key(c, t.entry->schema, t.params);

@@ -290,6 +290,8 @@ struct ValueCheck {
                 return choice(e);
             case T::Draw:
                 return draw(e);
+            case T::Declaration:  // read by the declared task's own checker, never here
+                return wrong_type(e);
         }
         return std::nullopt;
     }

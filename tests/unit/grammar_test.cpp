@@ -138,7 +138,9 @@ TEST_CASE("every keyword of the table is reserved, and a name in its place says 
         } catch (const g::ParseFailure&) {
             parses = false;
         }
-        CHECK(parses == !k.in_expressions);
+        // `not` is an operator, and a bare block `{ x = 1 }` an operand (the checker
+        // refuses a block there): the only reserved word before which it parses.
+        CHECK(parses == (!k.in_expressions || k.word == "not"));
     }
     CHECK(g::find_keyword("alter") != nullptr);
     CHECK(g::find_keyword("alters") == nullptr);

@@ -70,6 +70,8 @@ TEST_CASE("every task records each variable its entry lists, in that order, for 
     std::ofstream(dir.path / "t.txt") << "one line\nanother line\n";
     for (const s::TaskEntry* e : s::tasks()) {
         CAPTURE(e->name);
+        if (e->origin != s::TaskOrigin::Stdlib)
+            continue;  // declared by a script: paradigm_test.cpp, array_task_test.cpp
         s::Params p;
         if (e->name == "corpus")
             p.set("file", (dir.path / "t.txt").string());
