@@ -158,6 +158,7 @@ private:
         for (const ast::Field* f : section("variables")) {
             const auto node = compile_.compile(*f->value, TrialPlace::Variable);
             if (!node) {
+                compile_.declare_failed(f->name);
                 ok = false;
                 continue;
             }
@@ -166,6 +167,7 @@ private:
                                fmt::format("variable '{}' is {} numbers wide; a variable is one",
                                            f->name, compile_.width(*node)),
                                "make a channel of several inputs in `inputs` instead");
+                compile_.declare_failed(f->name);
                 ok = false;
                 continue;
             }

@@ -228,6 +228,8 @@ std::optional<int> ParadigmCompiler::name(const Expr& e, TrialPlace place) {
                                    - variable_names_.begin());
         return add(std::move(n), info_[static_cast<std::size_t>(it->second)]);
     }
+    if (std::find(failed_.begin(), failed_.end(), e.text) != failed_.end())
+        return std::nullopt;
     if (std::find(variable_names_.begin(), variable_names_.end(), e.text)
         != variable_names_.end()) {
         c_.diags.error(Code::DrawnBelow, e.span,

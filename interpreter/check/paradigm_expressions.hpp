@@ -48,6 +48,9 @@ public:
     // The variable `name` is node `node` from now on (declared in order).
     void declare_variable(const std::string& name, int node);
 
+    // The variable `name` has errors (reported): a use of it says nothing more.
+    void declare_failed(const std::string& name) { failed_.push_back(name); }
+
     // The node of `e`, or nothing after reporting what is wrong.
     std::optional<int> compile(const ast::Expr& e, TrialPlace place);
 
@@ -98,6 +101,7 @@ private:
     std::vector<Info> info_;
     std::map<std::string, int> variables_;
     std::vector<std::string> variable_names_;
+    std::vector<std::string> failed_;
     std::vector<std::string> period_names_;
 };
 

@@ -252,6 +252,10 @@ std::shared_ptr<const TaskEntry> make_paradigm_entry(const std::string& name,
     for (const auto& p : spec->periods)
         if (p.name != "response" && p.name != "all")
             e->masks.push_back({p.name, "the steps of each trial's " + p.name + " period"});
+    for (const auto& ch : spec->channels)
+        for (arma::uword i = 0; i < ch.width; ++i)
+            e->input_names.push_back(ch.width == 1 ? ch.name
+                                                   : fmt::format("{} {}", ch.name, i + 1));
     const long inputs = static_cast<long>(spec->inputs);
     const long outputs = static_cast<long>(spec->outputs);
     const long steps = longest_trial(*spec);
