@@ -112,6 +112,9 @@ public:
     // The fields of each task the script declares (paradigm, arrays), a variant's after its
     // base's: what check_declared_task reads (check/declared_task.hpp).
     std::map<std::string, std::vector<const ast::Field*>> declared_task_fields;
+    // The values (widths and constants) the paradigms compiled so far hold, all together:
+    // bounded, so a script of many wide paradigms cannot exhaust memory while checking.
+    std::size_t paradigm_values = 0;
 
 private:
     std::size_t suggestions_made_ = 0;

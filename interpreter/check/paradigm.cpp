@@ -486,7 +486,18 @@ void check_paradigm(Context& c, const ast::Statement& s, const std::vector<const
         return;
     }
     ParadigmChecker checker(c, *d, t.params.real("dt"));
-    const auto spec = checker.run();
+    std::shared_ptr<stdlib::ParadigmSpec> spec;
+    try {
+        spec = checker.run();
+    } catch (const ParadigmTooLarge&) {
+        c.diags.error(Code::TrialWidths, s.name_span,
+                      fmt::format("the paradigms up to '{}' hold more than {} values in their "
+                                  "inputs, lists and choices",
+                                  s.name, ParadigmCompiler::kMaxHeld),
+                      "a task's inputs are a few hundred wide at most: check one_hot's n and "
+                      "the ranges of choice");
+        return;
+    }
     if (spec == nullptr)
         return;
     t.definition_key = spec->key_text();

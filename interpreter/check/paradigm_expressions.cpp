@@ -93,11 +93,13 @@ TrialBounds unary_bounds(Op op, const TrialBounds& a) {
             return {std::round(a.low), std::round(a.high), true};
         case Op::Exp:
             return {std::exp(a.low), std::exp(a.high), false};
+        // Of a value that may be negative, log and sqrt may be NaN: no bounds.
         case Op::Log:
-            return {a.low > 0.0 ? std::log(a.low) : -kInf, a.high > 0.0 ? std::log(a.high) : -kInf,
-                    false};
+            return a.low > 0.0 ? TrialBounds{std::log(a.low), std::log(a.high), false}
+                               : TrialBounds{};
         case Op::Sqrt:
-            return {std::sqrt(std::max(a.low, 0.0)), std::sqrt(std::max(a.high, 0.0)), false};
+            return a.low >= 0.0 ? TrialBounds{std::sqrt(a.low), std::sqrt(a.high), false}
+                                : TrialBounds{};
         default:
             return kFlag;  // not
     }
@@ -145,6 +147,11 @@ const std::vector<std::string>& paradigm_functions() {
 }
 
 int ParadigmCompiler::add(stdlib::ParadigmNode node, Info info) {
+    // A declaration is small; this bound keeps a hostile script (a million wide one_hots)
+    // from taking the memory of the trials' scratch space or of their constants.
+    c_.paradigm_values += node.width + node.values.size();
+    if (c_.paradigm_values > kMaxHeld)
+        throw ParadigmTooLarge{};
     node.slot = spec_.scratch;
     spec_.scratch += node.width;
     spec_.nodes.push_back(std::move(node));

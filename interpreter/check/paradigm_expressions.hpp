@@ -35,8 +35,14 @@ struct TrialBounds {
 // variables; `during` only in an input or the target.
 enum class TrialPlace { Variable, Duration, Input, Target };
 
+// Thrown by the compiler when the script's paradigms hold more than kMaxHeld values in all
+// (their widths and constants: Context::paradigm_values); check_paradigm reports it.
+struct ParadigmTooLarge {};
+
 class ParadigmCompiler {
 public:
+    static constexpr std::size_t kMaxHeld = 10'000'000;
+
     ParadigmCompiler(Context& c, stdlib::ParadigmSpec& spec, double dt_ms)
         : c_(c), spec_(spec), dt_ms_(dt_ms) {}
 
@@ -99,6 +105,7 @@ private:
     stdlib::ParadigmSpec& spec_;
     double dt_ms_;
     std::vector<Info> info_;
+
     std::map<std::string, int> variables_;
     std::vector<std::string> variable_names_;
     std::vector<std::string> failed_;

@@ -3,6 +3,8 @@
 // the step targets; the signals, metrics and masks are those of every period task.
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 #include <fmt/format.h>
@@ -31,6 +33,18 @@ long longest_trial(const ParadigmSpec& spec) {
     for (const auto& p : spec.periods)
         total += p.longest;
     return total;
+}
+
+// A duration or class computed for a trial: the checker bounds them, but an expression such
+// as sqrt(x) / x can still give NaN or infinity for one trial, which no step count or class
+// can be.
+long whole_value(double v, const std::string& what) {
+    if (!std::isfinite(v) || std::abs(v) > 1e12)
+        throw std::runtime_error(
+            fmt::format("{} of a trial is {}: a paradigm's durations and "
+                        "classes must be finite numbers",
+                        what, v));
+    return std::lround(v);
 }
 
 class ParadigmTask final : public TaskWithSignals<ParadigmTask> {
@@ -145,16 +159,16 @@ void ParadigmTask::write_trial(PeriodBatchWriter& out, ParadigmEvaluator& ev, ar
     TrialLayout layout;
     for (std::size_t p = 0; p < spec.periods.size(); ++p) {
         if (spec.periods[p].node >= 0)
-            lengths[p] =
-                std::clamp(static_cast<long>(std::lround(*ev.value(spec.periods[p].node, p))), 0L,
-                           spec.periods[p].longest);
+            lengths[p] = std::clamp(whole_value(*ev.value(spec.periods[p].node, p),
+                                                "period '" + spec.periods[p].name + "'"),
+                                    0L, spec.periods[p].longest);
         layout.append(spec.periods[p].name, lengths[p]);
     }
     const auto shown = [&](std::size_t p) {
         return catch_trial ? std::size_t{0} : p;
     };
     const long condition =
-        spec.classes ? std::lround(*ev.value(spec.target, shown(spec.response))) : 0;
+        spec.classes ? whole_value(*ev.value(spec.target, shown(spec.response)), "the target") : 0;
     out.begin_trial(b, layout, catch_trial, condition);
     for (std::size_t v = 0; v < spec.variables.size(); ++v) {
         const ParadigmVariable& var = spec.variables[v];
@@ -178,6 +192,9 @@ void ParadigmTask::write_trial(PeriodBatchWriter& out, ParadigmEvaluator& ev, ar
         }
         const double* target = ev.value(spec.target, shown(p));
         const arma::uword rows = spec.classes ? 1 : spec.outputs;
+        if (spec.classes && (!(target[0] >= 0.0) || target[0] >= static_cast<double>(spec.outputs)))
+            throw std::runtime_error(fmt::format(
+                "the target of a trial is class {}, outside 0 .. {}", target[0], spec.outputs - 1));
         for (arma::uword t = period.begin; t < period.end; ++t)
             for (arma::uword r = 0; r < rows; ++r)
                 out.target_at(r, t, static_cast<float>(target[r]));
