@@ -2,7 +2,7 @@
 # Runs one fuzzer for a bounded time over a fresh seed corpus.
 # usage: run_fuzz.sh FUZZER SOURCE_DIR WORKDIR SECONDS [parse_check|config|npy]
 # The corpus is rebuilt on every run, so reproducers of old crashes run first, every time:
-#   parse_check: examples/*.rnn, tests/scripts/check/*.rnn and tests/fuzz/regressions/*;
+#   parse_check: examples/*.rnn and examples/tasks/*.rnn, tests/scripts/check/*.rnn and tests/fuzz/regressions/*;
 #   config:      tests/fuzz/seeds/config/* (TOML; reproducers go there too);
 #   npy:         tests/fuzz/seeds/npy/* (.npy files; reproducers go there too).
 # Any crash, leak, timeout (-timeout=10 per input) or sanitizer report makes libFuzzer exit
@@ -16,6 +16,7 @@ case "$kind" in
   parse_check)
     dict="$src/tests/fuzz/rnn.dict"
     for f in "$src"/examples/*.rnn; do cp "$f" "$work/corpus/example_$(basename "$f")"; done
+    for f in "$src"/examples/tasks/*.rnn; do cp "$f" "$work/corpus/task_$(basename "$f")"; done
     for f in "$src"/tests/scripts/check/*.rnn; do cp "$f" "$work/corpus/check_$(basename "$f")"; done
     for f in "$src"/tests/fuzz/regressions/*; do
       [ -f "$f" ] && [ "$(basename "$f")" != README.md ] && cp "$f" "$work/corpus/regression_$(basename "$f")"
