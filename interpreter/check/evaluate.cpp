@@ -65,7 +65,10 @@ const std::vector<Field>& evaluate_fields() {
              if (auto x = value(b.c, *f.value, spec, kNoStepLength))
                  b.def.trials = std::lround(std::get<double>(*x));
          }},
-        {"clamp", "input(channel, value, during: PERIOD): hold an input channel", keep_probe},
+        {"clamp",
+         "input(channel, value, during: PERIOD): hold an input channel (its number, or the "
+         "name a paradigm gives it)",
+         keep_probe},
         {"perturb", "state(size, at: N steps): add size * N(0, 1) to the state after step N",
          keep_probe},
         {"start", "every unit of every trial starts at this state instead of h0",
@@ -149,38 +152,76 @@ struct Probe {
         return false;
     }
 
-    // `input(channel, value, during: period)`
+    // `input(channel, value, during: period)`; the channel is a number or, for a task that
+    // names its inputs, a name.
     bool clamp(const TaskDef& task, EvaluateDef& def) const {
-        const auto channel = constant_number(*positional[0]);
+        const Expr& which = *positional[0];
+        std::vector<long> rows;
+        if (which.kind == K::Name || which.kind == K::String) {
+            rows = named_channel(task, which);
+            if (rows.empty())
+                return false;
+        } else if (const auto channel = constant_number(which);
+                   channel && *channel >= 0 && *channel == std::floor(*channel)) {
+            rows = {std::lround(*channel)};
+        }
         const auto value = constant_number(*positional[1]);
-        if (!channel || !value || *channel < 0 || *channel != std::floor(*channel))
+        if (rows.empty() || !value)
             return bad("a clamp needs a channel (a whole number from 0) and a number");
-        ClampDef held{std::lround(*channel), *value, ""};
         // The input width, where the task knows it before drawing trials.
         if (const long width = task.entry->input_size ? task.entry->input_size(task.params) : 0;
-            width > 0 && held.channel >= width) {
-            c.diags.error(Code::ProbeForm, positional[0]->span,
+            width > 0 && rows.back() >= width) {
+            c.diags.error(Code::ProbeForm, which.span,
                           fmt::format("the task '{}' has {} input channel{}, so channel {} "
                                       "cannot be clamped",
-                                      task.name, width, width == 1 ? "" : "s", held.channel),
+                                      task.name, width, width == 1 ? "" : "s", rows.back()),
                           fmt::format("channels count from 0: 0 to {}", width - 1));
             return false;
         }
+        std::string period;
         if (named) {
-            held.period = named->kind == K::Name ? named->text : "";
+            period = named->kind == K::Name ? named->text : "";
             std::vector<std::string> periods;
             for (const auto& p : task.entry->periods)
                 periods.push_back(p.name);
-            if (std::find(periods.begin(), periods.end(), held.period) == periods.end()) {
+            if (std::find(periods.begin(), periods.end(), period) == periods.end()) {
                 c.diags.error(Code::ProbeForm, named->span,
                               fmt::format("the task '{}' has no period '{}'", task.name,
                                           named->kind == K::Name ? named->text : "?"),
-                              suggestion(held.period, periods));
+                              suggestion(period, periods));
                 return false;
             }
         }
-        def.clamps.push_back(held);
+        for (const long row : rows)
+            def.clamps.push_back(ClampDef{row, *value, period});
         return true;
+    }
+
+    // The rows of an input the task names (a paradigm's channels): `fixation`, `motion` (both
+    // of its inputs "motion 1" and "motion 2"), or "motion 2" alone.
+    std::vector<long> named_channel(const TaskDef& task, const Expr& which) const {
+        const auto& names = task.entry->input_names;
+        std::vector<long> rows;
+        for (std::size_t r = 0; r < names.size(); ++r)
+            if (names[r] == which.text
+                || (names[r].rfind(which.text + " ", 0) == 0
+                    && names[r].find(' ', which.text.size() + 1) == std::string::npos))
+                rows.push_back(static_cast<long>(r));
+        if (!rows.empty())
+            return rows;
+        std::vector<std::string> channels;  // "motion" for "motion 1" and "motion 2"
+        for (const auto& n : names) {
+            const std::string stem = n.substr(0, n.rfind(' '));
+            if (std::find(channels.begin(), channels.end(), stem) == channels.end())
+                channels.push_back(stem);
+        }
+        c.diags.error(Code::ProbeForm, which.span,
+                      names.empty()
+                          ? fmt::format("the task '{}' does not name its inputs", task.name)
+                          : fmt::format("the task '{}' has no input '{}'", task.name, which.text),
+                      names.empty() ? "give the channel's number, counted from 0"
+                                    : suggestion(which.text, channels));
+        return {};
     }
 
     // `state(size, at: N steps or ms)`

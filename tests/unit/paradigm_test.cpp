@@ -237,3 +237,24 @@ TEST_CASE("a changed declaration changes the task's node key, a reformatted one 
     CHECK(key(a) == key(reformatted));
     CHECK(key(a) != key(changed));
 }
+
+TEST_CASE("an evaluation clamps a paradigm's input by its channel's name") {
+    const i::Loaded l = i::load_text(
+        "c.rnn", "task t = paradigm {\n" + kPeriods
+                     + "  inputs = { fix = during(all: 1, last: 0), pair = [1, 2], one = 3 }\n"
+                       "  target = classes(last: 1)\n}\n"
+                       "network n = rnn { units = 4, outputs = 2 }\n"
+                       "evaluate both = n on t { clamp = input(pair, 0.5, during: second) }\n"
+                       "evaluate one = n on t { clamp = input(\"pair 2\", 0.0) }\n");
+    INFO(i::render_all(l, false));
+    REQUIRE(l.program);
+    const auto& both = l.program->evaluates.at("both").clamps;
+    REQUIRE(both.size() == 2);
+    CHECK(both[0].channel == 1);
+    CHECK(both[1].channel == 2);
+    CHECK(both[1].period == "second");
+    CHECK(both[1].value == 0.5);
+    const auto& one = l.program->evaluates.at("one").clamps;
+    REQUIRE(one.size() == 1);
+    CHECK(one[0].channel == 2);
+}
