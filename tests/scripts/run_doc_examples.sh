@@ -1,7 +1,8 @@
 #!/bin/sh
 # Every example stays in step with the language: each ```rnn block of docs/*.md must pass
 # `rnn check` (blocks marked ```rnn parse-only must parse: `rnn fmt`), and every
-# examples/*.rnn must pass `rnn check` without warnings and be in the canonical layout.
+# examples/*.rnn must pass `rnn check` without warnings and be in the canonical layout (and
+# examples/tasks/*.rnn, tasks meant to be included, must check and be in that layout).
 # The memory check is not this test's: `rnn check` gets a --max-memory every example fits in
 # (run_memory.sh tests that), so the result does not depend on the machine's free memory.
 # usage: run_doc_examples.sh RNN SOURCE_DIR WORK_DIR
@@ -37,8 +38,16 @@ for f in "$src"/examples/*.rnn; do
     echo "FAIL: rnn check examples/$(basename "$f"):"; echo "$out"; status=1
   fi
 done
+# The tasks of examples/tasks/ are meant to be included: they must check, and may warn
+# that nothing in their own file uses them.
+for f in "$src"/examples/tasks/*.rnn; do
+  # shellcheck disable=SC2086
+  if ! out=$(cd "$(dirname "$f")" && "$rnn" check "$(basename "$f")" $memory 2>&1 >/dev/null); then
+    echo "FAIL: rnn check examples/tasks/$(basename "$f"):"; echo "$out"; status=1
+  fi
+done
 # Examples are what users copy: they are kept in the canonical layout.
-for f in "$src"/examples/*.rnn "$src"/examples/shared/*.rnn; do
+for f in "$src"/examples/*.rnn "$src"/examples/shared/*.rnn "$src"/examples/tasks/*.rnn; do
   "$rnn" fmt "$f" --check || status=1
 done
 exit $status
