@@ -628,3 +628,19 @@ TEST_CASE("fmt: generated programs") {
     }
     CHECK(checked >= 300);
 }
+
+TEST_CASE("fmt: bare blocks print as blocks without a name, on one line or expanded") {
+    const std::string one_line = "task t = paradigm { periods = {a=1 steps,b=2 steps} }\n";
+    CHECK(fmt(one_line) == "task t = paradigm {\n  periods = { a = 1 steps, b = 2 steps }\n}\n");
+    const std::string expanded =
+        "task t = paradigm {\n  periods = {\n    a = 1 steps\n"
+        "    b = 2 steps  # the delay\n  }\n  inputs  = {}\n}\n";
+    CHECK(fmt(expanded) == expanded);
+    check_formats(one_line, "bare block on one line");
+    check_formats(expanded, "bare block expanded");
+    const auto m = g::parse(one_line, 0, "t.rnn");
+    const auto& periods = *m.statements.at(0).body.at(0).value;
+    CHECK(periods.kind == rnn::ast::Expr::Kind::BlockCall);
+    CHECK(periods.text.empty());
+    CHECK(periods.fields.size() == 2);
+}
