@@ -79,9 +79,16 @@ FigureScript draw_pca_trajectories(const std::vector<ArgValue>& args, const Para
         throw std::runtime_error(fmt::format("{}: label '{}' of '{}' has {} values for {} trials",
                                              figure, by, ev.label, label.size(),
                                              ev.activity.n_rows));
-    const auto drawn = std::min<arma::uword>(ev.activity.n_rows,
-                                             static_cast<arma::uword>(options.integer("trials")));
+    // Single trials (the first `trials`), or with `average` one mean trajectory per label
+    // value over every trial (condition averages; trials without a value left out).
+    const bool average = options.flag("average");
+    const auto drawn =
+        average ? ev.activity.n_rows
+                : std::min<arma::uword>(ev.activity.n_rows,
+                                        static_cast<arma::uword>(options.integer("trials")));
     std::set<long> values(label.begin(), label.begin() + static_cast<long>(drawn));
+    if (average)
+        values.erase(-1);
 
     // One block (gnuplot index) per trial, the trials of one label value consecutive, so a
     // group is the index range first:last. (Trials as scans of one block would be joined
@@ -92,23 +99,35 @@ FigureScript draw_pca_trajectories(const std::vector<ArgValue>& args, const Para
     std::string data = data_header(columns);
     std::size_t block = 0;
     std::vector<std::pair<std::size_t, std::size_t>> groups;  // first and last block
+    auto write_block = [&](double trial, long v, const arma::mat& states) {
+        if (block)
+            data += "\n\n";
+        groups.back().second = block++;
+        const arma::mat y = project(p, states, k);
+        arma::mat rows(y.n_rows, 3 + k);
+        rows.col(0).fill(trial);
+        rows.col(1) =
+            arma::regspace<arma::vec>(static_cast<double>(w.from), static_cast<double>(w.to - 1));
+        rows.col(2).fill(static_cast<double>(v));
+        rows.cols(3, 2 + k) = y;
+        data += data_rows(rows);
+    };
     for (const long v : values) {
         groups.emplace_back(block, block);
+        arma::mat sum;
+        double count = 0.0;
         for (arma::uword r = 0; r < drawn; ++r) {
             if (label[r] != v)
                 continue;
-            if (block)
-                data += "\n\n";
-            groups.back().second = block++;
-            const arma::mat y = project(p, trial_states(ev, w, r), k);
-            arma::mat rows(y.n_rows, 3 + k);
-            rows.col(0).fill(static_cast<double>(r));
-            rows.col(1) = arma::regspace<arma::vec>(static_cast<double>(w.from),
-                                                    static_cast<double>(w.to - 1));
-            rows.col(2).fill(static_cast<double>(v));
-            rows.cols(3, 2 + k) = y;
-            data += data_rows(rows);
+            if (!average) {
+                write_block(static_cast<double>(r), v, trial_states(ev, w, r));
+                continue;
+            }
+            sum = count > 0.0 ? arma::mat(sum + trial_states(ev, w, r)) : trial_states(ev, w, r);
+            count += 1.0;
         }
+        if (average)
+            write_block(-1.0, v, sum / count);  // "trial" -1: the group's mean
     }
     const std::string file = data_file(stem, "");
     FigureScript fig;
@@ -150,8 +169,9 @@ FigureScript draw_pca_trajectories(const std::vector<ArgValue>& args, const Para
     const std::string cols = pc_using(4, k);
     std::size_t group = 0;
     for (const long v : values) {
-        body += fmt::format("{} index {}:{} using {} with lines {} lw 1 {}, ", gnuplot_file(file),
+        body += fmt::format("{} index {}:{} using {} with lines {} lw {} {}, ", gnuplot_file(file),
                             groups[group].first, groups[group].second, cols, line_colour(group + 1),
+                            average ? 2 : 1,
                             series_title(options, group, group_legend(ev, by, label, v)));
         ++group;
     }
@@ -287,6 +307,9 @@ const FigureEntry& pca_trajectories_figure_entry() {
          ParamSpec{"color_by", ParamType::String, Value{std::string("condition")}, std::nullopt,
                    std::nullopt, "", "the trial label that colours the trajectories, e.g. item1"}
              .refers_to(TaskRef::TrialLabel),
+         {"average", ParamType::Bool, Value{false}, std::nullopt, std::nullopt, "",
+          "draw one mean trajectory per value of color_by, over every trial (condition "
+          "averages, as Mante et al. 2013), instead of the first `trials` single trials"},
          state_offset()},
         draw_pca_trajectories, {{"", "_mean", "_periods"}, false}, kAxisLabels | kLegend);
     return entry;

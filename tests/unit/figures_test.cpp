@@ -67,6 +67,42 @@ TEST_CASE("pca_trajectories names the groups of a quantity by its values, not th
     CHECK(fig.body.find("coherence 0") == std::string::npos);
 }
 
+TEST_CASE("pca_trajectories with average draws each label value's mean trajectory") {
+    TempDir dir("pca_average");
+    s::EvaluationArg ev = plane_evaluation();
+    // Trials 0 and 2 (condition 0) differ in unit 2, so their mean is between them; trial 3
+    // has no condition (-1) and is left out.
+    for (arma::uword t = 0; t < 10; ++t) {
+        ev.activity(0, 2, t) = 0.5F;
+        ev.activity(2, 2, t) = 1.5F;
+    }
+    ev.labels["condition"] = {0, 1, 0, -1};
+    s::Params p;
+    p.set("average", s::Value{true});
+    const s::FigureScript fig = draw_and_render("pca_trajectories", {ev}, p, dir.path, "avg");
+    const auto rows = rows_of(data_named(fig, "avg.dat").text);
+    REQUIRE(rows.size() == 20);  // two groups of 10 steps, one block each
+    for (const auto& r : rows) {
+        CHECK(r[0] == -1.0);  // a group's mean, no single trial
+        CHECK((r[2] == 0.0 || r[2] == 1.0));
+    }
+    // The projection is linear: condition 0's mean trajectory is the mean of its trials'.
+    const s::FigureScript single = draw_and_render("pca_trajectories", {ev}, {}, dir.path, "one");
+    const auto trials = rows_of(data_named(single, "one.dat").text);
+    REQUIRE(trials.size() == 40);  // single trials: trial 3 too, as condition -1
+    for (std::size_t t = 0; t < 10; ++t) {
+        const auto& a = trials[10 + t];  // trial 0 (after trial 3, condition -1)
+        const auto& b = trials[20 + t];  // trial 2
+        REQUIRE(a[0] == 0.0);
+        REQUIRE(b[0] == 2.0);
+        for (std::size_t c = 3; c < 5; ++c)
+            CHECK(rows[t][c] == doctest::Approx((a[c] + b[c]) / 2.0));
+    }
+    CHECK(fig.body.find("index 0:0") != std::string::npos);
+    CHECK(fig.body.find("index 1:1") != std::string::npos);
+    CHECK(fig.body.find("lw 2") != std::string::npos);
+}
+
 TEST_CASE("pca_trajectories reads a window, one step later with state_offset, and in 3-D") {
     TempDir dir("pca_window");
     s::Params p;
