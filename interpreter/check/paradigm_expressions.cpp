@@ -211,9 +211,13 @@ std::optional<int> ParadigmCompiler::compile(const Expr& e, TrialPlace place) {
     return std::nullopt;
 }
 
-std::optional<int> ParadigmCompiler::number(const Expr& e) {
+std::optional<ParadigmCompiler::Literal> ParadigmCompiler::literal(const Expr& e) {
+    if (e.kind != K::Number) {
+        const auto v = constant_number(e);
+        return v ? std::optional<Literal>(Literal{*v, TrialUnit::Number}) : std::nullopt;
+    }
     if (e.unit.empty())
-        return constant(e.number);
+        return Literal{e.number, TrialUnit::Number};
     if (e.unit != "steps" && e.unit != "ms" && e.unit != "s") {
         c_.diags.error(Code::NotATimeUnit, e.span,
                        fmt::format("'{}' is not a unit of a paradigm", e.unit),
@@ -222,9 +226,16 @@ std::optional<int> ParadigmCompiler::number(const Expr& e) {
     }
     const double steps =
         e.unit == "steps" ? e.number : (e.unit == "s" ? 1000.0 : 1.0) * e.number / dt_ms_;
+    return Literal{steps, TrialUnit::Steps};
+}
+
+std::optional<int> ParadigmCompiler::number(const Expr& e) {
+    const auto v = literal(e);
+    if (!v)
+        return std::nullopt;
     stdlib::ParadigmNode n;
-    n.values = {steps};
-    return add(std::move(n), {TrialUnit::Steps, {steps, steps, whole(steps)}});
+    n.values = {v->value};
+    return add(std::move(n), {v->unit, {v->value, v->value, whole(v->value)}});
 }
 
 std::optional<int> ParadigmCompiler::name(const Expr& e, TrialPlace place) {
@@ -525,21 +536,20 @@ std::optional<int> ParadigmCompiler::choice(const Expr& e) {
             values.push_back(v);
     } else if (arg != nullptr && arg->kind == K::List && !arg->items.empty()) {
         for (const auto& item : arg->items) {
-            const auto v = item->kind == K::Number ? number(*item) : std::nullopt;
-            const auto plain = item->kind == K::Number ? std::nullopt : constant_number(*item);
-            if (!v && !plain) {
-                c_.diags.error(Code::TrialCall, item->span,
-                               "choice([...]) draws from numbers written out");
+            const auto v = literal(*item);
+            if (!v) {
+                if (item->kind != K::Number)
+                    c_.diags.error(Code::TrialCall, item->span,
+                                   "choice([...]) draws from numbers written out");
                 return std::nullopt;
             }
-            const int node = v ? *v : constant(*plain);
-            if (&item != &arg->items.front() && unit(node) != u) {
+            if (&item != &arg->items.front() && v->unit != u) {
                 c_.diags.error(Code::TrialUnits, item->span,
                                "the values of a choice mix durations with plain numbers");
                 return std::nullopt;
             }
-            u = unit(node);
-            values.push_back(spec_.nodes[static_cast<std::size_t>(node)].values[0]);
+            u = v->unit;
+            values.push_back(v->value);
         }
     } else {
         c_.diags.error(Code::TrialCall, e.span,

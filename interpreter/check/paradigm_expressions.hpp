@@ -85,7 +85,14 @@ private:
         TrialBounds bounds;
     };
 
+    // A number written out (`0.5`, `300 ms`, `-1`), in steps when it has a time unit.
+    struct Literal {
+        double value;
+        TrialUnit unit;
+    };
+
     int add(stdlib::ParadigmNode node, Info info);
+    std::optional<Literal> literal(const ast::Expr& e);
     std::optional<int> name(const ast::Expr& e, TrialPlace place);
     std::optional<int> number(const ast::Expr& e);
     std::optional<int> list(const ast::Expr& e, TrialPlace place);

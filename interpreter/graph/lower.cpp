@@ -96,7 +96,9 @@ Graph lower(const Program& program) {
         add(NodeKind::Task, name, {},
             seed + "entry=" + t.entry->name + ";data=" + t.data_origin + ";"
                 + params_text(t.entry->schema, t.params, t.files_key)
-                + (t.definition_key.empty() ? "" : "definition=" + t.definition_key + ";"));
+                + (t.definition_key.empty()
+                       ? ""
+                       : fmt::format("definition={:016x};", rt::hash64(t.definition_key))));
     }
     for (const auto& [name, t] : in_natural_order(program.trains))
         add(NodeKind::Train, *name, {node(NodeKind::Task, t->task)},
