@@ -5,7 +5,8 @@
 //
 // Ranges: E00xx input and syntax, E01xx include, E02xx names and definitions, E03xx the
 // script's seed and output, E04xx values against schemas, E05xx networks and tensors,
-// E06xx training and loss, E07xx analyses and figures, E08xx sweeps; Wxxxx warnings.
+// E06xx training and loss, E07xx analyses and figures, E08xx sweeps, E09xx overrides and
+// declared tasks (paradigm, arrays); Wxxxx warnings.
 #pragma once
 
 #include <optional>
@@ -165,6 +166,11 @@ namespace rnn::interp {
     X(NotALoopVariable, "E0811", "over or mean_over names no loop variable of the results' sweep") \
     X(OverrideUnknown, "E0901", "an override (--set, --config) names no definition")               \
     X(OverrideMalformed, "E0902", "an override is not PATH=VALUE or cannot set that path")         \
+    X(ArrayTaskFile, "E0920", "an arrays task's file is not a usable .npy array")                  \
+    X(ArrayTaskShape, "E0921", "an arrays task's arrays or labels disagree on trials or steps")    \
+    X(ArrayTaskLabels, "E0922", "an arrays task's labels file is not a CSV of numbers")            \
+    X(ArrayTaskSplit, "E0923", "an arrays task's split leaves no training or no held-out trial")   \
+    X(ArrayTaskClasses, "E0924", "an arrays task's class targets are not whole numbers from -1")   \
     X(UnusedDefinition, "W0201", "a task or network is defined but never used")                    \
     X(UnusedLoopVariable, "W0801", "a loop variable is not used in the sweep's body")
 
