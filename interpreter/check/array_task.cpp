@@ -41,6 +41,14 @@ struct ArrayFiles {
         return s.name_span;
     }
 
+    // The file as the script names it (its base's path, resolved, when a base names it).
+    std::string written(const std::string& name) const {
+        for (const ast::Field* f : fields)
+            if (f->name == name && f->value != nullptr && f->value->kind == ast::Expr::Kind::String)
+                return f->value->text;
+        return params.text(name);
+    }
+
     // The bytes of the file a File field names (the checker read it once to hash it).
     std::optional<std::string> bytes(const std::string& name) const {
         std::string why;
@@ -56,7 +64,7 @@ struct ArrayFiles {
     std::optional<rt::NpyHeader> header(const std::string& name, const std::string& bytes,
                                         std::size_t dims, const char* layout) const {
         try {
-            rt::NpyHeader h = rt::parse_npy_header(bytes, name);
+            rt::NpyHeader h = rt::parse_npy_header(bytes, written(name));
             if (dims == 0 ? h.shape.size() == 2 || h.shape.size() == 3 : h.shape.size() == dims)
                 return h;
             c.diags.error(Code::ArrayTaskShape, where(name),
@@ -221,8 +229,8 @@ void check_array_task(Context& c, const ast::Statement& s,
                       shape->trials < 2
                           ? std::string("the arrays need at least 2 trials")
                           : fmt::format("choose a fraction between {:.3g} and {:.3g}",
-                                        0.5 / static_cast<double>(shape->trials),
-                                        1.0 - 0.5 / static_cast<double>(shape->trials)));
+                                        1.0 / static_cast<double>(shape->trials),
+                                        1.0 - 1.0 / static_cast<double>(shape->trials)));
         return;
     }
     shape->doc = fmt::format("trials from {} ({} trials x {} steps x {} inputs; {}), {} held out",
