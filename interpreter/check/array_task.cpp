@@ -206,9 +206,12 @@ void check_array_task(Context& c, const ast::Statement& s,
     // A variant starts from its base's checked values (their files were read and hashed
     // there); its own fields replace them.
     stdlib::Params base;
+    const TaskDef* parent = nullptr;
     if (s.head->text != kind.name)
-        if (const auto parent = c.program.tasks.find(s.head->text); parent != c.program.tasks.end())
-            base = parent->second.params;
+        if (const auto p = c.program.tasks.find(s.head->text); p != c.program.tasks.end()) {
+            parent = &p->second;
+            base = parent->params;
+        }
     const std::size_t errors = c.diags.error_count();
     t.params = checker::fields(c, s.body, kind.schema, fmt::format("task '{}'", kind.name),
                                std::move(base), s.name_span);
@@ -233,15 +236,25 @@ void check_array_task(Context& c, const ast::Statement& s,
                                         1.0 - 1.0 / static_cast<double>(shape->trials)));
         return;
     }
-    shape->doc = fmt::format("trials from {} ({} trials x {} steps x {} inputs; {}), {} held out",
+    shape->doc = fmt::format("trials from {} ({} trials x {} steps x {} inputs; {})",
                              std::filesystem::path(t.params.text("inputs")).filename().string(),
                              shape->trials, shape->steps, shape->inputs,
                              shape->classes ? fmt::format("{} classes", shape->outputs)
-                                            : fmt::format("{} outputs", shape->outputs),
-                             held);
+                                            : fmt::format("{} outputs", shape->outputs));
     t.files_key = files_key(c, kind.schema, t.params);
     t.definition_key = "arrays";
-    t.own_entry = stdlib::make_array_task_entry(s.name, std::move(*shape));
+    // A variant of the same files is a task of its base's kind (its entry reads the split
+    // from the parameters): a training on one evaluates on the other.
+    const auto same_files = [&] {
+        for (const char* f : {"inputs", "targets", "mask", "labels"})
+            if (t.params.has(f) != parent->params.has(f)
+                || (t.params.has(f) && t.params.text(f) != parent->params.text(f)))
+                return false;
+        return true;
+    };
+    t.own_entry = parent != nullptr && parent->own_entry != nullptr && same_files()
+                      ? parent->own_entry
+                      : stdlib::make_array_task_entry(s.name, std::move(*shape));
 }
 
 }  // namespace rnn::interp::checker
