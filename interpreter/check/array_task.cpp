@@ -221,13 +221,13 @@ void check_array_task(Context& c, const ast::Statement& s,
     auto shape = array_shape(files);
     if (!shape)
         return;
-    const double evaluation = t.params.real("evaluation");
-    const arma::uword held = stdlib::held_out_trials(shape->trials, evaluation);
+    const double fraction = t.params.real("held_out");
+    const arma::uword held = stdlib::held_out_trials(shape->trials, fraction);
     if (held == 0 || held >= shape->trials) {
-        c.diags.error(Code::ArrayTaskSplit, files.where("evaluation"),
-                      fmt::format("evaluation = {} holds out {} of the {} trials, leaving {} "
+        c.diags.error(Code::ArrayTaskSplit, files.where("held_out"),
+                      fmt::format("held_out = {} holds out {} of the {} trials, leaving {} "
                                   "to evaluate and {} to train",
-                                  evaluation, held, shape->trials, held,
+                                  fraction, held, shape->trials, held,
                                   shape->trials - std::min(held, shape->trials)),
                       shape->trials < 2
                           ? std::string("the arrays need at least 2 trials")

@@ -15,11 +15,11 @@
 
 namespace rnn::stdlib {
 
-arma::uword held_out_trials(arma::uword trials, double evaluation) {
-    return static_cast<arma::uword>(std::llround(evaluation * static_cast<double>(trials)));
+arma::uword held_out_trials(arma::uword trials, double fraction) {
+    return static_cast<arma::uword>(std::llround(fraction * static_cast<double>(trials)));
 }
 
-ArraySplit split_trials(arma::uword trials, double evaluation, rt::RandomStream& setup) {
+ArraySplit split_trials(arma::uword trials, double fraction, rt::RandomStream& setup) {
     std::vector<arma::uword> order(trials);
     for (arma::uword i = 0; i < trials; ++i)
         order[i] = i;
@@ -27,7 +27,7 @@ ArraySplit split_trials(arma::uword trials, double evaluation, rt::RandomStream&
     for (arma::uword i = trials; i > 1; --i)
         std::swap(order[i - 1],
                   order[static_cast<arma::uword>(setup.uniform_int(0, static_cast<long>(i) - 1))]);
-    const arma::uword held = std::min(held_out_trials(trials, evaluation), trials);
+    const arma::uword held = std::min(held_out_trials(trials, fraction), trials);
     ArraySplit out;
     out.evaluation.assign(order.begin(), order.begin() + static_cast<long>(held));
     out.training.assign(order.begin() + static_cast<long>(held), order.end());
@@ -157,7 +157,7 @@ class ArrayTask : public TaskWithSignals<ArrayTask> {
 public:
     ArrayTask(const Params& p, std::shared_ptr<const ArrayTaskShape> shape, rt::RandomStream& setup)
         : shape_(std::move(shape))
-        , split_(split_trials(shape_->trials, p.real("evaluation"), setup)) {
+        , split_(split_trials(shape_->trials, p.real("held_out"), setup)) {
         const ArrayTaskShape& s = *shape_;
         inputs_ = read_array(p.text("inputs"), {s.trials, s.steps, s.inputs});
         if (!std::all_of(inputs_.begin(), inputs_.end(), [](float v) { return std::isfinite(v); }))
@@ -386,7 +386,7 @@ std::shared_ptr<const TaskEntry> make_array_task_entry(const std::string& name,
         return steps;
     };
     e->evaluation_trials = [s](const Params& p) {
-        return static_cast<long>(held_out_trials(s->trials, p.real("evaluation")));
+        return static_cast<long>(held_out_trials(s->trials, p.real("held_out")));
     };
     e->make = [s](const Params& p, rt::RandomStream& setup) -> std::unique_ptr<TaskInstance> {
         return std::make_unique<ArrayTask>(p, s, setup);

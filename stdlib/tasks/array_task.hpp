@@ -6,7 +6,7 @@
 // found; the arrays themselves are read when the task is made, for training.
 //
 // The trials are split once, by a permutation drawn from the task's setup stream: the
-// first round(evaluation * trials) of it are held out, in ascending order, the rest train.
+// first round(held_out * trials) of it are held out, in ascending order, the rest train.
 // Training batches draw their trials from the training split (trial i of a batch from
 // TrialDraws::trial(i), with replacement); validation batches (a training's
 // `validate_every`) from the held-out split the same way; an evaluation shows the held-out
@@ -38,8 +38,8 @@ struct ArrayTaskShape {
     std::string doc;  // one line for the entry, naming the files
 };
 
-// The trials held out for evaluation out of `trials`: round(evaluation * trials).
-arma::uword held_out_trials(arma::uword trials, double evaluation);
+// The trials held out for evaluation out of `trials`: round(fraction * trials).
+arma::uword held_out_trials(arma::uword trials, double fraction);
 
 // The split of trials 0..trials-1 (each list ascending), drawn from `setup`.
 struct ArraySplit {
@@ -47,7 +47,7 @@ struct ArraySplit {
     std::vector<arma::uword> evaluation;
 };
 
-ArraySplit split_trials(arma::uword trials, double evaluation, rt::RandomStream& setup);
+ArraySplit split_trials(arma::uword trials, double fraction, rt::RandomStream& setup);
 
 // The columns of a labels file: a header row of names, then one row of numbers per trial
 // (an empty cell, NaN or nan: none). A column of whole numbers, none negative, is a category

@@ -47,7 +47,7 @@ const TaskEntry& arrays_entry() {
                  "column is a trial variable (a category when all its values are whole and "
                  "not negative); an empty cell or NaN is none",
                  true),
-            {"evaluation", T::Real, Value{0.2}, 0.0, 1.0, "",
+            {"held_out", T::Real, Value{0.2}, 0.0, 1.0, "",
              "the fraction of trials held out for evaluation, drawn from the task's setup "
              "stream; training draws from the rest"},
         };

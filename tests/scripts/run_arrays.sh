@@ -45,7 +45,7 @@ task rec = arrays {
   mask    = "data/mask.npy"
   labels  = "data/trials.csv"
 }
-task half = rec { evaluation = 0.5 }
+task half = rec { held_out = 0.5 }
 task reg = arrays { inputs = "data/inputs.npy", targets = "data/values.npy", mask = "data/mask.npy" }
 network net = rnn { units = 16, inputs = 0, outputs = rec.outputs }
 network line = rnn { units = 16, inputs = 0, outputs = reg.outputs }

@@ -161,7 +161,7 @@ TEST_CASE("the split is seeded, disjoint and complete") {
 TEST_CASE("an arrays task's batches are its arrays' rows, drawn reproducibly") {
     Arrays arrays;
     const auto loaded = arrays.check(
-        "targets = \"classes.npy\"\nmask = \"mask.npy\"\nlabels = \"labels.csv\"\nevaluation = "
+        "targets = \"classes.npy\"\nmask = \"mask.npy\"\nlabels = \"labels.csv\"\nheld_out = "
         "0.25");
     INFO(i::render_all(loaded, false));
     REQUIRE(loaded.program);
@@ -233,7 +233,7 @@ TEST_CASE("value targets, variants, and arrays refused when the task is made") {
 
     // A variant keeps its base's arrays and sets its own split.
     const auto variant =
-        arrays.check("targets = \"values.npy\" }\ntask half = rec { evaluation = 0.5");
+        arrays.check("targets = \"values.npy\" }\ntask half = rec { held_out = 0.5");
     INFO(i::render_all(variant, false));
     REQUIRE(variant.program);
     const i::TaskDef& half = variant.program->tasks.at("half");
