@@ -40,6 +40,10 @@ ArraySplit split_trials(arma::uword trials, double fraction, rt::RandomStream& s
 
 namespace {
 
+// Each column is a variable of every trial an evaluation writes: a bound on what a file can
+// make an evaluation hold.
+constexpr std::size_t kMaxLabelColumns = 1000;
+
 std::string_view trimmed(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
         s.remove_prefix(1);
@@ -69,7 +73,15 @@ bool label_name(std::string_view s) {
     });
 }
 
+// A cell without the double quotes a spreadsheet may put around it.
+std::string_view unquoted(std::string_view cell) {
+    if (cell.size() >= 2 && cell.front() == '"' && cell.back() == '"')
+        return trimmed(cell.substr(1, cell.size() - 2));
+    return cell;
+}
+
 double cell_value(std::string_view cell, std::size_t line, std::string_view column) {
+    cell = unquoted(cell);
     if (cell.empty() || cell == "nan" || cell == "NaN" || cell == "NAN")
         return std::numeric_limits<double>::quiet_NaN();
     double v = 0.0;
@@ -96,11 +108,16 @@ std::vector<TrialVariable> parse_label_columns(std::string_view csv) {
         lines.pop_back();
     if (lines.empty())
         throw std::runtime_error("line 1: the file is empty; it needs a header row of names");
+    if (lines[0].starts_with("\xEF\xBB\xBF"))  // the byte-order mark spreadsheets write
+        lines[0].remove_prefix(3);
     std::vector<TrialVariable> out;
     std::set<std::string, std::less<>> taken = {"trial", "condition", "catch", "row"};
-    for (std::string_view name : cells_of(lines[0])) {
-        if (name.size() >= 2 && name.front() == '"' && name.back() == '"')
-            name = name.substr(1, name.size() - 2);
+    const auto names = cells_of(lines[0]);
+    if (names.size() > kMaxLabelColumns)
+        throw std::runtime_error(fmt::format("line 1: {} columns, more than the {} allowed",
+                                             names.size(), kMaxLabelColumns));
+    for (std::string_view name : names) {
+        name = unquoted(name);
         if (!label_name(name))
             throw std::runtime_error(fmt::format(
                 "line 1: column name '{}' is not a name (letters, digits and _, not starting "
@@ -110,7 +127,7 @@ std::vector<TrialVariable> parse_label_columns(std::string_view csv) {
             throw std::runtime_error(fmt::format(
                 "line 1: column '{}' is named twice or is a column trials.csv has already "
                 "(trial, condition, catch, row)",
-                name));
+                name.substr(0, 40)));
         out.push_back({std::string(name), {}, false});
     }
     for (std::size_t i = 1; i < lines.size(); ++i) {

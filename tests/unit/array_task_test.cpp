@@ -128,7 +128,12 @@ TEST_CASE("the labels file: categories, quantities, none, and its errors") {
     CHECK(std::isnan(cols[2].values[0]));
     const auto cats = st::parse_label_columns("side\n1\n\n0\n");
     CHECK(cats[0].values == std::vector<double>{1, -1, 0});  // the empty line is a trial
-    const auto fails = [](const char* csv, const char* why) {
+    // As a spreadsheet saves it: a byte-order mark, quotes, Windows line ends.
+    const auto saved = st::parse_label_columns("\xEF\xBB\xBF\"side\",\"x\"\r\n\"1\",2.5\r\n");
+    CHECK(saved[0].name == "side");
+    CHECK(saved[0].values == std::vector<double>{1});
+    CHECK(saved[1].values == std::vector<double>{2.5});
+    const auto fails = [](const std::string& csv, const char* why) {
         CHECK_THROWS_WITH_AS(st::parse_label_columns(csv), doctest::Contains(why),
                              std::runtime_error);
     };
@@ -138,6 +143,10 @@ TEST_CASE("the labels file: categories, quantities, none, and its errors") {
     fails("1a\n1\n", "is not a name");
     fails("a,b\n1\n", "line 2: 1 cells");
     fails("a\n1\ninf\n", "line 3: 'inf'");
+    std::string wide;
+    for (int c = 0; c < 1001; ++c)
+        wide += fmt::format("{}c{}", c > 0 ? "," : "", c);
+    fails(wide + "\n", "more than the 1000 allowed");
 }
 
 TEST_CASE("the split is seeded, disjoint and complete") {
