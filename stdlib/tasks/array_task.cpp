@@ -176,12 +176,19 @@ public:
         : shape_(std::move(shape))
         , split_(split_trials(shape_->trials, p.real("held_out"), setup)) {
         const ArrayTaskShape& s = *shape_;
+        if (split_.training.empty() || split_.evaluation.empty())
+            throw std::invalid_argument("an arrays task needs trials to train and to hold out");
         inputs_ = read_array(p.text("inputs"), {s.trials, s.steps, s.inputs});
-        if (!std::all_of(inputs_.begin(), inputs_.end(), [](float v) { return std::isfinite(v); }))
-            throw std::runtime_error(
-                fmt::format("'{}' holds NaN or infinite values (or values beyond float32's "
-                            "range): inputs must be finite numbers",
-                            p.text("inputs")));
+        const auto bad_input =
+            std::find_if(inputs_.begin(), inputs_.end(), [](float v) { return !std::isfinite(v); });
+        if (bad_input != inputs_.end()) {
+            const auto at = static_cast<std::size_t>(bad_input - inputs_.begin());
+            throw std::runtime_error(fmt::format(
+                "'{}': trial {} step {} channel {} holds {} (or a value beyond float32's range): "
+                "inputs must be finite numbers",
+                p.text("inputs"), at / (s.steps * s.inputs), at / s.inputs % s.steps, at % s.inputs,
+                *bad_input));
+        }
         std::vector<std::size_t> target_shape = {s.trials, s.steps};
         if (!s.classes)
             target_shape.push_back(s.outputs);
@@ -189,12 +196,14 @@ public:
         check_targets(p.text("targets"));
         if (p.has("mask")) {
             mask_ = read_array(p.text("mask"), {s.trials, s.steps});
-            if (!std::all_of(mask_.begin(), mask_.end(),
-                             [](float v) { return v == 0.0F || v == 1.0F; }))
+            const auto bad = std::find_if(mask_.begin(), mask_.end(),
+                                          [](float v) { return v != 0.0F && v != 1.0F; });
+            if (bad != mask_.end())
                 throw std::runtime_error(fmt::format(
-                    "'{}' holds values other than 0 and 1: a mask marks each step 1 (counted) "
-                    "or 0 (left out)",
-                    p.text("mask")));
+                    "'{}': trial {} step {} holds {}: a mask marks each step 1 (counted) or 0 "
+                    "(left out)",
+                    p.text("mask"), static_cast<std::size_t>(bad - mask_.begin()) / s.steps,
+                    static_cast<std::size_t>(bad - mask_.begin()) % s.steps, *bad));
         }
         find_responses();
     }

@@ -254,9 +254,22 @@ TEST_CASE("value targets, variants, and arrays refused when the task is made") {
     in[5] = std::nanf("");
     write(arrays.dir.path / "in.npy",
           rt::npy_bytes_c_order(in.data(), {kTrials, kSteps, kChannels}));
-    CHECK_THROWS_WITH_AS(made(values), doctest::Contains("NaN or infinite"), std::runtime_error);
+    CHECK_THROWS_WITH_AS(made(values), doctest::Contains("trial 0 step 1 channel 2 holds nan"),
+                         std::runtime_error);
     // ... and a changed shape.
     write(arrays.dir.path / "in.npy",
           rt::npy_bytes_c_order(in.data(), {kSteps, kTrials, kChannels}));
     CHECK_THROWS_WITH_AS(made(values), doctest::Contains("has changed since"), std::runtime_error);
+}
+
+TEST_CASE("a mask of other values than 0 and 1 is refused when the task is made") {
+    Arrays arrays;
+    const auto loaded = arrays.check("targets = \"classes.npy\"\nmask = \"mask.npy\"");
+    INFO(i::render_all(loaded, false));
+    REQUIRE(loaded.program);
+    std::vector<float> mask(kTrials * kSteps, 1.0F);
+    mask[kSteps + 2] = 2.0F;
+    write(arrays.dir.path / "mask.npy", rt::npy_bytes_c_order(mask.data(), {kTrials, kSteps}));
+    CHECK_THROWS_WITH_AS(made(loaded), doctest::Contains("trial 1 step 2 holds 2"),
+                         std::runtime_error);
 }
