@@ -224,8 +224,6 @@ public:
         return step_mask(trials, false);
     }
 
-    const ArraySplit& split() const { return split_; }
-
 protected:
     // Trial i of the batch is one of the training trials (held-out ones for a validation
     // batch, step < 0), drawn uniformly from draws.trial(i).
@@ -323,8 +321,9 @@ private:
     // response (classes).
     arma::fmat step_mask(const TrialBatch& trials, bool response) const {
         arma::fmat m(1, trials.batch * trials.steps, arma::fill::zeros);
+        const std::vector<arma::uword> rows = rows_of(trials);
         for (arma::uword b = 0; b < trials.batch; ++b) {
-            const arma::uword trial = rows_of(trials)[b];
+            const arma::uword trial = rows[b];
             const auto [first, last] =
                 response ? response_[trial] : std::pair<arma::uword, arma::uword>{0, trials.steps};
             for (arma::uword t = first; t < last; ++t)
@@ -360,13 +359,15 @@ private:
                             out.step_targets.n_rows, out.step_targets.colptr(col));
             }
             out.condition[b] = condition_[trial];
-            set_category(out, "row", b, static_cast<long>(trial));
-            for (const auto& label : s.labels) {
-                if (label.category)
-                    set_category(out, label.name, b, static_cast<long>(label.values[trial]));
-                else
-                    set_variable(out, label.name, b, label.values[trial]);
-            }
+        }
+        // The variables in the entry's order: row, then the labels' columns.
+        out.variables.push_back({"row", {}, true});
+        for (const arma::uword trial : rows)
+            out.variables.back().values.push_back(static_cast<double>(trial));
+        for (const auto& label : s.labels) {
+            out.variables.push_back({label.name, {}, label.category});
+            for (const arma::uword trial : rows)
+                out.variables.back().values.push_back(label.values[trial]);
         }
         return out;
     }

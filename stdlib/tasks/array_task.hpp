@@ -10,7 +10,8 @@
 // Training batches draw their trials from the training split (trial i of a batch from
 // TrialDraws::trial(i), with replacement); validation batches (a training's
 // `validate_every`) from the held-out split the same way; an evaluation shows the held-out
-// trials in order.
+// trials in order. Every batch records each trial's index in the arrays (the variable
+// `row`, which also says which rows a batch's masks and signals read), then the labels.
 #pragma once
 
 #include <memory>
