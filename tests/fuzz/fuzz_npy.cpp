@@ -1,8 +1,8 @@
 // libFuzzer target over the .npy reader (parse_npy, parse_npy_exact as checkpoints read
-// arrays, and parse_npy_header with npy_values as an arrays task reads its files): any bytes either give a matrix whose elements the bytes hold, or a
-// std::runtime_error saying what is wrong. Any other exception escapes and is reported;
-// so is a matrix larger than the input, which would mean the header's shape was trusted
-// over the bytes present.
+// arrays, and parse_npy_header with npy_values as an arrays task reads its files): any
+// bytes either give a matrix whose elements the bytes hold, or a std::runtime_error saying
+// what is wrong. Any other exception escapes and is reported; so is a matrix larger than
+// the input, which would mean the header's shape was trusted over the bytes present.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
