@@ -268,6 +268,9 @@ struct TaskEntry {
     // them, with its unit ("" for a category or a count) and one-line doc; a numbered
     // family by its first member (item1). Each is a label too, beside `condition`.
     std::vector<VariableDoc> variables;
+    // The name of each input row, where the task names them (a paradigm's channels:
+    // "fixation", "motion 1", "motion 2"); empty: figures say "input N".
+    std::vector<std::string> input_names;
     // The readout size the task's targets need with these parameters (0: none).
     std::function<long(const Params&)> output_size;
     // The input width of its trials with these parameters (`TASK.inputs` in scripts).

@@ -243,6 +243,19 @@ std::vector<FieldDoc> evaluate_field_docs() {
 
 namespace {
 
+// Whether a training on `trained` can be evaluated on `task`: the same stdlib task, or a
+// variant of it; for a task the script declares (a paradigm, arrays), a variant of the same
+// declaration whose trials are as wide and whose targets as many.
+bool same_task_kind(const TaskDef& task, const TaskDef& trained) {
+    if (task.entry == trained.entry)
+        return true;
+    if (task.own_entry == nullptr || trained.own_entry == nullptr
+        || task.data_origin != trained.data_origin)
+        return false;
+    return task.entry->input_size(task.params) == trained.entry->input_size(trained.params)
+           && task.entry->output_size(task.params) == trained.entry->output_size(trained.params);
+}
+
 // The arrays the evaluation writes: `save`'s words against what the network and task have.
 bool check_save(Context& c, const EvaluateBlock& b, const NetworkDef& net, const TaskDef& task) {
     const long outputs = task.entry->output_size ? task.entry->output_size(task.params) : 0;
@@ -290,7 +303,7 @@ const NetworkDef* evaluated_network(Context& c, const ast::Statement& s, Evaluat
         return &net;
     }
     const TrainDef& t = c.program.training_of(def.train);
-    if (task.entry != c.program.tasks.at(t.task).entry) {
+    if (!same_task_kind(task, c.program.tasks.at(t.task))) {
         c.diags.error(
             Code::EvaluateTaskKind, s.target->span,
             fmt::format("'{}' was trained on a '{}' task; '{}' is a '{}' task", def.train,

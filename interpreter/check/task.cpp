@@ -55,6 +55,7 @@ void check_task(Context& c, const ast::Statement& s) {
         for (const auto& f : s.body)
             declared_fields.push_back(&f);
         c.declared_task_fields[s.name] = declared_fields;
+        t.params = std::move(base);  // a variant's base values, which its own fields change
         check_declared_task(c, s, t.entry->origin, declared_fields, t);
         if (t.own_entry != nullptr)
             c.program.tasks.emplace(s.name, std::move(t));

@@ -185,6 +185,10 @@ void PeriodBatchWriter::input_at(arma::uword channel, arma::uword t, float value
     batch_.inputs(channel, t * batch_.batch + b_) = value;
 }
 
+void PeriodBatchWriter::add_input_at(arma::uword channel, arma::uword t, float value) {
+    batch_.inputs(channel, t * batch_.batch + b_) += value;
+}
+
 void PeriodBatchWriter::choice_from(const std::string& period, float c) {
     for (arma::uword t = layout_->at(period).begin; t < layout_->length(); ++t)
         batch_.step_targets(0, t * batch_.batch + b_) = c;

@@ -129,6 +129,9 @@ public:
 
     void input_at(arma::uword channel, arma::uword t, float value);
 
+    // Adds `value` to input `channel` at step t of the current trial (a paradigm's noise).
+    void add_input_at(arma::uword channel, arma::uword t, float value);
+
     // For choice tasks: target class `c` from the named period's begin to the trial's end.
     void choice_from(const std::string& period, float c);
 
