@@ -5,8 +5,8 @@
 //
 // Ranges: E00xx input and syntax, E01xx include, E02xx names and definitions, E03xx the
 // script's seed and output, E04xx values against schemas, E05xx networks and tensors,
-// E06xx training and loss, E07xx analyses and figures, E08xx sweeps, E09xx declared tasks
-// (paradigm E0901-E0919, arrays E0920-E0939); Wxxxx warnings.
+// E06xx training and loss, E07xx analyses and figures, E08xx sweeps, E09xx overrides,
+// E10xx declared tasks (paradigm E1001-E1019, arrays E1020-E1039); Wxxxx warnings.
 #pragma once
 
 #include <optional>
@@ -164,18 +164,23 @@ namespace rnn::interp {
     X(IndexControlCharacter, "E0809", "an index value holds a control character (a newline, ...)") \
     X(LoopVariableAsResults, "E0810", "a loop variable is given where results are (use curve)")    \
     X(NotALoopVariable, "E0811", "over or mean_over names no loop variable of the results' sweep") \
-    X(ParadigmMissing, "E0901", "a paradigm needs its periods, inputs and target")                 \
-    X(UnknownTrialName, "E0902", "a name in a paradigm is no variable, period or function of it")  \
-    X(DrawnBelow, "E0903", "a variable is used above the line that draws it")                      \
-    X(TrialUnits, "E0904", "a paradigm expression mixes a duration with a plain number")           \
-    X(TrialWidths, "E0905", "two values of a paradigm expression have different widths")           \
-    X(TrialCall, "E0906", "a paradigm function is called with the wrong arguments or place")       \
-    X(TrialBounds, "E0907", "a duration, class or noise cannot be bounded as it must be")          \
-    X(NoiseForm, "E0908", "noise(sd) is added at the end of an input or of a during arm")          \
-    X(VariantAdds, "E0909", "a variant of a paradigm adds a variable, period or input")            \
-    X(ClassTarget, "E0910", "a class target is not a whole number from 0")                         \
+    X(ParadigmMissing, "E1001", "a paradigm needs its periods, inputs and target")                 \
+    X(UnknownTrialName, "E1002", "a name in a paradigm is no variable, period or function of it")  \
+    X(DrawnBelow, "E1003", "a variable is used above the line that draws it")                      \
+    X(TrialUnits, "E1004", "a paradigm expression mixes a duration with a plain number")           \
+    X(TrialWidths, "E1005", "two values of a paradigm expression have different widths")           \
+    X(TrialCall, "E1006", "a paradigm function is called with the wrong arguments or place")       \
+    X(TrialBounds, "E1007", "a duration, class or noise cannot be bounded as it must be")          \
+    X(NoiseForm, "E1008", "noise(sd) is added at the end of an input or of a during arm")          \
+    X(VariantAdds, "E1009", "a variant of a paradigm adds a variable, period or input")            \
+    X(ClassTarget, "E1010", "a class target is not a whole number from 0")                         \
     X(OverrideUnknown, "E0901", "an override (--set, --config) names no definition")               \
     X(OverrideMalformed, "E0902", "an override is not PATH=VALUE or cannot set that path")         \
+    X(ArrayTaskFile, "E1020", "an arrays task's file is not a usable .npy array")                  \
+    X(ArrayTaskShape, "E1021", "an arrays task's arrays or labels disagree on trials or steps")    \
+    X(ArrayTaskLabels, "E1022", "an arrays task's labels file is not a CSV of numbers")            \
+    X(ArrayTaskSplit, "E1023", "an arrays task's split leaves no training or no held-out trial")   \
+    X(ArrayTaskClasses, "E1024", "an arrays task's class targets are not whole numbers from -1")   \
     X(UnusedDefinition, "W0201", "a task or network is defined but never used")                    \
     X(UnusedLoopVariable, "W0801", "a loop variable is not used in the sweep's body")
 

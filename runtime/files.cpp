@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -198,16 +199,17 @@ arma::Mat<double> load_npy(const std::filesystem::path& path, std::uint64_t max_
 }
 
 namespace {
-// Where an .npy file's data lies and how it is laid out, from its header.
-struct NpyLayout {
-    std::size_t elem = 0;  // 4 (float32) or 8 (float64)
-    std::size_t rows = 0, cols = 0;
-    std::size_t ndim = 0;
-    bool fortran = false;
-    std::size_t data = 0;  // offset of the first element
-};
+const char* const kNpyTypes = "float32/float64, integers, bool";
+}  // namespace
 
-NpyLayout parse_npy_layout(std::string_view bytes, const std::string& name) {
+std::size_t NpyHeader::count() const {
+    std::size_t n = 1;
+    for (const std::size_t d : shape)
+        n *= d;
+    return n;
+}
+
+NpyHeader parse_npy_header(std::string_view bytes, const std::string& name) {
     const auto bad = [&](std::string_view why) {
         return std::runtime_error(fmt::format("'{}' is not a usable .npy file: {}", name, why));
     };
@@ -233,39 +235,123 @@ NpyLayout parse_npy_layout(std::string_view bytes, const std::string& name) {
         throw bad("truncated header");
     const std::string header(bytes.substr(offset, header_len));
     const std::string descr = header_value(header, "descr");
-    NpyLayout layout;
-    layout.fortran = header_value(header, "fortran_order").starts_with("True");
-    const std::string shape = header_value(header, "shape");
-    if (descr == "'<f4'")
-        layout.elem = 4;
-    else if (descr == "'<f8'")
-        layout.elem = 8;
-    else
-        throw bad(fmt::format("element type {} (only little-endian float32/float64)", descr));
-    std::vector<std::size_t> dims;
-    {
-        std::string digits;
-        for (const char c : shape) {
-            if (c >= '0' && c <= '9')
-                digits.push_back(c);
-            else if (!digits.empty()) {
-                if (digits.size() > 12)
-                    throw bad("shape too large");
-                dims.push_back(std::stoull(digits));
-                digits.clear();
-            }
+    NpyHeader h;
+    h.fortran = header_value(header, "fortran_order").starts_with("True");
+    // '<f4', '<i8', '|u1', '|b1': little-endian (or byte-sized) numbers only.
+    if (descr.size() == 5 && (descr[1] == '<' || descr[1] == '|')
+        && (descr[2] == 'f' || descr[2] == 'i' || descr[2] == 'u' || descr[2] == 'b')
+        && (descr[3] == '1' || descr[3] == '2' || descr[3] == '4' || descr[3] == '8')) {
+        h.kind = descr[2];
+        h.elem = static_cast<std::size_t>(descr[3] - '0');
+    }
+    const bool known = h.kind == 'f'   ? h.elem == 4 || h.elem == 8
+                       : h.kind == 'b' ? h.elem == 1
+                                       : h.elem != 0;
+    if (!known)
+        throw bad(fmt::format("element type {} (only little-endian {})", descr, kNpyTypes));
+    std::string digits;
+    for (const char c : header_value(header, "shape")) {
+        if (c >= '0' && c <= '9')
+            digits.push_back(c);
+        else if (!digits.empty()) {
+            if (digits.size() > 12)
+                throw bad("shape too large");
+            h.shape.push_back(std::stoull(digits));
+            digits.clear();
         }
     }
-    if (dims.empty() || dims.size() > 2)
-        throw bad("only 1-D and 2-D arrays are supported");
-    layout.ndim = dims.size();
-    layout.rows = dims[0];
-    layout.cols = dims.size() == 2 ? dims[1] : 1;
-    if (layout.rows != 0 && layout.cols > (std::size_t{1} << 40) / layout.rows)
-        throw bad("shape too large");
-    layout.data = offset + header_len;
-    if (bytes.size() - layout.data != layout.rows * layout.cols * layout.elem)
+    if (h.shape.empty() || h.shape.size() > 8)
+        throw bad("only arrays of 1 to 8 dimensions are supported");
+    std::size_t n = 1;
+    for (const std::size_t d : h.shape) {
+        if (d != 0 && n > (std::size_t{1} << 40) / d)
+            throw bad("shape too large");
+        n *= d;
+    }
+    h.data = offset + header_len;
+    if (bytes.size() - h.data != n * h.elem)
         throw bad("data size does not match the shape");
+    return h;
+}
+
+namespace {
+
+double npy_element(std::string_view bytes, const NpyHeader& h, std::size_t i) {
+    const char* at = bytes.data() + h.data + h.elem * i;
+    const auto read = [at]<typename S>(S) {
+        S v;
+        std::memcpy(&v, at, sizeof(S));
+        return static_cast<double>(v);
+    };
+    switch (h.kind) {
+        case 'f':
+            return h.elem == 4 ? read(float{}) : read(double{});
+        case 'b':
+            return *at != 0 ? 1.0 : 0.0;
+        case 'i':
+            return h.elem == 1   ? read(std::int8_t{})
+                   : h.elem == 2 ? read(std::int16_t{})
+                   : h.elem == 4 ? read(std::int32_t{})
+                                 : read(std::int64_t{});
+        default:
+            return h.elem == 1   ? read(std::uint8_t{})
+                   : h.elem == 2 ? read(std::uint16_t{})
+                   : h.elem == 4 ? read(std::uint32_t{})
+                                 : read(std::uint64_t{});
+    }
+}
+
+}  // namespace
+
+std::vector<float> npy_values(std::string_view bytes, const NpyHeader& h) {
+    const std::size_t n = h.count();
+    std::vector<float> out(n);
+    if (!h.fortran || h.shape.size() == 1) {
+        for (std::size_t i = 0; i < n; ++i)
+            out[i] = static_cast<float>(npy_element(bytes, h, i));
+        return out;
+    }
+    // Fortran order: the first index varies fastest; walk the file and place each element
+    // at its C-order position.
+    std::vector<std::size_t> index(h.shape.size(), 0);
+    for (std::size_t i = 0; i < n; ++i) {
+        std::size_t c = 0;
+        for (std::size_t d = 0; d < h.shape.size(); ++d)
+            c = c * h.shape[d] + index[d];
+        out[c] = static_cast<float>(npy_element(bytes, h, i));
+        for (std::size_t d = 0; d < h.shape.size() && ++index[d] == h.shape[d]; ++d)
+            index[d] = 0;
+    }
+    return out;
+}
+
+namespace {
+// Where an .npy file's data lies and how it is laid out, for a matrix.
+struct NpyLayout {
+    std::size_t elem = 0;  // 4 (float32) or 8 (float64)
+    std::size_t rows = 0, cols = 0;
+    std::size_t ndim = 0;
+    bool fortran = false;
+    std::size_t data = 0;  // offset of the first element
+};
+
+NpyLayout parse_npy_layout(std::string_view bytes, const std::string& name) {
+    const NpyHeader h = parse_npy_header(bytes, name);
+    const auto bad = [&](std::string_view why) {
+        return std::runtime_error(fmt::format("'{}' is not a usable .npy file: {}", name, why));
+    };
+    if (h.kind != 'f')
+        throw bad(fmt::format("element type '<{}{}' (only little-endian float32/float64)", h.kind,
+                              h.elem));
+    if (h.shape.size() > 2)
+        throw bad("only 1-D and 2-D arrays are supported");
+    NpyLayout layout;
+    layout.elem = h.elem;
+    layout.fortran = h.fortran;
+    layout.ndim = h.shape.size();
+    layout.rows = h.shape[0];
+    layout.cols = h.shape.size() == 2 ? h.shape[1] : 1;
+    layout.data = h.data;
     return layout;
 }
 

@@ -61,6 +61,26 @@ std::string describe_size(std::uint64_t bytes);
 // std::runtime_error saying what is wrong.
 arma::Mat<double> parse_npy(std::string_view bytes, const std::string& name);
 
+// The header of an .npy file of 1 to 8 dimensions holding little-endian numbers: float32,
+// float64, signed or unsigned integers, bool. The data's size is checked against the shape
+// (at most 2^40 elements) before anything is allocated. Throws std::runtime_error saying
+// what is wrong.
+struct NpyHeader {
+    std::vector<std::size_t> shape;
+    char kind = 0;         // 'f' float, 'i' signed, 'u' unsigned integer, 'b' bool
+    std::size_t elem = 0;  // bytes per element
+    bool fortran = false;
+    std::size_t data = 0;  // offset of the first element
+    std::size_t count() const;
+};
+
+NpyHeader parse_npy_header(std::string_view bytes, const std::string& name);
+
+// The elements of an .npy file as float32 in C order (the last index varies fastest),
+// whatever the file's order and element type (a value beyond float32's range becomes
+// infinite; integers beyond 2^24 lose their last digits).
+std::vector<float> npy_values(std::string_view bytes, const NpyHeader& header);
+
 // Parses an .npy file whose element type is T's (float32 for float, float64 for double)
 // and copies the stored bits unchanged: no detour through double, which would quiet a
 // signalling NaN. Checkpoints read arrays this way. Throws std::runtime_error otherwise.

@@ -277,6 +277,10 @@ void add_period_task_fields(TaskEntry& e, bool choice, const std::string& metric
     add_period_variables(e);
     e.schedules = {{"fresh", "each step: one batch of `batch` fresh trials"}};
     e.masks = period_mask_docs();
+    add_readout_fields(e, choice, metric_period);
+}
+
+void add_readout_fields(TaskEntry& e, bool choice, const std::string& metric_period) {
     if (choice) {
         e.signals.insert(
             e.signals.begin(),
@@ -314,19 +318,32 @@ void add_period_task_fields(TaskEntry& e, bool choice, const std::string& metric
 arma::mat choice_signal(std::string_view name, const PeriodTaskShape& shape,
                         const arma::mat& logits, const TrialBatch& trials, arma::uword grace) {
     const BatchLayouts layouts(shape, trials);
+    std::vector<long> target(trials.batch, -1);
+    for (arma::uword b = 0; b < trials.batch; ++b)
+        if (const arma::uword end = layouts.end(b); end > 0)
+            target[b] = static_cast<long>(trials.step_targets(0, (end - 1) * trials.batch + b));
+    return masked_choice_signal(name, logits, trials, period_mask(shape, "response", trials, grace),
+                                target);
+}
+
+arma::mat masked_choice_signal(std::string_view name, const arma::mat& logits,
+                               const TrialBatch& trials, const arma::fmat& scored,
+                               const std::vector<long>& target) {
     arma::mat out(trials.batch, trials.steps, arma::fill::zeros);
     for (arma::uword b = 0; b < trials.batch; ++b) {
-        const arma::uword first = layouts.scored_begin(b, grace), end = layouts.end(b);
-        if (first >= end)
-            continue;
         arma::vec mean(logits.n_rows, arma::fill::zeros);
-        for (arma::uword t = first; t < end; ++t)
-            mean += logits.col(t * trials.batch + b);
-        const arma::uword chosen = mean.index_max();
-        const float target = trials.step_targets(0, (end - 1) * trials.batch + b);
+        bool any = false;
+        for (arma::uword t = 0; t < trials.steps; ++t)
+            if (scored(0, t * trials.batch + b) != 0.0F) {
+                mean += logits.col(t * trials.batch + b);
+                any = true;
+            }
+        if (!any)
+            continue;
+        const auto chosen = static_cast<long>(mean.index_max());
         if (name == "choice")
             out.row(b).fill(static_cast<double>(chosen));
-        else if (name == "chose_1" ? chosen == 1 : chosen == static_cast<arma::uword>(target))
+        else if (name == "chose_1" ? chosen == 1 : chosen == target[b])
             out.row(b).fill(1.0);
     }
     return out;
@@ -337,21 +354,32 @@ arma::mat trial_mean_error(const PeriodTaskShape& shape, const arma::mat& output
                            arma::uword grace) {
     const BatchLayouts layouts(shape, trials);
     const std::size_t from = period_index(shape, from_period);
+    arma::fmat scored(1, trials.batch * trials.steps, arma::fill::zeros);
+    for (arma::uword b = 0; b < trials.batch; ++b)
+        for (arma::uword t = std::min(layouts.begin(b, from) + grace, layouts.end(b));
+             t < layouts.end(b); ++t)
+            scored(0, t * trials.batch + b) = 1.0F;
+    return masked_trial_error(outputs, trials, scored);
+}
+
+arma::mat masked_trial_error(const arma::mat& outputs, const TrialBatch& trials,
+                             const arma::fmat& scored) {
     arma::mat out(trials.batch, trials.steps, arma::fill::zeros);
     for (arma::uword b = 0; b < trials.batch; ++b) {
-        const arma::uword first = std::min(layouts.begin(b, from) + grace, layouts.end(b));
-        const arma::uword end = layouts.end(b);
-        if (first >= end)
-            continue;
         double sum = 0.0;
-        for (arma::uword t = first; t < end; ++t) {
+        arma::uword count = 0;
+        for (arma::uword t = 0; t < trials.steps; ++t) {
             const arma::uword c = t * trials.batch + b;
+            if (scored(0, c) == 0.0F)
+                continue;
+            ++count;
             for (arma::uword o = 0; o < outputs.n_rows; ++o) {
                 const double d = outputs(o, c) - static_cast<double>(trials.step_targets(o, c));
                 sum += d * d;
             }
         }
-        out.row(b).fill(sum / static_cast<double>(end - first));
+        if (count > 0)
+            out.row(b).fill(sum / static_cast<double>(count));
     }
     return out;
 }

@@ -176,6 +176,10 @@ std::vector<NamedDoc> period_mask_docs();
 // `metric_period`, which holds for every trial since the value is the same at every step).
 void add_period_task_fields(TaskEntry& e, bool choice, const std::string& metric_period);
 
+// The readout's signals and metrics alone (add_period_task_fields' last part), for tasks
+// that are not laid out in periods (arrays).
+void add_readout_fields(TaskEntry& e, bool choice, const std::string& metric_period);
+
 // Choice tasks' signals, from the class whose logit, averaged over the trial's scored
 // response steps, is the largest (the trial's choice): `correct` (1 when it is the trial's
 // target class), `choice` (the class) and `chose_1` (1 when it is class 1). The value is
@@ -183,12 +187,22 @@ void add_period_task_fields(TaskEntry& e, bool choice, const std::string& metric
 arma::mat choice_signal(std::string_view name, const PeriodTaskShape& shape,
                         const arma::mat& logits, const TrialBatch& trials, arma::uword grace);
 
+// choice_signal's values for trials scored where `scored` (1 x batch*steps) is not 0, against
+// each trial's target class (`target`, one per trial): a trial without a scored step gets 0.
+arma::mat masked_choice_signal(std::string_view name, const arma::mat& logits,
+                               const TrialBatch& trials, const arma::fmat& scored,
+                               const std::vector<long>& target);
+
 // Regression tasks: per trial, the squared error summed over outputs and averaged over the
 // scored steps from `from_period`'s begin to the trial's end (less the grace), repeated at
 // every step (no gradient).
 arma::mat trial_mean_error(const PeriodTaskShape& shape, const arma::mat& outputs,
                            const TrialBatch& trials, const std::string& from_period,
                            arma::uword grace);
+
+// trial_mean_error over the steps where `scored` (1 x batch*steps) is not 0, whichever.
+arma::mat masked_trial_error(const arma::mat& outputs, const TrialBatch& trials,
+                             const arma::fmat& scored);
 
 // What a classic task implements (Derived): input_size, output_size, conditions and
 //   TrialLayout longest_layout() const;  the longest trial (the steps of every batch)

@@ -1,8 +1,8 @@
-// libFuzzer target over the .npy reader (parse_npy, and parse_npy_exact as checkpoints
-// read arrays): any bytes either give a matrix whose elements the bytes hold, or a
-// std::runtime_error saying what is wrong. Any other exception escapes and is reported;
-// so is a matrix larger than the input, which would mean the header's shape was trusted
-// over the bytes present.
+// libFuzzer target over the .npy reader (parse_npy, parse_npy_exact as checkpoints read
+// arrays, and parse_npy_header with npy_values as an arrays task reads its files): any
+// bytes either give a matrix whose elements the bytes hold, or a std::runtime_error saying
+// what is wrong. Any other exception escapes and is reported; so is a matrix larger than
+// the input, which would mean the header's shape was trusted over the bytes present.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -34,6 +34,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     try {
         fits(rnn::rt::parse_npy_exact<double>(bytes, "fuzz.npy"), size, 8);
+    } catch (const std::runtime_error&) {
+    }
+    try {
+        // Any dimension and element type; float32 values, one per element of at least 1 byte.
+        const rnn::rt::NpyHeader h = rnn::rt::parse_npy_header(bytes, "fuzz.npy");
+        if (h.count() * h.elem > size || rnn::rt::npy_values(bytes, h).size() != h.count())
+            std::abort();
     } catch (const std::runtime_error&) {
     }
     return 0;

@@ -3,11 +3,13 @@
 #include "interpreter/check/check.hpp"
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <doctest/doctest.h>
 
 #include "grammar/parser.hpp"
+#include "interpreter/diagnostic_codes.hpp"
 #include "interpreter/paths.hpp"
 
 namespace i = rnn::interp;
@@ -271,4 +273,14 @@ TEST_CASE("a drawn number may be a list of values, each in range, one drawn per 
         "task m = memory_recall { units = 8, gain = [1, 2.5] }\nnetwork n = rnn { units = 8 }\n"
         "train f = n on m { loss = -mean(overlap, during: retain) }\n");
     CHECK(gain.diags.all().empty());
+}
+
+TEST_CASE("every diagnostic code is one code: no id is given twice, each id finds its own") {
+    std::set<std::string_view> ids;
+    for (const auto& info : rnn::interp::all_codes()) {
+        CAPTURE(info.id);
+        CHECK(ids.insert(info.id).second);
+        REQUIRE(rnn::interp::code_from_id(info.id).has_value());
+        CHECK(*rnn::interp::code_from_id(info.id) == info.code);
+    }
 }
