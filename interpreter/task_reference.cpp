@@ -28,6 +28,18 @@ std::string what_it_is(const stdlib::TaskEntry& entry) {
 
 }  // namespace
 
+std::string task_kind_word(const stdlib::TaskEntry& entry) {
+    switch (entry.origin) {
+        case stdlib::TaskOrigin::Paradigm:
+            return "paradigm";
+        case stdlib::TaskOrigin::Arrays:
+            return "arrays";
+        case stdlib::TaskOrigin::Stdlib:
+            break;
+    }
+    return entry.name;
+}
+
 std::string defined_at(const SourceMap& sources, const ast::Span& span) {
     if (span.file >= sources.size())
         return "the script";

@@ -10,6 +10,10 @@
 
 namespace rnn::interp {
 
+// What a task is defined as, in a script's words: `paradigm` or `arrays` for a declared
+// task (whose entry has the task's own name), else its stdlib entry's name.
+std::string task_kind_word(const stdlib::TaskEntry& entry);
+
 // "FILE line N": where a definition is written.
 std::string defined_at(const SourceMap& sources, const ast::Span& span);
 

@@ -160,7 +160,7 @@ void Session::vars() {
     const Program& p = *program_;
     std::string out;
     for (const auto& [n, t] : p.tasks)
-        out += fmt::format("task      {} = {}\n", n, t.entry->name);
+        out += fmt::format("task      {} = {}\n", n, task_kind_word(*t.entry));
     for (const auto& [n, d] : p.networks)
         out += fmt::format("network   {} = {}\n", n, d.entry->name);
     for (const auto& [n, t] : p.trains)
