@@ -245,8 +245,13 @@ FigureScript draw_trial(const std::vector<ArgValue>& args, const Params& options
     std::string periods;
     int object = 1;
     for (const auto& p : trial.periods) {
+        // A period this trial does not have (a delay of 0 ms) would print its name over
+        // the next one's.
+        if (p.end <= p.begin)
+            continue;
+        // In front, or an input image hides them.
         periods += fmt::format(
-            "set arrow {} from {},graph 0 to {},graph 1 nohead dt 2 lc rgb "
+            "set arrow {} from {},graph 0 to {},graph 1 nohead front dt 2 lc rgb "
             "'#777777'\n",
             object, static_cast<double>(p.begin) - 0.5, static_cast<double>(p.begin) - 0.5);
         periods += fmt::format("set label {} {} at {},graph 1.03 left font ',9'\n", object,
@@ -287,6 +292,9 @@ FigureScript draw_trial(const std::vector<ArgValue>& args, const Params& options
         body += "set xlabel 'step'\nset ylabel 'input channel'\n" + input_tics(trial) + settings;
         body += fmt::format("plot {} matrix with image\n", gnuplot_file(input_file));
         body += "unset colorbox\n";
+        // The targets' panel below numbers its own y axis.
+        if (!input_tics(trial).empty())
+            body += "set ytics autofreq\n";
     }
     if (!trial.targets.empty()) {
         std::string rows = "# step";

@@ -552,14 +552,24 @@ TEST_CASE("trial names the input rows a task names, as lines or on the image's a
     few.input_names.clear();
     a = draw_and_render("trial", {few}, {}, dir.path, "unnamed");
     CHECK(a.body.find("title \"input 3\"") != std::string::npos);
-    // Many rows: an image whose rows the y axis names.
-    s::TaskTrialArg many{"mante", arma::fmat(5, 12, arma::fill::zeros), {}, {}, {},
+    // Many rows: an image whose rows the y axis names, and the targets' panel below its
+    // own numbers. A period of no steps (a delay of 0 ms) is not marked.
+    s::TaskTrialArg many{"mante",
+                         arma::fmat(5, 12, arma::fill::zeros),
+                         arma::fmat(1, 12, arma::fill::zeros),
+                         {},
+                         {{"fixation", 0, 4}, {"delay", 4, 4}, {"decision", 4, 12}},
                          {"fixation", "motion", "colour", "context 1", "context 2"}};
     const s::FigureScript b = draw_and_render("trial", {many}, {}, dir.path, "many");
-    CHECK(b.body.find("matrix with image") != std::string::npos);
+    const std::size_t image = b.body.find("matrix with image");
+    REQUIRE(image != std::string::npos);
     CHECK(b.body.find("set ytics (\"fixation\" 0, \"motion\" 1, \"colour\" 2, \"context 1\" 3, "
                       "\"context 2\" 4)\n")
-          != std::string::npos);
+          < image);
+    CHECK(b.body.find("set ytics autofreq\n", image) < b.body.find("set ylabel 'target'"));
+    CHECK(b.body.find("\"delay\"") == std::string::npos);
+    CHECK(b.body.find("set label 2 \"decision\" at 4,") != std::string::npos);
+    CHECK(b.body.find("nohead front") != std::string::npos);  // not hidden by the image
     // Too many to read: numbered rows.
     s::TaskTrialArg wide{"wide", arma::fmat(40, 12, arma::fill::zeros), {}, {}, {}, {}};
     for (int i = 0; i < 40; ++i)
