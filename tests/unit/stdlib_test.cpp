@@ -165,7 +165,8 @@ TEST_CASE("a task's section names its masks and input rows, and a script's value
     REQUIRE_FALSE(dm.masks.empty());
     const std::string plain = s::task_section(dm);
     CHECK(plain.find("| parameter | type | default |") != std::string::npos);
-    CHECK(plain.find("Masks (mask.npy's channels, in this order): `response` (") != std::string::npos);
+    CHECK(plain.find("Masks (mask.npy's channels, in this order): `response` (")
+          != std::string::npos);
     CHECK(plain.find("Input rows") == std::string::npos);
     CHECK(s::reference_markdown().find(plain) != std::string::npos);  // the same section
     // A task that names its rows (a paradigm's channels), with a script's values: the
