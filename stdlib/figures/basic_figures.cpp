@@ -276,7 +276,10 @@ FigureScript draw_trial(const std::vector<ArgValue>& args, const Params& options
             lines += "\n";
         }
         fig.data.back() = {input_file, lines};
+        // A margin above and below: an input at its largest (a fixation input of 1) is not
+        // drawn on the border.
         body += "set key outside right\nset grid\nset tics out\n";
+        body += "set offsets 0, 0, graph 0.05, graph 0.05\n";
         body += fmt::format("set xrange [-0.5:{}]\n", static_cast<double>(steps) - 0.5);
         body += "set xlabel 'step'\nset ylabel 'input'\n" + settings + "plot ";
         for (arma::uword i = 0; i < trial.inputs.n_rows; ++i)
