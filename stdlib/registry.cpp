@@ -51,12 +51,14 @@ const Entry* find_in(const std::vector<const Entry*>& all, std::string_view name
     return nullptr;
 }
 
-std::string schema_table(const Schema& schema) {
+// With `values`, the column says each parameter's value there instead of its default.
+std::string schema_table(const Schema& schema, const Params* values = nullptr) {
     if (schema.params.empty())
         return "No parameters.\n";
-    std::string out =
-        "| parameter | type | default | range | unit | meaning |\n| --- | --- | --- | --- | --- | "
-        "--- |\n";
+    std::string out = fmt::format(
+        "| parameter | type | {} | range | unit | meaning |\n| --- | --- | --- | --- | --- | "
+        "--- |\n",
+        values ? "value" : "default");
     for (const auto& p : schema.params) {
         std::string range;
         if (p.min || p.max)
@@ -66,9 +68,10 @@ std::string schema_table(const Schema& schema) {
             for (std::size_t i = 0; i < p.choices.size(); ++i)
                 range += (i ? ", " : "") + p.choices[i];
         }
-        std::string def = p.default_value ? format_value(*p.default_value)
-                          : p.optional    ? "none"
-                                          : "required";
+        std::string def = values && values->has(p.name) ? format_value(values->get(p.name))
+                          : p.default_value             ? format_value(*p.default_value)
+                          : p.optional                  ? "none"
+                                                        : "required";
         if (def.empty())
             def = "\"\"";
         std::string type(p.ref != TaskRef::None ? task_ref_name(p.ref) : param_type_name(p.type));
@@ -113,9 +116,32 @@ const FigureEntry* find_figure(std::string_view name) {
 }
 
 namespace {
-std::string task_section(const TaskEntry& t) {
+// "Masks: `a` (doc); `b` (doc).\n\n", or nothing when there are none.
+std::string named_docs(std::string_view heading, const std::vector<NamedDoc>& items) {
+    if (items.empty())
+        return "";
+    std::string out = fmt::format("{}: ", heading);
+    for (std::size_t i = 0; i < items.size(); ++i)
+        out += fmt::format("{}`{}` ({})", i ? "; " : "", items[i].name, items[i].doc);
+    return out + ".\n\n";
+}
+
+// The rows of the input a task names (a paradigm's channels), numbered from 1 as the
+// trial figure draws them; nothing for a task that does not name them.
+std::string input_rows(const std::vector<std::string>& names) {
+    if (names.empty())
+        return "";
+    std::string out = "Input rows: ";
+    for (std::size_t i = 0; i < names.size(); ++i)
+        out += fmt::format("{}{} `{}`", i ? "; " : "", i + 1, names[i]);
+    return out + ".\n\n";
+}
+}  // namespace
+
+std::string task_section(const TaskEntry& t, const Params* values) {
     std::string out = fmt::format("### `{}`\n\n{}\n\nSource: {}.\n\n", t.name, t.doc, t.reference);
-    out += schema_table(t.schema) + "\n";
+    out += schema_table(t.schema, values) + "\n";
+    out += input_rows(t.input_names);
     out += "Signals: ";
     for (std::size_t i = 0; i < t.signals.size(); ++i)
         out += fmt::format("{}`{}` ({})", i ? "; " : "", t.signals[i].name, t.signals[i].doc);
@@ -125,7 +151,8 @@ std::string task_section(const TaskEntry& t) {
     out += ".\n\nMetrics: ";
     for (std::size_t i = 0; i < t.metrics.size(); ++i)
         out += fmt::format("{}`{}` ({})", i ? "; " : "", t.metrics[i].name, t.metrics[i].doc);
-    out += ".\n\nSchedules: ";
+    out += ".\n\n" + named_docs("Masks (mask.npy's channels, in this order)", t.masks);
+    out += "Schedules: ";
     for (std::size_t i = 0; i < t.schedules.size(); ++i)
         out += fmt::format("{}`{}`{} ({})", i ? "; " : "", t.schedules[i].name,
                            i == 0 ? " (default)" : "", t.schedules[i].doc);
@@ -140,6 +167,7 @@ std::string task_section(const TaskEntry& t) {
     return out + ".\n\n";
 }
 
+namespace {
 std::string network_section(const NetworkEntry& n) {
     std::string out = fmt::format("### `{}`\n\n{}\n\n    {}\n\n", n.name, n.doc, n.equation);
     out += schema_table(n.schema) + "\nTensors:\n\n";

@@ -27,6 +27,10 @@ const FigureEntry* find_figure(std::string_view name);
 // docs/stdlib.md, generated from the schemas.
 std::string reference_markdown();
 
+// A task's section of that reference. With `values` (a script's task: its parameters as
+// checked), the parameter table shows them instead of the defaults.
+std::string task_section(const TaskEntry& task, const Params* values = nullptr);
+
 // One entry's section of that reference (`:help NAME` in the REPL), or nothing.
 std::optional<std::string> entry_reference(std::string_view name);
 

@@ -102,13 +102,15 @@ struct ResultsArg {
 
 // One trial of a task, as the network sees it: inputs (channels x steps), the readout's
 // targets (rows x steps; empty for tasks without) and the mask of the task's first masked
-// loss (1 x steps; empty without), with its periods.
+// loss (1 x steps; empty without), with its periods, and the name of each input row where
+// the task names them (TaskEntry::input_names; empty: "input N").
 struct TaskTrialArg {
     std::string label;
     arma::fmat inputs;
     arma::fmat targets;
     arma::fmat mask;
     std::vector<Period> periods;
+    std::vector<std::string> input_names = {};
 };
 
 using ArgValue =

@@ -195,6 +195,7 @@ private:
             }
             stdlib::ParadigmPeriod p;
             p.name = f->name;
+            p.doc = source(f->value->span);
             if (mentions(*f->value, variables)) {
                 ok = variable_duration(*f, p) && ok;
             } else {

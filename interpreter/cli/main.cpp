@@ -57,7 +57,9 @@ usage:
   rnn repl [FILE] [--out DIR]          the language interactively (FILE: statements to
                                        start from; DIR: results, default runs/repl)
   rnn explain [CODE] [--markdown]      what a diagnostic code means (all codes without CODE)
-  rnn doc [--out FILE]                 write the stdlib reference (Markdown)
+  rnn doc [FILE.rnn] [--out FILE]      write the stdlib reference (Markdown); with
+                                       FILE.rnn, the reference of the tasks it and the
+                                       files it includes define (after checking it)
   rnn --version | --help
 
 The run directory is --out DIR, else the script's `output "..."`, else runs/NAME (NAME:

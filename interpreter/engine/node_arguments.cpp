@@ -70,9 +70,11 @@ std::vector<stdlib::ArgValue> node_arguments(const Program& program, const NodeR
                 const stdlib::TrialDraws draws(
                     rt::stream_key(program.seed, "plot / task " + a.definition), 0);
                 const stdlib::TrialBatch b = task.evaluation_batch(draws, 1);
+                const stdlib::TaskEntry& entry = *program.tasks.at(a.definition).entry;
                 stdlib::TaskTrialArg arg{
-                    a.label, b.inputs, b.step_targets, {}, stdlib::periods_of(task, b)};
-                const auto& masks = program.tasks.at(a.definition).entry->masks;
+                    a.label,          b.inputs, b.step_targets, {}, stdlib::periods_of(task, b),
+                    entry.input_names};
+                const auto& masks = entry.masks;
                 if (!masks.empty() && !b.step_targets.empty())
                     arg.mask = task.mask(masks.front().name, b);
                 out.emplace_back(std::move(arg));

@@ -16,6 +16,7 @@
 #include "interpreter/repl/display.hpp"
 #include "interpreter/repl/input.hpp"
 #include "interpreter/repl/session.hpp"
+#include "interpreter/task_reference.hpp"
 #include "runtime/files.hpp"
 #include "stdlib/registry.hpp"
 
@@ -33,8 +34,9 @@ constexpr const char* kCommandHelp =
     "statements     define or redefine (a definition with a name already used replaces it)\n"
     "NAME           run what NAME needs and print its results (a train, evaluate, analyze,\n"
     "               alter) or its definition (a task, network); NAME.TENSOR: a tensor\n"
-    ":help [NAME]   these commands, a statement's syntax and fields (:help train), or a\n"
-    "               stdlib entry's parameters and doc (:help pca)\n"
+    ":help [NAME]   these commands, a statement's syntax and fields (:help train), a\n"
+    "               task the session defines (its periods, inputs, signals), or a stdlib\n"
+    "               entry's parameters and doc (:help pca)\n"
     ":vars          the session's definitions\n"
     ":show NAME     parameters, shapes and results of a definition (NAME.TENSOR: a tensor)\n"
     ":graph         the execution graph\n"
@@ -118,6 +120,15 @@ void Session::help(const std::string& name) {
         say(statement_reference(*st));
         return;
     }
+    // A task of the session before a stdlib entry: the one its statements mean.
+    if (program_ && program_->tasks.count(name)) {
+        const TaskDef& t = program_->tasks.at(name);
+        say(task_reference(
+            t, t.span.file < sources_.size() && sources_.file(t.span.file).path != kSessionName
+                   ? defined_at(sources_, t.span)
+                   : "this session"));
+        return;
+    }
     if (const auto text = stdlib::entry_reference(name)) {
         say(*text);
         return;
@@ -125,6 +136,9 @@ void Session::help(const std::string& name) {
     std::vector<std::string> names;
     for (const auto& st : statements())
         names.push_back(st.keyword);
+    if (program_)
+        for (const auto& [n, t] : program_->tasks)
+            names.push_back(n);
     for (const auto* t : stdlib::tasks())
         names.push_back(t->name);
     for (const auto* n : stdlib::networks())
@@ -134,7 +148,7 @@ void Session::help(const std::string& name) {
     for (const auto* f : stdlib::figures())
         names.push_back(f->name);
     const std::string s = suggestion(name, names);
-    error(fmt::format("no statement or stdlib entry named '{}'{}\n", name,
+    error(fmt::format("no statement, task or stdlib entry named '{}'{}\n", name,
                       s.empty() ? "" : "; " + s));
 }
 
@@ -146,7 +160,7 @@ void Session::vars() {
     const Program& p = *program_;
     std::string out;
     for (const auto& [n, t] : p.tasks)
-        out += fmt::format("task      {} = {}\n", n, t.entry->name);
+        out += fmt::format("task      {} = {}\n", n, task_kind_word(*t.entry));
     for (const auto& [n, d] : p.networks)
         out += fmt::format("network   {} = {}\n", n, d.entry->name);
     for (const auto& [n, t] : p.trains)

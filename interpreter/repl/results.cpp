@@ -17,6 +17,7 @@
 #include "interpreter/repl/display.hpp"
 #include "interpreter/repl/input.hpp"
 #include "interpreter/repl/session.hpp"
+#include "interpreter/task_reference.hpp"
 #include "interpreter/training.hpp"
 #include "runtime/checkpoint.hpp"
 #include "runtime/files.hpp"
@@ -71,8 +72,9 @@ std::optional<std::string> last_epoch(const fs::path& history) {
 // A task's or network's definition: its entry, parameters and (a network's) tensors.
 std::string definition_text(const Program& p, const std::string& name) {
     if (const auto t = p.tasks.find(name); t != p.tasks.end())
-        return fmt::format("task {} = {}\n", t->first, t->second.entry->name)
-               + params_lines(t->second.params);
+        return fmt::format("task {} = {}\n", t->first, task_kind_word(*t->second.entry))
+               + params_lines(t->second.params)
+               + fmt::format("  (:help {}: its periods, inputs, signals and metrics)\n", name);
     const auto n = p.networks.find(name);
     std::string out = fmt::format("network {} = {}\n", n->first, n->second.entry->name)
                       + params_lines(n->second.params) + "  tensors:\n";

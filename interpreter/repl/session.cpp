@@ -21,8 +21,6 @@ using repl::trim;
 
 namespace {
 
-constexpr const char* kSessionName = "repl";  // how diagnostics name the session's text
-
 // The replacement key of a statement: a later statement with the same key replaces it.
 std::string statement_key(const ast::Statement& s, std::string_view text) {
     using K = ast::Statement::Kind;
@@ -166,6 +164,7 @@ bool Session::add_statements(const std::string& text, const std::string& directo
     }
     entries_ = std::move(next);
     program_ = std::move(l.program);
+    sources_ = std::move(l.sources);
     for (const auto& key : replaced)
         say(fmt::format("(replaces the earlier {})\n", key));
     return true;

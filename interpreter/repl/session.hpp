@@ -27,6 +27,9 @@
 
 namespace rnn::interp {
 
+// How diagnostics name the session's own text (its typed and loaded statements).
+inline constexpr const char* kSessionName = "repl";
+
 struct SessionOptions {
     std::filesystem::path out_dir = "runs/repl";  // where results and the cache go
     bool color = false;                           // diagnostics in colour (a terminal)
@@ -129,6 +132,7 @@ private:
     SessionOptions opt_;
     std::vector<Entry> entries_;
     std::optional<Program> program_;
+    SourceMap sources_;  // program_'s files: the session's text, then what it includes
     std::string pending_;
     bool quit_ = false;
     bool had_error_ = false;

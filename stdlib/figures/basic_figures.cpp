@@ -209,6 +209,23 @@ FigureScript draw_trajectory(const std::vector<ArgValue>& args, const Params& op
     return fig;
 }
 
+// The name of input row i of a trial: the task's (a paradigm's channel), else "input N".
+std::string input_name(const TaskTrialArg& trial, arma::uword i) {
+    return i < trial.input_names.size() ? trial.input_names[i] : fmt::format("input {}", i + 1);
+}
+
+// The rows of an input image named on its y axis, where the task names them and they are
+// few enough to read (more would overlap: numbered tics then).
+std::string input_tics(const TaskTrialArg& trial) {
+    constexpr arma::uword kMostNamedRows = 24;
+    if (trial.input_names.size() != trial.inputs.n_rows || trial.inputs.n_rows > kMostNamedRows)
+        return "";
+    std::string tics;
+    for (arma::uword i = 0; i < trial.inputs.n_rows; ++i)
+        tics += fmt::format("{}{} {}", i ? ", " : "", gnuplot_quote(trial.input_names[i]), i);
+    return fmt::format("set ytics ({})\n", tics);
+}
+
 // One trial of a task: its inputs as an image (channel x step) above its targets and mask,
 // with the task's periods marked on both.
 FigureScript draw_trial(const std::vector<ArgValue>& args, const Params& options,
@@ -228,8 +245,13 @@ FigureScript draw_trial(const std::vector<ArgValue>& args, const Params& options
     std::string periods;
     int object = 1;
     for (const auto& p : trial.periods) {
+        // A period this trial does not have (a delay of 0 ms) would print its name over
+        // the next one's.
+        if (p.end <= p.begin)
+            continue;
+        // In front, or an input image hides them.
         periods += fmt::format(
-            "set arrow {} from {},graph 0 to {},graph 1 nohead dt 2 lc rgb "
+            "set arrow {} from {},graph 0 to {},graph 1 nohead front dt 2 lc rgb "
             "'#777777'\n",
             object, static_cast<double>(p.begin) - 0.5, static_cast<double>(p.begin) - 0.5);
         periods += fmt::format("set label {} {} at {},graph 1.03 left font ',9'\n", object,
@@ -254,22 +276,28 @@ FigureScript draw_trial(const std::vector<ArgValue>& args, const Params& options
             lines += "\n";
         }
         fig.data.back() = {input_file, lines};
+        // A margin above and below: an input at its largest (a fixation input of 1) is not
+        // drawn on the border.
         body += "set key outside right\nset grid\nset tics out\n";
+        body += "set offsets 0, 0, graph 0.05, graph 0.05\n";
         body += fmt::format("set xrange [-0.5:{}]\n", static_cast<double>(steps) - 0.5);
         body += "set xlabel 'step'\nset ylabel 'input'\n" + settings + "plot ";
         for (arma::uword i = 0; i < trial.inputs.n_rows; ++i)
             body += fmt::format("{}{} using 1:{} with steps lw 1.5 {}", i ? ", " : "",
                                 gnuplot_file(input_file), i + 2,
-                                series_title(options, i, fmt::format("input {}", i + 1)));
+                                series_title(options, i, input_name(trial, i)));
         body += "\n";
     } else {
         body += "set palette defined (0 '#ffffff', 1 '#2166ac')\nunset key\nset tics out\n";
         body += fmt::format("set xrange [-0.5:{}]\nset yrange [{}:-0.5]\n",
                             static_cast<double>(steps) - 0.5,
                             static_cast<double>(trial.inputs.n_rows) - 0.5);
-        body += "set xlabel 'step'\nset ylabel 'input channel'\n" + settings;
+        body += "set xlabel 'step'\nset ylabel 'input channel'\n" + input_tics(trial) + settings;
         body += fmt::format("plot {} matrix with image\n", gnuplot_file(input_file));
         body += "unset colorbox\n";
+        // The targets' panel below numbers its own y axis.
+        if (!input_tics(trial).empty())
+            body += "set ytics autofreq\n";
     }
     if (!trial.targets.empty()) {
         std::string rows = "# step";

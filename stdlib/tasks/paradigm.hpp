@@ -83,6 +83,7 @@ struct ParadigmVariable {
 
 struct ParadigmPeriod {
     std::string name;
+    std::string doc;  // its duration as written ("300 ms +- 100 ms", "wait")
     // Drawn by itself before the variables (a fixed duration draws nothing), or, when
     // `node` >= 0, the value of an expression of the variables (in steps, rounded to the
     // nearest whole step, at least 0), evaluated after them.

@@ -262,7 +262,8 @@ std::shared_ptr<const TaskEntry> make_paradigm_entry(const std::string& name,
         if (p.type != ParamType::Declaration && p.name != "outputs")
             e->schema.params.push_back(p);
     for (const auto& p : spec->periods)
-        e->periods.push_back({p.name, "a period of the paradigm"});
+        e->periods.push_back(
+            {p.name, p.doc.empty() ? "a period of the paradigm" : "lasts " + p.doc});
     for (const auto& v : spec->variables)
         e->variables.push_back({v.name, v.unit, v.doc});
     add_period_task_fields(*e, spec->classes, spec->periods.at(spec->response).name);

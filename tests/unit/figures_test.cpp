@@ -569,3 +569,47 @@ TEST_CASE("every new figure has documented arguments and options") {
         }
     }
 }
+
+TEST_CASE("trial names the input rows a task names, as lines or on the image's axis") {
+    TempDir dir("trial_names");
+    // Few rows: one line each, titled by its name.
+    s::TaskTrialArg few{"dm",
+                        arma::fmat(3, 12, arma::fill::ones),
+                        arma::fmat(1, 12, arma::fill::zeros),
+                        arma::fmat(1, 12, arma::fill::ones),
+                        {{"fixation", 0, 4}, {"stimulus", 4, 10}, {"decision", 10, 12}},
+                        {"fixation", "evidence 1", "evidence 2"}};
+    s::FigureScript a = draw_and_render("trial", {few}, {}, dir.path, "few");
+    CHECK(a.body.find("title \"evidence 2\"") != std::string::npos);
+    CHECK(a.body.find("title \"input 1\"") == std::string::npos);
+    for (const char* period : {"\"fixation\" at 0,", "\"stimulus\" at 4,", "\"decision\" at 10,"})
+        CHECK_MESSAGE(a.body.find(period) != std::string::npos, period);
+    // Without names: "input N", as before.
+    few.input_names.clear();
+    a = draw_and_render("trial", {few}, {}, dir.path, "unnamed");
+    CHECK(a.body.find("title \"input 3\"") != std::string::npos);
+    // Many rows: an image whose rows the y axis names, and the targets' panel below its
+    // own numbers. A period of no steps (a delay of 0 ms) is not marked.
+    s::TaskTrialArg many{"mante",
+                         arma::fmat(5, 12, arma::fill::zeros),
+                         arma::fmat(1, 12, arma::fill::zeros),
+                         {},
+                         {{"fixation", 0, 4}, {"delay", 4, 4}, {"decision", 4, 12}},
+                         {"fixation", "motion", "colour", "context 1", "context 2"}};
+    const s::FigureScript b = draw_and_render("trial", {many}, {}, dir.path, "many");
+    const std::size_t image = b.body.find("matrix with image");
+    REQUIRE(image != std::string::npos);
+    CHECK(b.body.find("set ytics (\"fixation\" 0, \"motion\" 1, \"colour\" 2, \"context 1\" 3, "
+                      "\"context 2\" 4)\n")
+          < image);
+    CHECK(b.body.find("set ytics autofreq\n", image) < b.body.find("set ylabel 'target'"));
+    CHECK(b.body.find("\"delay\"") == std::string::npos);
+    CHECK(b.body.find("set label 2 \"decision\" at 4,") != std::string::npos);
+    CHECK(b.body.find("nohead front") != std::string::npos);  // not hidden by the image
+    // Too many to read: numbered rows.
+    s::TaskTrialArg wide{"wide", arma::fmat(40, 12, arma::fill::zeros), {}, {}, {}, {}};
+    for (int i = 0; i < 40; ++i)
+        wide.input_names.push_back(fmt::format("item {}", i + 1));
+    const s::FigureScript c = draw_and_render("trial", {wide}, {}, dir.path, "wide");
+    CHECK(c.body.find("set ytics (") == std::string::npos);
+}

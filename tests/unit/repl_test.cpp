@@ -126,7 +126,16 @@ TEST_CASE("repl: :help of a statement gives its syntax and the fields the checke
     s.feed(":help pca");
     CHECK(c.out.find("### `pca(evaluation)`") != std::string::npos);
     s.feed(":help evalute");
-    CHECK(c.err.find("no statement or stdlib entry named 'evalute'; did you mean 'evaluate'?")
+    CHECK(c.err.find("no statement, task or stdlib entry named 'evalute'; did you mean 'evaluate'?")
+          != std::string::npos);
+    // A task the session defines: its own section under its name, with its values.
+    s.feed(kTask);
+    s.feed(":help m");
+    CHECK(c.out.find("### `m`\n") != std::string::npos);
+    CHECK(c.out.find("Source: this session, the stdlib task `memory_recall`") != std::string::npos);
+    CHECK(c.out.find("| `units` | integer | `8` |") != std::string::npos);
+    s.feed(":help mm");
+    CHECK(c.err.find("no statement, task or stdlib entry named 'mm'; did you mean 'm'?")
           != std::string::npos);
     // Every listed field is one the checker knows (a wrong value is another error).
     for (const std::string kind : {"train", "evaluate"}) {

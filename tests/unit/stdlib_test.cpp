@@ -157,3 +157,30 @@ TEST_CASE("the trial figure draws inputs as lines or an image, and targets with 
     CHECK(b.body.find("matrix with image") != std::string::npos);
     CHECK(b.data.size() == 1);  // no targets: no second panel
 }
+
+TEST_CASE("a task's section names its masks and input rows, and a script's values") {
+    // A stdlib task with masks lists them in the order mask.npy stacks them; no input rows
+    // where the task does not name them.
+    const s::TaskEntry& dm = *s::find_task("perceptual_dm");
+    REQUIRE_FALSE(dm.masks.empty());
+    const std::string plain = s::task_section(dm);
+    CHECK(plain.find("| parameter | type | default |") != std::string::npos);
+    CHECK(plain.find("Masks (mask.npy's channels, in this order): `response` (")
+          != std::string::npos);
+    CHECK(plain.find("Input rows") == std::string::npos);
+    CHECK(s::reference_markdown().find(plain) != std::string::npos);  // the same section
+    // A task that names its rows (a paradigm's channels), with a script's values: the
+    // table shows the value given, the default for the rest.
+    s::TaskEntry named = dm;
+    named.input_names = {"fixation", "evidence 1", "evidence 2"};
+    s::Params values;
+    values.set("dt", s::Value{10.0});
+    const std::string section = s::task_section(named, &values);
+    CHECK(section.find("| parameter | type | value |") != std::string::npos);
+    CHECK(section.find("| `dt` | time | `10` |") != std::string::npos);
+    CHECK(section.find("Input rows: 1 `fixation`; 2 `evidence 1`; 3 `evidence 2`.\n")
+          != std::string::npos);
+    // A task without masks has no Masks line.
+    const std::string recall = s::task_section(*s::find_task("memory_recall"));
+    CHECK(recall.find("Masks") == std::string::npos);
+}
