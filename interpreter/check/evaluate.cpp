@@ -162,7 +162,7 @@ struct Probe {
             if (rows.empty())
                 return false;
         } else if (const auto channel = constant_number(which);
-                   channel && *channel >= 0 && *channel == std::floor(*channel)) {
+                   channel && *channel >= 0 && *channel < 1e9 && *channel == std::floor(*channel)) {
             rows = {std::lround(*channel)};
         }
         const auto value = constant_number(*positional[1]);

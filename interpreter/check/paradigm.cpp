@@ -107,7 +107,7 @@ std::optional<Declaration> declaration(Context& c, const std::vector<const ast::
     return ok ? std::optional<Declaration>(std::move(d)) : std::nullopt;
 }
 
-std::vector<std::string> names_of(const std::vector<const ast::Field*>& fields) {
+std::vector<std::string> field_names(const std::vector<const ast::Field*>& fields) {
     std::vector<std::string> out;
     for (const auto* f : fields)
         out.push_back(f->name);
@@ -133,12 +133,21 @@ public:
 
     std::shared_ptr<stdlib::ParadigmSpec> run() {
         const auto& periods = section("periods");
-        compile_.set_period_names(names_of(periods));
-        compile_.set_variable_names(names_of(section("variables")));
+        compile_.set_period_names(field_names(periods));
+        compile_.set_variable_names(field_names(section("variables")));
         bool ok = variables();
         ok = this->periods() && ok;
         ok = inputs() && ok;
         ok = ok && target() && response();
+        long longest = 0;
+        for (const auto& p : spec_->periods)
+            longest += p.longest;
+        if (ok && longest == 0) {
+            c_.diags.error(Code::TrialBounds, section("periods").front()->name_span,
+                           "every period lasts 0 steps, so a trial has none",
+                           "give a period a duration of at least one step");
+            return nullptr;
+        }
         return ok ? spec_ : nullptr;
     }
 
@@ -149,13 +158,50 @@ private:
         return it == d_.sections.end() ? none : it->second;
     }
 
+    // The text of a span on one line (a value written over several lines documents itself
+    // in one), for the entry's docs.
     std::string source(const ast::Span& span) const {
-        return c_.sources != nullptr ? std::string(c_.sources->text(span)) : "";
+        std::string out;
+        if (c_.sources == nullptr)
+            return out;
+        for (const char ch : c_.sources->text(span)) {
+            const bool blank = ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t';
+            if (!blank)
+                out += ch;
+            else if (!out.empty() && out.back() != ' ')
+                out += ' ';
+        }
+        return out;
+    }
+
+    // A variable's name that the builder's own variables already take. (A variable may share
+    // a period's name, as the built-in delay_match_sample's `sample` does: periods and
+    // labels are named apart wherever an option names one.)
+    bool reserved(const ast::Field& f) {
+        const auto periods = field_names(section("periods"));
+        std::string taken;
+        if (f.name == "catch" || f.name == "condition" || f.name == "trial")
+            taken = "the name of the builder's own trial variable";
+        for (const auto& p : periods) {
+            if (f.name == p + "_onset" || f.name == p + "_duration")
+                taken = "the trial variable the builder records for period '" + p + "'";
+        }
+        if (taken.empty())
+            return false;
+        c_.diags.error(Code::UnknownTrialName, f.name_span,
+                       fmt::format("variable '{}' has {}", f.name, taken),
+                       "give the variable another name");
+        return true;
     }
 
     bool variables() {
         bool ok = true;
         for (const ast::Field* f : section("variables")) {
+            if (reserved(*f)) {
+                compile_.declare_failed(f->name);
+                ok = false;
+                continue;
+            }
             const auto node = compile_.compile(*f->value, TrialPlace::Variable);
             if (!node) {
                 compile_.declare_failed(f->name);
@@ -184,7 +230,7 @@ private:
     bool periods() {
         const auto& fields = section("periods");
         bool ok = true;
-        const std::vector<std::string> variables = names_of(section("variables"));
+        const std::vector<std::string> variables = field_names(section("variables"));
         for (const ast::Field* f : fields) {
             if (f->name == "all") {
                 c_.diags.error(Code::UnknownPeriod, f->name_span,
@@ -418,7 +464,7 @@ bool ParadigmChecker::target() {
 }
 
 bool ParadigmChecker::response() {
-    const auto periods = names_of(section("periods"));
+    const auto periods = field_names(section("periods"));
     spec_->response = periods.size() - 1;
     if (d_.response == nullptr)
         return true;

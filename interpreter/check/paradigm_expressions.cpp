@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -423,6 +424,11 @@ std::optional<int> ParadigmCompiler::call(const Expr& e, TrialPlace place) {
         const auto index = compile(*e.items[0], place);
         if (!index)
             return std::nullopt;
+        if (width(*index) != 1) {
+            c_.diags.error(Code::TrialWidths, e.items[0]->span,
+                           "one_hot's index is one number, not a list");
+            return std::nullopt;
+        }
         stdlib::ParadigmNode node;
         node.op = Op::OneHot;
         node.args = {*index};
@@ -512,9 +518,11 @@ std::optional<int> ParadigmCompiler::draw(const Expr& e, TrialPlace place) {
     stdlib::ParadigmNode n;
     n.op = uniform ? Op::Uniform : Op::Normal;
     n.args = *args;
-    const TrialBounds b = uniform
-                              ? TrialBounds{bounds((*args)[0]).low, bounds((*args)[1]).high, false}
-                              : TrialBounds{};
+    // uniform(a, b) is a when b <= a: the value lies between the two whatever their order.
+    const TrialBounds b =
+        uniform ? TrialBounds{std::min(bounds((*args)[0]).low, bounds((*args)[1]).low),
+                              std::max(bounds((*args)[0]).high, bounds((*args)[1]).high), false}
+                : TrialBounds{};
     return add(std::move(n), {unit((*args)[0]), b});
 }
 
@@ -575,8 +583,15 @@ std::optional<int> ParadigmCompiler::arms(const Expr& e, TrialPlace place,
     Info info{TrialUnit::Number, {kInf, -kInf, true}};
     arma::uword w = 1;
     int all_noise = -1;
+    int first_arm = -1;  // the node of the first arm, whose unit every arm must share
+    std::set<std::string> given;
     for (std::size_t i = 0; i < e.items.size(); ++i) {
         const std::string& period = e.arg_names[i];
+        if (!period.empty() && !given.insert(period).second) {
+            c_.diags.error(Code::GivenTwice, e.items[i]->span,
+                           fmt::format("period '{}' is given twice in {}(...)", period, e.text));
+            return std::nullopt;
+        }
         const auto p = std::find(period_names_.begin(), period_names_.end(), period);
         if (period.empty() || (period != "all" && p == period_names_.end())) {
             std::vector<std::string> names = period_names_;
@@ -609,6 +624,9 @@ std::optional<int> ParadigmCompiler::arms(const Expr& e, TrialPlace place,
                            fmt::format("this value is {} wide, another arm {}", width(*v), w));
             return std::nullopt;
         }
+        if (first_arm >= 0 && !same_unit(*e.items[i], first_arm, *v, "the arms of during"))
+            return std::nullopt;
+        first_arm = first_arm < 0 ? *v : first_arm;
         w = std::max(w, width(*v));
         info.unit = unit(*v);
         info.bounds = hull(info.bounds, bounds(*v));

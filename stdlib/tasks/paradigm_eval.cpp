@@ -1,5 +1,5 @@
 // Evaluating a paradigm's expressions for one trial: every node writes its value into its
-// own slot of a scratch vector sized once, so making a batch allocates nothing per trial.
+// own slot of a scratch vector sized once per batch, so evaluating allocates nothing.
 #include <cmath>
 #include <stdexcept>
 

@@ -35,15 +35,22 @@ long longest_trial(const ParadigmSpec& spec) {
     return total;
 }
 
-// A duration or class computed for a trial: the checker bounds them, but an expression such
-// as sqrt(x) / x can still give NaN or infinity for one trial, which no step count or class
-// can be.
-long whole_value(double v, const std::string& what) {
-    if (!std::isfinite(v) || std::abs(v) > 1e12)
+// A value computed for a trial must be finite: the checker bounds durations and classes, but
+// an expression such as 1 / x or sqrt(x) can still give NaN or infinity for one trial, which
+// no step count, class or input can be.
+void require_finite(double v, const char* what, const std::string& name) {
+    if (!std::isfinite(v))
         throw std::runtime_error(
-            fmt::format("{} of a trial is {}: a paradigm's durations and "
-                        "classes must be finite numbers",
-                        what, v));
+            fmt::format("{} '{}' of a trial is {}: a paradigm's values must "
+                        "be finite numbers (look for a division by 0, or "
+                        "log or sqrt of a value that can be 0 or below)",
+                        what, name, v));
+}
+
+long whole_value(double v, const char* what, const std::string& name) {
+    require_finite(v, what, name);
+    if (std::abs(v) > 1e12)
+        throw std::runtime_error(fmt::format("{} '{}' of a trial is {}", what, name, v));
     return std::lround(v);
 }
 
@@ -159,16 +166,17 @@ void ParadigmTask::write_trial(PeriodBatchWriter& out, ParadigmEvaluator& ev, ar
     TrialLayout layout;
     for (std::size_t p = 0; p < spec.periods.size(); ++p) {
         if (spec.periods[p].node >= 0)
-            lengths[p] = std::clamp(whole_value(*ev.value(spec.periods[p].node, p),
-                                                "period '" + spec.periods[p].name + "'"),
-                                    0L, spec.periods[p].longest);
+            lengths[p] = std::clamp(
+                whole_value(*ev.value(spec.periods[p].node, p), "period", spec.periods[p].name), 0L,
+                spec.periods[p].longest);
         layout.append(spec.periods[p].name, lengths[p]);
     }
     const auto shown = [&](std::size_t p) {
         return catch_trial ? std::size_t{0} : p;
     };
     const long condition =
-        spec.classes ? whole_value(*ev.value(spec.target, shown(spec.response)), "the target") : 0;
+        spec.classes ? whole_value(*ev.value(spec.target, shown(spec.response)), "the", "target")
+                     : 0;
     out.begin_trial(b, layout, catch_trial, condition);
     for (std::size_t v = 0; v < spec.variables.size(); ++v) {
         const ParadigmVariable& var = spec.variables[v];
@@ -184,6 +192,8 @@ void ParadigmTask::write_trial(PeriodBatchWriter& out, ParadigmEvaluator& ev, ar
         for (std::size_t c = 0; c < spec.channels.size(); ++c) {
             const ParadigmChannel& ch = spec.channels[c];
             const double* v = ev.value(ch.node, shown(p));
+            for (arma::uword i = 0; i < ch.width; ++i)
+                require_finite(v[i], "input", ch.name);
             for (arma::uword t = period.begin; t < period.end; ++t)
                 for (arma::uword i = 0; i < ch.width; ++i)
                     out.input_at(ch.first + i, t, static_cast<float>(v[i]));
@@ -195,6 +205,8 @@ void ParadigmTask::write_trial(PeriodBatchWriter& out, ParadigmEvaluator& ev, ar
         if (spec.classes && (!(target[0] >= 0.0) || target[0] >= static_cast<double>(spec.outputs)))
             throw std::runtime_error(fmt::format(
                 "the target of a trial is class {}, outside 0 .. {}", target[0], spec.outputs - 1));
+        for (arma::uword r = 0; r < rows; ++r)
+            require_finite(target[r], "the", "target");
         for (arma::uword t = period.begin; t < period.end; ++t)
             for (arma::uword r = 0; r < rows; ++r)
                 out.target_at(r, t, static_cast<float>(target[r]));

@@ -131,8 +131,12 @@ bool BatchLayouts::catch_trial(arma::uword b) const {
     return batch.catch_trial[b] != 0;
 }
 
+arma::uword BatchLayouts::response_end(arma::uword b) const {
+    return response_index + 1 < batch.periods.size() ? begin(b, response_index + 1) : end(b);
+}
+
 arma::uword BatchLayouts::scored_begin(arma::uword b, arma::uword grace) const {
-    return std::min(begin(b, response_index) + grace, end(b));
+    return std::min(begin(b, response_index) + grace, response_end(b));
 }
 
 // --- writing a batch ---------------------------------------------------------------------
@@ -251,7 +255,8 @@ arma::fmat period_mask(const PeriodTaskShape& shape, std::string_view name,
         const arma::uword response = layouts.begin(b, layouts.response_index);
         const arma::uword scored = layouts.scored_begin(b, grace);
         const arma::uword first = name == "response" ? scored : 0;
-        for (arma::uword t = first; t < layouts.end(b); ++t)
+        const arma::uword last = name == "response" ? layouts.response_end(b) : layouts.end(b);
+        for (arma::uword t = first; t < last; ++t)
             if (t < response || t >= scored)
                 m(0, t * trials.batch + b) = 1.0F;
     }
@@ -320,7 +325,7 @@ arma::mat choice_signal(std::string_view name, const PeriodTaskShape& shape,
     const BatchLayouts layouts(shape, trials);
     std::vector<long> target(trials.batch, -1);
     for (arma::uword b = 0; b < trials.batch; ++b)
-        if (const arma::uword end = layouts.end(b); end > 0)
+        if (const arma::uword end = layouts.response_end(b); end > 0)
             target[b] = static_cast<long>(trials.step_targets(0, (end - 1) * trials.batch + b));
     return masked_choice_signal(name, logits, trials, period_mask(shape, "response", trials, grace),
                                 target);
@@ -354,10 +359,14 @@ arma::mat trial_mean_error(const PeriodTaskShape& shape, const arma::mat& output
                            arma::uword grace) {
     const BatchLayouts layouts(shape, trials);
     const std::size_t from = period_index(shape, from_period);
+    // Scored to the end of the response period, or from another period to the trial's end.
+    const auto scored_end = [&](arma::uword b) {
+        return from == layouts.response_index ? layouts.response_end(b) : layouts.end(b);
+    };
     arma::fmat scored(1, trials.batch * trials.steps, arma::fill::zeros);
     for (arma::uword b = 0; b < trials.batch; ++b)
-        for (arma::uword t = std::min(layouts.begin(b, from) + grace, layouts.end(b));
-             t < layouts.end(b); ++t)
+        for (arma::uword t = std::min(layouts.begin(b, from) + grace, scored_end(b));
+             t < scored_end(b); ++t)
             scored(0, t * trials.batch + b) = 1.0F;
     return masked_trial_error(outputs, trials, scored);
 }

@@ -86,8 +86,10 @@ private:
 // How a classic task lays out its trials and reads its readout.
 struct PeriodTaskShape {
     std::vector<std::string> periods;  // every trial's periods, in order
-    // The period that starts the response: from its begin to the trial's end the fixation
-    // input is off, and those steps (less the grace at their start) are scored.
+    // The response period: from its begin to the trial's end the fixation input is off,
+    // and its steps (less the grace at their start) are scored; the target of its last
+    // step is the trial's answer. In the built-in tasks it is the last period; a paradigm
+    // may have periods after it (an inter-trial interval).
     std::string response;
     arma::uword inputs = 0;
     arma::uword outputs = 0;
@@ -104,8 +106,11 @@ struct BatchLayouts {
 
     arma::uword begin(arma::uword b, std::size_t period) const;
     arma::uword end(arma::uword b) const;  // the trial's last step + 1
+    // The end of trial b's response period: the next period's begin, or the trial's end
+    // when it is the last (as in every built-in task).
+    arma::uword response_end(arma::uword b) const;
     bool catch_trial(arma::uword b) const;
-    // The scored response steps of trial b: [response begin + grace, end).
+    // The scored response steps of trial b: [response begin + grace, response_end).
     arma::uword scored_begin(arma::uword b, arma::uword grace) const;
 
     const PeriodTaskShape& shape;

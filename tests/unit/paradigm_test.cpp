@@ -258,3 +258,70 @@ TEST_CASE("an evaluation clamps a paradigm's input by its channel's name") {
     REQUIRE(one.size() == 1);
     CHECK(one[0].channel == 2);
 }
+
+TEST_CASE("a response period before the trial's end is scored alone, against its own target") {
+    const Made m = make(
+        "task t = paradigm {\n"
+        "  periods = { fixation = 2 steps, respond = 3 steps, rest = 4 steps }\n"
+        "  inputs = { fix = during(all: 1, respond: 0) }\n"
+        "  target = classes(respond: 1)\n"
+        "  response = respond\n}\n");
+    const s::TrialBatch b = m.task->evaluation_batch(s::TrialDraws(2, 0), 3);
+    const arma::fmat response = m.task->mask("response", b);
+    for (arma::uword t = 0; t < b.steps; ++t)
+        CHECK(response(0, t * b.batch + 1) == (t >= 2 && t < 5 ? 1.0F : 0.0F));
+    CHECK(b.condition[1] == 1);
+    // Logits that choose class 1 in the response period and fixate after it: correct.
+    arma::mat logits(2, b.batch * b.steps, arma::fill::zeros);
+    for (arma::uword t = 0; t < b.steps; ++t)
+        for (arma::uword n = 0; n < b.batch; ++n)
+            logits(t >= 2 && t < 5 ? 1 : 0, t * b.batch + n) = 5.0;
+    rnn::rt::Tape<double> tape;
+    rnn::rt::NetworkVars net;
+    net.outputs = tape.constant(logits);
+    const arma::mat correct = tape.value(m.task->signal("correct", tape, net, b));
+    CHECK(arma::all(arma::vectorise(correct) == 1.0));
+}
+
+TEST_CASE("rnn check refuses what a paradigm cannot mean, each with its code") {
+    auto diagnostics = [](const std::string& body) {
+        const i::Loaded l = i::load_text("bad.rnn", "task t = paradigm {\n" + body + "\n}\n");
+        return i::render_all(l, false);
+    };
+    const std::string ok_target = "  target = classes(last: 1)\n";
+    // A variable may not take a name the builder records.
+    CHECK(diagnostics("  variables = { catch = 1 }\n" + kPeriods + "  inputs = { x = 1 }\n"
+                      + ok_target)
+              .find("[E1002]")
+          != std::string::npos);
+    CHECK(diagnostics("  variables = { first_onset = 1 }\n" + kPeriods + "  inputs = { x = 1 }\n"
+                      + ok_target)
+              .find("[E1002]")
+          != std::string::npos);
+    // A period given twice in one during, arms of different units, a list as an index.
+    CHECK(diagnostics(kPeriods + "  inputs = { x = during(first: 1, first: 2) }\n" + ok_target)
+              .find("[E0412]")
+          != std::string::npos);
+    CHECK(diagnostics(kPeriods + "  inputs = { x = during(second: 3 steps, all: 0) }\n" + ok_target)
+              .find("[E1004]")
+          != std::string::npos);
+    CHECK(diagnostics(kPeriods + "  inputs = { x = one_hot([0, 1], 3) }\n" + ok_target)
+              .find("[E1005]")
+          != std::string::npos);
+    // A trial of no steps.
+    CHECK(diagnostics("  periods = { a = 0 steps }\n  inputs = { x = 1 }\n"
+                      "  target = classes(a: 1)\n")
+              .find("[E1007]")
+          != std::string::npos);
+}
+
+TEST_CASE("uniform(a, b) with b below a lasts a, and the longest trial allows it") {
+    const Made m = make(
+        "task t = paradigm {\n"
+        "  variables = { wait = uniform(5 steps, 2 steps) }\n"
+        "  periods = { cue = 1 steps, delay = wait }\n"
+        "  inputs = { x = during(cue: 1) }\n  target = classes(all: 0)\n}\n");
+    CHECK(m.task->steps() == 6);
+    const s::TrialBatch b = m.task->evaluation_batch(s::TrialDraws(1, 0), 4);
+    CHECK(variable(b, "delay_duration").values[0] == 5.0);
+}
