@@ -271,6 +271,9 @@ struct TaskEntry {
     // The name of each input row, where the task names them (a paradigm's channels:
     // "fixation", "motion 1", "motion 2"); empty: figures say "input N".
     std::vector<std::string> input_names;
+    // Bytes the task holds while it makes trials, where that is not small (an arrays task's
+    // arrays); empty: negligible. The memory estimate (E0630) counts it.
+    std::function<double(const Params&)> held_bytes;
     // The readout size the task's targets need with these parameters (0: none).
     std::function<long(const Params&)> output_size;
     // The input width of its trials with these parameters (`TASK.inputs` in scripts).

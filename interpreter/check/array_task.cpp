@@ -125,7 +125,7 @@ struct ArrayFiles {
             return std::nullopt;
         std::vector<stdlib::TrialVariable> out;
         try {
-            out = stdlib::parse_label_columns(*text);
+            out = stdlib::parse_label_columns(*text, trials);
         } catch (const std::exception& ex) {
             c.diags.error(Code::ArrayTaskLabels, where("labels"),
                           fmt::format("the labels file: {}", ex.what()),

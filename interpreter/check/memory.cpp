@@ -14,7 +14,8 @@ namespace rnn::interp {
 
 namespace {
 
-// The network of a definition and its sizes, with the task's input width.
+// The network of a definition and its sizes, with the task's input width and what the task
+// itself holds.
 MemoryShape network_sizes(const NetworkDef& net, const TaskDef& task) {
     const stdlib::Params p = stdlib::with_defaults(net.entry->schema, net.params);
     const long task_inputs = task.entry->input_size ? task.entry->input_size(task.params) : 0;
@@ -22,6 +23,7 @@ MemoryShape network_sizes(const NetworkDef& net, const TaskDef& task) {
         stdlib::network_shape(*net.entry, p, static_cast<arma::uword>(std::max(0L, task_inputs)));
     MemoryShape s;
     s.kind = shape.kind;
+    s.task_bytes = task.entry->held_bytes ? task.entry->held_bytes(task.params) : 0.0;
     s.units = static_cast<double>(shape.units);
     s.inputs = static_cast<double>(shape.inputs);
     s.outputs = static_cast<double>(shape.outputs);
@@ -164,6 +166,9 @@ Advice reduce_trials(const Context& c, const Pass& p, const MemoryShape& s,
                             format_bytes(e.activity));
     if (e.saved > 0)
         size += fmt::format(", {} of it the arrays it saves", format_bytes(e.saved));
+    if (e.task > 0)
+        size +=
+            fmt::format("; the task '{}' holds {} of arrays besides", p.task, format_bytes(e.task));
     const Declared* d = c.lookup(p.definition);
     const ast::Field* f = d ? find_field(c, *d->stmt, p.field) : nullptr;
     if (f && p.trials > 1)

@@ -62,6 +62,7 @@ double pass_bytes(const MemoryShape& s, PassKind pass, double trials) {
 MemoryEstimate estimate_memory(const MemoryShape& s) {
     MemoryEstimate e;
     e.program = kProgram;
+    e.task = s.task_bytes;
     const bool training = s.pass != PassKind::Evaluation;
     // Training: raw and effective values on the tape and their gradients, the optimizer's
     // moments and step temporaries, the checkpoint's and the cache's copies (measured 15

@@ -55,7 +55,8 @@ struct MemoryShape {
     double trials = 0, steps = 0;
     double validation_trials = 0;  // a training's validation batch (a forward pass); 0: none
     bool keep_activity = false;    // an evaluation whose activity analyses or figures read
-    double saved = 0;  // an evaluation's numbers per trial and step in the arrays it writes
+    double saved = 0;       // an evaluation's numbers per trial and step in the arrays it writes
+    double task_bytes = 0;  // what the task itself holds (TaskEntry::held_bytes)
 };
 
 // Bytes, by where they go.
@@ -65,9 +66,10 @@ struct MemoryEstimate {
     double pass = 0;  // the larger of the training step and the validation
     double activity = 0;
     double saved = 0;
+    double task = 0;                 // the task's own data (an arrays task's arrays)
     bool validation_larger = false;  // the validation's pass is the larger
 
-    double total() const { return program + parameters + pass + activity + saved; }
+    double total() const { return program + parameters + pass + activity + saved + task; }
 };
 
 // Whether the pass trains (Bptt, Online) decides the cost of the parameters; a training's

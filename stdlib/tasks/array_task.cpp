@@ -97,26 +97,37 @@ double cell_value(std::string_view cell, std::size_t line, std::string_view colu
 
 }  // namespace
 
-std::vector<TrialVariable> parse_label_columns(std::string_view csv) {
-    std::vector<std::string_view> lines;
-    for (std::size_t at = 0; at < csv.size();) {
-        const std::size_t nl = std::min(csv.find('\n', at), csv.size());
-        lines.push_back(csv.substr(at, nl - at));
-        at = nl + 1;
-    }
-    while (!lines.empty() && trimmed(lines.back()).empty())
-        lines.pop_back();
-    if (lines.empty())
+std::vector<TrialVariable> parse_label_columns(std::string_view csv, std::size_t max_rows) {
+    // Read line by line, each line's cells counted before it is split, and no more rows
+    // than the arrays have trials: a hostile file cannot make this hold much more than
+    // its values.
+    const std::size_t content_end = [&] {
+        std::size_t e = csv.size();
+        while (e > 0 && std::string_view(" \t\r\n").find(csv[e - 1]) != std::string_view::npos)
+            --e;
+        return e;
+    }();
+    if (content_end == 0)
         throw std::runtime_error("line 1: the file is empty; it needs a header row of names");
-    if (lines[0].starts_with("\xEF\xBB\xBF"))  // the byte-order mark spreadsheets write
-        lines[0].remove_prefix(3);
+    csv = csv.substr(0, content_end);
+    if (csv.starts_with("\xEF\xBB\xBF"))  // the byte-order mark spreadsheets write
+        csv.remove_prefix(3);
+    const auto next_line = [&](std::size_t& at) {
+        const std::size_t nl = std::min(csv.find('\n', at), csv.size());
+        const std::string_view line = csv.substr(at, nl - at);
+        at = nl + 1;
+        return line;
+    };
+    std::size_t at = 0;
+    const std::string_view header = next_line(at);
+    if (const auto columns =
+            static_cast<std::size_t>(std::count(header.begin(), header.end(), ',') + 1);
+        columns > kMaxLabelColumns)
+        throw std::runtime_error(
+            fmt::format("line 1: {} columns, more than the {} allowed", columns, kMaxLabelColumns));
     std::vector<TrialVariable> out;
     std::set<std::string, std::less<>> taken = {"trial", "condition", "catch", "row"};
-    const auto names = cells_of(lines[0]);
-    if (names.size() > kMaxLabelColumns)
-        throw std::runtime_error(fmt::format("line 1: {} columns, more than the {} allowed",
-                                             names.size(), kMaxLabelColumns));
-    for (std::string_view name : names) {
+    for (std::string_view name : cells_of(header)) {
         name = unquoted(name);
         if (!label_name(name))
             throw std::runtime_error(fmt::format(
@@ -130,11 +141,16 @@ std::vector<TrialVariable> parse_label_columns(std::string_view csv) {
                 name.substr(0, 40)));
         out.push_back({std::string(name), {}, false});
     }
-    for (std::size_t i = 1; i < lines.size(); ++i) {
-        const auto cells = cells_of(lines[i]);
-        if (cells.size() != out.size())
+    for (std::size_t i = 1; at <= csv.size(); ++i) {
+        const std::string_view line = next_line(at);
+        if (i > max_rows)
+            throw std::runtime_error(fmt::format(
+                "line {}: more rows than the {} trials of the arrays", i + 1, max_rows));
+        const auto count = static_cast<std::size_t>(std::count(line.begin(), line.end(), ',') + 1);
+        if (count != out.size())
             throw std::runtime_error(fmt::format("line {}: {} cells, the header names {} columns",
-                                                 i + 1, cells.size(), out.size()));
+                                                 i + 1, count, out.size()));
+        const auto cells = cells_of(line);
         for (std::size_t c = 0; c < cells.size(); ++c)
             out[c].values.push_back(cell_value(cells[c], i + 1, out[c].name));
     }
@@ -411,6 +427,11 @@ std::shared_ptr<const TaskEntry> make_array_task_entry(const std::string& name,
     };
     e->trial_steps = [steps](const Params&) {
         return steps;
+    };
+    // The arrays as float32 (inputs, targets and the mask), as ArrayTask holds them.
+    e->held_bytes = [s](const Params&) {
+        return 4.0 * static_cast<double>(s->trials) * static_cast<double>(s->steps)
+               * static_cast<double>(s->inputs + (s->classes ? 1 : s->outputs) + 1);
     };
     e->evaluation_trials = [s](const Params& p) {
         return static_cast<long>(held_out_trials(s->trials, p.real("held_out")));

@@ -14,6 +14,7 @@
 // `row`, which also says which rows a batch's masks and signals read), then the labels.
 #pragma once
 
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -54,8 +55,10 @@ ArraySplit split_trials(arma::uword trials, double fraction, rt::RandomStream& s
 // (an empty cell, NaN or nan: none). A column of whole numbers, none negative, is a category
 // (none: -1); any other a quantity (none: NaN). Names are letters, digits and _, not
 // starting with a digit, distinct, and none of the columns trials.csv has already (trial,
-// condition, catch). Throws std::runtime_error naming the line.
-std::vector<TrialVariable> parse_label_columns(std::string_view csv);
+// condition, catch). At most `max_rows` rows (the arrays' trials). Throws
+// std::runtime_error naming the line.
+std::vector<TrialVariable> parse_label_columns(
+    std::string_view csv, std::size_t max_rows = std::numeric_limits<std::size_t>::max());
 
 // The entry of a checked arrays task named `name`: its schema is the `arrays` entry's,
 // its variables the label columns, its period `trial`, its masks `all`, its signals and

@@ -117,6 +117,10 @@ TEST_CASE("the parts of the estimate follow the shapes") {
     const i::MemoryEstimate doubled = i::estimate_memory(s);
     CHECK(doubled.pass == doctest::Approx(2 * bptt.pass));
     CHECK(doubled.parameters == bptt.parameters);
+    // What the task holds (an arrays task's arrays) adds to the total as it is.
+    i::MemoryShape holding = s;
+    holding.task_bytes = 5e8;
+    CHECK(i::estimate_memory(holding).total() == doctest::Approx(doubled.total() + 5e8));
     // A per-step learner keeps less than bptt; an evaluation keeps fewer copies of the
     // parameters, and its activity only when something reads it.
     s.pass = i::PassKind::Online;
