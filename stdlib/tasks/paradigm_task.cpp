@@ -24,6 +24,7 @@ PeriodTaskShape shape_of(const ParadigmSpec& spec) {
     shape.inputs = spec.inputs;
     shape.outputs = spec.outputs;
     shape.fixation_input = false;  // the paradigm's channels say everything
+    shape.response_alone = true;   // periods may follow the response (an interval)
     shape.choice = spec.classes;
     return shape;
 }

@@ -132,7 +132,9 @@ bool BatchLayouts::catch_trial(arma::uword b) const {
 }
 
 arma::uword BatchLayouts::response_end(arma::uword b) const {
-    return response_index + 1 < batch.periods.size() ? begin(b, response_index + 1) : end(b);
+    return shape.response_alone && response_index + 1 < batch.periods.size()
+               ? begin(b, response_index + 1)
+               : end(b);
 }
 
 arma::uword BatchLayouts::scored_begin(arma::uword b, arma::uword grace) const {

@@ -86,10 +86,9 @@ private:
 // How a classic task lays out its trials and reads its readout.
 struct PeriodTaskShape {
     std::vector<std::string> periods;  // every trial's periods, in order
-    // The response period: from its begin to the trial's end the fixation input is off,
-    // and its steps (less the grace at their start) are scored; the target of its last
-    // step is the trial's answer. In the built-in tasks it is the last period; a paradigm
-    // may have periods after it (an inter-trial interval).
+    // The period that starts the response: from its begin to the trial's end the fixation
+    // input is off, and those steps (less the grace at their start) are scored; the target
+    // of the last scored step is the trial's answer.
     std::string response;
     arma::uword inputs = 0;
     arma::uword outputs = 0;
@@ -98,6 +97,9 @@ struct PeriodTaskShape {
     // padding), trained with cross_entropy. Otherwise: `outputs` rows of values (0 on
     // padding), trained with masked_mse.
     bool choice = true;
+    // Score the response period alone, not to the trial's end (a paradigm, whose periods
+    // may go on after its response: an inter-trial interval).
+    bool response_alone = false;
 };
 
 // The per-trial timing recovered from a batch (the layouts its builder stored).
@@ -106,8 +108,8 @@ struct BatchLayouts {
 
     arma::uword begin(arma::uword b, std::size_t period) const;
     arma::uword end(arma::uword b) const;  // the trial's last step + 1
-    // The end of trial b's response period: the next period's begin, or the trial's end
-    // when it is the last (as in every built-in task).
+    // The end of trial b's scored steps: the trial's end, or with `response_alone` the end
+    // of the response period.
     arma::uword response_end(arma::uword b) const;
     bool catch_trial(arma::uword b) const;
     // The scored response steps of trial b: [response begin + grace, response_end).
