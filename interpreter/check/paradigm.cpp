@@ -300,7 +300,10 @@ private:
         std::reverse(terms.begin(), terms.end());
         stdlib::ParadigmChannel ch;
         ch.name = f.name;
-        ch.noise.assign(spec_->periods.size(), -1);
+        // By the declared periods, as during's arms are: those with errors are not in the
+        // spec, and then the spec is not used.
+        const std::size_t periods = section("periods").size();
+        ch.noise.assign(periods, -1);
         std::vector<int> values;
         int noise = -1;
         for (const Expr* term : terms) {
@@ -318,7 +321,7 @@ private:
             }
             std::optional<int> v;
             if (term->kind == K::Call && term->text == "during") {
-                std::vector<int> arm_noise(spec_->periods.size(), -1);
+                std::vector<int> arm_noise(periods, -1);
                 v = compile_.arms(*term, TrialPlace::Input, &arm_noise);
                 for (std::size_t p = 0; v && p < arm_noise.size(); ++p)
                     if (arm_noise[p] >= 0) {

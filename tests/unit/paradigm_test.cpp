@@ -325,3 +325,15 @@ TEST_CASE("uniform(a, b) with b below a lasts a, and the longest trial allows it
     const s::TrialBatch b = m.task->evaluation_batch(s::TrialDraws(1, 0), 4);
     CHECK(variable(b, "delay_duration").values[0] == 5.0);
 }
+
+TEST_CASE("an input with noise in a during arm checks beside a period with errors") {
+    // Found by fuzzing: a period that is not whole steps left the spec without it while the
+    // input's noise was kept per declared period (a write out of bounds).
+    const i::Loaded l = i::load_text("e.rnn",
+                                     "task t = paradigm {\n  dt = 19 ms\n"
+                                     "  periods = { a = 100 ms, b = 38 ms }\n"
+                                     "  inputs = { x = during(a: 1 + noise(0.1), b: 0) }\n"
+                                     "  target = classes(b: 1)\n}\n");
+    CHECK_FALSE(l.program);
+    CHECK(i::render_all(l, false).find("[E0408]") != std::string::npos);
+}
