@@ -62,8 +62,8 @@ int main(int argc, char** argv) {
     rnn::rt::configure_compute_thread();
     const int repeats = argc > 1 ? std::stoi(argv[1]) : 200;
     const std::string source = std::string(RNN_SOURCE_DIR) + "/examples/tasks/bench.rnn";
-    const i::Loaded l = i::load_text(
-        source, std::string("include \"perceptual_dm.rnn\"\n") + kSeed004Sized);
+    const i::Loaded l =
+        i::load_text(source, std::string("include \"perceptual_dm.rnn\"\n") + kSeed004Sized);
     if (!l.program) {
         std::fprintf(stderr, "%s", i::render_all(l, false).c_str());
         return 1;

@@ -12,10 +12,11 @@
 
 namespace rnn::interp::checker {
 
-// Checks a declared task and fills t.params (holding its base's values for a variant), t.own_entry (and t.entry, pointing at it),
-// t.files_key and t.definition_key; leaves t.own_entry empty after an error. `fields` are
-// the definition's fields, a variant's after those of its base (a later field of a name
-// replaces an earlier one: each kind says how). `kind` is the root entry of the chain.
+// Checks a declared task and fills t.params (holding its base's values for a variant), t.own_entry
+// (and t.entry, pointing at it), t.files_key and t.definition_key; leaves t.own_entry empty after
+// an error. `fields` are the definition's fields, a variant's after those of its base (a later
+// field of a name replaces an earlier one: each kind says how). `kind` is the root entry of the
+// chain.
 void check_declared_task(Context& c, const ast::Statement& s, stdlib::TaskOrigin kind,
                          const std::vector<const ast::Field*>& fields, TaskDef& t);
 
