@@ -83,6 +83,18 @@ double NumberDraw::draw(rt::RandomStream& s) const {
     return range.high > range.low ? s.uniform(range.low, range.high) : range.low;
 }
 
+void set_fixed_sizes(TaskEntry& e, long inputs, long outputs, long steps) {
+    e.input_size = [inputs](const Params&) {
+        return inputs;
+    };
+    e.output_size = [outputs](const Params&) {
+        return outputs;
+    };
+    e.trial_steps = [steps](const Params&) {
+        return steps;
+    };
+}
+
 void set_variable(TrialBatch& batch, std::string_view name, arma::uword trial, double value) {
     auto it = std::find_if(batch.variables.begin(), batch.variables.end(),
                            [&](const TrialVariable& v) { return v.name == name; });

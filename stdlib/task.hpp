@@ -291,6 +291,10 @@ struct TaskEntry {
     std::function<std::unique_ptr<TaskInstance>(const Params&, rt::RandomStream& setup)> make;
 };
 
+// Sets an entry's input_size, output_size and trial_steps to numbers that do not depend on
+// its parameters (a task the script declares: its sizes are known once it is checked).
+void set_fixed_sizes(TaskEntry& e, long inputs, long outputs, long steps);
+
 // What a script may name in a task, as the checker checks options that refer to it
 // (TaskRef). Periods and labels may be numbered members of a family the entry lists by
 // name or by its first member: stimulus2 where it lists stimulus, item3 where it lists

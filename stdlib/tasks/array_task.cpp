@@ -417,17 +417,8 @@ std::shared_ptr<const TaskEntry> make_array_task_entry(const std::string& name,
                                 fmt::format("column '{}' of the labels file ({})", label.name,
                                             label.category ? "a category" : "a quantity")});
     auto s = std::make_shared<const ArrayTaskShape>(std::move(shape));
-    const auto steps = static_cast<long>(s->steps), inputs = static_cast<long>(s->inputs),
-               outputs = static_cast<long>(s->outputs);
-    e->input_size = [inputs](const Params&) {
-        return inputs;
-    };
-    e->output_size = [outputs](const Params&) {
-        return outputs;
-    };
-    e->trial_steps = [steps](const Params&) {
-        return steps;
-    };
+    set_fixed_sizes(*e, static_cast<long>(s->inputs), static_cast<long>(s->outputs),
+                    static_cast<long>(s->steps));
     // The arrays as float32 (inputs, targets and the mask), as ArrayTask holds them.
     e->held_bytes = [s](const Params&) {
         return 4.0 * static_cast<double>(s->trials) * static_cast<double>(s->steps)

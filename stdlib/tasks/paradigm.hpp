@@ -143,6 +143,7 @@ public:
 
 private:
     const double* eval(int n);
+    const double* widened(int n, double* out, arma::uword w);
 
     const ParadigmSpec& spec_;
     std::vector<double> scratch_;

@@ -116,6 +116,16 @@ const double* ParadigmEvaluator::value(int n, std::size_t period) {
     return eval(n);
 }
 
+// Node n's value copied into `out`, w wide: a single number repeated (an `if` branch or a
+// during arm narrower than its node).
+const double* ParadigmEvaluator::widened(int n, double* out, arma::uword w) {
+    const double* v = eval(n);
+    const bool repeat = spec_.nodes[static_cast<std::size_t>(n)].width == 1;
+    for (arma::uword i = 0; i < w; ++i)
+        out[i] = repeat ? v[0] : v[i];
+    return out;
+}
+
 const double* ParadigmEvaluator::eval(int n) {
     const ParadigmNode& node = spec_.nodes[static_cast<std::size_t>(n)];
     double* out = scratch_.data() + node.slot;
@@ -134,12 +144,7 @@ const double* ParadigmEvaluator::eval(int n) {
             return out;
         case Op::If: {
             const double condition = *eval(node.args[0]);
-            const int branch = node.args[condition != 0.0 ? 1 : 2];
-            const double* v = eval(branch);
-            const bool repeat = spec_.nodes[static_cast<std::size_t>(branch)].width == 1;
-            for (arma::uword i = 0; i < w; ++i)
-                out[i] = repeat ? v[0] : v[i];
-            return out;
+            return widened(node.args[condition != 0.0 ? 1 : 2], out, w);
         }
         case Op::During: {
             int arm = node.args[period_];
@@ -149,11 +154,7 @@ const double* ParadigmEvaluator::eval(int n) {
                 std::fill(out, out + w, 0.0);
                 return out;
             }
-            const double* v = eval(arm);
-            const bool repeat = spec_.nodes[static_cast<std::size_t>(arm)].width == 1;
-            for (arma::uword i = 0; i < w; ++i)
-                out[i] = repeat ? v[0] : v[i];
-            return out;
+            return widened(arm, out, w);
         }
         case Op::OneHot: {
             const double k = *eval(node.args[0]);

@@ -287,18 +287,8 @@ std::shared_ptr<const TaskEntry> make_paradigm_entry(const std::string& name,
         for (arma::uword i = 0; i < ch.width; ++i)
             e->input_names.push_back(ch.width == 1 ? ch.name
                                                    : fmt::format("{} {}", ch.name, i + 1));
-    const long inputs = static_cast<long>(spec->inputs);
-    const long outputs = static_cast<long>(spec->outputs);
-    const long steps = longest_trial(*spec);
-    e->input_size = [inputs](const Params&) {
-        return inputs;
-    };
-    e->output_size = [outputs](const Params&) {
-        return outputs;
-    };
-    e->trial_steps = [steps](const Params&) {
-        return steps;
-    };
+    set_fixed_sizes(*e, static_cast<long>(spec->inputs), static_cast<long>(spec->outputs),
+                    longest_trial(*spec));
     e->make = [spec](const Params& p, rt::RandomStream&) -> std::unique_ptr<TaskInstance> {
         return std::make_unique<ParadigmTask>(spec, p);
     };
